@@ -1,0 +1,1 @@
+export { getConfiguration, getConfigurationOutput, GetConfigurationArgs, GetConfigurationOutputArgs, GetConfigurationResult } from "./getConfiguration";
