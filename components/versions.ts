@@ -1,0 +1,26 @@
+// Every pinned version the cluster is built from, each written once. Charts and images are the
+// releases whose schemas sit in ../shared/reference, so the tests check what is actually deployed.
+
+export const talos = {
+    /** Talos Linux; the config schema in reference/talos/v1.13.9 is this release's. */
+    version: "v1.13.9",
+    /** Image factory: schematics, disk images and installer images. */
+    factoryUrl: "https://factory.talos.dev",
+    /** Local SDK of the Pulumiverse provider (sdks/talos), bridged from terraform-provider-talos v0.11.0. */
+    provider: { version: "0.8.1", pluginDownloadURL: "github://api.github.com/pulumiverse" },
+} as const;
+
+/** Kubernetes as installed by Talos (kubelet and control-plane images). */
+export const kubernetes = { version: "v1.36.4" } as const;
+
+export const cilium = { chart: "cilium", version: "1.20.0", repo: "https://helm.cilium.io" } as const;
+
+export const certManager = { chart: "cert-manager", version: "v1.21.1", repo: "https://charts.jetstack.io" } as const;
+
+/** gateway-helm also installs the Gateway API CRDs (v1.6.1, experimental channel). */
+export const envoyGateway = { chart: "oci://docker.io/envoyproxy/gateway-helm", version: "v1.9.0" } as const;
+
+/** The maintained k8s_gateway fork (app 1.8.0). */
+export const k8sGateway = { chart: "oci://ghcr.io/k8s-gateway/charts/k8s-gateway", version: "3.7.2" } as const;
+
+export const cloudflared = { image: "docker.io/cloudflare/cloudflared:2026.8.2" } as const;

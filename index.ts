@@ -1,0 +1,9 @@
+import { Homelab } from "./components/homelab";
+import { loadSpec } from "./components/spec";
+
+const homelab = new Homelab("home", { spec: loadSpec() });
+
+/** Admin kubeconfig (secret): `pulumi stack output --show-secrets kubeconfig`. */
+export const kubeconfig = homelab.kubeconfig;
+/** talosctl config with the control planes as endpoints (secret). */
+export const talosconfig = homelab.talosconfig;

@@ -1,0 +1,157 @@
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { decodeWire, Invocation, RecordedRun, Registration, StackExport, wire } from "./record";
+import { mockCall, mockResource } from "./mock-outputs";
+
+// The recording mock engine: runs index.ts under Pulumi's mocks with a monitor that records every
+// registration (parent, dependencies, provider, secrets, options) and invoke. It also does the two
+// things the real engine does that plain mocks skip, so secrecy is tested as it will really be:
+// outputs named in additionalSecretOutputs, and outputs whose same-named input was secret, come back secret.
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Req = any;
+type Callback = (err: Error | null, response?: unknown) => void;
+
+const structproto = require("google-protobuf/google/protobuf/struct_pb");
+const resproto = require("@pulumi/pulumi/proto/resource_pb");
+const settings = require("@pulumi/pulumi/runtime/settings");
+const rpc = require("@pulumi/pulumi/runtime/rpc");
+const state = require("@pulumi/pulumi/runtime/state");
+
+/** The URN the mock monitor gives: the parent's type is prefixed to the child's, as the engine does. */
+function urnOf(parent: string, type: string, name: string): string {
+    const qualified = parent ? `${parent.split("::")[2]}$${type}` : type;
+    return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
+}
+
+class RecordingMonitor extends MockMonitor {
+    readonly registrations: Registration[] = [];
+    readonly invokes: Invocation[] = [];
+
+    constructor() {
+        super({ newResource: mockResource, call: mockCall });
+    }
+
+    async registerResource(req: Req, callback: Callback): Promise<void> {
+        try {
+            const raw = req.getObject()?.toJavaScript() ?? {};
+            const { value: inputs, secretPaths } = decodeWire(raw);
+            const propertyDependencies: Record<string, string[]> = {};
+            req.getPropertydependenciesMap().forEach((v: any, k: string) => (propertyDependencies[k] = [...v.getUrnsList()].sort()));
+            const urn = urnOf(req.getParent(), req.getType(), req.getName());
+            const registration: Registration = {
+                urn,
+                type: req.getType(),
+                name: req.getName(),
+                custom: req.getCustom(),
+                remote: req.getRemote(),
+                parent: req.getParent(),
+                dependencies: [...req.getDependenciesList()].sort(),
+                propertyDependencies,
+                provider: req.getProvider(),
+                protect: req.getProtect() === true,
+                retainOnDelete: req.getRetainondelete() === true,
+                ignoreChanges: req.getIgnorechangesList(),
+                additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+                replaceOnChanges: req.getReplaceonchangesList(),
+                deleteBeforeReplace: req.getDeletebeforereplace(),
+                version: req.getVersion(),
+                pluginDownloadURL: req.getPlugindownloadurl(),
+                inputs: inputs as Record<string, unknown>,
+                secretPaths,
+            };
+            this.registrations.push(registration);
+            const result = await this.mocks.newResource({
+                type: registration.type,
+                name: registration.name,
+                inputs: rpc.deserializeProperties(req.getObject()),
+                provider: registration.provider,
+                custom: registration.custom,
+                id: req.getImportid(),
+            });
+            const state = await rpc.serializeProperties("", result.state);
+            const secretInputs = new Set(secretPaths.map((p) => p.split("/")[1]));
+            for (const key of Object.keys(state)) {
+                if ((registration.additionalSecretOutputs.includes(key) || secretInputs.has(key)) && state[key]?.[wire.sigKey] !== wire.secretSig) {
+                    state[key] = { [wire.sigKey]: wire.secretSig, value: state[key] };
+                }
+            }
+            (this as unknown as { resources: Map<string, unknown> }).resources.set(urn, { urn, id: result.id ?? null, state });
+            const response = new resproto.RegisterResourceResponse();
+            response.setUrn(urn);
+            response.setId(result.id || "");
+            response.setObject(structproto.Struct.fromJavaScript(state));
+            callback(null, response);
+        } catch (err) {
+            callback(err as Error);
+        }
+    }
+
+    async invoke(req: Req, callback: Callback): Promise<void> {
+        const { value, secretPaths } = decodeWire(req.getArgs()?.toJavaScript() ?? {});
+        this.invokes.push({ token: req.getTok(), args: value as Record<string, unknown>, secretPaths, version: req.getVersion(), pluginDownloadURL: req.getPlugindownloadurl() });
+        return super.invoke(req, callback);
+    }
+}
+
+/** Flat `homelab:key` -> string config, objects JSON-encoded, as the language host passes it. */
+export type StackConfig = Record<string, string>;
+
+const programPath = path.resolve(__dirname, "../../index.ts");
+
+async function unwrapExport(value: unknown): Promise<StackExport> {
+    if (!pulumi.Output.isInstance(value)) return { value, secret: false };
+    const output = value as any;
+    return { value: await output.promise(), secret: await output.isSecret };
+}
+
+/**
+ * Runs the program once with this config and returns everything it registered. A config error
+ * comes back as `error` with whatever had been registered (which must be nothing).
+ */
+export async function evaluate(config: StackConfig, secretKeys: string[], opts: { project?: string; stack?: string; stallMs?: number } = {}): Promise<RecordedRun> {
+    const monitor = new RecordingMonitor();
+    pulumi.runtime.setMockOptions(monitor, opts.project ?? "homelab", opts.stack ?? "home", false);
+    // The features setMocks switches on (it would install its own monitor), so options such as
+    // replaceWith behave as under a current CLI.
+    Object.assign(state.getStore(), {
+        supportsSecrets: true,
+        supportsResourceReferences: true,
+        supportsOutputValues: false,
+        supportsDeletedWith: true,
+        supportsReplaceWith: true,
+        supportsAliasSpecs: true,
+        supportsTransforms: false,
+        supportsParameterization: true,
+        supportsResourceHooks: true,
+        supportsErrorHooks: true,
+    });
+    pulumi.runtime.setAllConfig(config, secretKeys);
+
+    // A failed registration surfaces only as an unhandled rejection while the outputs that depend on it
+    // never resolve; so the run races the program against the first such failure and a stall watchdog.
+    let abort!: (error: Error) => void;
+    const aborted = new Promise<never>((_, reject) => (abort = reject));
+    const onRejection = (reason: unknown) => abort(reason instanceof Error ? reason : new Error(String(reason)));
+    process.on("unhandledRejection", onRejection);
+    const watchdog = setTimeout(() => abort(new Error(`the program stalled after ${monitor.registrations.length} registrations (last: ${monitor.registrations.at(-1)?.urn})`)), opts.stallMs ?? 30000);
+    const exports: Record<string, StackExport> = {};
+    let error: Error | undefined;
+    const run = async () => {
+        delete require.cache[require.resolve(programPath)];
+        const program = require(programPath);
+        for (const key of Object.keys(program).sort()) exports[key] = await unwrapExport(program[key]);
+        await settings.waitForRPCs();
+    };
+    try {
+        await Promise.race([run(), aborted]);
+    } catch (err) {
+        error = err as Error;
+    } finally {
+        clearTimeout(watchdog);
+        await new Promise((resolve) => setImmediate(resolve));
+        process.off("unhandledRejection", onRejection);
+    }
+    return { resources: monitor.registrations, invokes: monitor.invokes, exports, error };
+}

@@ -1,0 +1,191 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
+// One bad config per rule of DESIGN.md §3: an edit of the home stack and the exact message it must give.
+
+export interface BadConfig {
+    rule: string;
+    edit: (c: Record<string, any>) => void;
+    /** Secrets left unset. */
+    unset?: string[];
+    message: string;
+}
+
+const node = (c: Record<string, any>, i: number) => c["homelab:nodes"][i];
+
+export const badConfigs: BadConfig[] = [
+    {
+        rule: "a node address outside the node network",
+        edit: (c) => (node(c, 2).ip = "172.16.2.52"),
+        message: "homelab:nodes[2].ip: 172.16.2.52 is outside homelab:network.nodeCidr 172.16.1.0/24. Fix: use an address inside 172.16.1.0/24.",
+    },
+    {
+        rule: "an address used twice",
+        edit: (c) => (node(c, 1).ip = "172.16.1.50"),
+        message: "homelab:nodes[1].ip: 172.16.1.50 is already used by homelab:nodes[0].ip (talos-cp-1). Fix: give every host, node, VIP and gateway its own address.",
+    },
+    {
+        rule: "an infrastructure host on a node's address",
+        edit: (c) => (c["homelab:infrastructure"][6].ip = "172.16.1.53"),
+        message: "homelab:nodes[3].ip: 172.16.1.53 is already used by homelab:infrastructure[6].ip (adguard). Fix: give every host, node, VIP and gateway its own address.",
+    },
+    {
+        rule: "the VIP inside the load-balancer range",
+        edit: (c) => (c["homelab:talos"].vip = "172.16.1.65"),
+        message: "homelab:talos.vip: 172.16.1.65 (Kubernetes API VIP) is inside homelab:network.loadBalancerRange 172.16.1.60-172.16.1.69. Fix: move the address or the load-balancer range so they do not overlap.",
+    },
+    {
+        rule: "a gateway outside the load-balancer range",
+        edit: (c) => (c["homelab:gateways"].internal = "172.16.1.70"),
+        message: "homelab:gateways.internal: 172.16.1.70 is outside homelab:network.loadBalancerRange 172.16.1.60-172.16.1.69. Fix: pick an address inside the load-balancer range.",
+    },
+    {
+        rule: "two gateways on one address",
+        edit: (c) => (c["homelab:gateways"].external = "172.16.1.61"),
+        message: "homelab:gateways.external: 172.16.1.61 is already used by homelab:gateways.internal (internal gateway). Fix: give every host, node, VIP and gateway its own address.",
+    },
+    {
+        rule: "a load-balancer range over an infrastructure host",
+        edit: (c) => (c["homelab:network"].loadBalancerRange.start = "172.16.1.11"),
+        message: "homelab:infrastructure[6].ip: 172.16.1.11 (adguard) is inside homelab:network.loadBalancerRange 172.16.1.11-172.16.1.69. Fix: move the address or the load-balancer range so they do not overlap.",
+    },
+    {
+        rule: "a load-balancer range over a node",
+        edit: (c) => (c["homelab:network"].loadBalancerRange.start = "172.16.1.53"),
+        message: "homelab:nodes[3].ip: 172.16.1.53 (talos-worker-1) is inside homelab:network.loadBalancerRange 172.16.1.53-172.16.1.69. Fix: move the address or the load-balancer range so they do not overlap.",
+    },
+    {
+        rule: "a load-balancer range outside the node network",
+        edit: (c) => (c["homelab:network"].loadBalancerRange.stop = "172.16.2.69"),
+        message: "homelab:network.loadBalancerRange.stop: 172.16.2.69 is outside homelab:network.nodeCidr 172.16.1.0/24. Fix: use an address inside 172.16.1.0/24.",
+    },
+    {
+        rule: "a load-balancer range that runs backwards",
+        edit: (c) => (c["homelab:network"].loadBalancerRange = { start: "172.16.1.69", stop: "172.16.1.60" }),
+        message: "homelab:network.loadBalancerRange: start 172.16.1.69 comes after stop 172.16.1.60. Fix: swap them.",
+    },
+    {
+        rule: "overlapping pod and service networks",
+        edit: (c) => (c["homelab:network"].serviceCidr = "10.42.128.0/17"),
+        message: "homelab:network.serviceCidr: 10.42.128.0/17 overlaps homelab:network.podCidr 10.42.0.0/16. Fix: give the node, pod and service networks disjoint ranges.",
+    },
+    {
+        rule: "a CIDR that is not a network address",
+        edit: (c) => (c["homelab:network"].nodeCidr = "172.16.1.5/24"),
+        message: "homelab:network.nodeCidr: 172.16.1.5/24 is not an IPv4 network in CIDR form. Fix: write the network address and prefix, e.g. 172.16.1.0/24.",
+    },
+    {
+        rule: "an address that does not parse",
+        edit: (c) => (c["homelab:talos"].vip = "172.16.1"),
+        message: "homelab:talos.vip: 172.16.1 is not an IPv4 address. Fix: write a dotted-quad address such as 172.16.1.50.",
+    },
+    {
+        rule: "an even number of control planes",
+        edit: (c) => (node(c, 3).role = "controlplane"),
+        message: "homelab:nodes: has 4 control planes; etcd needs an odd number to keep quorum. Fix: use 1, 3 or 5 nodes with role: controlplane.",
+    },
+    {
+        rule: "no control plane",
+        edit: (c) => c["homelab:nodes"].forEach((n: any) => (n.role = "worker")),
+        message: "homelab:nodes: has 0 control planes; etcd needs an odd number to keep quorum. Fix: use 1, 3 or 5 nodes with role: controlplane.",
+    },
+    {
+        rule: "a node on an unknown Proxmox host",
+        edit: (c) => (node(c, 3).host = "pve9"),
+        message: "homelab:nodes[3].host: pve9 is not one of homelab:proxmox.hosts (pve1, pve2, pve3, pve4). Fix: place the node on a configured Proxmox host, or add the host to homelab:proxmox.hosts.",
+    },
+    {
+        rule: "a Proxmox host with no infrastructure entry",
+        edit: (c) => c["homelab:proxmox"].hosts.push("pve5"),
+        message: "homelab:proxmox.hosts[4]: pve5 is not a homelab:infrastructure entry. Fix: add {name: pve5, ip: <its address>} to homelab:infrastructure (the provider reaches it over SSH).",
+    },
+    {
+        rule: "a node on a host that is infrastructure but not a Proxmox host",
+        edit: (c) => (node(c, 3).host = "adguard"),
+        message: "homelab:nodes[3].host: adguard is not one of homelab:proxmox.hosts (pve1, pve2, pve3, pve4). Fix: place the node on a configured Proxmox host, or add the host to homelab:proxmox.hosts.",
+    },
+    {
+        rule: "duplicate node names",
+        edit: (c) => (node(c, 2).name = "talos-cp-1"),
+        message: "homelab:nodes[2].name: name talos-cp-1 is already used by homelab:nodes[0].name. Fix: give each its own name.",
+    },
+    {
+        rule: "duplicate vmIds",
+        edit: (c) => (node(c, 3).vmId = 150),
+        message: "homelab:nodes[3].vmId: vmId 150 is already used by homelab:nodes[0].vmId. Fix: give each its own vmId.",
+    },
+    {
+        rule: "duplicate MACs",
+        edit: (c) => {
+            node(c, 0).mac = "02:00:00:00:00:01";
+            node(c, 1).mac = "02:00:00:00:00:01";
+        },
+        message: "homelab:nodes[1].mac: MAC 02:00:00:00:00:01 is already used by homelab:nodes[0].mac. Fix: give each its own MAC.",
+    },
+    {
+        rule: "a node name that is not RFC 1123",
+        edit: (c) => (node(c, 0).name = "Talos_CP_1"),
+        message: "homelab:nodes[0].name: Talos_CP_1 is not an RFC 1123 label. Fix: use lower-case letters, digits and hyphens (RFC 1123), e.g. talos-cp-1.",
+    },
+    {
+        rule: "an app hostname that is not RFC 1123",
+        edit: (c) => (c["homelab:apps"][0].hostname = "my_app"),
+        message: "homelab:apps[0].hostname: my_app is not an RFC 1123 host name. Fix: use a label such as myapp, or a name under the domain.",
+    },
+    {
+        rule: "an app on an unknown gateway",
+        edit: (c) => (c["homelab:apps"][0].gateway = "dmz"),
+        message: "homelab:apps[0].gateway: dmz is not a gateway. Fix: use internal (envoy-internal) or external (envoy-external).",
+    },
+    {
+        rule: "an external app with no Cloudflare configured",
+        edit: (c) => {
+            c["homelab:apps"][0].gateway = "external";
+            delete c["homelab:cloudflare"];
+        },
+        message: "homelab:apps[0].gateway: is external but homelab:cloudflare is not configured, so nothing could reach it. Fix: set homelab:cloudflare (tunnelName) or use gateway: internal.",
+    },
+    {
+        rule: "an app hostname outside the domain",
+        edit: (c) => {
+            c["homelab:apps"][0].gateway = "external";
+            c["homelab:apps"][0].hostname = "app.example.com";
+        },
+        message: "homelab:apps[0].hostname: app.example.com is outside homelab:domain ragas.cc. Fix: use a name under ragas.cc, e.g. app.ragas.cc.",
+    },
+    {
+        rule: "a required secret unset",
+        edit: () => undefined,
+        unset: ["homelab:proxmoxApiToken"],
+        message: "homelab:proxmoxApiToken: is a required secret and is not set. Fix: run `pulumi config set --secret homelab:proxmoxApiToken <value>`.",
+    },
+    {
+        rule: "a forwarder's secret unset while it is configured",
+        edit: () => undefined,
+        unset: ["homelab:technitiumToken"],
+        message: "homelab:technitiumToken: is a required secret and is not set. Fix: run `pulumi config set --secret homelab:technitiumToken <value>`.",
+    },
+    {
+        rule: "a required key missing",
+        edit: (c) => delete c["homelab:gateways"],
+        message: "homelab:gateways: is not set. Fix: set it in Pulumi.<stack>.yaml (the README shows its shape).",
+    },
+    {
+        rule: "an unknown key",
+        edit: (c) => (c["homelab:nodez"] = []),
+        message: "homelab:nodez: is not a known config key. Fix: remove it or correct its spelling (the README lists every key).",
+    },
+    {
+        rule: "an unknown field",
+        edit: (c) => (node(c, 0).memoryMb = 4096),
+        message: "homelab:nodes[0].memoryMb: is not a known key. Fix: remove it or correct its spelling (the README lists every key).",
+    },
+    {
+        rule: "a value of the wrong type",
+        edit: (c) => (node(c, 0).vmId = "150"),
+        message: "homelab:nodes[0].vmId: expected number, received string. Fix: give a value of type number.",
+    },
+    {
+        rule: "a domain that is not a DNS name",
+        edit: (c) => (c["homelab:domain"] = "Ragas_cc"),
+        message: "homelab:domain: Ragas_cc is not a DNS name. Fix: use a lower-case domain such as ragas.cc.",
+    },
+];

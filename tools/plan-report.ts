@@ -1,0 +1,35 @@
+import { AddressAllocation, Segment } from "../components/spec";
+import { Registration } from "../test/harness/record";
+
+// Pure text rendering for `npm run plan`: tables and the component tree.
+
+export function table(headers: string[], rows: string[][]): string {
+    const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
+    return [line(headers), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n");
+}
+
+/** The resources as a tree under their components, children in registration order. */
+export function componentTree(resources: readonly Registration[]): string {
+    const children = new Map<string, Registration[]>();
+    for (const r of resources) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
+    const lines: string[] = [];
+    const walk = (parent: string, depth: number) => {
+        for (const r of children.get(parent) ?? []) {
+            const kind = r.custom ? "" : r.remote ? " (chart, rendered by the provider)" : ` [${countBelow(r.urn)} resources]`;
+            lines.push(`${"  ".repeat(depth)}${r.name}  ${r.type}${kind}`);
+            walk(r.urn, depth + 1);
+        }
+    };
+    const countBelow = (urn: string): number => (children.get(urn) ?? []).reduce((n, c) => n + 1 + countBelow(c.urn), 0);
+    walk("", 1);
+    return lines.join("\n");
+}
+
+export function segmentTable(segments: readonly Segment[]): string {
+    return table(["Network", "CIDR", "Purpose"], segments.map((s) => [s.name, s.cidr, s.purpose]));
+}
+
+export function allocationTable(rows: readonly AddressAllocation[]): string {
+    return table(["IP", "Service", "Description", "Segment"], rows.map((r) => [r.address, r.service, r.description, r.segment]));
+}
