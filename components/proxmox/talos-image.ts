@@ -1,0 +1,56 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as proxmox from "@muhlba91/pulumi-proxmoxve";
+import * as talos from "@pulumiverse/talos";
+import { ProxmoxHost, ProxmoxSpec } from "../spec";
+import * as versions from "../versions";
+import { diskImageFileName, diskImageUrl, schematicYaml } from "./vm-values";
+
+export interface TalosImageArgs {
+    /** Image factory system extensions, e.g. siderolabs/qemu-guest-agent (the VMs run the agent). */
+    extensions: readonly string[];
+    /** Proxmox hosts that run a node: the download is host-scoped, so each gets its own copy. */
+    hosts: readonly ProxmoxHost[];
+    proxmox: ProxmoxSpec;
+}
+
+/** The Talos nocloud image for the pinned version and extensions, downloaded onto every Proxmox host in use. */
+export class TalosImage extends pulumi.ComponentResource {
+    public readonly schematicId: pulumi.Output<string>;
+    /** The installer image for machine.install.image (same schematic, so upgrades keep the extensions). */
+    public readonly installerImage: pulumi.Output<string>;
+    /** File id per Proxmox host name, for the VMs' boot disks. */
+    public readonly fileIds: Readonly<Record<string, pulumi.Output<string>>>;
+
+    constructor(name: string, args: TalosImageArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("homelab:proxmox:TalosImage", name, {}, opts);
+        const schematic = new talos.imagefactory.Schematic(`${name}-schematic`, { schematic: schematicYaml(args.extensions) }, { parent: this });
+        this.schematicId = schematic.id;
+        const urls = talos.imagefactory.getUrlsOutput(
+            { schematicId: schematic.id, talosVersion: versions.talos.version, platform: "nocloud", architecture: "amd64" },
+            { parent: this },
+        );
+        this.installerImage = urls.urls.installer;
+
+        const files: Record<string, pulumi.Output<string>> = {};
+        for (const host of args.hosts) {
+            files[host.name] = new proxmox.download.File(
+                `${name}-${host.name}`,
+                {
+                    nodeName: host.name,
+                    datastoreId: args.proxmox.imageDatastore,
+                    contentType: "iso",
+                    url: schematic.id.apply((id) => diskImageUrl(versions.talos.factoryUrl, id, versions.talos.version)),
+                    fileName: schematic.id.apply((id) => diskImageFileName(id, versions.talos.version)),
+                    decompressionAlgorithm: "gz",
+                    // The default (true) re-downloads whenever the size at the URL differs; the image for a
+                    // schematic and version never changes, and a new one gets a new name.
+                    overwrite: false,
+                    uploadTimeout: 1800,
+                },
+                { parent: this },
+            ).id;
+        }
+        this.fileIds = files;
+        this.registerOutputs({ schematicId: this.schematicId, installerImage: this.installerImage });
+    }
+}

@@ -1,0 +1,35 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as proxmox from "@muhlba91/pulumi-proxmoxve";
+import { NetworkSpec, NodeSpec, ProxmoxSpec } from "../spec";
+import { bootDisk, vmSettings } from "./vm-values";
+
+export interface TalosVmsArgs {
+    nodes: readonly NodeSpec[];
+    proxmox: ProxmoxSpec;
+    network: NetworkSpec;
+    clusterName: string;
+    /** The Talos image's file id on each Proxmox host, by host name. */
+    imageFileIds: Readonly<Record<string, pulumi.Input<string>>>;
+}
+
+/** One VmLegacy per node on its own host, keyed by node name so adding a node renames nothing. */
+export class TalosVms extends pulumi.ComponentResource {
+    public readonly vms: Readonly<Record<string, proxmox.VmLegacy>>;
+
+    constructor(name: string, args: TalosVmsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("homelab:proxmox:TalosVms", name, {}, opts);
+        const vms: Record<string, proxmox.VmLegacy> = {};
+        for (const node of args.nodes) {
+            vms[node.name] = new proxmox.VmLegacy(
+                `${name}-${node.name}`,
+                {
+                    ...vmSettings(node, args.proxmox, args.network, args.clusterName),
+                    disks: [pulumi.output(args.imageFileIds[node.host]).apply((fileId) => bootDisk(node, args.proxmox, fileId))],
+                },
+                { parent: this },
+            );
+        }
+        this.vms = vms;
+        this.registerOutputs({});
+    }
+}

@@ -1,0 +1,78 @@
+import { NetworkSpec, NodeSpec, ProxmoxSpec } from "../spec";
+
+// Pure inputs of the Talos VMs and their image, so the choices below are tested without Pulumi.
+
+/** The image factory schematic for the configured system extensions, as YAML (sorted: its id is a hash of it). */
+export function schematicYaml(extensions: readonly string[]): string {
+    const lines = [...extensions].sort().map((e) => `      - ${e}`);
+    return ["customization:", "  systemExtensions:", "    officialExtensions:", ...lines, ""].join("\n");
+}
+
+/**
+ * The nocloud disk image of a schematic. The nocloud platform takes its static address from Proxmox's
+ * cloud-init drive, so a node boots straight into maintenance mode on its own IP with no DHCP server
+ * (a metal image would come up on DHCP: https://github.com/siderolabs/talos/issues/10949).
+ * Gzip, because Proxmox's download can decompress gz but not the factory's default xz.
+ */
+export function diskImageUrl(factoryUrl: string, schematicId: string, talosVersion: string): string {
+    return `${factoryUrl}/image/${schematicId}/${talosVersion}/nocloud-amd64.raw.gz`;
+}
+
+/** `.img`: Proxmox before 8.4 refuses .raw and .qcow2 names for the iso content type. */
+export function diskImageFileName(schematicId: string, talosVersion: string): string {
+    return `talos-${schematicId.slice(0, 12)}-${talosVersion}-nocloud-amd64.img`;
+}
+
+/** Proxmox shows MACs upper case; giving it the same form avoids a diff on every refresh. */
+export function proxmoxMac(mac: string): string {
+    return mac.toUpperCase();
+}
+
+/** Proxmox sorts tags on its side; unsorted tags would show a diff on every preview. */
+export function vmTags(node: NodeSpec, clusterName: string): string[] {
+    return [clusterName, "talos", node.role].sort();
+}
+
+/** Cloud-init network of a node: its static address and the router, no DHCP. */
+export function cloudInitNetwork(node: NodeSpec, network: NetworkSpec) {
+    return {
+        ipConfigs: [{ ipv4: { address: `${node.ip}/${network.prefixLength}`, gateway: network.gateway } }],
+        dns: { servers: [...network.nameservers] },
+    };
+}
+
+/** Everything of a VM that does not come from another resource (the disk image's file id is added by the component). */
+export function vmSettings(node: NodeSpec, proxmox: ProxmoxSpec, network: NetworkSpec, clusterName: string) {
+    return {
+        nodeName: node.host,
+        vmId: node.vmId,
+        name: node.name,
+        description: `Talos ${node.role} of cluster ${clusterName}; managed by Pulumi (homelab).`,
+        tags: vmTags(node, clusterName),
+        machine: "q35",
+        bios: "seabios",
+        // Plain VirtIO SCSI, not "VirtIO SCSI single": Sidero's Proxmox guide warns that the single
+        // controller can hang Talos installs and bootstraps (https://github.com/siderolabs/talos/issues/11173).
+        // Without it iothread has no effect, so it is not set.
+        scsiHardware: "virtio-scsi-pci",
+        // `host` exposes the CPU's real features (x86-64-v2 is required by Talos); it rules out live
+        // migration between different CPUs, which a homelab with local disks cannot do anyway.
+        cpu: { cores: node.cores, sockets: 1, type: "host" },
+        // Talos wants no balloon device: `floating: 0` removes it (a value equal to dedicated turns it on).
+        memory: { dedicated: node.memoryMiB, floating: 0 },
+        agent: { enabled: true, trim: true },
+        operatingSystem: { type: "l26" },
+        networkDevices: [{ bridge: proxmox.bridge, model: "virtio", macAddress: proxmoxMac(node.mac), firewall: false }],
+        initialization: { datastoreId: proxmox.vmDatastore, ...cloudInitNetwork(node, network) },
+        bootOrders: ["scsi0"],
+        onBoot: true,
+        started: true,
+        // Destroying a VM should not wait on an ACPI shutdown the guest may never finish.
+        stopOnDestroy: true,
+    };
+}
+
+/** The boot disk, imported from the host's copy of the image (raw, so Proxmox never converts it). */
+export function bootDisk(node: NodeSpec, proxmox: ProxmoxSpec, imageFileId: string) {
+    return { interface: "scsi0", datastoreId: proxmox.vmDatastore, fileId: imageFileId, fileFormat: "raw", size: node.diskGiB, discard: "on", ssd: true };
+}

@@ -1,0 +1,136 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import * as talos from "@pulumiverse/talos";
+import { controlPlanes, firstControlPlane, NodeSpec, PlainSpec } from "../spec";
+import * as versions from "../versions";
+import { clusterPatches, controlPlanePatches, nodePatches, renderPatches } from "./patches";
+import { clusterEndpoint, clusterPlan, nodeNetworkPlan, nodePlan } from "./plan";
+
+export interface TalosClusterArgs {
+    spec: PlainSpec;
+    /** Each node's VM, by node name: a node's config is applied once its VM runs. */
+    vms: Readonly<Record<string, pulumi.Resource>>;
+    /** The installer image of the schematic the VMs boot, for machine.install.image. */
+    installerImage: pulumi.Input<string>;
+}
+
+/**
+ * Talos from maintenance mode to a running control plane: secrets, a config per node, bootstrap on the
+ * first control plane, the Talos-level health gate, then kubeconfig, talosconfig and the Kubernetes
+ * provider. There is no CNI yet, so nothing here checks Kubernetes itself.
+ */
+export class TalosCluster extends pulumi.ComponentResource {
+    public readonly bootstrap: talos.machine.Bootstrap;
+    public readonly kubeconfig: pulumi.Output<string>;
+    public readonly talosconfig: pulumi.Output<string>;
+    /** Kubernetes provider for the first add-on (the CNI); it reaches the API once Talos is healthy. */
+    public readonly provider: k8s.Provider;
+    public readonly clientConfiguration: talos.machine.Secrets["clientConfiguration"];
+
+    constructor(name: string, args: TalosClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("homelab:talos:TalosCluster", name, {}, opts);
+        const { spec } = args;
+        const endpoint = clusterEndpoint(spec);
+        const controlPlaneIps = controlPlanes(spec).map((n) => n.ip);
+        const workerIps = spec.nodes.filter((n) => n.role === "worker").map((n) => n.ip);
+
+        // The cluster's CA and tokens: replacing them orphans every node, so Pulumi refuses to. No
+        // talosVersion: it fixes the secrets' contract, and a later bump would regenerate them
+        // (https://github.com/siderolabs/terraform-provider-talos/issues/399).
+        const secrets = new talos.machine.Secrets(`${name}-secrets`, {}, { parent: this, protect: true });
+        this.clientConfiguration = secrets.clientConfiguration;
+
+        // One generated config per role; what differs per node goes into each apply's own patches,
+        // so adding a node changes no existing node's inputs.
+        const roleConfig = (role: NodeSpec["role"]) =>
+            talos.machine.getConfigurationOutput(
+                {
+                    clusterName: spec.talos.clusterName,
+                    clusterEndpoint: endpoint,
+                    machineType: role,
+                    machineSecrets: secrets.machineSecrets,
+                    talosVersion: versions.talos.version,
+                    kubernetesVersion: versions.kubernetes.version,
+                    docs: false,
+                    examples: false,
+                    configPatches: pulumi.output(args.installerImage).apply((image) => {
+                        const plan = clusterPlan(spec, image);
+                        return renderPatches(role === "controlplane" ? [...clusterPatches(plan), ...controlPlanePatches(plan)] : clusterPatches(plan));
+                    }),
+                },
+                { parent: this },
+            ).machineConfiguration;
+        const configs = { controlplane: roleConfig("controlplane"), worker: roleConfig("worker") };
+
+        const applies = new Map<string, talos.machine.ConfigurationApply>();
+        for (const node of spec.nodes) {
+            const vm = args.vms[node.name];
+            applies.set(
+                node.name,
+                new talos.machine.ConfigurationApply(
+                    `${name}-${node.name}`,
+                    {
+                        clientConfiguration: secrets.clientConfiguration,
+                        machineConfigurationInput: configs[node.role],
+                        // The node's own address: in maintenance mode it answers only there (cloud-init gave it).
+                        node: node.ip,
+                        endpoint: node.ip,
+                        configPatches: renderPatches(nodePatches(nodeNetworkPlan(spec), nodePlan(node))),
+                        // Leave etcd and wipe the disk when a node is removed, so the cluster forgets it cleanly.
+                        onDestroy: { graceful: true, reboot: false, reset: true },
+                    },
+                    // No input links a node's config to its VM; it can only be applied once the VM runs,
+                    // and a replaced VM boots into maintenance mode again and needs the config anew.
+                    { parent: this, dependsOn: [vm], replaceWith: [vm] },
+                ),
+            );
+        }
+
+        // etcd is bootstrapped once, on the first control plane's own address: the VIP only exists once
+        // etcd does (https://github.com/siderolabs/terraform-provider-talos/issues/267).
+        const first = firstControlPlane(spec);
+        this.bootstrap = new talos.machine.Bootstrap(
+            `${name}-bootstrap`,
+            { node: first.ip, endpoint: first.ip, clientConfiguration: secrets.clientConfiguration },
+            // Every control plane must hold its config first, or the others would not join etcd.
+            { parent: this, dependsOn: controlPlanes(spec).map((n) => applies.get(n.name)!) },
+        );
+
+        // Talos-level health only: with `cni: none` the Kubernetes checks cannot pass before Cilium
+        // (https://github.com/siderolabs/terraform-provider-talos/issues/183).
+        const talosHealthy = talos.cluster.getHealthOutput(
+            {
+                clientConfiguration: secrets.clientConfiguration,
+                controlPlaneNodes: controlPlaneIps,
+                workerNodes: workerIps,
+                endpoints: controlPlaneIps,
+                skipKubernetesChecks: true,
+                timeouts: { read: "15m" },
+            },
+            { parent: this, dependsOn: [this.bootstrap, ...applies.values()] },
+        );
+
+        const kubeconfig = new talos.cluster.Kubeconfig(
+            `${name}-kubeconfig`,
+            {
+                clientConfiguration: secrets.clientConfiguration,
+                // Threaded through the health result, so the kubeconfig is fetched after the gate.
+                node: talosHealthy.apply(() => first.ip),
+                endpoint: first.ip,
+            },
+            { parent: this },
+        );
+        this.kubeconfig = pulumi.secret(kubeconfig.kubeconfigRaw);
+
+        // talosctl reaches the nodes directly, never through the VIP (which needs a healthy etcd).
+        this.talosconfig = pulumi.secret(
+            talos.client.getConfigurationOutput(
+                { clusterName: spec.talos.clusterName, clientConfiguration: secrets.clientConfiguration, endpoints: controlPlaneIps, nodes: spec.nodes.map((n) => n.ip) },
+                { parent: this },
+            ).talosConfig,
+        );
+
+        this.provider = new k8s.Provider(`${name}-kubernetes`, { kubeconfig: this.kubeconfig }, { parent: this });
+        this.registerOutputs({ kubeconfig: this.kubeconfig, talosconfig: this.talosconfig });
+    }
+}

@@ -1,0 +1,52 @@
+import { strict as assert } from "assert";
+import { Graph } from "../harness/graph";
+import { homeValues, runStack } from "../harness/home";
+
+// A config edit must touch only the resources it has to: compare every resource's inputs by URN.
+
+function inputsByUrn(graph: Graph): Map<string, string> {
+    return new Map(graph.resources.map((r) => [r.urn, JSON.stringify(r.inputs)]));
+}
+
+function diff(before: Graph, after: Graph) {
+    const a = inputsByUrn(before);
+    const b = inputsByUrn(after);
+    return {
+        added: [...b.keys()].filter((urn) => !a.has(urn)).map((urn) => urn.split("::").pop()),
+        removed: [...a.keys()].filter((urn) => !b.has(urn)).map((urn) => urn.split("::").pop()),
+        changed: [...a.keys()].filter((urn) => b.has(urn) && a.get(urn) !== b.get(urn)).map((urn) => urn.split("::").pop()),
+    };
+}
+
+describe("blast radius", () => {
+    let home: Graph;
+    before(async () => {
+        home = await runStack();
+        assert.equal(home.run.error, undefined);
+    });
+
+    it("evaluates the same config to byte-identical inputs", async () => {
+        const again = await runStack();
+        assert.deepEqual(diff(home, again), { added: [], removed: [], changed: [] });
+        assert.equal(JSON.stringify(again.run.resources), JSON.stringify(home.run.resources));
+    });
+
+    it("adding a worker adds its resources and changes no existing resource", async () => {
+        const values = homeValues();
+        values["homelab:nodes"].push({ name: "talos-worker-2", role: "worker", ip: "172.16.1.54", host: "pve4", vmId: 154 });
+        const grown = await runStack(values);
+        assert.equal(grown.run.error, undefined);
+        const d = diff(home, grown);
+        assert.deepEqual(d.changed, []);
+        assert.deepEqual(d.removed, []);
+        assert.deepEqual(d.added.sort(), ["home-talos-talos-worker-2", "home-vms-talos-worker-2"]);
+    });
+
+    it("resizing one VM changes that VM alone", async () => {
+        const values = homeValues();
+        values["homelab:nodes"][1].memoryMiB = 16384;
+        values["homelab:nodes"][1].cores = 8;
+        const resized = await runStack(values);
+        assert.deepEqual(diff(home, resized), { added: [], removed: [], changed: ["home-vms-talos-cp-2"] });
+    });
+});
