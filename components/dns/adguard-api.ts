@@ -1,0 +1,150 @@
+// AdGuard Home keeps per-domain upstreams inside its upstream list, as lines of the form
+// `[/domain1/domain2/]upstream1 upstream2` (https://github.com/AdguardTeam/AdGuardHome/wiki/Configuration#upstreams).
+// Reading is GET /control/dns_info; writing is POST /control/dns_config with only `upstream_dns`
+// (reference/adguard-home/v0.107.79/openapi.yaml). Lines starting with `#` are comments.
+import { ApiServer, defaultTimeoutMs, isObject, normalizeDomain, parseJsonAnswer, sendRequest, validateForwarding } from "./http";
+
+/** How to reach one AdGuard Home. */
+export interface AdguardApi {
+    /** Base URL of the web interface, e.g. "http://172.16.1.11" (the API lives under /control). */
+    url: string;
+    /** Login name for HTTP basic auth. */
+    username: string;
+    /** Password for HTTP basic auth (homelab:adguardPassword). */
+    password: string;
+    /** How long to wait for each answer, in ms; 10000 when unset. */
+    timeoutMs?: number;
+}
+
+/** A per-domain upstream line taken apart: `[/ragas.cc/]172.16.1.60` is {domains: ["ragas.cc"], upstreams: "172.16.1.60"}. */
+export interface DomainUpstream {
+    domains: string[];
+    upstreams: string;
+}
+
+/** The result of planning a change to the upstream list. */
+export interface UpstreamPlan {
+    /** The whole new list, to send as `upstream_dns`. */
+    lines: string[];
+    /** False when the list already says what we want: nothing is sent. */
+    changed: boolean;
+}
+
+/** The line that forwards `domain` to `target`, e.g. "[/ragas.cc/]172.16.1.60". */
+export function forwarderLine(domain: string, target: string): string {
+    return `[/${normalizeDomain(domain)}/]${target}`;
+}
+
+/** Takes a per-domain line apart; undefined for comments and plain upstreams such as "tls://1.1.1.1". */
+export function parseDomainUpstream(line: string): DomainUpstream | undefined {
+    const match = /^\[\/(.*)\/\](.*)$/.exec(line.trim());
+    if (!match) return undefined;
+    const domains = match[1].split("/").filter((d) => d.length > 0).map(normalizeDomain);
+    return { domains, upstreams: match[2].trim().split(/\s+/).join(" ") };
+}
+
+type LineKind = "ours" | "same-domain" | "shared" | "other";
+
+function classify(line: string, domain: string, target: string): LineKind {
+    const parsed = parseDomainUpstream(line);
+    if (!parsed || !parsed.domains.includes(domain)) return "other";
+    if (parsed.domains.length > 1) return "shared";
+    return parsed.upstreams === target ? "ours" : "same-domain";
+}
+
+function sharedLineError(line: string, domain: string): Error {
+    return new Error(`AdGuard Home: the upstream line "${line}" routes ${domain} together with other domains; ` +
+        `split it by hand so ${domain} has a line of its own, then run again`);
+}
+
+/**
+ * The upstream list with `domain` forwarded to `target` and nothing else changed. An identical line
+ * is adopted; a line for the same domain alone is replaced where it stands (further ones are
+ * dropped, so the domain has exactly one route); otherwise the line is appended. A line that routes
+ * the domain together with others is an error, because editing it would change the others.
+ */
+export function planEnsure(current: readonly string[], domain: string, target: string): UpstreamPlan {
+    const wanted = normalizeDomain(domain);
+    const kinds = current.map((line) => classify(line, wanted, target));
+    const shared = current.find((_, i) => kinds[i] === "shared");
+    if (shared !== undefined) throw sharedLineError(shared, wanted);
+    const first = kinds.findIndex((k) => k === "ours" || k === "same-domain");
+    if (first < 0) return { lines: [...current, forwarderLine(wanted, target)], changed: true };
+    const lines = current.flatMap((line, i) => {
+        if (i === first) return [kinds[i] === "ours" ? line : forwarderLine(wanted, target)];
+        return kinds[i] === "other" ? [line] : [];
+    });
+    return { lines, changed: lines.length !== current.length || lines.some((l, i) => l !== current[i]) };
+}
+
+/** The upstream list without our line (the domain forwarded to `target`); every other line stays. */
+export function planRemove(current: readonly string[], domain: string, target: string): UpstreamPlan {
+    const wanted = normalizeDomain(domain);
+    const lines = current.filter((line) => classify(line, wanted, target) !== "ours");
+    return { lines, changed: lines.length !== current.length };
+}
+
+/** Where `domain` is forwarded by lines of its own, e.g. "172.16.1.60"; undefined when no line routes it. */
+export function forwardedTarget(current: readonly string[], domain: string): string | undefined {
+    const wanted = normalizeDomain(domain);
+    const targets = current.map(parseDomainUpstream)
+        .filter((p): p is DomainUpstream => p !== undefined && p.domains.length === 1 && p.domains[0] === wanted)
+        .map((p) => p.upstreams);
+    return targets.length > 0 ? targets.join(" ") : undefined;
+}
+
+/** The request settings for one AdGuard Home; the credential goes only into the header. */
+export function adguardServer(api: AdguardApi): ApiServer {
+    const basic = Buffer.from(`${api.username}:${api.password}`).toString("base64");
+    return {
+        product: "AdGuard Home",
+        url: api.url,
+        authorization: `Basic ${basic}`,
+        secrets: [api.password, basic],
+        credentialKey: "homelab:adguardPassword",
+        timeoutMs: api.timeoutMs ?? defaultTimeoutMs,
+    };
+}
+
+/** Reads `upstream_dns`, refusing answers that would make a write unsafe. */
+export async function adguardReadUpstreams(api: AdguardApi): Promise<string[]> {
+    const server = adguardServer(api);
+    const what = "GET /control/dns_info";
+    const answer = parseJsonAnswer(server, what, await sendRequest(server, "GET", "/control/dns_info"));
+    const root = server.url.replace(/\/+$/, "");
+    if (!isObject(answer)) throw new Error(`AdGuard Home at ${root} answered ${what} with JSON that is not an object`);
+    const upstreams = answer.upstream_dns;
+    if (!Array.isArray(upstreams) || !upstreams.every((u) => typeof u === "string")) {
+        throw new Error(`AdGuard Home at ${root} answered ${what} without an upstream_dns list of strings`);
+    }
+    // With an upstream file set, AdGuard ignores upstream_dns: a line written there would do nothing.
+    if (typeof answer.upstream_dns_file === "string" && answer.upstream_dns_file !== "") {
+        throw new Error(`AdGuard Home at ${root} reads its upstreams from upstream_dns_file ` +
+            `(${answer.upstream_dns_file}), so upstream_dns is ignored; add the line to that file instead`);
+    }
+    return upstreams;
+}
+
+async function writeUpstreams(api: AdguardApi, lines: string[]): Promise<void> {
+    await sendRequest(adguardServer(api), "POST", "/control/dns_config", { json: { upstream_dns: lines } });
+}
+
+/** Where AdGuard forwards `domain` now, e.g. "172.16.1.60"; undefined when it does not. */
+export async function adguardReadForwarder(api: AdguardApi, domain: string): Promise<string | undefined> {
+    return forwardedTarget(await adguardReadUpstreams(api), domain);
+}
+
+/** Makes AdGuard forward `domain` to `target`; writes only when the list must change. Returns whether it wrote. */
+export async function adguardEnsureForwarder(api: AdguardApi, domain: string, target: string): Promise<boolean> {
+    validateForwarding(domain, target);
+    const plan = planEnsure(await adguardReadUpstreams(api), domain, target);
+    if (plan.changed) await writeUpstreams(api, plan.lines);
+    return plan.changed;
+}
+
+/** Removes our line (`domain` forwarded to `target`) and nothing else. Returns whether it wrote. */
+export async function adguardRemoveForwarder(api: AdguardApi, domain: string, target: string): Promise<boolean> {
+    const plan = planRemove(await adguardReadUpstreams(api), domain, target);
+    if (plan.changed) await writeUpstreams(api, plan.lines);
+    return plan.changed;
+}

@@ -1,0 +1,45 @@
+import * as pulumi from "@pulumi/pulumi";
+import { adguardEnsureForwarder, adguardReadForwarder, adguardRemoveForwarder } from "./adguard-api";
+import { ForwarderProps, forwarderProvider } from "./forwarder-provider";
+
+/** The state of an {@link AdguardForwarder}: where to reach AdGuard Home and what to forward. */
+export interface AdguardForwarderProps extends ForwarderProps {
+    /** Login name for HTTP basic auth. */
+    username: string;
+    /** Password for HTTP basic auth; a secret output. */
+    password: string;
+}
+
+/** Keeps `[/domain/]target` in AdGuard Home's upstream list; every other line stays as it is. */
+export const adguardForwarderProvider = forwarderProvider<AdguardForwarderProps>({
+    read: (p) => adguardReadForwarder(p, p.domain),
+    ensure: (p) => adguardEnsureForwarder(p, p.domain, p.target),
+    remove: (p) => adguardRemoveForwarder(p, p.domain, p.target),
+}, ["url", "username", "password", "domain", "target", "timeoutMs"]);
+
+export interface AdguardForwarderArgs {
+    /** Base URL of AdGuard Home, e.g. "http://172.16.1.11" (the API lives under /control). */
+    url: pulumi.Input<string>;
+    /** Login name for HTTP basic auth, e.g. "admin". */
+    username: pulumi.Input<string>;
+    /** Password for HTTP basic auth (homelab:adguardPassword); kept as a secret output. */
+    password: pulumi.Input<string>;
+    /** The domain to forward, e.g. "ragas.cc". */
+    domain: pulumi.Input<string>;
+    /** Where to forward it: k8s_gateway's address, e.g. "172.16.1.60". */
+    target: pulumi.Input<string>;
+    /** How long to wait for each answer, in ms; 10000 when unset. */
+    timeoutMs?: pulumi.Input<number>;
+}
+
+/** AdGuard Home's per-domain upstream for one domain, managed by {@link adguardForwarderProvider}. */
+export class AdguardForwarder extends pulumi.dynamic.Resource {
+    /** Where AdGuard forwards the domain ("" when a refresh found no line for it). */
+    declare public readonly target: pulumi.Output<string>;
+
+    constructor(name: string, args: AdguardForwarderArgs, opts?: pulumi.CustomResourceOptions) {
+        super(adguardForwarderProvider, name, { ...args },
+            { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "password"] },
+            "dns", "AdguardForwarder");
+    }
+}

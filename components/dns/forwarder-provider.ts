@@ -1,0 +1,72 @@
+import * as pulumi from "@pulumi/pulumi";
+import { normalizeDomain } from "./http";
+
+/** The state every forwarder resource keeps, on top of its credential. */
+export interface ForwarderProps {
+    /** Base URL of the DNS server's API. */
+    url: string;
+    /** The domain forwarded, e.g. "ragas.cc". */
+    domain: string;
+    /** Where it is forwarded, e.g. "172.16.1.60"; after a refresh, what the server really says ("" for nothing). */
+    target: string;
+    /** How long to wait for each answer, in ms. */
+    timeoutMs?: number;
+}
+
+/** What a server must offer to be managed by {@link forwarderProvider}; each returns whether it wrote. */
+export interface ForwarderOps<P extends ForwarderProps> {
+    read(props: P): Promise<string | undefined>;
+    ensure(props: P): Promise<boolean>;
+    remove(props: P): Promise<boolean>;
+}
+
+/** A stable id: the server and the domain, e.g. "http://172.16.1.11|ragas.cc". */
+export function forwarderId(props: ForwarderProps): string {
+    return `${props.url.replace(/\/+$/, "")}|${normalizeDomain(props.domain)}`;
+}
+
+/**
+ * Decides what a change of inputs means. Another server or another domain is another object, so it
+ * is replaced, deleting first: with create-before-delete, a replacement that adopts the same line
+ * (the URL spelt differently) would then lose it to the old resource's delete.
+ */
+export function diffForwarder(olds: Record<string, unknown>, news: Record<string, unknown>, keys: readonly string[]): pulumi.dynamic.DiffResult {
+    const same = (key: string) => {
+        const [a, b] = [olds[key], news[key]];
+        if (key === "domain" && typeof a === "string" && typeof b === "string") return normalizeDomain(a) === normalizeDomain(b);
+        if (key === "url" && typeof a === "string" && typeof b === "string") return a.replace(/\/+$/, "") === b.replace(/\/+$/, "");
+        return a === b;
+    };
+    const changed = keys.filter((key) => !same(key));
+    const replaces = changed.filter((key) => key === "url" || key === "domain");
+    return { changes: changed.length > 0, replaces, deleteBeforeReplace: true };
+}
+
+/**
+ * A dynamic provider built from one server's read/ensure/remove. It captures only `ops` and `keys`
+ * (plain functions and strings), which Pulumi's closure serializer can carry to the provider process.
+ */
+export function forwarderProvider<P extends ForwarderProps>(ops: ForwarderOps<P>, keys: readonly string[]): pulumi.dynamic.ResourceProvider {
+    return {
+        async create(inputs: P): Promise<pulumi.dynamic.CreateResult> {
+            await ops.ensure(inputs);
+            return { id: forwarderId(inputs), outs: inputs };
+        },
+        async read(id: string, props: P): Promise<pulumi.dynamic.ReadResult> {
+            const live = { ...props, target: (await ops.read(props)) ?? "" };
+            // Returning the live target as both state and inputs makes the next preview show
+            // `target: "<live>" => "<wanted>"` when someone changed the server by hand.
+            return { id, props: live, inputs: live };
+        },
+        async diff(_id: string, olds: P, news: P): Promise<pulumi.dynamic.DiffResult> {
+            return diffForwarder(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>, keys);
+        },
+        async update(_id: string, _olds: P, news: P): Promise<pulumi.dynamic.UpdateResult> {
+            await ops.ensure(news);
+            return { outs: news };
+        },
+        async delete(_id: string, props: P): Promise<void> {
+            await ops.remove(props);
+        },
+    };
+}
