@@ -2,8 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { TalosImage } from "./proxmox/talos-image";
 import { TalosVms } from "./proxmox/talos-vms";
 import { proxmoxProvider } from "./proxmox/provider";
-import { HomelabSpec, proxmoxHostsInUse } from "./spec";
+import { controlPlanes, HomelabSpec, proxmoxHostsInUse } from "./spec";
 import { TalosCluster } from "./talos/cluster";
+import { ClusterReady } from "./talos/cluster-ready";
+import { Cilium } from "./kubernetes/cilium";
 
 export interface HomelabArgs {
     /** The validated spec; the only input. */
@@ -27,6 +29,25 @@ export class Homelab extends pulumi.ComponentResource {
             { parent: this, providers: [proxmox] },
         );
         const talos = new TalosCluster(`${name}-talos`, { spec, vms: vms.vms, installerImage: image.installerImage }, { parent: this });
+
+        const cilium = new Cilium(
+            `${name}-cilium`,
+            { plan: { podCidr: spec.network.podCidr, loadBalancerRange: spec.network.loadBalancerRange, controlPlaneCount: controlPlanes(spec).length, nodeCount: spec.nodes.length } },
+            { parent: this, providers: [talos.provider] },
+        );
+        // Every add-on below uses this provider: it answers once Kubernetes (with its CNI) is healthy.
+        const ready = new ClusterReady(
+            `${name}-ready`,
+            {
+                clientConfiguration: talos.clientConfiguration,
+                controlPlaneIps: controlPlanes(spec).map((n) => n.ip),
+                workerIps: spec.nodes.filter((n) => n.role === "worker").map((n) => n.ip),
+                kubeconfig: talos.kubeconfig,
+                after: [cilium],
+            },
+            { parent: this },
+        );
+        void ready;
 
         this.kubeconfig = talos.kubeconfig;
         this.talosconfig = talos.talosconfig;

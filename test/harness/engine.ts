@@ -91,7 +91,8 @@ class RecordingMonitor extends MockMonitor {
     async invoke(req: Req, callback: Callback): Promise<void> {
         const { value, secretPaths } = decodeWire(req.getArgs()?.toJavaScript() ?? {});
         this.invokes.push({ token: req.getTok(), args: value as Record<string, unknown>, secretPaths, version: req.getVersion(), pluginDownloadURL: req.getPlugindownloadurl() });
-        return super.invoke(req, callback);
+        // The SDK reports an invoke failure by its gRPC `details`, which a mock's thrown Error lacks.
+        return super.invoke(req, (err, response) => callback(err ? Object.assign(err, { details: err.message }) : null, response));
     }
 }
 
@@ -110,7 +111,7 @@ async function unwrapExport(value: unknown): Promise<StackExport> {
  * Runs the program once with this config and returns everything it registered. A config error
  * comes back as `error` with whatever had been registered (which must be nothing).
  */
-export async function evaluate(config: StackConfig, secretKeys: string[], opts: { project?: string; stack?: string; stallMs?: number } = {}): Promise<RecordedRun> {
+export async function evaluate(config: StackConfig, secretKeys: string[], opts: { project?: string; stack?: string; stallMs?: number; program?: string } = {}): Promise<RecordedRun> {
     const monitor = new RecordingMonitor();
     pulumi.runtime.setMockOptions(monitor, opts.project ?? "homelab", opts.stack ?? "home", false);
     // The features setMocks switches on (it would install its own monitor), so options such as
@@ -139,8 +140,9 @@ export async function evaluate(config: StackConfig, secretKeys: string[], opts: 
     const exports: Record<string, StackExport> = {};
     let error: Error | undefined;
     const run = async () => {
-        delete require.cache[require.resolve(programPath)];
-        const program = require(programPath);
+        const file = opts.program ?? programPath;
+        delete require.cache[require.resolve(file)];
+        const program = require(file);
         for (const key of Object.keys(program).sort()) exports[key] = await unwrapExport(program[key]);
         await settings.waitForRPCs();
     };

@@ -1,0 +1,74 @@
+import { strict as assert } from "assert";
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import { main } from "../../tools/plan";
+import { Graph } from "../harness/graph";
+import { homeValues } from "../harness/home";
+import { projectRoot } from "../harness/stack-config";
+
+// Every address and network of the spec's three tables.
+const specAddresses = [
+    "172.16.1.1", "172.16.1.2", "172.16.1.3", "172.16.1.4", "172.16.1.5", "172.16.1.10", "172.16.1.11",
+    "172.16.1.49", "172.16.1.50", "172.16.1.51", "172.16.1.52", "172.16.1.53", "172.16.1.60", "172.16.1.61", "172.16.1.62",
+];
+const specNetworks = ["172.16.1.0/24", "10.42.0.0/16", "10.43.0.0/16"];
+
+async function plan(args: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(args, (l) => out.push(l), (l) => err.push(l));
+    return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+function writeStack(values: Record<string, unknown>): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-plan-"));
+    const file = path.join(dir, "Pulumi.bad.yaml");
+    fs.writeFileSync(file, YAML.stringify({ config: values }));
+    return file;
+}
+
+describe("npm run plan", () => {
+    const out = path.join(os.tmpdir(), `homelab-plan-${process.pid}.json`);
+
+    it("prints an IP table holding every address of the spec's tables", async () => {
+        const result = await plan(["--out", out]);
+        assert.equal(result.code, 0, result.err);
+        const rows = result.out.split("\n").filter((l) => l.startsWith("| 1"));
+        for (const address of specAddresses) assert.ok(rows.some((r) => r.startsWith(`| ${address} `)), `${address} missing`);
+        for (const cidr of specNetworks) assert.ok(result.out.includes(`| ${cidr} `), `${cidr} missing`);
+        assert.match(result.out, /home-vms-talos-cp-1 {2}proxmoxve:index\/vmLegacy:VmLegacy/);
+    });
+
+    it("writes the recorded graph to plan.json", async () => {
+        const recorded = JSON.parse(fs.readFileSync(out, "utf8"));
+        assert.equal(recorded.stack, "home");
+        assert.ok(recorded.resources.some((r: { type: string }) => r.type === "talos:machine/bootstrap:Bootstrap"));
+        const leaks = new Graph({ resources: recorded.resources, invokes: [], exports: {} }).leaks("<placeholder for secret");
+        assert.deepEqual(leaks, [], "placeholder secrets stay under secret paths");
+        assert.ok(JSON.stringify(recorded).includes("<placeholder for secret homelab:proxmoxApiToken>"));
+    });
+
+    it("prints the config errors and exits 1 on a bad config, registering nothing", async () => {
+        const values = homeValues();
+        values["homelab:talos"].vip = "172.16.1.61";
+        const result = await plan(["--config", writeStack(values), "--out", out]);
+        assert.equal(result.code, 1);
+        assert.match(result.err, /homelab:gateways.internal: 172.16.1.61 is already used by homelab:talos.vip/);
+        assert.equal(result.out, "");
+    });
+
+    it("exits 1 as a process on a bad config", function (done) {
+        this.timeout(60000);
+        const values = homeValues();
+        values["homelab:nodes"][0].host = "pve9";
+        const tsNode = path.join(projectRoot, "node_modules/.bin/ts-node");
+        execFile(tsNode, ["--transpile-only", "tools/plan.ts", "--config", writeStack(values), "--out", out], { cwd: projectRoot }, (error, _stdout, stderr) => {
+            assert.equal(error?.code, 1);
+            assert.match(stderr, /homelab:nodes\[0\]\.host: pve9 is not one of homelab:proxmox.hosts/);
+            done();
+        });
+    });
+});
