@@ -1,5 +1,6 @@
 import { AddressAllocation, Segment } from "../components/spec";
 import { Registration } from "../test/harness/record";
+import { BuildPlan } from "./waves";
 
 // Pure text rendering for `npm run plan`: tables and the component tree.
 
@@ -32,4 +33,20 @@ export function segmentTable(segments: readonly Segment[]): string {
 
 export function allocationTable(rows: readonly AddressAllocation[]): string {
     return table(["IP", "Service", "Description", "Segment"], rows.map((r) => [r.address, r.service, r.description, r.segment]));
+}
+
+/** `834` -> `13 min 54 s` */
+export function minutes(seconds: number): string {
+    return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, "0")} s`;
+}
+
+export function waveList(plan: BuildPlan): string {
+    return plan.waves.map((wave, i) => `  wave ${String(i).padStart(2)}: ${wave.map((s) => s.name).join(", ")}`).join("\n");
+}
+
+export function criticalPathTable(plan: BuildPlan): string {
+    return table(
+        ["step", "resource", "kind", "takes", "done at"],
+        plan.criticalPath.map((s, i) => [String(i + 1), s.name, s.type.split(":").pop()!.split("/").pop()!, `${s.seconds} s`, minutes(s.finish)]),
+    );
 }

@@ -4,7 +4,9 @@ import * as YAML from "yaml";
 import { planAddresses, planSegments, validateConfig } from "../components/spec";
 import { evaluate } from "../test/harness/engine";
 import { declaredSecrets, loadStackConfig, planStandIn, projectRoot, stackConfigFromObject } from "../test/harness/stack-config";
-import { allocationTable, componentTree, segmentTable } from "./plan-report";
+import { toDot, renderSvg } from "./graph-dot";
+import { allocationTable, componentTree, criticalPathTable, minutes, segmentTable, waveList } from "./plan-report";
+import { buildPlan } from "./waves";
 
 // `npm run plan [-- --stack home] [-- --config path/to/Pulumi.x.yaml]`: the program, offline. Runs
 // index.ts under the recording mock engine with placeholder secrets and prints what would be built.
@@ -13,16 +15,18 @@ interface Options {
     stack: string;
     configFile?: string;
     out: string;
+    svg: string;
 }
 
 function parseArgs(argv: string[]): Options {
-    const options: Options = { stack: "home", out: path.join(projectRoot, "plan.json") };
+    const options: Options = { stack: "home", out: path.join(projectRoot, "plan.json"), svg: path.join(projectRoot, "plan.svg") };
     for (let i = 0; i < argv.length; i++) {
         const value = argv[i + 1];
         if (argv[i] === "--stack" && value) options.stack = argv[++i];
         else if (argv[i] === "--config" && value) options.configFile = path.resolve(argv[++i]);
         else if (argv[i] === "--out" && value) options.out = path.resolve(argv[++i]);
-        else throw new Error(`unknown argument ${argv[i]}: use --stack NAME, --config FILE or --out FILE`);
+        else if (argv[i] === "--svg" && value) options.svg = path.resolve(argv[++i]);
+        else throw new Error(`unknown argument ${argv[i]}: use --stack NAME, --config FILE, --out FILE or --svg FILE`);
     }
     return options;
 }
@@ -46,6 +50,7 @@ export async function main(argv: string[], out: (line: string) => void = console
     const result = validateConfig(raw, new Set(stack.secretKeys.map((k) => k.slice("homelab:".length))));
     if (!result.ok) throw new Error("validation disagrees with the program run");
 
+    const build = buildPlan(run.resources);
     out(`homelab plan: stack ${options.stack} (offline, mock engine; secrets are placeholders)\n`);
     out(`Resources by component (${run.resources.length} registrations)`);
     out(componentTree(run.resources));
@@ -53,8 +58,13 @@ export async function main(argv: string[], out: (line: string) => void = console
     out(segmentTable(planSegments(result.spec)));
     out("\nIP allocation");
     out(allocationTable(planAddresses(result.spec)));
-    fs.writeFileSync(options.out, JSON.stringify({ stack: options.stack, resources: run.resources, invokes: run.invokes }, null, 2) + "\n");
-    out(`\nWrote ${path.relative(process.cwd(), options.out) || options.out}`);
+    out(`\nBuild waves (serial depth ${build.waves.length}: each wave starts when everything it needs is done)`);
+    out(waveList(build));
+    out(`\nCritical path: first pulumi up takes about ${minutes(build.estimateSeconds)} (typical durations, tools/durations.ts)`);
+    out(criticalPathTable(build));
+    fs.writeFileSync(options.out, JSON.stringify({ stack: options.stack, resources: run.resources, invokes: run.invokes, build }, null, 2) + "\n");
+    fs.writeFileSync(options.svg, await renderSvg(toDot(run.resources, build)));
+    out(`\nWrote ${path.relative(process.cwd(), options.out) || options.out} and ${path.relative(process.cwd(), options.svg) || options.svg}`);
     return 0;
 }
 

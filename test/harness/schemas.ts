@@ -10,13 +10,28 @@ import { referenceFile } from "./reference";
 type Schema = Record<string, unknown>;
 export type Validate = (value: unknown) => string[];
 
-function closeObjects(node: unknown): void {
-    if (Array.isArray(node)) return node.forEach(closeObjects);
+// A branch of oneOf/anyOf/allOf/not is a constraint, not structure: Kubernetes lets it name properties
+// only to require them (a CiliumNetworkPolicy's spec is oneOf {required endpointSelector} |
+// {required nodeSelector}), so branches stay open while the structural schema around them is closed.
+const branchKeywords = new Set(["oneOf", "anyOf", "allOf", "not"]);
+
+function closeObjects(node: unknown, inBranch = false): void {
+    if (Array.isArray(node)) return node.forEach((child) => closeObjects(child, inBranch));
     if (!node || typeof node !== "object") return;
     const schema = node as Schema;
     const open = schema["x-kubernetes-preserve-unknown-fields"] === true || "additionalProperties" in schema;
-    if (schema.properties && !open) schema.additionalProperties = false;
-    Object.values(schema).forEach(closeObjects);
+    if (schema.properties && !open && !inBranch) schema.additionalProperties = false;
+    for (const [key, child] of Object.entries(schema)) closeObjects(child, branchKeywords.has(key));
+}
+
+// Go's regexp class `\PC` ("not in Unicode category C", used by Cilium's CRDs) is `\P{C}` in a
+// JavaScript Unicode regexp; as written, Ajv cannot compile it.
+function translateGoPatterns(node: unknown): void {
+    if (Array.isArray(node)) return node.forEach(translateGoPatterns);
+    if (!node || typeof node !== "object") return;
+    const schema = node as Schema;
+    if (typeof schema.pattern === "string") schema.pattern = schema.pattern.replace(/\\PC/g, "\\P{C}");
+    Object.values(schema).forEach(translateGoPatterns);
 }
 
 function describe(errors: ErrorObject[] | null | undefined): string[] {
@@ -42,6 +57,7 @@ export function crdValidator(relative: string, version: string, ctx?: Mocha.Cont
     if (!served) throw new Error(`${relative} does not serve ${version}`);
     const schema = structuredClone(served.schema.openAPIV3Schema) as Schema;
     closeObjects(schema);
+    translateGoPatterns(schema);
     const validate = compile(schema);
     const kind = `${crd.spec.group}/${version}`;
     return (value) => {
