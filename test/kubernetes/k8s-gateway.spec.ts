@@ -1,0 +1,153 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import {
+    K8sGatewayPlan, k8sGatewayPlan, k8sGatewayValues, manualRecords, manualRecordsPlugin, recordTtlSeconds,
+} from "../../components/kubernetes/k8s-gateway-values";
+import * as versions from "../../components/versions";
+import { referenceFile } from "../harness/reference";
+import { chartDefaults } from "../harness/schemas";
+import { homeSpec } from "./home-spec";
+
+const chart = "k8s-gateway/chart-3.7.2";
+
+/**
+ * Keys the chart's templates read that values.yaml does not set, each with where upstream shows it.
+ * `commented`: values.yaml lists it as a comment under its block (checked below against the file).
+ */
+const templateOnlyKeys: Record<string, { commented: boolean; reason: string }> = {
+    fullnameOverride: { commented: false, reason: "read by the chart's k8s-gateway.fullname helper (templates/_helper.tpl)" },
+    "service.externalTrafficPolicy": { commented: true, reason: "`# externalTrafficPolicy: Local` under service:, read by templates/service.yaml" },
+};
+
+/**
+ * Every path we set that values.yaml does not have. A path stops where the default is not an object with
+ * keys: an empty map (`annotations: {}`), a list or a scalar takes whatever we put there.
+ */
+function unknownKeys(values: unknown, defaults: unknown, prefix = ""): string[] {
+    if (!values || typeof values !== "object" || Array.isArray(values)) return [];
+    const known = defaults && typeof defaults === "object" && !Array.isArray(defaults) ? (defaults as Record<string, unknown>) : undefined;
+    if (known && Object.keys(known).length === 0) return [];
+    return Object.entries(values as Record<string, unknown>).flatMap(([key, value]) => {
+        const path = prefix ? `${prefix}.${key}` : key;
+        if (!known || !(key in known)) return [path];
+        return unknownKeys(value, known[key], path);
+    });
+}
+
+describe("k8s_gateway values", () => {
+    const spec = homeSpec();
+    const plan = k8sGatewayPlan(spec);
+    const values = k8sGatewayValues(plan);
+    let defaults: Record<string, unknown>;
+    let valuesYaml: string;
+
+    before(function () {
+        defaults = chartDefaults(`${chart}/values.yaml`, this);
+        valuesYaml = fs.readFileSync(referenceFile(`${chart}/values.yaml`, this), "utf8");
+    });
+
+    it("pins the chart the reference holds", function () {
+        const chartYaml = fs.readFileSync(referenceFile(`${chart}/Chart.yaml`, this), "utf8");
+        assert.match(chartYaml, new RegExp(`^version: ${versions.k8sGateway.version.replace(/\./g, "\\.")}$`, "m"));
+        assert.equal(versions.k8sGateway.chart, "oci://ghcr.io/k8s-gateway/charts/k8s-gateway");
+    });
+
+    it("sets exactly the spec's domain, DNS address and watched resources", () => {
+        assert.deepEqual({ ...values, extraZonePlugins: undefined }, {
+            fullnameOverride: "k8s-gateway",
+            domain: "ragas.cc",
+            ttl: 30,
+            watchedResources: ["HTTPRoute", "Service"],
+            service: {
+                type: "LoadBalancer",
+                port: 53,
+                annotations: { "lbipam.cilium.io/ips": "172.16.1.60" },
+                externalTrafficPolicy: "Cluster",
+            },
+            extraZonePlugins: undefined,
+        });
+        assert.equal(recordTtlSeconds, 30);
+    });
+
+    it("sets no key values.yaml lacks, but the template-only ones it names", () => {
+        assert.deepEqual(unknownKeys(values, defaults), Object.keys(templateOnlyKeys));
+    });
+
+    it("finds each commented template-only key in values.yaml itself", () => {
+        const commented = Object.entries(templateOnlyKeys).filter(([, k]) => k.commented).map(([path]) => path);
+        for (const path of commented) {
+            const [block, key] = path.split(".");
+            const body = valuesYaml.split(/^(?=\S)/m).find((section) => section.startsWith(`${block}:`)) ?? "";
+            assert.match(body, new RegExp(`^\\s+#\\s*${key}:`, "m"), `${path} is not documented under ${block}: in values.yaml`);
+        }
+    });
+
+    it("catches a misspelt key", () => {
+        const misspelt = { ...values, service: { ...values.service, externalTraficPolicy: "Cluster" }, watchedResource: ["HTTPRoute"] };
+        assert.deepEqual(unknownKeys(misspelt, defaults).filter((p) => !(p in templateOnlyKeys)), ["service.externalTraficPolicy", "watchedResource"]);
+    });
+
+    it("keeps every default zone plugin (the probes need health and ready) and adds hosts", () => {
+        const plugins = values.extraZonePlugins;
+        assert.deepEqual(plugins.slice(0, -1), defaults.extraZonePlugins);
+        assert.deepEqual(plugins.map((p) => p.name).slice(-1), ["hosts"]);
+    });
+
+    it("publishes every infrastructure host as <name>.<domain>, sorted by name", () => {
+        assert.deepEqual(manualRecords(plan), [
+            { hostname: "adguard.ragas.cc", address: "172.16.1.11" },
+            { hostname: "pve1.ragas.cc", address: "172.16.1.2" },
+            { hostname: "pve2.ragas.cc", address: "172.16.1.3" },
+            { hostname: "pve3.ragas.cc", address: "172.16.1.4" },
+            { hostname: "pve4.ragas.cc", address: "172.16.1.5" },
+            { hostname: "router.ragas.cc", address: "172.16.1.1" },
+            { hostname: "technitium.ragas.cc", address: "172.16.1.10" },
+        ]);
+    });
+
+    it("serves them from a hosts block scoped to the domain that falls through to k8s_gateway", () => {
+        assert.deepEqual(values.extraZonePlugins.at(-1), manualRecordsPlugin(plan));
+        assert.deepEqual(manualRecordsPlugin(plan), {
+            name: "hosts",
+            parameters: "/etc/hosts ragas.cc",
+            configBlock: [
+                "172.16.1.11 adguard.ragas.cc",
+                "172.16.1.2 pve1.ragas.cc",
+                "172.16.1.3 pve2.ragas.cc",
+                "172.16.1.4 pve3.ragas.cc",
+                "172.16.1.5 pve4.ragas.cc",
+                "172.16.1.1 router.ragas.cc",
+                "172.16.1.10 technitium.ragas.cc",
+                "ttl 30",
+                "no_reverse",
+                "fallthrough",
+            ].join("\n"),
+        });
+    });
+
+    it("does not let k8s_gateway fall through: it answers the misses under the domain itself", () => {
+        assert.equal("fallthrough" in values, false);
+        assert.deepEqual(defaults.fallthrough, { enabled: false, zones: [] });
+    });
+
+    it("renders the same text whatever the order of the infrastructure list", () => {
+        const reversed: K8sGatewayPlan = { ...plan, infrastructure: [...plan.infrastructure].reverse() };
+        const rotated: K8sGatewayPlan = { ...plan, infrastructure: [...plan.infrastructure.slice(3), ...plan.infrastructure.slice(0, 3)] };
+        const text = JSON.stringify(k8sGatewayValues(plan));
+        assert.equal(JSON.stringify(k8sGatewayValues(reversed)), text);
+        assert.equal(JSON.stringify(k8sGatewayValues(rotated)), text);
+        assert.equal(JSON.stringify(k8sGatewayValues(k8sGatewayPlan(homeSpec()))), text);
+    });
+
+    it("follows a host added to homelab:infrastructure, and the DNS address in homelab:gateways", () => {
+        const edited = k8sGatewayPlan(homeSpec((v) => {
+            v["homelab:infrastructure"].push({ name: "nas", ip: "172.16.1.20" });
+        }));
+        assert.deepEqual(manualRecords(edited).map((r) => r.hostname), [
+            "adguard.ragas.cc", "nas.ragas.cc", "pve1.ragas.cc", "pve2.ragas.cc", "pve3.ragas.cc", "pve4.ragas.cc", "router.ragas.cc", "technitium.ragas.cc",
+        ]);
+        assert.match(manualRecordsPlugin(edited).configBlock, /^172\.16\.1\.20 nas\.ragas\.cc$/m);
+        const moved = k8sGatewayValues({ ...plan, address: "172.16.1.65" });
+        assert.deepEqual(moved.service.annotations, { "lbipam.cilium.io/ips": "172.16.1.65" });
+    });
+});
