@@ -1,0 +1,77 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { PlainSpec } from "../spec";
+import * as versions from "../versions";
+import {
+    certManagerPlan, certManagerValues, cloudflareTokenSecret, clusterIssuerManifest, wildcardCertificateManifest,
+    wildcardTlsSecretName,
+} from "./cert-manager-values";
+
+export interface CertManagerArgs {
+    spec: PlainSpec;
+    /** Cloudflare API token with Zone:DNS:Edit on the domain, for DNS-01; a secret (later a scoped token). */
+    cloudflareApiToken: pulumi.Input<string>;
+    /** Name of the `network` Namespace (its metadata.name output): the wildcard Certificate and Secret live there. */
+    networkNamespace: pulumi.Input<string>;
+    /** What installs the Gateway API CRDs (Envoy Gateway's chart): with Gateway API support on, the controller exits at start without them. */
+    gatewayApiCrds: pulumi.Input<pulumi.Resource>;
+}
+
+/** cert-manager, the Let's Encrypt ClusterIssuer (DNS-01 via Cloudflare) and the spec's wildcard Certificate. */
+export class CertManager extends pulumi.ComponentResource {
+    public readonly chart: k8s.helm.v4.Chart;
+    public readonly issuer: k8s.apiextensions.CustomResource;
+    public readonly certificate: k8s.apiextensions.CustomResource;
+    /** The Secret, in the network namespace, the gateways' HTTPS listeners present: `wildcard-ragas-cc-tls`. */
+    public readonly tlsSecretName: string;
+
+    constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("homelab:kubernetes:CertManager", name, {}, opts);
+        const plan = certManagerPlan(args.spec);
+        this.tlsSecretName = wildcardTlsSecretName(plan.domain);
+
+        const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: "cert-manager" } }, { parent: this });
+
+        this.chart = new k8s.helm.v4.Chart(
+            `${name}-chart`,
+            {
+                chart: versions.certManager.chart,
+                version: versions.certManager.version,
+                repositoryOpts: { repo: versions.certManager.repo },
+                namespace: namespace.metadata.name,
+                values: certManagerValues(plan),
+            },
+            // No input links the chart to the Gateway API CRDs, and the controller will not start without them.
+            { parent: this, dependsOn: [args.gatewayApiCrds] },
+        );
+
+        // A ClusterIssuer reads its solver Secrets from the cluster resource namespace, by default cert-manager's own.
+        const token = new k8s.core.v1.Secret(
+            `${name}-cloudflare-token`,
+            {
+                metadata: { name: cloudflareTokenSecret.name, namespace: namespace.metadata.name },
+                type: "Opaque",
+                stringData: { [cloudflareTokenSecret.key]: pulumi.secret(args.cloudflareApiToken) },
+            },
+            { parent: this },
+        );
+
+        const issuer = clusterIssuerManifest(plan);
+        this.issuer = new k8s.apiextensions.CustomResource(
+            `${name}-issuer`,
+            issuer,
+            // The chart brings the ClusterIssuer CRD and the webhook that admits it; the token Secret is referred to
+            // by name only. Neither is linked by an input.
+            { parent: this, dependsOn: [this.chart, token] },
+        );
+
+        this.certificate = new k8s.apiextensions.CustomResource(
+            `${name}-wildcard`,
+            wildcardCertificateManifest(plan, args.networkNamespace),
+            // The issuer is referred to by name only; waiting for it also waits for the chart and its CRDs.
+            { parent: this, dependsOn: [this.issuer] },
+        );
+
+        this.registerOutputs({ tlsSecretName: this.tlsSecretName });
+    }
+}

@@ -1,0 +1,173 @@
+import type { Input } from "@pulumi/pulumi";
+import type { GatewayName, GatewaysSpec, PlainSpec } from "../spec";
+import { wildcardTlsSecretName } from "./cert-manager-values";
+
+// Pure inputs for Envoy Gateway v1.9.0 (versions.ts): Helm values (keys from
+// reference/envoy-gateway/v1.9.0/values.tmpl.yaml) and the objects in the gateways' namespace: EnvoyProxy and
+// ClientTrafficPolicy (gateway.envoyproxy.io/v1alpha1), GatewayClass, Gateways and HTTPRoute
+// (gateway.networking.k8s.io/v1, Gateway API v1.6.1).
+
+/** The Gateways apps and the tunnel attach to, by the spec's gateway name; both live in the `network` namespace. */
+export const gatewayNames: Readonly<Record<GatewayName, string>> = { internal: "envoy-internal", external: "envoy-external" };
+/** The GatewayClass and the EnvoyProxy it points at. */
+export const gatewayClassName = "envoy";
+export const envoyProxyName = "envoy";
+/** Listener names: an HTTPRoute's parentRefs[].sectionName. */
+export const listenerNames = { http: "http", https: "https" } as const;
+
+/**
+ * `envoy-external.network.svc`: the in-cluster name of a gateway's Envoy Service, the tunnel's origin. In
+ * GatewayNamespace mode (envoyGatewayValues) the Service is named after its Gateway, in the Gateway's
+ * namespace. A plain string, so the Cloudflare side need not wait for the cluster.
+ */
+export function gatewayServiceHost(gateway: GatewayName, namespace: string): string {
+    return `${gatewayNames[gateway]}.${namespace}.svc`;
+}
+
+export interface EnvoyGatewayPlan {
+    /** LoadBalancer addresses: envoy-internal .61, envoy-external .62 (k8s_gateway's .60 is not used here). */
+    gateways: Pick<GatewaysSpec, GatewayName>;
+    /** Pod network: X-Forwarded-For is trusted only from here (cloudflared), e.g. "10.42.0.0/16". */
+    podCidr: string;
+    /** Nodes of every role: a second proxy replica only when it can run on another node. */
+    nodeCount: number;
+    /** The Secret with the wildcard certificate, in the gateways' namespace: `wildcard-ragas-cc-tls`. */
+    tlsSecretName: string;
+}
+
+/** The Secret name is the one cert-manager's wildcard Certificate writes, derived from the domain by the same function. */
+export function envoyGatewayPlan(spec: PlainSpec): EnvoyGatewayPlan {
+    return {
+        gateways: { internal: spec.gateways.internal, external: spec.gateways.external },
+        podCidr: spec.network.podCidr,
+        nodeCount: spec.nodes.length,
+        tlsSecretName: wildcardTlsSecretName(spec.domain),
+    };
+}
+
+/**
+ * Helm values for gateway-helm. GatewayNamespace mode puts each Gateway's Envoy Deployment and Service in
+ * the Gateway's own namespace, named after the Gateway (v1.9.0 internal/infrastructure/kubernetes/proxy,
+ * `ResourceRender.Name`): the external gateway's Service is `envoy-external.network.svc`, the tunnel's origin.
+ * The default mode names them `envoy-<namespace>-<gateway>-<hash>` in envoy-gateway-system.
+ * `config.envoyGateway` is the EnvoyGateway configuration, which the chart merges over its own defaults; the
+ * chart's RBAC templates read this same `provider.kubernetes.deploy.type` key.
+ */
+export function envoyGatewayValues() {
+    return {
+        config: {
+            envoyGateway: {
+                provider: { kubernetes: { deploy: { type: "GatewayNamespace" } } },
+            },
+        },
+    };
+}
+
+export type EnvoyGatewayValues = ReturnType<typeof envoyGatewayValues>;
+
+/** The proxy settings every Gateway of the class shares. */
+export function envoyProxyManifest(plan: EnvoyGatewayPlan, namespace: Input<string>) {
+    return {
+        apiVersion: "gateway.envoyproxy.io/v1alpha1",
+        kind: "EnvoyProxy",
+        metadata: { name: envoyProxyName, namespace },
+        spec: {
+            provider: {
+                type: "Kubernetes",
+                kubernetes: {
+                    envoyDeployment: { replicas: plan.nodeCount > 1 ? 2 : 1 },
+                    // No envoyService.name: one EnvoyProxy serves both Gateways, and a fixed name would give both
+                    // Services the same one. GatewayNamespace mode already names each after its Gateway.
+                    envoyService: {
+                        type: "LoadBalancer",
+                        // The CRD defaults to Local. An L2-announced address is answered by whichever node holds its
+                        // lease, which may run no proxy; with Local that node drops the traffic
+                        // (https://github.com/onedr0p/cluster-template/issues/1606). DSR keeps the client address anyway.
+                        externalTrafficPolicy: "Cluster",
+                    },
+                },
+            },
+            // Let open connections finish on a rollout; Envoy Gateway sets the pods' grace period to this + 300 s.
+            shutdown: { drainTimeout: "180s" },
+        },
+    };
+}
+
+export function gatewayClassManifest(namespace: Input<string>) {
+    return {
+        apiVersion: "gateway.networking.k8s.io/v1",
+        kind: "GatewayClass",
+        metadata: { name: gatewayClassName },
+        spec: {
+            controllerName: "gateway.envoyproxy.io/gatewayclass-controller",
+            parametersRef: { group: "gateway.envoyproxy.io", kind: "EnvoyProxy", name: envoyProxyName, namespace },
+        },
+    };
+}
+
+/**
+ * One Gateway at its planned address. The address is pinned only through Cilium LB-IPAM's annotation, which
+ * Envoy Gateway copies from spec.infrastructure onto the generated Service. Not through spec.addresses,
+ * although the CRD accepts IPAddress entries: for a LoadBalancer Service, Envoy Gateway v1.9 writes them into
+ * Service.spec.externalIPs, not the load-balancer address (`ResourceRender.Service`). LB-IPAM does not
+ * allocate externalIPs and our L2 policy announces only LoadBalancer addresses, so it would only add a second
+ * claim on the address (and externalIPs are what CVE-2020-8554 admission policies forbid). The Gateway's
+ * status reports the Service's address once LB-IPAM assigns it.
+ * The listeners have no hostname: the wildcard certificate covers every name of the domain, and a route's
+ * own hostnames decide what it serves.
+ */
+export function gatewayManifest(plan: EnvoyGatewayPlan, gateway: GatewayName, namespace: Input<string>) {
+    return {
+        apiVersion: "gateway.networking.k8s.io/v1",
+        kind: "Gateway",
+        metadata: { name: gatewayNames[gateway], namespace },
+        spec: {
+            gatewayClassName,
+            infrastructure: { annotations: { "lbipam.cilium.io/ips": plan.gateways[gateway] } },
+            listeners: [
+                // Plain HTTP only carries the redirect below, which lives in this namespace.
+                { name: listenerNames.http, protocol: "HTTP", port: 80, allowedRoutes: { namespaces: { from: "Same" } } },
+                {
+                    name: listenerNames.https,
+                    protocol: "HTTPS",
+                    port: 443,
+                    tls: { mode: "Terminate", certificateRefs: [{ kind: "Secret", name: plan.tlsSecretName }] },
+                    allowedRoutes: { namespaces: { from: "All" } },
+                },
+            ],
+        },
+    };
+}
+
+const bothGateways: readonly GatewayName[] = ["internal", "external"];
+
+/** Every plain-HTTP request on either gateway answers 301 to the same URL over HTTPS. */
+export function httpsRedirectManifest(namespace: Input<string>) {
+    return {
+        apiVersion: "gateway.networking.k8s.io/v1",
+        kind: "HTTPRoute",
+        metadata: { name: "https-redirect", namespace },
+        spec: {
+            parentRefs: bothGateways.map((g) => ({ name: gatewayNames[g], namespace, sectionName: listenerNames.http })),
+            rules: [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }],
+        },
+    };
+}
+
+/**
+ * Client-side settings of both gateways. X-Forwarded-For is believed only from pod addresses: cloudflared,
+ * the external gateway's only client, sets it to the visitor's address. LAN clients reach the proxies with
+ * their own source address (Cilium DSR), so a header they send is not trusted.
+ */
+export function clientTrafficPolicyManifest(plan: EnvoyGatewayPlan, namespace: Input<string>) {
+    return {
+        apiVersion: "gateway.envoyproxy.io/v1alpha1",
+        kind: "ClientTrafficPolicy",
+        metadata: { name: "envoy", namespace },
+        spec: {
+            targetRefs: bothGateways.map((g) => ({ group: "gateway.networking.k8s.io", kind: "Gateway", name: gatewayNames[g] })),
+            clientIPDetection: { xForwardedFor: { trustedCIDRs: [plan.podCidr] } },
+            tls: { minVersion: "1.2" },
+        },
+    };
+}

@@ -1,0 +1,71 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { GatewayName, PlainSpec } from "../spec";
+import * as versions from "../versions";
+import {
+    clientTrafficPolicyManifest, envoyGatewayPlan, envoyGatewayValues, envoyProxyManifest, gatewayClassManifest,
+    gatewayManifest, gatewayNames, httpsRedirectManifest,
+} from "./envoy-gateway-manifests";
+
+export { gatewayNames, gatewayServiceHost } from "./envoy-gateway-manifests";
+
+export interface EnvoyGatewayArgs {
+    spec: PlainSpec;
+    /** Name of the `network` Namespace (its metadata.name output): gateways, proxies, their Services and policies live there. */
+    networkNamespace: pulumi.Input<string>;
+}
+
+/** Where an HTTPRoute or the tunnel finds a gateway: parentRefs `{name, namespace}`, Service `<name>.<namespace>.svc`. */
+export interface GatewayRef {
+    /** `envoy-internal` or `envoy-external`; also the name of the gateway's Envoy Service (GatewayNamespace mode). */
+    name: string;
+    /** The Gateway's own metadata.namespace: a route built from it waits for the Gateway, and so for the CRDs. */
+    namespace: pulumi.Output<string>;
+    resource: k8s.apiextensions.CustomResource;
+}
+
+/**
+ * Envoy Gateway (controller and the Gateway API CRDs) and the two gateways of the spec, envoy-internal (.61)
+ * and envoy-external (.62), each with its own Envoy Deployment and LoadBalancer Service in `network`.
+ */
+export class EnvoyGateway extends pulumi.ComponentResource {
+    /** Also installs the Gateway API CRDs: anything that needs them (cert-manager's controller) waits for this. */
+    public readonly chart: k8s.helm.v4.Chart;
+    public readonly gateways: Readonly<Record<GatewayName, GatewayRef>>;
+
+    constructor(name: string, args: EnvoyGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("homelab:kubernetes:EnvoyGateway", name, {}, opts);
+        const plan = envoyGatewayPlan(args.spec);
+        const network = args.networkNamespace;
+
+        const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: "envoy-gateway-system" } }, { parent: this });
+        this.chart = new k8s.helm.v4.Chart(
+            `${name}-chart`,
+            {
+                chart: versions.envoyGateway.chart,
+                version: versions.envoyGateway.version,
+                namespace: namespace.metadata.name,
+                values: envoyGatewayValues(),
+            },
+            { parent: this },
+        );
+
+        // Every object below is of a kind whose CRD the chart installs, and the controller that acts on them
+        // (and removes their finalizers on delete) is the chart's: no input links them to it.
+        const afterChart = { parent: this, dependsOn: [this.chart] };
+        const resource = (role: string, manifest: k8s.apiextensions.CustomResourceArgs) =>
+            new k8s.apiextensions.CustomResource(`${name}-${role}`, manifest, afterChart);
+
+        resource("envoy-proxy", envoyProxyManifest(plan, network));
+        resource("gateway-class", gatewayClassManifest(network));
+        const gateway = (g: GatewayName): GatewayRef => {
+            const gw = resource(gatewayNames[g], gatewayManifest(plan, g, network));
+            return { name: gatewayNames[g], namespace: gw.metadata.namespace, resource: gw };
+        };
+        this.gateways = { internal: gateway("internal"), external: gateway("external") };
+        resource("https-redirect", httpsRedirectManifest(network));
+        resource("client-traffic-policy", clientTrafficPolicyManifest(plan, network));
+
+        this.registerOutputs({});
+    }
+}
