@@ -74,6 +74,12 @@ export function identityProblems(c: ParsedConfig): Problem[] {
         const fqdn = app.hostname.includes(".") ? app.hostname : `${app.hostname}.${c.domain}`;
         if (!isDomainName(fqdn)) report(`${key}.hostname`, `${app.hostname} is not an RFC 1123 host name`, "use a label such as myapp, or a name under the domain");
         else if (!fqdn.endsWith(`.${c.domain}`)) report(`${key}.hostname`, `${app.hostname} is outside homelab:domain ${c.domain}`, `use a name under ${c.domain}, e.g. ${fqdn.split(".")[0]}.${c.domain}`);
+        else if (app.gateway === "external") {
+            // Published through the tunnel: `external.<domain>` is the tunnel's own record, and Cloudflare's
+            // edge certificate, the tunnel's `*.<domain>` rule and Envoy's wildcard cover one label only.
+            if (fqdn === `external.${c.domain}`) report(`${key}.hostname`, `${fqdn} is the tunnel's own public record`, `pick another name under ${c.domain}`);
+            else if (fqdn.slice(0, -c.domain.length - 1).includes(".")) report(`${key}.hostname`, `${fqdn} is more than one label below ${c.domain}, which the edge certificate (*.${c.domain}) does not cover`, `use a single label, e.g. ${fqdn.split(".")[0]}.${c.domain}`);
+        }
     });
     duplicates(apps, (a) => `${a.namespace}/${a.name}`, (i) => `homelab:apps[${i}].name`, "name", report);
     if (c.domain !== undefined) duplicates(apps, (a) => (a.hostname.includes(".") ? a.hostname : `${a.hostname}.${c.domain}`), (i) => `homelab:apps[${i}].hostname`, "hostname", report);

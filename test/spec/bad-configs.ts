@@ -152,6 +152,22 @@ export const badConfigs: BadConfig[] = [
         message: "homelab:apps[0].hostname: app.example.com is outside homelab:domain ragas.cc. Fix: use a name under ragas.cc, e.g. app.ragas.cc.",
     },
     {
+        rule: "an external app on the tunnel's own name",
+        edit: (c) => {
+            c["homelab:apps"][0].gateway = "external";
+            c["homelab:apps"][0].hostname = "external";
+        },
+        message: "homelab:apps[0].hostname: external.ragas.cc is the tunnel's own public record. Fix: pick another name under ragas.cc.",
+    },
+    {
+        rule: "an external app two labels below the domain",
+        edit: (c) => {
+            c["homelab:apps"][0].gateway = "external";
+            c["homelab:apps"][0].hostname = "a.b.ragas.cc";
+        },
+        message: "homelab:apps[0].hostname: a.b.ragas.cc is more than one label below ragas.cc, which the edge certificate (*.ragas.cc) does not cover. Fix: use a single label, e.g. a.ragas.cc.",
+    },
+    {
         rule: "a required secret unset",
         edit: () => undefined,
         unset: ["homelab:proxmoxApiToken"],

@@ -1,0 +1,86 @@
+import * as cloudflare from "@pulumi/cloudflare";
+import * as pulumi from "@pulumi/pulumi";
+import type { AppSpec, CloudflareSpec } from "../spec";
+import {
+    dnsTokenName, dnsTokenPolicies, permissionGroupIds, publicDnsRecords, tunnelIngressConfig, tunnelTarget, zoneScope,
+} from "./edge-values";
+
+export interface CloudflareEdgeArgs {
+    /** homelab:domain, the Cloudflare zone everything is published in, e.g. ragas.cc. */
+    domain: string;
+    /** homelab:cloudflare: tunnel name, account (default: the zone's) and whether to mint a DNS-only token. */
+    cloudflare: CloudflareSpec;
+    /** Every app; those on the external gateway get a public record, internal ones none. */
+    apps: readonly AppSpec[];
+    /** The API token the caller's provider uses (secret); handed on as dnsToken unless scopedTokens. */
+    apiToken: pulumi.Input<string>;
+}
+
+/**
+ * The public edge: a remotely managed Cloudflare Tunnel, its ingress rules, the zone's public records and,
+ * with scopedTokens, an API token that can edit only this zone's DNS. Nothing here needs the cluster, so it
+ * is built while the VMs boot. The Cloudflare provider comes through opts.providers.
+ */
+export class CloudflareEdge extends pulumi.ComponentResource {
+    public readonly zoneId: pulumi.Output<string>;
+    public readonly accountId: pulumi.Output<string>;
+    public readonly tunnel: cloudflare.ZeroTrustTunnelCloudflared;
+    public readonly tunnelId: pulumi.Output<string>;
+    /** What cloudflared runs with (TUNNEL_TOKEN); secret. */
+    public readonly tunnelToken: pulumi.Output<string>;
+    /** A token for DNS-01 and other record edits on this zone; secret. */
+    public readonly dnsToken: pulumi.Output<string>;
+
+    constructor(name: string, args: CloudflareEdgeArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("homelab:cloudflare:CloudflareEdge", name, {}, opts);
+        const { domain, cloudflare: spec } = args;
+
+        // A configured account narrows the lookup, so a zone in another account fails here instead of
+        // ending up as a tunnel in one account behind a record in another.
+        const zone = cloudflare.getZoneOutput({ filter: { name: domain, ...(spec.accountId ? { account: { id: spec.accountId } } : {}) } }, { parent: this });
+        this.zoneId = zone.id;
+        this.accountId = spec.accountId ? pulumi.output(spec.accountId) : zone.account.id;
+
+        // No tunnelSecret: Cloudflare generates one when it is left out, and hands it back only inside the
+        // token (https://github.com/cloudflare/terraform-provider-cloudflare/issues/3355). A secret made in the
+        // program would have to be random (a RandomString kept in state as one more copy of the secret), and a
+        // secret fed in as an input has shown up as tunnel replacements in plans
+        // (https://github.com/cloudflare/terraform-provider-cloudflare/issues/5450).
+        this.tunnel = new cloudflare.ZeroTrustTunnelCloudflared(
+            `${name}-tunnel`,
+            { accountId: this.accountId, name: spec.tunnelName, configSrc: "cloudflare" },
+            { parent: this },
+        );
+        this.tunnelId = this.tunnel.id;
+        new cloudflare.ZeroTrustTunnelCloudflaredConfig(
+            `${name}-tunnel-config`,
+            { accountId: this.accountId, tunnelId: this.tunnel.id, source: "cloudflare", config: tunnelIngressConfig(domain) },
+            { parent: this },
+        );
+        // The SDK does not mark the token secret.
+        const token = cloudflare.getZeroTrustTunnelCloudflaredTokenOutput({ accountId: this.accountId, tunnelId: this.tunnel.id }, { parent: this });
+        this.tunnelToken = pulumi.secret(token.token);
+
+        // Named by hostname: a record's identity is its name, so adding an app renames nothing.
+        for (const record of publicDnsRecords(domain, args.apps, this.tunnel.id.apply(tunnelTarget))) {
+            new cloudflare.DnsRecord(`${name}-dns-${record.name}`, { zoneId: zone.id, ...record }, { parent: this });
+        }
+
+        if (spec.scopedTokens) {
+            const groups = cloudflare.getApiTokenPermissionGroupsListOutput({ scope: zoneScope }, { parent: this });
+            const dnsToken = new cloudflare.ApiToken(
+                `${name}-dns-token`,
+                {
+                    name: dnsTokenName(domain),
+                    policies: pulumi.all([zone.id, groups.results]).apply(([zoneId, results]) => dnsTokenPolicies(zoneId, permissionGroupIds(results))),
+                },
+                { parent: this },
+            );
+            this.dnsToken = pulumi.secret(dnsToken.value);
+        } else {
+            this.dnsToken = pulumi.secret(args.apiToken);
+        }
+
+        this.registerOutputs({ zoneId: this.zoneId, accountId: this.accountId, tunnelId: this.tunnelId, tunnelToken: this.tunnelToken, dnsToken: this.dnsToken });
+    }
+}
