@@ -7,3 +7,5 @@ const homelab = new Homelab("home", { spec: loadSpec() });
 export const kubeconfig = homelab.kubeconfig;
 /** talosctl config with the control planes as endpoints (secret). */
 export const talosconfig = homelab.talosconfig;
+/** Home DNS servers left alone because they are not configured. */
+export const skippedDnsForwarders = homelab.skippedForwarders;

@@ -1,26 +1,44 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { CloudflareEdge } from "./cloudflare/edge";
+import { cloudflareProvider } from "./cloudflare/provider";
+import { SplitDnsForwarding } from "./dns/split-dns-forwarding";
+import { Apps } from "./kubernetes/apps";
+import { CertManager } from "./kubernetes/cert-manager";
+import { Cilium } from "./kubernetes/cilium";
+import { Cloudflared } from "./kubernetes/cloudflared";
+import { EnvoyGateway } from "./kubernetes/envoy-gateway";
+import { gatewayNamespace } from "./kubernetes/gateway-names";
+import { K8sGateway } from "./kubernetes/k8s-gateway";
+import { k8sGatewayPlan } from "./kubernetes/k8s-gateway-values";
+import { proxmoxProvider } from "./proxmox/provider";
 import { TalosImage } from "./proxmox/talos-image";
 import { TalosVms } from "./proxmox/talos-vms";
-import { proxmoxProvider } from "./proxmox/provider";
 import { controlPlanes, HomelabSpec, proxmoxHostsInUse } from "./spec";
 import { TalosCluster } from "./talos/cluster";
 import { ClusterReady } from "./talos/cluster-ready";
-import { Cilium } from "./kubernetes/cilium";
 
 export interface HomelabArgs {
     /** The validated spec; the only input. */
     spec: HomelabSpec;
 }
 
-/** The one graph: wires the components in the order the real system needs; no logic of its own. */
+/**
+ * The one graph (DESIGN.md §4): wires the components in the order the real system needs; no logic of
+ * its own. Each edge is an input or a stated dependsOn inside the component that needs it.
+ */
 export class Homelab extends pulumi.ComponentResource {
     public readonly kubeconfig: pulumi.Output<string>;
     public readonly talosconfig: pulumi.Output<string>;
+    /** Home DNS servers whose forwarding was skipped, with the reason. */
+    public readonly skippedForwarders: string[];
 
     constructor(name: string, args: HomelabArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:index:Homelab", name, {}, opts);
         const { spec } = args;
+        const controlPlaneIps = controlPlanes(spec).map((n) => n.ip);
 
+        // Machines: image per host, VMs, Talos.
         const proxmox = proxmoxProvider(`${name}-proxmox`, spec.proxmox, spec.secrets.proxmoxApiToken, spec.secrets.proxmoxSshPrivateKey, { parent: this });
         const image = new TalosImage(`${name}-talos-image`, { extensions: spec.talos.extensions, hosts: proxmoxHostsInUse(spec), proxmox: spec.proxmox }, { parent: this, providers: [proxmox] });
         const vms = new TalosVms(
@@ -30,24 +48,69 @@ export class Homelab extends pulumi.ComponentResource {
         );
         const talos = new TalosCluster(`${name}-talos`, { spec, vms: vms.vms, installerImage: image.installerImage }, { parent: this });
 
+        // The Cloudflare edge needs nothing from the cluster: it starts with the VMs.
+        const edge = spec.cloudflare
+            ? new CloudflareEdge(
+                  `${name}-edge`,
+                  { domain: spec.domain, cloudflare: spec.cloudflare, apps: spec.apps, apiToken: spec.secrets.cloudflareApiToken },
+                  { parent: this, providers: [cloudflareProvider(`${name}-cloudflare`, spec.secrets.cloudflareApiToken, { parent: this })] },
+              )
+            : undefined;
+
+        // The CNI, then the gate every add-on waits for.
         const cilium = new Cilium(
             `${name}-cilium`,
-            { plan: { podCidr: spec.network.podCidr, loadBalancerRange: spec.network.loadBalancerRange, controlPlaneCount: controlPlanes(spec).length, nodeCount: spec.nodes.length } },
+            { plan: { podCidr: spec.network.podCidr, loadBalancerRange: spec.network.loadBalancerRange, controlPlaneCount: controlPlaneIps.length, nodeCount: spec.nodes.length } },
             { parent: this, providers: [talos.provider] },
         );
-        // Every add-on below uses this provider: it answers once Kubernetes (with its CNI) is healthy.
         const ready = new ClusterReady(
             `${name}-ready`,
             {
                 clientConfiguration: talos.clientConfiguration,
-                controlPlaneIps: controlPlanes(spec).map((n) => n.ip),
+                controlPlaneIps,
                 workerIps: spec.nodes.filter((n) => n.role === "worker").map((n) => n.ip),
                 kubeconfig: talos.kubeconfig,
                 after: [cilium],
             },
             { parent: this },
         );
-        void ready;
+        const cluster = { parent: this, providers: [ready.provider] };
+
+        // Add-ons, in parallel after the gate: ingress and certificates, split DNS, the tunnel's connector.
+        const network = new k8s.core.v1.Namespace(`${name}-network`, { metadata: { name: gatewayNamespace } }, { parent: this, provider: ready.provider });
+        const envoyGateway = new EnvoyGateway(`${name}-envoy-gateway`, { spec, networkNamespace: network.metadata.name }, cluster);
+        new CertManager(
+            `${name}-cert-manager`,
+            // DNS-01 uses the zone-scoped token when the edge makes one, else the main token.
+            { spec, cloudflareApiToken: edge?.dnsToken ?? spec.secrets.cloudflareApiToken, networkNamespace: network.metadata.name, gatewayApiCrds: envoyGateway.chart },
+            cluster,
+        );
+        new Apps(
+            `${name}-apps`,
+            { apps: spec.apps, routesAfter: [envoyGateway.chart, envoyGateway.gateways.internal.resource, envoyGateway.gateways.external.resource], policiesAfter: [cilium.chart] },
+            cluster,
+        );
+        const k8sGateway = new K8sGateway(`${name}-k8s-gateway`, { plan: k8sGatewayPlan(spec), namespace: network.metadata.name, gatewayApiCrds: [envoyGateway.chart] }, cluster);
+        if (edge) {
+            new Cloudflared(`${name}-cloudflared`, { namespace: network.metadata.name, tunnelToken: edge.tunnelToken, tunnelId: edge.tunnelId, nodeCount: spec.nodes.length }, cluster);
+        }
+
+        const forwarding = new SplitDnsForwarding(
+            `${name}-split-dns`,
+            {
+                domain: spec.domain,
+                gatewayAddress: k8sGateway.address,
+                adguard: spec.dnsForwarders.adguard,
+                adguardPassword: spec.secrets.adguardPassword,
+                technitium: spec.dnsForwarders.technitium,
+                technitiumToken: spec.secrets.technitiumToken,
+                // The home DNS servers may send the domain to k8s_gateway only once it answers there; its
+                // address is known from config, so no input carries that order.
+                after: [k8sGateway.chart],
+            },
+            { parent: this },
+        );
+        this.skippedForwarders = forwarding.skipped;
 
         this.kubeconfig = talos.kubeconfig;
         this.talosconfig = talos.talosconfig;

@@ -50,3 +50,7 @@ export function criticalPathTable(plan: BuildPlan): string {
         plan.criticalPath.map((s, i) => [String(i + 1), s.name, s.type.split(":").pop()!.split("/").pop()!, `${s.seconds} s`, minutes(s.finish)]),
     );
 }
+
+export function verdictTable(verdicts: readonly { policy: string; resource: string; message: string; enforcementLevel: string }[]): string {
+    return table(["policy", "level", "resource", "message"], verdicts.map((v) => [v.policy, v.enforcementLevel, v.resource.split("::").pop() || "(stack)", v.message]));
+}

@@ -5,8 +5,11 @@ import { planAddresses, planSegments, validateConfig } from "../components/spec"
 import { evaluate } from "../test/harness/engine";
 import { declaredSecrets, loadStackConfig, planStandIn, projectRoot, stackConfigFromObject } from "../test/harness/stack-config";
 import { toDot, renderSvg } from "./graph-dot";
-import { allocationTable, componentTree, criticalPathTable, minutes, segmentTable, waveList } from "./plan-report";
+import { allocationTable, componentTree, criticalPathTable, minutes, segmentTable, verdictTable, waveList } from "./plan-report";
 import { buildPlan } from "./waves";
+import { policyConfigFromSpec } from "../policy/config";
+import { policyConfigFile } from "../policy/policies";
+import { runPolicies } from "../policy/run";
 
 // `npm run plan [-- --stack home] [-- --config path/to/Pulumi.x.yaml]`: the program, offline. Runs
 // index.ts under the recording mock engine with placeholder secrets and prints what would be built.
@@ -16,6 +19,10 @@ interface Options {
     configFile?: string;
     out: string;
     svg: string;
+    /** Where the policy pack's config for this stack goes (policy/<stack>.json). */
+    policyConfig?: string;
+    /** Another program than index.ts (tests only). */
+    program?: string;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -26,7 +33,9 @@ function parseArgs(argv: string[]): Options {
         else if (argv[i] === "--config" && value) options.configFile = path.resolve(argv[++i]);
         else if (argv[i] === "--out" && value) options.out = path.resolve(argv[++i]);
         else if (argv[i] === "--svg" && value) options.svg = path.resolve(argv[++i]);
-        else throw new Error(`unknown argument ${argv[i]}: use --stack NAME, --config FILE, --out FILE or --svg FILE`);
+        else if (argv[i] === "--policy-config" && value) options.policyConfig = path.resolve(argv[++i]);
+        else if (argv[i] === "--program" && value) options.program = path.resolve(argv[++i]);
+        else throw new Error(`unknown argument ${argv[i]}: use --stack NAME, --config FILE, --out FILE, --svg FILE or --policy-config FILE`);
     }
     return options;
 }
@@ -40,7 +49,7 @@ function readStack(options: Options) {
 export async function main(argv: string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
     const options = parseArgs(argv);
     const stack = readStack(options);
-    const run = await evaluate(stack.config, stack.secretKeys, { stack: options.stack });
+    const run = await evaluate(stack.config, stack.secretKeys, { stack: options.stack, program: options.program });
     if (run.error) {
         err(run.error.message);
         return 1;
@@ -62,9 +71,21 @@ export async function main(argv: string[], out: (line: string) => void = console
     out(waveList(build));
     out(`\nCritical path: first pulumi up takes about ${minutes(build.estimateSeconds)} (typical durations, tools/durations.ts)`);
     out(criticalPathTable(build));
-    fs.writeFileSync(options.out, JSON.stringify({ stack: options.stack, resources: run.resources, invokes: run.invokes, build }, null, 2) + "\n");
+    // The pack's config comes from the same stack file, so the two never drift.
+    const policyFile = options.policyConfig ?? path.join(projectRoot, `policy/${options.stack}.json`);
+    fs.writeFileSync(policyFile, JSON.stringify(policyConfigFile(result.spec), null, 2) + "\n");
+    const verdicts = await runPolicies(run.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs })), policyConfigFromSpec(result.spec));
+    const blocking = verdicts.filter((v) => v.enforcementLevel === "mandatory");
+    out(`\nPolicy verdicts (policy pack homelab-network over ${run.resources.length} registrations): ${verdicts.length ? `${verdicts.length} found, ${blocking.length} mandatory` : "every rule passes"}`);
+    if (verdicts.length) out(verdictTable(verdicts));
+
+    fs.writeFileSync(options.out, JSON.stringify({ stack: options.stack, resources: run.resources, invokes: run.invokes, build, verdicts }, null, 2) + "\n");
     fs.writeFileSync(options.svg, await renderSvg(toDot(run.resources, build)));
-    out(`\nWrote ${path.relative(process.cwd(), options.out) || options.out} and ${path.relative(process.cwd(), options.svg) || options.svg}`);
+    out(`\nWrote ${path.relative(process.cwd(), options.out) || options.out} and ${path.relative(process.cwd(), options.svg) || options.svg} and ${path.relative(process.cwd(), policyFile)}`);
+    if (blocking.length) {
+        err(`${blocking.length} mandatory policy violation${blocking.length === 1 ? "" : "s"}: pulumi preview --policy-pack policy would refuse this plan`);
+        return 2;
+    }
     return 0;
 }
 

@@ -17,6 +17,8 @@ export interface SplitDnsForwardingArgs {
     technitiumToken?: pulumi.Input<string>;
     /** How long to wait for each API answer, in ms; 10000 when unset. */
     timeoutMs?: number;
+    /** What must answer on the target before the home servers send the domain there (k8s_gateway). */
+    after?: pulumi.Resource[];
 }
 
 /** Which servers this component leaves alone, and why; each reason names the config key to set. */
@@ -63,14 +65,14 @@ export class SplitDnsForwarding extends pulumi.ComponentResource {
                 username: args.adguard.username ?? "admin",
                 password: pulumi.secret(args.adguardPassword),
                 ...forwarding,
-            }, { parent: this });
+            }, { parent: this, dependsOn: args.after });
         }
         if (args.technitium?.url && args.technitiumToken !== undefined) {
             this.technitium = new TechnitiumForwarder(`${name}-technitium`, {
                 url: args.technitium.url,
                 token: pulumi.secret(args.technitiumToken),
                 ...forwarding,
-            }, { parent: this });
+            }, { parent: this, dependsOn: args.after });
         }
         this.registerOutputs({ skipped: this.skipped });
     }

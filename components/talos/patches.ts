@@ -64,6 +64,7 @@ export interface MachineConfigPatch {
         apiServer?: { certSANs: string[] };
         etcd?: { advertisedSubnets: string[] };
         proxy?: { disabled: boolean };
+        allowSchedulingOnControlPlanes?: boolean;
     };
 }
 
@@ -130,6 +131,10 @@ export function controlPlanePatches(plan: TalosClusterPlan): TalosDocument[] {
             etcd: { advertisedSubnets: [plan.nodeCidr] },
             // Cilium replaces kube-proxy (kubeProxyReplacement), so Talos must not deploy it.
             proxy: { disabled: true },
+            // Three control planes and one worker: without this every workload (two Envoy proxies, two
+            // cloudflared connectors, k8s_gateway) would share the single worker and its spread rules
+            // could not spread. cluster-template does the same.
+            allowSchedulingOnControlPlanes: true,
         },
     }];
 }

@@ -66,6 +66,10 @@ const invokes: Record<string, (args: State) => State> = {
     },
     "talos:cluster/getHealth:getHealth": (a) => ({ ...a, id: "healthy" }),
     "cloudflare:index/getZone:getZone": (a) => ({ id: digest(a.filter?.name ?? "").slice(0, 32), zoneId: digest(a.filter?.name ?? "").slice(0, 32), name: a.filter?.name, account: { id: digest("account").slice(0, 32), name: "mock" } }),
+    "cloudflare:index/getApiTokenPermissionGroupsList:getApiTokenPermissionGroupsList": (a) => ({
+        ...a,
+        results: ["DNS Read", "DNS Write", "Zone Read"].map((name) => ({ id: digest(name).slice(0, 32), name, scopes: [a.scope], category: "Zone", isSelectable: true })),
+    }),
     "cloudflare:index/getZeroTrustTunnelCloudflaredToken:getZeroTrustTunnelCloudflaredToken": (a) => ({ ...a, token: "CANARY-tunnel-token" }),
 };
 

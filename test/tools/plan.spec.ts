@@ -31,15 +31,41 @@ function writeStack(values: Record<string, unknown>): string {
 }
 
 describe("npm run plan", () => {
-    const out = path.join(os.tmpdir(), `homelab-plan-${process.pid}.json`);
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-plan-"));
+    const out = path.join(tmp, "plan.json");
+    const files = ["--out", out, "--svg", path.join(tmp, "plan.svg"), "--policy-config", path.join(tmp, "home.json")];
 
     it("prints an IP table holding every address of the spec's tables", async () => {
-        const result = await plan(["--out", out]);
+        const result = await plan(files);
         assert.equal(result.code, 0, result.err);
         const rows = result.out.split("\n").filter((l) => l.startsWith("| 1"));
         for (const address of specAddresses) assert.ok(rows.some((r) => r.startsWith(`| ${address} `)), `${address} missing`);
         for (const cidr of specNetworks) assert.ok(result.out.includes(`| ${cidr} `), `${cidr} missing`);
         assert.match(result.out, /home-vms-talos-cp-1 {2}proxmoxve:index\/vmLegacy:VmLegacy/);
+    });
+
+    it("prints the build waves, the critical path and a clean policy verdict", async () => {
+        const result = await plan(files);
+        assert.match(result.out, /Build waves \(serial depth \d+/);
+        assert.match(result.out, /wave {2}0: .*home-talos-secrets/);
+        assert.match(result.out, /Critical path: first pulumi up takes about \d+ min/);
+        assert.match(result.out, /Policy verdicts \(policy pack homelab-network over \d+ registrations\): every rule passes/);
+        const svg = fs.readFileSync(path.join(tmp, "plan.svg"), "utf8");
+        assert.match(svg, /^<\?xml[\s\S]*<svg[\s\S]*<\/svg>\s*$/);
+        assert.match(svg, /home&#45;vms&#45;talos&#45;cp&#45;1/);
+    });
+
+    it("writes the policy pack's config from the stack, identical to the committed policy/home.json", async () => {
+        const committed = fs.readFileSync(path.join(projectRoot, "policy/home.json"), "utf8");
+        assert.equal(fs.readFileSync(path.join(tmp, "home.json"), "utf8"), committed, "run `npm run plan` and commit policy/home.json");
+    });
+
+    it("prints a mandatory violation and exits 2 when a resource breaks the IP plan", async () => {
+        const rogueFiles = ["--out", path.join(tmp, "rogue.json"), "--svg", path.join(tmp, "rogue.svg"), "--policy-config", path.join(tmp, "rogue-policy.json")];
+        const result = await plan([...rogueFiles, "--program", path.join(projectRoot, "test/harness/fixtures/rogue-vm-program.ts")]);
+        assert.equal(result.code, 2);
+        assert.match(result.out, /\| vm-address-in-node-network +\| mandatory \| rogue +\| VM rogue: 192\.168\.1\.10 is outside the node network 172\.16\.1\.0\/24/);
+        assert.match(result.err, /mandatory policy violation/);
     });
 
     it("writes the recorded graph to plan.json", async () => {
@@ -54,7 +80,7 @@ describe("npm run plan", () => {
     it("prints the config errors and exits 1 on a bad config, registering nothing", async () => {
         const values = homeValues();
         values["homelab:talos"].vip = "172.16.1.61";
-        const result = await plan(["--config", writeStack(values), "--out", out]);
+        const result = await plan(["--config", writeStack(values), ...files]);
         assert.equal(result.code, 1);
         assert.match(result.err, /homelab:gateways.internal: 172.16.1.61 is already used by homelab:talos.vip/);
         assert.equal(result.out, "");
@@ -65,7 +91,7 @@ describe("npm run plan", () => {
         const values = homeValues();
         values["homelab:nodes"][0].host = "pve9";
         const tsNode = path.join(projectRoot, "node_modules/.bin/ts-node");
-        execFile(tsNode, ["--transpile-only", "tools/plan.ts", "--config", writeStack(values), "--out", out], { cwd: projectRoot }, (error, _stdout, stderr) => {
+        execFile(tsNode, ["--transpile-only", "tools/plan.ts", "--config", writeStack(values), ...files], { cwd: projectRoot }, (error, _stdout, stderr) => {
             assert.equal(error?.code, 1);
             assert.match(stderr, /homelab:nodes\[0\]\.host: pve9 is not one of homelab:proxmox.hosts/);
             done();

@@ -1,0 +1,103 @@
+import { strict as assert } from "assert";
+import { Graph } from "../harness/graph";
+import { homeValues, runStack } from "../harness/home";
+import { Registration } from "../harness/record";
+
+const CHART = "kubernetes:helm.sh/v4:Chart";
+const GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+describe("ingress, certificates and split DNS in the graph", () => {
+    let graph: Graph;
+    before(async () => {
+        graph = await runStack();
+        assert.equal(graph.run.error, undefined);
+    });
+    const ready = () => graph.get("pulumi:providers:kubernetes", "home-ready-kubernetes");
+    const chart = (name: string) => graph.get(CHART, name);
+
+    it("routes the spec's my-app example, field for field", () => {
+        const route = graph.get("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "home-apps-default.my-app-route");
+        assert.deepEqual(route.inputs, {
+            apiVersion: "gateway.networking.k8s.io/v1",
+            kind: "HTTPRoute",
+            metadata: { name: "my-app", namespace: "default" },
+            spec: {
+                parentRefs: [{ name: "envoy-internal", namespace: "network" }],
+                hostnames: ["myapp.ragas.cc"],
+                rules: [{ matches: [{ path: { type: "PathPrefix", value: "/" } }], backendRefs: [{ name: "my-app", port: 80 }] }],
+            },
+        });
+    });
+
+    it("admits the spec's allow-web traffic to my-app with a CiliumNetworkPolicy", () => {
+        const policy = graph.get("kubernetes:cilium.io/v2:CiliumNetworkPolicy", "home-apps-default.my-app-policy").inputs as any;
+        assert.equal(policy.metadata.name, "allow-my-app");
+        assert.deepEqual(policy.spec.endpointSelector, { matchLabels: { app: "my-app" } });
+        assert.deepEqual(policy.spec.ingress[0], { fromEndpoints: [{ matchLabels: { app: "frontend" } }], toPorts: [{ ports: [{ port: "80", protocol: "TCP" }] }] });
+    });
+
+    it("serves both gateways in network at .61 and .62 with the wildcard certificate", () => {
+        const expected = { "envoy-internal": "172.16.1.61", "envoy-external": "172.16.1.62" } as Record<string, string>;
+        for (const gw of graph.ofType(GATEWAY)) {
+            const spec = gw.inputs.spec as any;
+            const name = (gw.inputs.metadata as any).name;
+            assert.equal((gw.inputs.metadata as any).namespace, "network");
+            assert.equal(spec.infrastructure.annotations["lbipam.cilium.io/ips"], expected[name], name);
+            const https = spec.listeners.find((l: any) => l.protocol === "HTTPS");
+            assert.deepEqual(https.tls.certificateRefs, [{ kind: "Secret", name: "wildcard-ragas-cc-tls" }]);
+        }
+        assert.deepEqual(graph.ofType(GATEWAY).map((g) => (g.inputs.metadata as any).name).sort(), ["envoy-external", "envoy-internal"]);
+        const certificate = graph.get("kubernetes:cert-manager.io/v1:Certificate", "home-cert-manager-wildcard").inputs as any;
+        assert.deepEqual(certificate.spec, { secretName: "wildcard-ragas-cc-tls", issuerRef: { name: "letsencrypt-production", kind: "ClusterIssuer" }, dnsNames: ["*.ragas.cc", "ragas.cc"] });
+        assert.equal(certificate.metadata.namespace, "network");
+    });
+
+    it("pins k8s_gateway to .60 for the domain", () => {
+        const values = chart("home-k8s-gateway-chart").inputs.values as any;
+        assert.equal(values.domain, "ragas.cc");
+        assert.equal(values.service.annotations["lbipam.cilium.io/ips"], "172.16.1.60");
+        assert.equal(chart("home-k8s-gateway-chart").inputs.namespace, "network");
+    });
+
+    it("issues the certificate after cert-manager and its issuer", () => {
+        const certificate = graph.get("kubernetes:cert-manager.io/v1:Certificate", "home-cert-manager-wildcard");
+        assert.ok(graph.dependsOn(certificate, chart("home-cert-manager-chart")));
+        assert.ok(graph.dependsOn(certificate, graph.get("kubernetes:cert-manager.io/v1:ClusterIssuer", "home-cert-manager-issuer")));
+    });
+
+    it("creates the gateways after Envoy Gateway, and cert-manager after the Gateway API CRDs it brings", () => {
+        for (const gw of graph.ofType(GATEWAY)) assert.ok(graph.dependsOn(gw, chart("home-envoy-gateway-chart")), gw.name);
+        assert.ok(graph.dependsOn(chart("home-cert-manager-chart"), chart("home-envoy-gateway-chart")) ||
+            graph.dependsOn(graph.get("kubernetes:cert-manager.io/v1:ClusterIssuer", "home-cert-manager-issuer"), chart("home-envoy-gateway-chart")));
+    });
+
+    it("forwards the domain on both home DNS servers to .60, only after k8s_gateway", () => {
+        for (const type of ["pulumi-nodejs:dynamic/dns:AdguardForwarder", "pulumi-nodejs:dynamic/dns:TechnitiumForwarder"]) {
+            const [forwarder] = graph.ofType(type);
+            assert.equal(forwarder.inputs.domain, "ragas.cc");
+            assert.equal(forwarder.inputs.target, "172.16.1.60");
+            assert.ok(graph.dependsOn(forwarder, chart("home-k8s-gateway-chart")), type);
+        }
+        assert.deepEqual(graph.run.exports.skippedDnsForwarders.value, []);
+    });
+
+    it("holds every add-on behind the full health gate, and no add-on behind an unrelated one", () => {
+        const addOns = graph.resources.filter((r: Registration) => r.type.startsWith("kubernetes:") && !r.name.startsWith("home-cilium"));
+        assert.ok(addOns.length >= 15);
+        for (const r of addOns) assert.equal(Graph.providerUrn(r.provider), ready().urn, r.name);
+        // Parallel branches stay parallel: split DNS and cloudflared do not wait for certificates.
+        const certificate = graph.get("kubernetes:cert-manager.io/v1:Certificate", "home-cert-manager-wildcard");
+        assert.equal(graph.dependsOn(chart("home-k8s-gateway-chart"), chart("home-cert-manager-chart")), false);
+        assert.equal(graph.dependsOn(graph.get("kubernetes:apps/v1:Deployment", "home-cloudflared-deployment"), certificate), false);
+        assert.equal(graph.dependsOn(chart("home-envoy-gateway-chart"), chart("home-k8s-gateway-chart")), false);
+    });
+
+    it("skips a forwarder whose URL is not configured, and says so", async () => {
+        const values = homeValues();
+        delete values["homelab:dnsForwarders"].technitium;
+        const skipped = await runStack(values);
+        assert.equal(skipped.ofType("pulumi-nodejs:dynamic/dns:TechnitiumForwarder").length, 0);
+        assert.deepEqual(skipped.run.exports.skippedDnsForwarders.value, ["technitium: homelab:dnsForwarders.technitium.url is not set"]);
+    });
+});

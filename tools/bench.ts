@@ -1,0 +1,102 @@
+import { execFileSync } from "child_process";
+import { performance } from "perf_hooks";
+import * as os from "os";
+import { evaluate } from "../test/harness/engine";
+import { declaredSecrets, projectRoot, stackConfigFromObject, stackValues } from "../test/harness/stack-config";
+import { RecordedRun } from "../test/harness/record";
+import { table } from "./plan-report";
+import { buildPlan } from "./waves";
+
+// `npm run bench`: figures measured in one run, printed as a table. Nothing here is estimated.
+
+const runs = 5;
+const standIn = (key: string) => `<bench secret ${key}>`;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** A cold `require` of the provider SDKs in a fresh Node process: the floor any evaluation pays. */
+function sdkLoadMs(): number {
+    const script = "const t=performance.now();['@pulumi/pulumi','@pulumi/kubernetes','@pulumi/cloudflare','@muhlba91/pulumi-proxmoxve','@pulumiverse/talos'].forEach(m=>require(m));console.log(performance.now()-t)";
+    return Number(execFileSync(process.execPath, ["-e", script], { cwd: projectRoot, encoding: "utf8" }).trim());
+}
+
+/** The home stack grown to 3 control planes and `workers` workers, with the pool moved above them. */
+function grownValues(workers: number): Record<string, unknown> {
+    const values = structuredClone(stackValues("home")) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    values["homelab:network"].loadBalancerRange = { start: "172.16.1.200", stop: "172.16.1.209" };
+    values["homelab:gateways"] = { dns: "172.16.1.200", internal: "172.16.1.201", external: "172.16.1.202" };
+    const hosts = ["pve1", "pve2", "pve3", "pve4"];
+    for (let i = 0; i < workers; i++) {
+        values["homelab:nodes"][3 + i] = { name: `talos-worker-${i + 1}`, role: "worker", ip: `172.16.1.${53 + i}`, host: hosts[i % 4], vmId: 153 + i, cores: 4, memoryMiB: 8192, diskGiB: 64 };
+    }
+    return values;
+}
+
+async function run(values: Record<string, unknown>): Promise<{ ms: number; run: RecordedRun }> {
+    const stack = stackConfigFromObject(values, standIn, declaredSecrets());
+    const start = performance.now();
+    const result = await evaluate(stack.config, stack.secretKeys);
+    const ms = performance.now() - start;
+    if (result.error) throw result.error;
+    return { ms, run: result };
+}
+
+async function timed(values: Record<string, unknown>) {
+    const samples: number[] = [];
+    let last!: RecordedRun;
+    for (let i = 0; i < runs; i++) {
+        const r = await run(values);
+        samples.push(r.ms);
+        last = r.run;
+    }
+    return { ms: median(samples), run: last };
+}
+
+function changedResources(a: RecordedRun, b: RecordedRun): number {
+    const before = new Map(a.resources.map((r) => [r.urn, JSON.stringify(r.inputs)]));
+    return b.resources.filter((r) => before.has(r.urn) && before.get(r.urn) !== JSON.stringify(r.inputs)).length;
+}
+
+async function main() {
+    const floor = median(Array.from({ length: runs }, sdkLoadMs));
+    const home = stackValues("home");
+    const cold = await run(home);
+    const warm = await timed(home);
+    const big = await timed(grownValues(60));
+    const again = await run(home);
+    const identical = JSON.stringify(again.run.resources) === JSON.stringify(warm.run.resources);
+
+    const plusWorker = structuredClone(home) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    plusWorker["homelab:nodes"].push({ name: "talos-worker-2", role: "worker", ip: "172.16.1.54", host: "pve4", vmId: 154 });
+    const resized = structuredClone(home) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    resized["homelab:nodes"][1].memoryMiB = 16384;
+    const added = await run(plusWorker);
+    const grown = await run(resized);
+
+    const count = (r: RecordedRun) => r.resources.length;
+    const perResource = (ms: number, r: RecordedRun) => (ms / count(r)).toFixed(2);
+    console.log(`homelab bench: ${os.cpus().length} x ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; medians of ${runs}\n`);
+    console.log(
+        table(
+            ["figure", "value"],
+            [
+                ["SDK load, cold process (floor)", `${floor.toFixed(0)} ms`],
+                ["home stack, first evaluation (transpiles the program)", `${cold.ms.toFixed(0)} ms, ${count(cold.run)} resources`],
+                ["home stack evaluation", `${warm.ms.toFixed(0)} ms, ${count(warm.run)} resources, ${perResource(warm.ms, warm.run)} ms/resource`],
+                ["home evaluation / SDK floor", `${(warm.ms / floor).toFixed(2)}x (cold first: ${(cold.ms / floor).toFixed(2)}x)`],
+                ["3 control planes + 60 workers evaluation", `${big.ms.toFixed(0)} ms, ${count(big.run)} resources, ${perResource(big.ms, big.run)} ms/resource`],
+                ["serial depth, home / 63 nodes", `${buildPlan(warm.run.resources).waves.length} / ${buildPlan(big.run.resources).waves.length} waves`],
+                ["determinism (two evaluations)", identical ? "byte-identical inputs" : "DIFFERENT"],
+                ["blast radius: add a worker", `${changedResources(warm.run, added.run)} existing resources changed, ${count(added.run) - count(warm.run)} added`],
+                ["blast radius: resize one VM", `${changedResources(warm.run, grown.run)} resources changed`],
+            ],
+        ),
+    );
+}
+
+main().then(
+    () => process.exit(0),
+    (error) => {
+        console.error(error);
+        process.exit(1);
+    },
+);
