@@ -61,9 +61,11 @@ async function main() {
     const home = stackValues("home");
     const cold = await run(home);
     const warm = await timed(home);
+    const mid = await timed(grownValues(30));
     const big = await timed(grownValues(60));
     const again = await run(home);
-    const identical = JSON.stringify(again.run.resources) === JSON.stringify(warm.run.resources);
+    const byUrn = (r: RecordedRun) => JSON.stringify([...r.resources].sort((a, b) => a.urn.localeCompare(b.urn)));
+    const identical = byUrn(again.run) === byUrn(warm.run);
 
     const plusWorker = structuredClone(home) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     plusWorker["homelab:nodes"].push({ name: "talos-worker-2", role: "worker", ip: "172.16.1.54", host: "pve4", vmId: 154 });
@@ -84,6 +86,10 @@ async function main() {
                 ["home stack evaluation", `${warm.ms.toFixed(0)} ms, ${count(warm.run)} resources, ${perResource(warm.ms, warm.run)} ms/resource`],
                 ["home evaluation / SDK floor", `${(warm.ms / floor).toFixed(2)}x (cold first: ${(cold.ms / floor).toFixed(2)}x)`],
                 ["3 control planes + 60 workers evaluation", `${big.ms.toFixed(0)} ms, ${count(big.run)} resources, ${perResource(big.ms, big.run)} ms/resource`],
+                [
+                    "cost per added resource: home -> 33 nodes, 33 -> 63 nodes (linear when equal)",
+                    `${((mid.ms - warm.ms) / (count(mid.run) - count(warm.run))).toFixed(2)} / ${((big.ms - mid.ms) / (count(big.run) - count(mid.run))).toFixed(2)} ms`,
+                ],
                 ["serial depth, home / 63 nodes", `${buildPlan(warm.run.resources).waves.length} / ${buildPlan(big.run.resources).waves.length} waves`],
                 ["determinism (two evaluations)", identical ? "byte-identical inputs" : "DIFFERENT"],
                 ["blast radius: add a worker", `${changedResources(warm.run, added.run)} existing resources changed, ${count(added.run) - count(warm.run)} added`],

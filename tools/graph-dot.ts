@@ -24,8 +24,10 @@ export function toDot(resources: readonly Registration[], plan: BuildPlan): stri
         for (let at = r; at.parent && byUrn.get(at.parent)?.parent; at = byUrn.get(at.parent)!) owner = at.parent;
         return owner;
     };
+    // URN order, not registration order (which depends on when Outputs resolve), so the picture is stable.
+    const work = resources.filter(isWork).sort((a, b) => a.urn.localeCompare(b.urn));
     const groups = new Map<string, Registration[]>();
-    for (const r of resources.filter(isWork)) groups.set(ownerOf(r), [...(groups.get(ownerOf(r)) ?? []), r]);
+    for (const r of work) groups.set(ownerOf(r), [...(groups.get(ownerOf(r)) ?? []), r]);
 
     const lines = ["digraph homelab {", "  rankdir=LR;", '  node [shape=box, style="rounded,filled", fillcolor="#f5f7fa", fontname="Helvetica", fontsize=10];', '  edge [color="#8a94a6"];'];
     const node = (r: Registration) => {
@@ -42,7 +44,7 @@ export function toDot(resources: readonly Registration[], plan: BuildPlan): stri
             lines.push("  }");
         } else members.forEach((r) => lines.push(node(r).slice(2)));
     }
-    for (const r of resources.filter(isWork)) {
+    for (const r of work) {
         const provider = r.provider ? [r.provider.split("::").slice(0, -1).join("::")] : [];
         for (const dep of [...new Set([...r.dependencies, ...provider])].sort()) {
             if (!step.has(dep)) continue;

@@ -1,9 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
-import * as YAML from "yaml";
-import { planAddresses, planSegments, validateConfig } from "../components/spec";
-import { evaluate } from "../test/harness/engine";
-import { declaredSecrets, loadStackConfig, planStandIn, projectRoot, stackConfigFromObject } from "../test/harness/stack-config";
+import { planAddresses, planSegments } from "../components/spec";
+import { projectRoot } from "../test/harness/stack-config";
+import { runStackOffline } from "./stack-run";
 import { toDot, renderSvg } from "./graph-dot";
 import { allocationTable, componentTree, criticalPathTable, minutes, segmentTable, verdictTable, waveList } from "./plan-report";
 import { buildPlan } from "./waves";
@@ -40,41 +39,31 @@ function parseArgs(argv: string[]): Options {
     return options;
 }
 
-function readStack(options: Options) {
-    if (!options.configFile) return loadStackConfig(options.stack);
-    const values = YAML.parse(fs.readFileSync(options.configFile, "utf8"))?.config ?? {};
-    return stackConfigFromObject(values, planStandIn, declaredSecrets());
-}
-
 export async function main(argv: string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
     const options = parseArgs(argv);
-    const stack = readStack(options);
-    const run = await evaluate(stack.config, stack.secretKeys, { stack: options.stack, program: options.program });
-    if (run.error) {
-        err(run.error.message);
+    const { run, spec } = await runStackOffline(options.stack, { configFile: options.configFile, program: options.program });
+    if (run.error || !spec) {
+        err(run.error?.message ?? "the program failed");
         return 1;
     }
-    // The same validation the program just passed, for the tables it knows how to print.
-    const raw = Object.fromEntries(Object.entries(stack.config).filter(([k]) => !stack.secretKeys.includes(k)).map(([k, v]) => [k.slice("homelab:".length), k === "homelab:domain" ? v : JSON.parse(v)]));
-    const result = validateConfig(raw, new Set(stack.secretKeys.map((k) => k.slice("homelab:".length))));
-    if (!result.ok) throw new Error("validation disagrees with the program run");
-
     const build = buildPlan(run.resources);
     out(`homelab plan: stack ${options.stack} (offline, mock engine; secrets are placeholders)\n`);
     out(`Resources by component (${run.resources.length} registrations)`);
     out(componentTree(run.resources));
     out("\nNetwork segments");
-    out(segmentTable(planSegments(result.spec)));
+    out(segmentTable(planSegments(spec)));
     out("\nIP allocation");
-    out(allocationTable(planAddresses(result.spec)));
+    out(allocationTable(planAddresses(spec)));
+    const skipped = (run.exports.skippedDnsForwarders?.value as string[] | undefined) ?? [];
+    out(`\nSplit DNS: ${skipped.length ? `skipped ${skipped.join("; ")}` : "AdGuard Home and Technitium both forward the domain to k8s_gateway"}`);
     out(`\nBuild waves (serial depth ${build.waves.length}: each wave starts when everything it needs is done)`);
     out(waveList(build));
     out(`\nCritical path: first pulumi up takes about ${minutes(build.estimateSeconds)} (typical durations, tools/durations.ts)`);
     out(criticalPathTable(build));
     // The pack's config comes from the same stack file, so the two never drift.
     const policyFile = options.policyConfig ?? path.join(projectRoot, `policy/${options.stack}.json`);
-    fs.writeFileSync(policyFile, JSON.stringify(policyConfigFile(result.spec), null, 2) + "\n");
-    const verdicts = await runPolicies(run.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs })), policyConfigFromSpec(result.spec));
+    fs.writeFileSync(policyFile, JSON.stringify(policyConfigFile(spec), null, 2) + "\n");
+    const verdicts = await runPolicies(run.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs })), policyConfigFromSpec(spec));
     const blocking = verdicts.filter((v) => v.enforcementLevel === "mandatory");
     out(`\nPolicy verdicts (policy pack homelab-network over ${run.resources.length} registrations): ${verdicts.length ? `${verdicts.length} found, ${blocking.length} mandatory` : "every rule passes"}`);
     if (verdicts.length) out(verdictTable(verdicts));

@@ -55,9 +55,11 @@ export function buildPlan(resources: readonly Registration[]): BuildPlan {
         steps.set(urn, step);
         return step;
     };
-    resources.filter(isWork).forEach((r) => visit(r.urn, new Set()));
+    // Registration order depends on when each Output resolves; URN order does not.
+    const work = resources.filter(isWork).sort((a, b) => a.urn.localeCompare(b.urn));
+    work.forEach((r) => visit(r.urn, new Set()));
 
-    const all = resources.filter(isWork).map((r) => steps.get(r.urn)!);
+    const all = work.map((r) => steps.get(r.urn)!);
     const waves: (Step & { after: string[] })[][] = [];
     for (const s of all) (waves[s.wave] ??= []).push(s);
 

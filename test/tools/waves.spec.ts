@@ -24,7 +24,7 @@ describe("build waves and critical path", () => {
 
     it("puts each resource one wave after its latest dependency, components in none", () => {
         const plan = buildPlan(graph);
-        assert.deepEqual(plan.waves.map((w) => w.map((s) => s.name)), [["vm", "record"], ["apply"], ["chart"]]);
+        assert.deepEqual(plan.waves.map((w) => w.map((s) => s.name)), [["record", "vm"], ["apply"], ["chart"]], "URN order within a wave");
     });
 
     it("follows the slowest chain for the critical path and its estimate", () => {

@@ -1,0 +1,159 @@
+import * as YAML from "yaml";
+import { httpRouteManifest, networkPolicyManifest } from "../components/kubernetes/apps-manifests";
+import { certManagerPlan, clusterIssuerManifest, wildcardCertificateManifest } from "../components/kubernetes/cert-manager-values";
+import { ciliumValues } from "../components/kubernetes/cilium-values";
+import { gatewayName, gatewayNamespace } from "../components/kubernetes/gateway-names";
+import { k8sGatewayPlan, manualRecords } from "../components/kubernetes/k8s-gateway-values";
+import { externalHostname, tunnelIngressConfig } from "../components/cloudflare/edge-values";
+import { controlPlanes, planAddresses, planSegments, PlainSpec } from "../components/spec";
+import { BuildPlan } from "./waves";
+import { minutes, table } from "./plan-report";
+
+// docs/network.md: the design page, generated from the stack's config so it never drifts from what is
+// built. Pure: the same spec and build plan give the same bytes.
+
+const yamlBlock = (value: unknown) => ["```yaml", YAML.stringify(value, { lineWidth: 0 }).trimEnd(), "```"].join("\n");
+
+function addressTables(spec: PlainSpec): string[] {
+    const rows = planAddresses(spec);
+    const row = (r: (typeof rows)[number]) => [r.address, r.service, r.description];
+    return [
+        "### Infrastructure IPs",
+        table(["IP", "Service", "Description"], rows.filter((r) => r.kind === "infrastructure").map(row)),
+        "",
+        "### Kubernetes IPs",
+        table(["IP", "Service", "Description"], rows.filter((r) => r.kind === "kubernetes").map(row)),
+    ];
+}
+
+function ciliumSection(spec: PlainSpec): string[] {
+    const values = ciliumValues({ podCidr: spec.network.podCidr, loadBalancerRange: spec.network.loadBalancerRange, controlPlaneCount: controlPlanes(spec).length, nodeCount: spec.nodes.length });
+    const { start, stop } = spec.network.loadBalancerRange;
+    return [
+        "## Cilium Configuration",
+        `- eBPF kube-proxy replacement (\`kubeProxyReplacement: ${values.kubeProxyReplacement}\`), reaching the API through KubePrism at ${values.k8sServiceHost}:${values.k8sServicePort}`,
+        `- Load balancing: \`${values.loadBalancer.mode}\` (Direct Server Return) with \`${values.loadBalancer.algorithm}\` hashing`,
+        `- Native routing of ${values.ipv4NativeRoutingCIDR} with direct node routes; BPF masquerading`,
+        `- L2 announcements (ARP) for LoadBalancer IPs from the pool ${start}-${stop}; every gateway pins its address`,
+        "- Gateway API is served by Envoy Gateway, not Cilium's own (`gatewayAPI.enabled: false`)",
+    ];
+}
+
+function gatewaySection(spec: PlainSpec): string[] {
+    const apps = spec.apps.map((a) => [a.hostname, gatewayName(a.gateway), `${a.namespace}/${a.service.name}:${a.service.port}`]);
+    return [
+        "## Gateway API",
+        "### Gateways",
+        table(
+            ["Gateway", "IP", "Purpose", "TLS"],
+            [
+                [`${gatewayName("internal")} (${gatewayNamespace})`, spec.gateways.internal, "Internal services on the home network", `Let's Encrypt wildcard for *.${spec.domain}`],
+                [`${gatewayName("external")} (${gatewayNamespace})`, spec.gateways.external, "Public services through the Cloudflare tunnel", `Cloudflare at the edge; the wildcard between cloudflared and Envoy`],
+            ],
+        ),
+        "",
+        "### Routes",
+        apps.length ? table(["Hostname", "Gateway", "Backend"], apps) : "No app is configured (`homelab:apps`).",
+        ...spec.apps.flatMap((app) => ["", `#### HTTPRoute ${app.namespace}/${app.name}`, yamlBlock(httpRouteManifest(app))]),
+    ];
+}
+
+function dnsSection(spec: PlainSpec): string[] {
+    const [primary, ...secondary] = spec.network.nameservers;
+    const name = (ip: string) => spec.infrastructure.find((h) => h.ip === ip)?.name ?? ip;
+    const example = spec.apps.find((a) => a.gateway === "internal") ?? spec.apps[0];
+    const host = example?.hostname ?? `app.${spec.domain}`;
+    const gatewayIp = example?.gateway === "external" ? spec.gateways.external : spec.gateways.internal;
+    const records = manualRecords(k8sGatewayPlan(spec));
+    return [
+        "## DNS Architecture",
+        `Split DNS: the home resolvers answer everything but \`${spec.domain}\`, which they forward to k8s_gateway at ${spec.gateways.dns}. Public DNS (Cloudflare) holds only tunnel names.`,
+        "",
+        "### Resolution flow",
+        `1. A client asks ${name(primary)} (${primary})${secondary.length ? `, or ${secondary.map((ip) => `${name(ip)} (${ip})`).join(", ")}` : ""}, for \`${host}\``,
+        `2. It forwards \`${spec.domain}\` to k8s_gateway (${spec.gateways.dns})`,
+        `3. k8s_gateway answers from the HTTPRoute: the gateway's address, ${gatewayIp}`,
+        `4. The client connects to ${example ? gatewayName(example.gateway) : gatewayName("internal")} (${gatewayIp}) over HTTPS`,
+        "5. Envoy routes the request to the backend pod",
+        "",
+        "### Home DNS forwarding",
+        table(
+            ["Server", "Setting"],
+            [
+                [spec.dnsForwarders.adguard ? `AdGuard Home (${spec.dnsForwarders.adguard.url})` : "AdGuard Home: not configured", spec.dnsForwarders.adguard ? `upstream \`[/${spec.domain}/]${spec.gateways.dns}\`` : "-"],
+                [spec.dnsForwarders.technitium ? `Technitium (${spec.dnsForwarders.technitium.url})` : "Technitium: not configured", spec.dnsForwarders.technitium ? `Conditional Forwarder zone \`${spec.domain}\` -> ${spec.gateways.dns}` : "-"],
+            ],
+        ),
+        "",
+        "### External services (manual records served by k8s_gateway)",
+        table(["Name", "IP"], records.map((r) => [r.hostname, r.address])),
+    ];
+}
+
+function policySection(spec: PlainSpec): string[] {
+    const policies = spec.apps.map(networkPolicyManifest).filter((p) => p !== undefined);
+    return ["## Network Policies", policies.length ? "Cilium network policies admit the configured clients (and the owning gateway's Envoy pods) to each app:" : "No app sets `allowFrom`.", ...policies.flatMap((p) => ["", yamlBlock(p)])];
+}
+
+function tlsSection(spec: PlainSpec): string[] {
+    const plan = certManagerPlan(spec);
+    const issuer = clusterIssuerManifest(plan);
+    return [
+        "## TLS Certificates",
+        `cert-manager issues from Let's Encrypt (ClusterIssuer \`${issuer.metadata.name}\`) with DNS-01 through Cloudflare for the zone \`${spec.domain}\`:`,
+        "",
+        yamlBlock(wildcardCertificateManifest(plan, gatewayNamespace)),
+    ];
+}
+
+function edgeSection(spec: PlainSpec): string[] {
+    if (!spec.cloudflare) return ["## Public edge", "No Cloudflare tunnel is configured (`homelab:cloudflare`)."];
+    const published = spec.apps.filter((a) => a.gateway === "external").map((a) => [a.hostname, "CNAME (proxied)", externalHostname(spec.domain)]);
+    return [
+        "## Public edge (Cloudflare tunnel)",
+        `Tunnel \`${spec.cloudflare.tunnelName}\`, remotely managed; cloudflared runs in \`${gatewayNamespace}\`. Ingress rules:`,
+        "",
+        yamlBlock(tunnelIngressConfig(spec.domain)),
+        "",
+        table(["Public name", "Record", "Points to"], [[externalHostname(spec.domain), "CNAME (proxied)", "<tunnel-id>.cfargotunnel.com"], ...published]),
+    ];
+}
+
+function buildSection(build: BuildPlan): string[] {
+    return [
+        "## Build graph",
+        `One \`pulumi up\` builds everything in ${build.waves.length} waves; the critical path takes about ${minutes(build.estimateSeconds)} with typical durations (tools/durations.ts).`,
+        "",
+        "![The build graph, critical path in red](graph.svg)",
+    ];
+}
+
+export function networkPage(spec: PlainSpec, stack: string, build: BuildPlan): string {
+    return [
+        "# Network Architecture",
+        `<!-- Generated by \`npm run docs\` from Pulumi.${stack}.yaml: edit the config, not this page. -->`,
+        "",
+        "The cluster uses Cilium as the CNI with Gateway API (Envoy Gateway) for ingress, on Talos Linux VMs on Proxmox.",
+        "",
+        "## Network Segments",
+        table(["Network", "CIDR", "Purpose"], planSegments(spec).map((s) => [s.name, s.cidr, s.purpose])),
+        "",
+        "## IP Allocations",
+        ...addressTables(spec),
+        "",
+        ...ciliumSection(spec),
+        "",
+        ...gatewaySection(spec),
+        "",
+        ...dnsSection(spec),
+        "",
+        ...policySection(spec),
+        "",
+        ...tlsSection(spec),
+        "",
+        ...edgeSection(spec),
+        "",
+        ...buildSection(build),
+        "",
+    ].join("\n");
+}
