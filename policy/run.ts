@@ -65,7 +65,8 @@ const noOptions = {
     additionalSecretOutputs: [],
 };
 
-export function resourceArgs(resource: PlannedResource, config: object): ResourceValidationArgs {
+/** What a resource policy and a stack policy both see of one resource. */
+function describeResource(resource: PlannedResource) {
     const isType = isClassOf(resource.type);
     return {
         type: resource.type,
@@ -73,9 +74,15 @@ export function resourceArgs(resource: PlannedResource, config: object): Resourc
         urn: resource.urn,
         name: resource.name,
         opts: noOptions,
-        stackTags: new Map(),
         isType,
         asType: ((resourceClass: unknown) => (isType(resourceClass) ? resource.props : undefined)) as ResourceValidationArgs["asType"],
+    };
+}
+
+/** What every validation call gets besides the resources: tags, its config, and the way out. */
+function context(config: object) {
+    return {
+        stackTags: new Map<string, string>(),
         getConfig: <T extends object>() => structuredClone(config) as T,
         notApplicable: (reason?: string): never => {
             throw new NotApplicable(reason);
@@ -83,29 +90,13 @@ export function resourceArgs(resource: PlannedResource, config: object): Resourc
     };
 }
 
+export function resourceArgs(resource: PlannedResource, config: object): ResourceValidationArgs {
+    return { ...describeResource(resource), ...context(config) };
+}
+
 export function stackArgs(resources: readonly PlannedResource[], config: object): StackValidationArgs {
-    const policyResources: PolicyResource[] = resources.map((resource) => {
-        const isType = isClassOf(resource.type);
-        return {
-            type: resource.type,
-            props: resource.props,
-            urn: resource.urn,
-            name: resource.name,
-            opts: noOptions,
-            dependencies: [],
-            propertyDependencies: {},
-            isType,
-            asType: ((resourceClass: unknown) => (isType(resourceClass) ? resource.props : undefined)) as PolicyResource["asType"],
-        };
-    });
-    return {
-        resources: policyResources,
-        stackTags: new Map(),
-        getConfig: <T extends object>() => structuredClone(config) as T,
-        notApplicable: (reason?: string): never => {
-            throw new NotApplicable(reason);
-        },
-    };
+    const policyResources: PolicyResource[] = resources.map((resource) => ({ ...describeResource(resource), dependencies: [], propertyDependencies: {} }));
+    return { resources: policyResources, ...context(config) };
 }
 
 function isStackPolicy(policy: ResourceValidationPolicy | StackValidationPolicy): policy is StackValidationPolicy {

@@ -1,5 +1,6 @@
 import type * as cloudflare from "@pulumi/cloudflare";
 import type { AppSpec } from "../spec";
+import { gatewayName, gatewayNamespace } from "../kubernetes/gateway-names";
 
 // Pure inputs for the Cloudflare edge: the tunnel's ingress rules, the public DNS records and the
 // policy of the DNS-only API token. No resources here; components/cloudflare/edge.ts creates them.
@@ -8,7 +9,7 @@ import type { AppSpec } from "../spec";
  * Where cloudflared sends every request: envoy-external's Service. Envoy Gateway (deploy type
  * GatewayNamespace) creates it in the Gateway's namespace under the Gateway's name.
  */
-export const externalGatewayService = { name: "envoy-external", namespace: "network", port: 443 } as const;
+export const externalGatewayService = { name: gatewayName("external"), namespace: gatewayNamespace, port: 443 } as const;
 
 /** `ragas.cc` -> `external.ragas.cc`: the one name the tunnel is published under, and the SNI cloudflared sends. */
 export function externalHostname(domain: string): string {

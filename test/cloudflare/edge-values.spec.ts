@@ -5,7 +5,7 @@ import {
     DnsRecordSpec, EdgeApp, dnsTokenPermissionGroups, dnsTokenPolicies, externalHostname, permissionGroupIds, publicDnsRecords,
     tunnelIngressConfig, tunnelTarget,
 } from "../../components/cloudflare/edge-values";
-import { homeSpec, publishFirstApp } from "./home-spec";
+import { homeSpec, publishFirstApp } from "../harness/home";
 
 const tunnelId = "6ff42ae2-765d-4adf-8112-31c55c1551ef";
 

@@ -8,7 +8,7 @@ import { Graph } from "../harness/graph";
 import { canary, homeValues } from "../harness/home";
 import { Registration } from "../harness/record";
 import { declaredSecrets, stackConfigFromObject } from "../harness/stack-config";
-import { HomeValues, homeSpec, publishFirstApp } from "./home-spec";
+import { HomeValues, homeSpec, publishFirstApp } from "../harness/home";
 
 // CloudflareEdge and Cloudflared under the recording mock engine, through test/cloudflare/edge-program.ts.
 

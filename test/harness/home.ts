@@ -1,3 +1,4 @@
+import { PlainSpec, secretKeys, validateConfig } from "../../components/spec";
 import { evaluate } from "./engine";
 import { Graph } from "./graph";
 import { declaredSecrets, stackConfigFromObject, stackValues } from "./stack-config";
@@ -17,3 +18,24 @@ export async function runStack(values: Record<string, unknown> = homeValues(), u
     const stack = stackConfigFromObject(values, canary, declared);
     return new Graph(await evaluate(stack.config, stack.secretKeys));
 }
+
+/** Pulumi.home.yaml's values. */
+export type HomeValues = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * The validated spec of the home stack, as loadSpec builds it (keys without `homelab:`, every secret set),
+ * after `edit` has changed the raw values; for pure-module tests. Throws the problems if it does not validate.
+ */
+export function homeSpec(edit: (values: HomeValues) => void = () => undefined): PlainSpec {
+    const values = homeValues();
+    edit(values);
+    const raw = Object.fromEntries(Object.entries(values).map(([key, value]) => [key.replace(/^homelab:/, ""), value]));
+    const result = validateConfig(raw, new Set(secretKeys));
+    if (!result.ok) throw new Error(result.problems.map((p) => `${p.key} ${p.message}`).join("\n"));
+    return result.spec;
+}
+
+/** The home apps with the first one (my-app, myapp.ragas.cc) moved to the external gateway. */
+export const publishFirstApp = (values: HomeValues) => {
+    values["homelab:apps"][0].gateway = "external";
+};

@@ -82,3 +82,19 @@ export function valuesValidator(relative: string, ctx?: Mocha.Context, opts: { c
 export function chartDefaults(relative: string, ctx?: Mocha.Context): Record<string, unknown> {
     return YAML.parse(fs.readFileSync(referenceFile(relative, ctx), "utf8"));
 }
+
+/**
+ * Every path of `values` that a chart's defaults do not have, for charts with no values schema. A path
+ * stops where the default is not an object with keys: an empty map (`annotations: {}`), a list or a
+ * scalar takes whatever is put there.
+ */
+export function unknownValueKeys(values: unknown, defaults: unknown, prefix = ""): string[] {
+    if (!values || typeof values !== "object" || Array.isArray(values)) return [];
+    const known = defaults && typeof defaults === "object" && !Array.isArray(defaults) ? (defaults as Record<string, unknown>) : undefined;
+    if (known && Object.keys(known).length === 0) return [];
+    return Object.entries(values as Record<string, unknown>).flatMap(([key, value]) => {
+        const path = prefix ? `${prefix}.${key}` : key;
+        if (!known || !(key in known)) return [path];
+        return unknownValueKeys(value, known[key], path);
+    });
+}

@@ -5,7 +5,7 @@ import {
 import { gatewayName, gatewayNamespace } from "../../components/kubernetes/gateway-names";
 import { AppSpec } from "../../components/spec";
 import { Validate, crdValidator } from "../harness/schemas";
-import { homeSpec } from "./home-spec";
+import { homeSpec } from "../harness/home";
 
 const httpRouteCrd = "gateway-api/v1.6.1/standard/gateway.networking.k8s.io_httproutes.yaml";
 const networkPolicyCrd = "cilium/crds-v1.18.0/v2/ciliumnetworkpolicies.yaml";

@@ -8,7 +8,7 @@ import {
 import * as versions from "../../components/versions";
 import { referenceFile } from "../harness/reference";
 import { Validate, crdValidator, valuesValidator } from "../harness/schemas";
-import { homeSpec } from "./home-spec";
+import { homeSpec } from "../harness/home";
 
 const reference = `cert-manager/${versions.certManager.version}`;
 

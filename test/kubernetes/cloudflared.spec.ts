@@ -3,7 +3,7 @@ import {
     CloudflaredPlan, cloudflaredDeployment, cloudflaredReplicas, tokenSecretManifest,
 } from "../../components/kubernetes/cloudflared-manifests";
 import * as versions from "../../components/versions";
-import { homeSpec } from "../cloudflare/home-spec";
+import { homeSpec } from "../harness/home";
 
 const token = "CANARY-eyJhIjoiYWNjb3VudCIsInQiOiJ0dW5uZWwiLCJzIjoic2VjcmV0In0=";
 const tunnelId = "6ff42ae2-765d-4adf-8112-31c55c1551ef";

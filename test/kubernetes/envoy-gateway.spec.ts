@@ -5,8 +5,8 @@ import {
     gatewayManifest, gatewayNames, gatewayServiceHost, httpsRedirectManifest,
 } from "../../components/kubernetes/envoy-gateway-manifests";
 import * as versions from "../../components/versions";
-import { Validate, chartDefaults, crdValidator } from "../harness/schemas";
-import { homeSpec } from "./home-spec";
+import { Validate, chartDefaults, crdValidator, unknownValueKeys } from "../harness/schemas";
+import { homeSpec } from "../harness/home";
 
 const envoyReference = `envoy-gateway/${versions.envoyGateway.version}`;
 const gatewayApi = "gateway-api/v1.6.1/standard";
@@ -23,17 +23,6 @@ const envoyGatewayConfigKeys: Record<string, string> = {
         "the chart's infra-manager RBAC templates read .Values.config.envoyGateway.provider.kubernetes.deploy.type",
 };
 
-/** Every path we set that the defaults do not have; a path stops at an empty map, a list or a scalar default. */
-function unknownKeys(values: unknown, defaults: unknown, prefix = ""): string[] {
-    if (!values || typeof values !== "object" || Array.isArray(values)) return [];
-    const known = defaults && typeof defaults === "object" && !Array.isArray(defaults) ? (defaults as Record<string, unknown>) : undefined;
-    if (known && Object.keys(known).length === 0) return [];
-    return Object.entries(values as Record<string, unknown>).flatMap(([key, value]) => {
-        const path = prefix ? `${prefix}.${key}` : key;
-        if (!known || !(key in known)) return [path];
-        return unknownKeys(value, known[key], path);
-    });
-}
 
 describe("Envoy Gateway values", () => {
     const values = envoyGatewayValues();
@@ -44,7 +33,7 @@ describe("Envoy Gateway values", () => {
 
     it("sets only keys values.tmpl.yaml has, or EnvoyGateway config fields below config.envoyGateway", function () {
         const defaults = chartDefaults(`${envoyReference}/values.tmpl.yaml`, this);
-        assert.deepEqual(unknownKeys(values, defaults), Object.keys(envoyGatewayConfigKeys));
+        assert.deepEqual(unknownValueKeys(values, defaults), Object.keys(envoyGatewayConfigKeys));
         // The template's placeholders parse as plain strings.
         const images = defaults.global as { images: { envoyGateway: { image: string } } };
         assert.equal(images.images.envoyGateway.image, "${GatewayImage}");
@@ -61,7 +50,7 @@ describe("Envoy Gateway values", () => {
 
     it("has a key check that can fail", function () {
         const defaults = chartDefaults(`${envoyReference}/values.tmpl.yaml`, this);
-        assert.deepEqual(unknownKeys({ config: { envoyGateways: {} }, deployment: { replica: 2 } }, defaults), ["config.envoyGateways", "deployment.replica"]);
+        assert.deepEqual(unknownValueKeys({ config: { envoyGateways: {} }, deployment: { replica: 2 } }, defaults), ["config.envoyGateways", "deployment.replica"]);
     });
 });
 

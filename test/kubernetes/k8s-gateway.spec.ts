@@ -5,8 +5,8 @@ import {
 } from "../../components/kubernetes/k8s-gateway-values";
 import * as versions from "../../components/versions";
 import { referenceFile } from "../harness/reference";
-import { chartDefaults } from "../harness/schemas";
-import { homeSpec } from "./home-spec";
+import { chartDefaults, unknownValueKeys } from "../harness/schemas";
+import { homeSpec } from "../harness/home";
 
 const chart = "k8s-gateway/chart-3.7.2";
 
@@ -19,20 +19,6 @@ const templateOnlyKeys: Record<string, { commented: boolean; reason: string }> =
     "service.externalTrafficPolicy": { commented: true, reason: "`# externalTrafficPolicy: Local` under service:, read by templates/service.yaml" },
 };
 
-/**
- * Every path we set that values.yaml does not have. A path stops where the default is not an object with
- * keys: an empty map (`annotations: {}`), a list or a scalar takes whatever we put there.
- */
-function unknownKeys(values: unknown, defaults: unknown, prefix = ""): string[] {
-    if (!values || typeof values !== "object" || Array.isArray(values)) return [];
-    const known = defaults && typeof defaults === "object" && !Array.isArray(defaults) ? (defaults as Record<string, unknown>) : undefined;
-    if (known && Object.keys(known).length === 0) return [];
-    return Object.entries(values as Record<string, unknown>).flatMap(([key, value]) => {
-        const path = prefix ? `${prefix}.${key}` : key;
-        if (!known || !(key in known)) return [path];
-        return unknownKeys(value, known[key], path);
-    });
-}
 
 describe("k8s_gateway values", () => {
     const spec = homeSpec();
@@ -70,7 +56,7 @@ describe("k8s_gateway values", () => {
     });
 
     it("sets no key values.yaml lacks, but the template-only ones it names", () => {
-        assert.deepEqual(unknownKeys(values, defaults), Object.keys(templateOnlyKeys));
+        assert.deepEqual(unknownValueKeys(values, defaults), Object.keys(templateOnlyKeys));
     });
 
     it("finds each commented template-only key in values.yaml itself", () => {
@@ -84,7 +70,7 @@ describe("k8s_gateway values", () => {
 
     it("catches a misspelt key", () => {
         const misspelt = { ...values, service: { ...values.service, externalTraficPolicy: "Cluster" }, watchedResource: ["HTTPRoute"] };
-        assert.deepEqual(unknownKeys(misspelt, defaults).filter((p) => !(p in templateOnlyKeys)), ["service.externalTraficPolicy", "watchedResource"]);
+        assert.deepEqual(unknownValueKeys(misspelt, defaults).filter((p) => !(p in templateOnlyKeys)), ["service.externalTraficPolicy", "watchedResource"]);
     });
 
     it("keeps every default zone plugin (the probes need health and ready) and adds hosts", () => {

@@ -3,7 +3,7 @@ import Ajv from "ajv";
 import { PolicyConfigSchema } from "@pulumi/policy";
 import { configKeysOf, homePolicyConfig, NetworkPolicyConfig, policyConfigFromSpec } from "../../policy/config";
 import { policies, policyConfigFile } from "../../policy/policies";
-import { homeSpec } from "../kubernetes/home-spec";
+import { homeSpec } from "../harness/home";
 import { configFor } from "./harness";
 
 // The engine validates each policy's config with gojsonschema against {type: object, properties, required}

@@ -1,19 +1,11 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { planAddresses, planSegments, validateConfig, PlainSpec } from "../../components/spec";
+import { planAddresses, planSegments, validateConfig } from "../../components/spec";
 import { cidrsOverlap, inCidr, inRange, parseAddress, parseCidr } from "../../components/spec/addresses";
-import { homeValues } from "../harness/home";
+import { homeSpec, homeValues } from "../harness/home";
 
 const secrets = new Set(["proxmoxApiToken", "proxmoxSshPrivateKey", "cloudflareApiToken", "adguardPassword", "technitiumToken"]);
 const raw = (values: Record<string, unknown>) => Object.fromEntries(Object.entries(values).map(([k, v]) => [k.replace(/^homelab:/, ""), v]));
-
-function homeSpec(edit: (v: Record<string, any>) => void = () => undefined): PlainSpec /* eslint-disable-line @typescript-eslint/no-explicit-any */ {
-    const values = homeValues();
-    edit(values);
-    const result = validateConfig(raw(values), secrets);
-    if (!result.ok) throw new Error(result.problems.map((p) => p.key + " " + p.message).join("\n"));
-    return result.spec;
-}
 
 describe("IP plan", () => {
     it("regenerates the spec's tables for the home stack, in address order", () => {
