@@ -165,7 +165,7 @@ describe("CloudflareEdge with scopedTokens", () => {
                                 ],
                             };
                     }
-                    throw new Error(`Mock not implemented for invoke ${args.token}`);
+                    throw new Error(`the mock engine has no answer for invoke ${args.token}`);
                 },
             },
             "homelab",

@@ -24,7 +24,7 @@ describe("SplitDnsForwarding component", function () {
                 created.push({ type: args.type, name: args.name, inputs: args.inputs });
                 return { id: `mocked::${args.type}::${args.name}-id`, state: args.inputs };
             },
-            call: (args) => { throw new Error(`Mock not implemented: ${args.token}`); },
+            call: (args) => { throw new Error(`the mock engine has no answer for invoke ${args.token}`); },
         }, "homelab", "test", false);
         // Mocks first, then the component (module node16 keeps `import()` as ESM, which skips ts-node).
         dns = require("../../components/dns/split-dns-forwarding");

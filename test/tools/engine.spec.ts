@@ -5,6 +5,6 @@ import { evaluate } from "../harness/engine";
 describe("recording mock engine", () => {
     it("fails the run on an invoke no mock implements, naming its token", async () => {
         const run = await evaluate({}, [], { program: path.resolve(__dirname, "../harness/fixtures/unknown-invoke.ts"), stallMs: 5000 });
-        assert.match(String(run.error?.message), /Mock not implemented for invoke example:index\/getNothing:getNothing/);
+        assert.match(String(run.error?.message), /the mock engine has no answer for invoke example:index\/getNothing:getNothing/);
     });
 });
