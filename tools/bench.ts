@@ -1,6 +1,7 @@
 import { execFileSync } from "child_process";
 import { performance } from "perf_hooks";
 import * as os from "os";
+import * as path from "path";
 import { evaluate } from "../test/harness/engine";
 import { declaredSecrets, projectRoot, stackConfigFromObject, stackValues } from "../test/harness/stack-config";
 import { RecordedRun } from "../test/harness/record";
@@ -51,6 +52,20 @@ async function timed(values: Record<string, unknown>) {
     return { ms: median(samples), run: last };
 }
 
+/** What one resource of a kind costs, from 100 of them alone (fixture program), median of `runs`. */
+async function costPerKind(kind: string): Promise<number> {
+    process.env.BENCH_KIND = kind;
+    const program = path.join(projectRoot, "test/harness/fixtures/kinds-program.ts");
+    const samples: number[] = [];
+    for (let i = 0; i < runs; i++) {
+        const start = performance.now();
+        const result = await evaluate({}, [], { program });
+        if (result.error) throw result.error;
+        samples.push((performance.now() - start) / result.resources.length);
+    }
+    return median(samples);
+}
+
 function changedResources(a: RecordedRun, b: RecordedRun): number {
     const before = new Map(a.resources.map((r) => [r.urn, JSON.stringify(r.inputs)]));
     return b.resources.filter((r) => before.has(r.urn) && before.get(r.urn) !== JSON.stringify(r.inputs)).length;
@@ -74,6 +89,10 @@ async function main() {
     const added = await run(plusWorker);
     const grown = await run(resized);
 
+    const kinds = ["VmLegacy", "ConfigurationApply", "Namespace"];
+    const perKind = [];
+    for (const kind of kinds) perKind.push(`${kind} ${(await costPerKind(kind)).toFixed(2)}`);
+
     const count = (r: RecordedRun) => r.resources.length;
     const perResource = (ms: number, r: RecordedRun) => (ms / count(r)).toFixed(2);
     console.log(`homelab bench: ${os.cpus().length} x ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; medians of ${runs}\n`);
@@ -90,6 +109,7 @@ async function main() {
                     "cost per added resource: home -> 33 nodes, 33 -> 63 nodes (linear when equal)",
                     `${((mid.ms - warm.ms) / (count(mid.run) - count(warm.run))).toFixed(2)} / ${((big.ms - mid.ms) / (count(big.run) - count(mid.run))).toFixed(2)} ms`,
                 ],
+                ["cost of one resource by kind (100 alone), ms", perKind.join(", ")],
                 ["serial depth, home / 63 nodes", `${buildPlan(warm.run.resources).waves.length} / ${buildPlan(big.run.resources).waves.length} waves`],
                 ["determinism (two evaluations)", identical ? "byte-identical inputs" : "DIFFERENT"],
                 ["blast radius: add a worker", `${changedResources(warm.run, added.run)} existing resources changed, ${count(added.run) - count(warm.run)} added`],
