@@ -74,7 +74,10 @@ export function identityProblems(c: ParsedConfig): Problem[] {
         const fqdn = app.hostname.includes(".") ? app.hostname : `${app.hostname}.${c.domain}`;
         if (!isDomainName(fqdn)) report(`${key}.hostname`, `${app.hostname} is not an RFC 1123 host name`, "use a label such as myapp, or a name under the domain");
         else if (!fqdn.endsWith(`.${c.domain}`)) report(`${key}.hostname`, `${app.hostname} is outside homelab:domain ${c.domain}`, `use a name under ${c.domain}, e.g. ${fqdn.split(".")[0]}.${c.domain}`);
-        else if (app.gateway === "external") {
+        else if (infraNames.has(fqdn.slice(0, -c.domain.length - 1))) {
+            // k8s_gateway serves infrastructure hosts as manual records before it looks at routes.
+            report(`${key}.hostname`, `${fqdn} is already the manual record of homelab:infrastructure host ${fqdn.split(".")[0]}`, "pick a name no infrastructure host has");
+        } else if (app.gateway === "external") {
             // Published through the tunnel: `external.<domain>` is the tunnel's own record, and Cloudflare's
             // edge certificate, the tunnel's `*.<domain>` rule and Envoy's wildcard cover one label only.
             if (fqdn === `external.${c.domain}`) report(`${key}.hostname`, `${fqdn} is the tunnel's own public record`, `pick another name under ${c.domain}`);

@@ -168,6 +168,11 @@ export const badConfigs: BadConfig[] = [
         message: "homelab:apps[0].hostname: a.b.ragas.cc is more than one label below ragas.cc, which the edge certificate (*.ragas.cc) does not cover. Fix: use a single label, e.g. a.ragas.cc.",
     },
     {
+        rule: "an app on an infrastructure host's name",
+        edit: (c) => (c["homelab:apps"][0].hostname = "router"),
+        message: "homelab:apps[0].hostname: router.ragas.cc is already the manual record of homelab:infrastructure host router. Fix: pick a name no infrastructure host has.",
+    },
+    {
         rule: "a required secret unset",
         edit: () => undefined,
         unset: ["homelab:proxmoxApiToken"],
