@@ -21,7 +21,7 @@ function sdkLoadMs(): number {
 }
 
 /** The home stack grown to 3 control planes and `workers` workers, with the pool moved above them. */
-function grownValues(workers: number): Record<string, unknown> {
+export function grownValues(workers: number): Record<string, unknown> {
     const values = structuredClone(stackValues("home")) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     values["homelab:network"].loadBalancerRange = { start: "172.16.1.200", stop: "172.16.1.209" };
     values["homelab:gateways"] = { dns: "172.16.1.200", internal: "172.16.1.201", external: "172.16.1.202" };
@@ -119,10 +119,12 @@ async function main() {
     );
 }
 
-main().then(
-    () => process.exit(0),
-    (error) => {
-        console.error(error);
-        process.exit(1);
-    },
-);
+if (require.main === module) {
+    main().then(
+        () => process.exit(0),
+        (error) => {
+            console.error(error);
+            process.exit(1);
+        },
+    );
+}
