@@ -59,7 +59,12 @@ export function forwarderProvider<P extends ForwarderProps>(ops: ForwarderOps<P>
             return { id, props: live, inputs: live };
         },
         async diff(_id: string, olds: P, news: P): Promise<pulumi.dynamic.DiffResult> {
-            return diffForwarder(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>, keys);
+            const result = diffForwarder(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>, keys);
+            if (result.changes) return result;
+            // A plain `pulumi preview` calls diff, not read: ask the server what it holds now, so a change
+            // made by hand shows as an update. When the server cannot be asked, the stored state decides.
+            const live = await ops.read(olds).then((target) => target ?? "", () => undefined);
+            return live === undefined || live === news.target ? result : { ...result, changes: true };
         },
         async update(_id: string, _olds: P, news: P): Promise<pulumi.dynamic.UpdateResult> {
             await ops.ensure(news);

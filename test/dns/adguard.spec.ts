@@ -136,7 +136,15 @@ describe("AdGuard Home forwarder (against a fake checked by openapi.yaml)", func
             assert.deepStrictEqual(fake.upstreams, [...others, "[/ragas.cc/]172.16.1.65"]);
         });
 
+        it("shows a change made by hand in a plain preview: diff asks the server", async () => {
+            const created = await adguardForwarderProvider.create(props());
+            assert.deepStrictEqual(await adguardForwarderProvider.diff!(created.id, props(), props()), { changes: false, replaces: [], deleteBeforeReplace: true });
+            fake.upstreams = fake.upstreams.map((l) => (l === "[/ragas.cc/]172.16.1.60" ? "[/ragas.cc/]10.0.0.9" : l));
+            assert.deepStrictEqual(await adguardForwarderProvider.diff!(created.id, props(), props()), { changes: true, replaces: [], deleteBeforeReplace: true });
+        });
+
         it("replaces (deleting first) when the server or the domain changes, not for a new password", async () => {
+            await adguardForwarderProvider.create(props());
             const diff = (news: Partial<AdguardForwarderProps>) => adguardForwarderProvider.diff!("id", props(), { ...props(), ...news });
             assert.deepStrictEqual(await diff({ domain: "home.ragas.cc" }), { changes: true, replaces: ["domain"], deleteBeforeReplace: true });
             assert.deepStrictEqual(await diff({ url: "http://172.16.1.12" }), { changes: true, replaces: ["url"], deleteBeforeReplace: true });

@@ -144,7 +144,15 @@ describe("Technitium DNS forwarder (against a fake checked by APIDOCS.md)", func
             assert.deepStrictEqual(writeRequests(fake.log), []);
         });
 
+        it("shows a change made by hand in a plain preview: diff asks the server", async () => {
+            const created = await technitiumForwarderProvider.create(props());
+            assert.deepStrictEqual(await technitiumForwarderProvider.diff!(created.id, props(), props()), { changes: false, replaces: [], deleteBeforeReplace: true });
+            fake.zones.set("ragas.cc", { type: "Forwarder", records: [{ forwarder: "10.0.0.9", protocol: "Udp" }] });
+            assert.deepStrictEqual(await technitiumForwarderProvider.diff!(created.id, props(), props()), { changes: true, replaces: [], deleteBeforeReplace: true });
+        });
+
         it("replaces (deleting first) on a new server or domain; a new token is an update", async () => {
+            await technitiumForwarderProvider.create(props());
             const diff = (news: Partial<TechnitiumForwarderProps>) => technitiumForwarderProvider.diff!("id", props(), { ...props(), ...news });
             assert.deepStrictEqual(await diff({ url: "http://172.16.1.10:5380" }), { changes: true, replaces: ["url"], deleteBeforeReplace: true });
             assert.deepStrictEqual(await diff({ token: "other" }), { changes: true, replaces: [], deleteBeforeReplace: true });
