@@ -26,7 +26,11 @@ export class TalosVms extends pulumi.ComponentResource {
                     ...vmSettings(node, args.proxmox, args.network, args.clusterName),
                     disks: [pulumi.output(args.imageFileIds[node.host]).apply((fileId) => bootDisk(node, args.proxmox, fileId))],
                 },
-                { parent: this },
+                // A new Talos version or extension set brings a new image, and a new disk file id would
+                // replace every VM at once, etcd with them. Running nodes keep their disk and are upgraded
+                // in place (`talosctl upgrade` to the installer their machine config already names); only
+                // new VMs boot from the new image. (The same fix: pascalinthecloud/terraform-proxmox-talos-cluster#42.)
+                { parent: this, ignoreChanges: ["disks[0].fileId"] },
             );
         }
         this.vms = vms;

@@ -43,6 +43,16 @@ describe("blast radius", () => {
         assert.deepEqual(d.added.sort(), ["home-talos-talos-worker-2", "home-vms-talos-worker-2"]);
     });
 
+    it("a new image (another extension) re-images no running VM", async () => {
+        const values = homeValues();
+        values["homelab:talos"].extensions = ["siderolabs/qemu-guest-agent", "siderolabs/iscsi-tools"];
+        const reimaged = await runStack(values);
+        const d = diff(home, reimaged);
+        assert.deepEqual(d.changed.filter((n) => n?.startsWith("home-talos-image")).sort(), ["home-talos-image-pve1", "home-talos-image-pve2", "home-talos-image-pve3", "home-talos-image-pve4", "home-talos-image-schematic"]);
+        for (const vm of reimaged.ofType("proxmoxve:index/vmLegacy:VmLegacy")) assert.deepEqual(vm.ignoreChanges, ["disks[0].fileId"], vm.name);
+        assert.deepEqual(d.changed.filter((n) => n?.startsWith("home-vms-")).length, 4, "their disk input follows the image, and is ignored");
+    });
+
     it("resizing one VM changes that VM alone", async () => {
         const values = homeValues();
         values["homelab:nodes"][1].memoryMiB = 16384;
