@@ -26,11 +26,18 @@ export class TalosVms extends pulumi.ComponentResource {
                     ...vmSettings(node, args.proxmox, args.network, args.clusterName),
                     disks: [pulumi.output(args.imageFileIds[node.host]).apply((fileId) => bootDisk(node, args.proxmox, fileId))],
                 },
-                // A new Talos version or extension set brings a new image, and a new disk file id would
-                // replace every VM at once, etcd with them. Running nodes keep their disk and are upgraded
-                // in place (`talosctl upgrade` to the installer their machine config already names); only
-                // new VMs boot from the new image. (The same fix: pascalinthecloud/terraform-proxmox-talos-cluster#42.)
-                { parent: this, ignoreChanges: ["disks[0].fileId"] },
+                {
+                    parent: this,
+                    // A new Talos version or extension set brings a new image, and a new disk file id would
+                    // replace every VM at once, etcd with them. Running nodes keep their disk and are upgraded
+                    // in place (`talosctl upgrade` to the installer their machine config already names); only new
+                    // VMs boot from the new image (the same fix: pascalinthecloud/terraform-proxmox-talos-cluster#42).
+                    // The bridge also reports an empty disk `speed` block as a change on every preview
+                    // (https://github.com/muhlba91/pulumi-proxmoxve/issues/664).
+                    ignoreChanges: ["disks[0].fileId", "disks[0].speed"],
+                    // The vmId, MAC and address are fixed, so a replacement cannot run beside the old VM.
+                    deleteBeforeReplace: true,
+                },
             );
         }
         this.vms = vms;

@@ -59,7 +59,8 @@ export function addressProblems(c: ParsedConfig): Problem[] {
         return true;
     };
 
-    mustBeHost("homelab:network.gateway", address("homelab:network.gateway", net?.gateway));
+    const router = address("homelab:network.gateway", net?.gateway);
+    const routerOk = mustBeHost("homelab:network.gateway", router);
 
     const start = address("homelab:network.loadBalancerRange.start", net?.loadBalancerRange.start);
     const stop = address("homelab:network.loadBalancerRange.stop", net?.loadBalancerRange.stop);
@@ -79,6 +80,13 @@ export function addressProblems(c: ParsedConfig): Problem[] {
         }
     };
     c.infrastructure?.forEach((h, i) => outsidePool(`homelab:infrastructure[${i}].ip`, h.ip, h.name));
+    // The router is usually listed as an infrastructure host too; then that entry is its claim.
+    if (routerOk && router && !c.infrastructure?.some((h) => h.ip === router.toString())) {
+        claims.push({ key: "homelab:network.gateway", addr: router, what: "default gateway" });
+        if (range && inRange(router, range[0], range[1])) {
+            report("homelab:network.gateway", `${router} (default gateway) is inside ${rangeText}`, "move the address or the load-balancer range so they do not overlap");
+        }
+    }
     outsidePool("homelab:talos.vip", c.talos?.vip, "Kubernetes API VIP");
     c.nodes?.forEach((n, i) => outsidePool(`homelab:nodes[${i}].ip`, n.ip, n.name));
 

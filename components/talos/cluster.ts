@@ -80,8 +80,9 @@ export class TalosCluster extends pulumi.ComponentResource {
                         onDestroy: { graceful: true, reboot: false, reset: true },
                     },
                     // No input links a node's config to its VM; it can only be applied once the VM runs,
-                    // and a replaced VM boots into maintenance mode again and needs the config anew.
-                    { parent: this, dependsOn: [vm], replaceWith: [vm] },
+                    // and a replaced VM boots into maintenance mode again and needs the config anew. Deleting
+                    // first resets the old node while it still answers on the address, never the new one.
+                    { parent: this, dependsOn: [vm], replaceWith: [vm], deleteBeforeReplace: true },
                 ),
             );
         }

@@ -49,6 +49,13 @@ describe("Proxmox: Talos image and VMs", () => {
         });
     }
 
+    it("replaces a VM (fixed vmId, MAC and address) and its Talos config by deleting first", () => {
+        for (const node of home) {
+            assert.equal(graph.get(VM, `home-vms-${node.name}`).deleteBeforeReplace, true, node.name);
+            assert.equal(graph.get("talos:machine/configurationApply:ConfigurationApply", `home-talos-${node.name}`).deleteBeforeReplace, true, node.name);
+        }
+    });
+
     it("boots each VM from the image on its own host, and only that one", () => {
         for (const node of home) {
             const vm = graph.get(VM, `home-vms-${node.name}`);

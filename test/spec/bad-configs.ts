@@ -48,6 +48,19 @@ export const badConfigs: BadConfig[] = [
         message: "homelab:infrastructure[6].ip: 172.16.1.11 (adguard) is inside homelab:network.loadBalancerRange 172.16.1.11-172.16.1.69. Fix: move the address or the load-balancer range so they do not overlap.",
     },
     {
+        rule: "the router inside the load-balancer range",
+        edit: (c) => (c["homelab:network"].gateway = "172.16.1.65"),
+        message: "homelab:network.gateway: 172.16.1.65 (default gateway) is inside homelab:network.loadBalancerRange 172.16.1.60-172.16.1.69. Fix: move the address or the load-balancer range so they do not overlap.",
+    },
+    {
+        rule: "a node on the router's address",
+        edit: (c) => {
+            c["homelab:network"].gateway = "172.16.1.254";
+            c["homelab:nodes"][3].ip = "172.16.1.254";
+        },
+        message: "homelab:nodes[3].ip: 172.16.1.254 is already used by homelab:network.gateway (default gateway). Fix: give every host, node, VIP and gateway its own address.",
+    },
+    {
         rule: "a load-balancer range over a node",
         edit: (c) => (c["homelab:network"].loadBalancerRange.start = "172.16.1.53"),
         message: "homelab:nodes[3].ip: 172.16.1.53 (talos-worker-1) is inside homelab:network.loadBalancerRange 172.16.1.53-172.16.1.69. Fix: move the address or the load-balancer range so they do not overlap.",
