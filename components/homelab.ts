@@ -87,7 +87,8 @@ export class Homelab extends pulumi.ComponentResource {
         );
         new Apps(
             `${name}-apps`,
-            { apps: spec.apps, routesAfter: [envoyGateway.chart, envoyGateway.gateways.internal.resource, envoyGateway.gateways.external.resource], policiesAfter: [cilium.chart] },
+            // Routes attach to the Gateways (which wait for the CRDs); policies need Cilium's CRD.
+            { apps: spec.apps, routesAfter: [envoyGateway.gateways.internal.resource, envoyGateway.gateways.external.resource], policiesAfter: [cilium.chart] },
             cluster,
         );
         const k8sGateway = new K8sGateway(`${name}-k8s-gateway`, { plan: k8sGatewayPlan(spec), namespace: network.metadata.name, gatewayApiCrds: [envoyGateway.chart] }, cluster);

@@ -28,7 +28,7 @@ const rules: Rule[] = [
     { matches: type("talos:cluster/kubeconfig:Kubeconfig"), seconds: 240, what: "Talos-level health gate (etcd quorum, control plane up) then kubeconfig", source: "vehagn/homelab health read timeout 10m is the upper bound; estimate" },
     { matches: (r) => r.type === "kubernetes:helm.sh/v4:Chart" && r.name.endsWith("cilium-chart"), seconds: 150, what: "Cilium install: image pulls, agents ready", source: estimate },
     { matches: (r, parent) => r.type === "pulumi:providers:kubernetes" && parent === "homelab:talos:ClusterReady", seconds: 90, what: "full health gate: nodes Ready, CoreDNS up", source: "cluster-template: nodes stay Ready=False until the CNI is up; estimate" },
-    { matches: type("kubernetes:helm.sh/v4:Chart"), seconds: 90, what: "Helm chart install and rollout", source: estimate },
+    { matches: (r) => r.type === "kubernetes:helm.sh/v4:Chart" || r.type === "kubernetes:helm.sh/v3:Release", seconds: 90, what: "Helm chart install and rollout", source: estimate },
     { matches: type("kubernetes:cert-manager.io/v1:Certificate"), seconds: 150, what: "ACME DNS-01: TXT record, propagation check, issuance", source: "Let's Encrypt DNS-01 with Cloudflare typically 1-3 minutes; estimate" },
     { matches: (r) => r.type.startsWith("cloudflare:"), seconds: 3, what: "Cloudflare API call", source: estimate },
     { matches: (r) => r.type.startsWith("pulumi-nodejs:dynamic"), seconds: 2, what: "home DNS server API call", source: estimate },

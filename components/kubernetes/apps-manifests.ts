@@ -79,13 +79,12 @@ export function envoyProxySelector(gateway: GatewayName): Record<string, string>
  * the spec's rule comes first and exactly as the spec writes it. Its `fromEndpoints` carry no namespace,
  * so (Cilium's rule for namespaced policies) they match pods of the app's own namespace.
  *
- * The port is the Service's: Cilium enforces the port the pod receives on, after the Service is resolved,
- * and Envoy sends to the endpoint, so this assumes the Service's targetPort equals its port (the spec's
- * `my-app:80`).
+ * The port is the one the pods listen on (`service.targetPort`, the Service's port when unset): Cilium
+ * enforces the port a pod receives on, after the Service is resolved, and Envoy sends to the endpoint.
  */
 export function networkPolicyManifest(app: AppSpec) {
     if (app.allowFrom.length === 0) return undefined;
-    const toPorts = () => [{ ports: [{ port: String(app.service.port), protocol: "TCP" }] }];
+    const toPorts = () => [{ ports: [{ port: String(app.service.targetPort), protocol: "TCP" }] }];
     return {
         apiVersion: "cilium.io/v2",
         kind: "CiliumNetworkPolicy",

@@ -19,7 +19,7 @@ export interface CertManagerArgs {
 
 /** cert-manager, the Let's Encrypt ClusterIssuer (DNS-01 via Cloudflare) and the spec's wildcard Certificate. */
 export class CertManager extends pulumi.ComponentResource {
-    public readonly chart: k8s.helm.v4.Chart;
+    public readonly chart: k8s.helm.v3.Release;
     public readonly issuer: k8s.apiextensions.CustomResource;
     public readonly certificate: k8s.apiextensions.CustomResource;
     /** The Secret, in the network namespace, the gateways' HTTPS listeners present: `wildcard-ragas-cc-tls`. */
@@ -32,7 +32,10 @@ export class CertManager extends pulumi.ComponentResource {
 
         const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: "cert-manager" } }, { parent: this });
 
-        this.chart = new k8s.helm.v4.Chart(
+        // A Helm release, not helm.v4.Chart: v4 never applies hook resources, and the chart's post-install
+        // startupapicheck Job is what waits until the webhook's certificate is trusted. Without it the
+        // ClusterIssuer can be refused by the webhook ("x509: certificate signed by unknown authority").
+        this.chart = new k8s.helm.v3.Release(
             `${name}-chart`,
             {
                 chart: versions.certManager.chart,
@@ -40,6 +43,7 @@ export class CertManager extends pulumi.ComponentResource {
                 repositoryOpts: { repo: versions.certManager.repo },
                 namespace: namespace.metadata.name,
                 values: certManagerValues(plan),
+                waitForJobs: true,
             },
             // No input links the chart to the Gateway API CRDs, and the controller will not start without them.
             { parent: this, dependsOn: [args.gatewayApiCrds] },

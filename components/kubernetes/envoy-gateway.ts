@@ -30,7 +30,7 @@ export interface GatewayRef {
  */
 export class EnvoyGateway extends pulumi.ComponentResource {
     /** Also installs the Gateway API CRDs: anything that needs them (cert-manager's controller) waits for this. */
-    public readonly chart: k8s.helm.v4.Chart;
+    public readonly chart: k8s.helm.v3.Release;
     public readonly gateways: Readonly<Record<GatewayName, GatewayRef>>;
 
     constructor(name: string, args: EnvoyGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -39,13 +39,17 @@ export class EnvoyGateway extends pulumi.ComponentResource {
         const network = args.networkNamespace;
 
         const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: "envoy-gateway-system" } }, { parent: this });
-        this.chart = new k8s.helm.v4.Chart(
+        // A Helm release, not helm.v4.Chart: v4 never applies hook resources, and the chart's pre-install
+        // certgen Job makes the Secret the controller mounts (without it: "secret envoy-gateway not found",
+        // https://github.com/envoyproxy/gateway/issues/6480). The preview shows the release's values.
+        this.chart = new k8s.helm.v3.Release(
             `${name}-chart`,
             {
                 chart: versions.envoyGateway.chart,
                 version: versions.envoyGateway.version,
                 namespace: namespace.metadata.name,
                 values: envoyGatewayValues(),
+                waitForJobs: true,
             },
             { parent: this },
         );

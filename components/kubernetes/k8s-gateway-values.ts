@@ -103,6 +103,8 @@ export function k8sGatewayValues(plan: K8sGatewayPlan) {
             // node may have no k8s_gateway pod and drop every query
             // (https://github.com/onedr0p/cluster-template/issues/1606).
             externalTrafficPolicy: "Cluster",
+            // TCP too: the home resolvers retry a truncated UDP answer over TCP.
+            useTcp: true,
         },
         extraZonePlugins: [...chartZonePlugins.map((p) => ({ ...p })), manualRecordsPlugin(plan)],
     };

@@ -83,7 +83,12 @@ export const appSchema = z.strictObject({
     /** A single label (`myapp`, served as `myapp.<domain>`) or a full name under the domain. */
     hostname: text,
     gateway: text,
-    service: z.strictObject({ name: text, port }),
+    service: z.strictObject({
+        name: text,
+        port,
+        /** The port the pods listen on, for the network policy; the Service's port when absent. */
+        targetPort: port.optional(),
+    }),
     /** Labels of the pods behind the service; `app: <name>` when absent. */
     podSelector: labels.optional(),
     /** Label sets allowed to reach the app's pods; a CiliumNetworkPolicy is made when set. */

@@ -92,7 +92,8 @@ export interface AppSpec {
     /** Fully qualified: `myapp.ragas.cc`. */
     hostname: string;
     gateway: GatewayName;
-    service: { name: string; port: number };
+    /** The Service the route sends to; targetPort is what its pods listen on (the policy's port). */
+    service: { name: string; port: number; targetPort: number };
     podSelector: Readonly<Record<string, string>>;
     allowFrom: readonly Readonly<Record<string, string>>[];
 }

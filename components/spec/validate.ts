@@ -37,7 +37,7 @@ function buildSpec(c: Required<ParsedConfig>): PlainSpec {
             namespace: a.namespace,
             hostname: qualifyHostname(a.hostname, c.domain),
             gateway: a.gateway as GatewayName,
-            service: a.service,
+            service: { name: a.service.name, port: a.service.port, targetPort: a.service.targetPort ?? a.service.port },
             podSelector: a.podSelector ?? { app: a.name },
             allowFrom: a.allowFrom ?? [],
         })),

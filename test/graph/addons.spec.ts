@@ -4,6 +4,7 @@ import { homeValues, runStack } from "../harness/home";
 import { Registration } from "../harness/record";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
+const RELEASE = "kubernetes:helm.sh/v3:Release";
 const GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -14,7 +15,7 @@ describe("ingress, certificates and split DNS in the graph", () => {
         assert.equal(graph.run.error, undefined);
     });
     const ready = () => graph.get("pulumi:providers:kubernetes", "home-ready-kubernetes");
-    const chart = (name: string) => graph.get(CHART, name);
+    const chart = (name: string) => graph.get(name.includes("envoy-gateway") || name.includes("cert-manager") ? RELEASE : CHART, name);
 
     it("routes the spec's my-app example, field for field", () => {
         const route = graph.get("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "home-apps-default.my-app-route");

@@ -57,8 +57,15 @@ describe("app routes and policies", () => {
     it("reads the spec's my-app from the home stack", () => {
         assert.deepEqual(myApp, {
             name: "my-app", namespace: "default", hostname: "myapp.ragas.cc", gateway: "internal",
-            service: { name: "my-app", port: 80 }, podSelector: { app: "my-app" }, allowFrom: [{ app: "frontend" }],
+            service: { name: "my-app", port: 80, targetPort: 80 }, podSelector: { app: "my-app" }, allowFrom: [{ app: "frontend" }],
         });
+    });
+
+    it("guards the port the pods listen on, which may differ from the Service's", () => {
+        const app = { ...myApp, service: { name: "my-app", port: 80, targetPort: 8080 } };
+        const policy = networkPolicyManifest(app)!;
+        assert.deepEqual(policy.spec.ingress.map((rule) => rule.toPorts), [[{ ports: [{ port: "8080", protocol: "TCP" }] }], [{ ports: [{ port: "8080", protocol: "TCP" }] }]]);
+        assert.deepEqual(httpRouteManifest(app).spec.rules[0].backendRefs, [{ name: "my-app", port: 80 }]);
     });
 
     describe("HTTPRoute", () => {

@@ -13,8 +13,8 @@ const cr = (group: string, kind: string) => `kubernetes:${group}:${kind}`;
 describe("EnvoyGateway and CertManager components", () => {
     let graph: Graph;
     const get = (type: string, name: string) => graph.get(type, name);
-    const envoyChart = () => get("kubernetes:helm.sh/v4:Chart", "home-envoy-gateway-chart");
-    const certChart = () => get("kubernetes:helm.sh/v4:Chart", "home-cert-manager-chart");
+    const envoyChart = () => get("kubernetes:helm.sh/v3:Release", "home-envoy-gateway-chart");
+    const certChart = () => get("kubernetes:helm.sh/v3:Release", "home-cert-manager-chart");
     const network = () => get("kubernetes:core/v1:Namespace", "network");
 
     before(async () => {

@@ -49,6 +49,7 @@ describe("k8s_gateway values", () => {
                 port: 53,
                 annotations: { "lbipam.cilium.io/ips": "172.16.1.60" },
                 externalTrafficPolicy: "Cluster",
+                useTcp: true,
             },
             extraZonePlugins: undefined,
         });
