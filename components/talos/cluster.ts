@@ -4,6 +4,7 @@ import * as talos from "@pulumiverse/talos";
 import { controlPlanes, firstControlPlane, NodeSpec, PlainSpec } from "../spec";
 import * as versions from "../versions";
 import { clusterPatches, controlPlanePatches, nodePatches, renderPatches } from "./patches";
+import { KubernetesApiReady } from "./api-ready";
 import { clusterEndpoint, clusterPlan, nodeNetworkPlan, nodePlan } from "./plan";
 
 export interface TalosClusterArgs {
@@ -121,7 +122,20 @@ export class TalosCluster extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        this.kubeconfig = pulumi.secret(kubeconfig.kubeconfigRaw);
+        // Talos being healthy does not mean kube-apiserver answers yet: wait for /readyz behind the VIP.
+        const client = kubeconfig.kubernetesClientConfiguration;
+        const apiReady = new KubernetesApiReady(
+            `${name}-api-ready`,
+            {
+                host: pulumi.unsecret(client.apply((c) => c.host ?? "")),
+                caCertificate: pulumi.unsecret(client.apply((c) => c.caCertificate ?? "")),
+                clientCertificate: pulumi.unsecret(client.apply((c) => c.clientCertificate ?? "")),
+                clientKey: client.apply((c) => c.clientKey ?? ""),
+                timeoutSeconds: 600,
+            },
+            { parent: this },
+        );
+        this.kubeconfig = pulumi.secret(pulumi.all([apiReady.id, kubeconfig.kubeconfigRaw]).apply(([, raw]) => raw));
 
         // talosctl reaches the nodes directly, never through the VIP (which needs a healthy etcd).
         this.talosconfig = pulumi.secret(

@@ -48,10 +48,11 @@ describe("Talos cluster", () => {
         assert.ok(graph.dependsOn(kubeconfig, apply("talos-worker-1")), "health covers the worker too");
     });
 
-    it("builds the Kubernetes provider from the kubeconfig, as a secret", () => {
+    it("builds the Kubernetes provider from the kubeconfig, as a secret, once the API answers", () => {
         const provider = graph.get("pulumi:providers:kubernetes", "home-talos-kubernetes");
         const kubeconfig = graph.get("talos:cluster/kubeconfig:Kubeconfig", "home-talos-kubeconfig");
-        assert.deepEqual(provider.propertyDependencies.kubeconfig, [kubeconfig.urn]);
+        const apiReady = graph.get("pulumi-nodejs:dynamic/talos:KubernetesApiReady", "home-talos-api-ready");
+        assert.deepEqual(provider.propertyDependencies.kubeconfig, [kubeconfig.urn, apiReady.urn].sort());
         assert.ok(provider.secretPaths.includes("/kubeconfig"));
         assert.match(provider.inputs.kubeconfig as string, /client-key-data: CANARY-kube-client-key/);
     });
