@@ -29,8 +29,23 @@ class RecordingMonitor extends MockMonitor {
     readonly registrations: Registration[] = [];
     readonly invokes: Invocation[] = [];
 
-    constructor() {
+    /** In a preview: the resources of the last `up`, by URN; anything else is being created. */
+    constructor(private readonly prior?: ReadonlyMap<string, Registration>) {
         super({ newResource: mockResource, call: mockCall });
+    }
+
+    /**
+     * What the engine answers in a preview. A resource being created gets no id and only its inputs back
+     * (its computed outputs are unknown). An existing one keeps its outputs unless an input it does not
+     * ignore is unknown; for an ignored input the engine keeps the old value (ignoreChanges).
+     */
+    private previewInputs(registration: Registration): { create: true } | { create: false; inputs?: Record<string, unknown> } {
+        const prior = this.prior?.get(registration.urn);
+        if (!prior) return { create: true };
+        const inputs = { ...registration.inputs };
+        const ignored = new Set(registration.ignoreChanges.map((path) => path.split(/[.[]/)[0]));
+        for (const key of ignored) if (JSON.stringify(inputs[key])?.includes("<unknown>")) inputs[key] = prior.inputs[key];
+        return JSON.stringify(inputs).includes("<unknown>") ? { create: false } : { create: false, inputs };
     }
 
     async registerResource(req: Req, callback: Callback): Promise<void> {
@@ -62,10 +77,21 @@ class RecordingMonitor extends MockMonitor {
                 secretPaths,
             };
             this.registrations.push(registration);
+            const preview = this.prior ? this.previewInputs(registration) : { create: false as const, inputs: undefined };
+            if (preview.create || (this.prior && !preview.inputs)) {
+                // Created, or changed by an unknown input: the inputs come back, computed outputs stay unknown.
+                const existing = this.prior?.get(urn);
+                const response = new resproto.RegisterResourceResponse();
+                response.setUrn(urn);
+                response.setId(existing ? `${registration.name}-id` : "");
+                response.setObject(structproto.Struct.fromJavaScript(raw));
+                return callback(null, response);
+            }
             const result = await this.mocks.newResource({
                 type: registration.type,
                 name: registration.name,
-                inputs: rpc.deserializeProperties(req.getObject()),
+                // Plain values (secrets unwrapped), as a provider sees them.
+                inputs: preview.inputs ?? registration.inputs,
                 provider: registration.provider,
                 custom: registration.custom,
                 id: req.getImportid(),
@@ -111,9 +137,20 @@ async function unwrapExport(value: unknown): Promise<StackExport> {
  * Runs the program once with this config and returns everything it registered. A config error
  * comes back as `error` with whatever had been registered (which must be nothing).
  */
-export async function evaluate(config: StackConfig, secretKeys: string[], opts: { project?: string; stack?: string; stallMs?: number; program?: string } = {}): Promise<RecordedRun> {
-    const monitor = new RecordingMonitor();
-    pulumi.runtime.setMockOptions(monitor, opts.project ?? "homelab", opts.stack ?? "home", false);
+export interface EvaluateOptions {
+    project?: string;
+    stack?: string;
+    stallMs?: number;
+    /** Another program than index.ts. */
+    program?: string;
+    /** Run as `pulumi preview` against the resources of a previous run (see RecordingMonitor.previewInputs). */
+    previewAgainst?: readonly Registration[];
+}
+
+export async function evaluate(config: StackConfig, secretKeys: string[], opts: EvaluateOptions = {}): Promise<RecordedRun> {
+    const prior = opts.previewAgainst ? new Map(opts.previewAgainst.map((r) => [r.urn, r])) : undefined;
+    const monitor = new RecordingMonitor(prior);
+    pulumi.runtime.setMockOptions(monitor, opts.project ?? "homelab", opts.stack ?? "home", prior !== undefined);
     // The features setMocks switches on (it would install its own monitor), so options such as
     // replaceWith behave as under a current CLI.
     Object.assign(state.getStore(), {

@@ -19,6 +19,12 @@ export async function runStack(values: Record<string, unknown> = homeValues(), u
     return new Graph(await evaluate(stack.config, stack.secretKeys));
 }
 
+/** `pulumi preview` of these values against a stack that `up` already built from `built`. */
+export async function previewStack(values: Record<string, unknown>, built: Graph): Promise<Graph> {
+    const stack = stackConfigFromObject(values, canary, declaredSecrets());
+    return new Graph(await evaluate(stack.config, stack.secretKeys, { previewAgainst: built.resources }));
+}
+
 /** Pulumi.home.yaml's values. */
 export type HomeValues = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
