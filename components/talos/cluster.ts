@@ -122,7 +122,7 @@ export class TalosCluster extends pulumi.ComponentResource {
             },
             // Once built, a new node makes the health result unknown in a preview; the node is always the
             // first control plane, so that must not show as a kubeconfig change (and through the providers,
-            // as a change of every add-on). tested in test/graph/preview.spec.ts.
+            // as a change of every add-on); test/graph/preview.spec.ts holds it.
             { parent: this, ignoreChanges: ["node"] },
         );
         // Talos being healthy does not mean kube-apiserver answers yet: wait for /readyz behind the VIP.
