@@ -4,22 +4,13 @@ import {
 } from "../../components/dns/adguard-api";
 import { adguardForwarderProvider, AdguardForwarderProps } from "../../components/dns/adguard-forwarder";
 import { referenceFile } from "../harness/reference";
-import { AdguardFake, closedPort, openApiChecker, startAdguardFake, writeRequests } from "./fake-servers";
+import { AdguardFake, closedPort, openApiChecker, startAdguardFake, writeRequests, failure } from "./fake-servers";
 
 const password = "s3cret-Adguard-pw";
 const domain = "ragas.cc";
 const gateway = "172.16.1.60";
 const others = ["https://dns10.quad9.net/dns-query", "# the router knows the LAN", "[/lan/]172.16.1.1", "tls://1.1.1.1"];
 
-/** Runs `action`, expects it to fail, and returns the message. */
-async function failure(action: () => Promise<unknown>): Promise<string> {
-    try {
-        await action();
-    } catch (error) {
-        return (error as Error).message;
-    }
-    throw new Error("expected a failure, but the call succeeded");
-}
 
 describe("AdGuard Home forwarder (against a fake checked by openapi.yaml)", function () {
     let fake: AdguardFake;

@@ -232,3 +232,13 @@ export function writeRequests(log: readonly LoggedRequest[]): LoggedRequest[] {
     const reads = ["/control/dns_info", "/api/zones/list", "/api/zones/records/get"];
     return log.filter((r) => !reads.includes(r.path));
 }
+
+/** Runs `action`, expects it to fail, and returns the message. */
+export async function failure(action: () => Promise<unknown>): Promise<string> {
+    try {
+        await action();
+    } catch (error) {
+        return (error as Error).message;
+    }
+    throw new Error("expected a failure, but the call succeeded");
+}

@@ -5,21 +5,13 @@ import {
 } from "../../components/dns/technitium-api";
 import { technitiumForwarderProvider, TechnitiumForwarderProps } from "../../components/dns/technitium-forwarder";
 import { referenceFile } from "../harness/reference";
-import { closedPort, parseTechnitiumDocs, startTechnitiumFake, TechnitiumFake, writeRequests } from "./fake-servers";
+import { closedPort, parseTechnitiumDocs, startTechnitiumFake, TechnitiumFake, writeRequests, failure } from "./fake-servers";
 
 const token = "0f1e2d3c4b5a69788796a5b4c3d2e1f0-technitium-token";
 const domain = "ragas.cc";
 const gateway = "172.16.1.60";
 const docs = "technitium-dns/v15.2.0/APIDOCS.md";
 
-async function failure(action: () => Promise<unknown>): Promise<string> {
-    try {
-        await action();
-    } catch (error) {
-        return (error as Error).message;
-    }
-    throw new Error("expected a failure, but the call succeeded");
-}
 
 describe("Technitium DNS forwarder (against a fake checked by APIDOCS.md)", function () {
     let fake: TechnitiumFake;

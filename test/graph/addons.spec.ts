@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { Graph } from "../harness/graph";
 import { homeValues, runStack } from "../harness/home";
 import { Registration } from "../harness/record";
+import { specHttpRoute } from "../harness/spec-examples";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -19,16 +20,7 @@ describe("ingress, certificates and split DNS in the graph", () => {
 
     it("routes the spec's my-app example, field for field", () => {
         const route = graph.get("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "home-apps-default.my-app-route");
-        assert.deepEqual(route.inputs, {
-            apiVersion: "gateway.networking.k8s.io/v1",
-            kind: "HTTPRoute",
-            metadata: { name: "my-app", namespace: "default" },
-            spec: {
-                parentRefs: [{ name: "envoy-internal", namespace: "network" }],
-                hostnames: ["myapp.ragas.cc"],
-                rules: [{ matches: [{ path: { type: "PathPrefix", value: "/" } }], backendRefs: [{ name: "my-app", port: 80 }] }],
-            },
-        });
+        assert.deepEqual(route.inputs, specHttpRoute);
     });
 
     it("admits the spec's allow-web traffic to my-app with a CiliumNetworkPolicy", () => {

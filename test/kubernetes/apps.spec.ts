@@ -6,21 +6,10 @@ import { gatewayName, gatewayNamespace } from "../../components/kubernetes/gatew
 import { AppSpec } from "../../components/spec";
 import { Validate, crdValidator } from "../harness/schemas";
 import { homeSpec } from "../harness/home";
+import { specHttpRoute } from "../harness/spec-examples";
 
 const httpRouteCrd = "gateway-api/v1.6.1/standard/gateway.networking.k8s.io_httproutes.yaml";
 const networkPolicyCrd = "cilium/crds-v1.18.0/v2/ciliumnetworkpolicies.yaml";
-
-// network-architecture.txt, "HTTPRoute Example", field for field.
-const specHttpRoute = {
-    apiVersion: "gateway.networking.k8s.io/v1",
-    kind: "HTTPRoute",
-    metadata: { name: "my-app", namespace: "default" },
-    spec: {
-        parentRefs: [{ name: "envoy-internal", namespace: "network" }],
-        hostnames: ["myapp.ragas.cc"],
-        rules: [{ matches: [{ path: { type: "PathPrefix", value: "/" } }], backendRefs: [{ name: "my-app", port: 80 }] }],
-    },
-};
 
 // network-architecture.txt, "Network Policies" (`allow-web`): its one ingress rule.
 const specAllowWebRule = {
