@@ -65,13 +65,7 @@ export class Homelab extends pulumi.ComponentResource {
         );
         const ready = new ClusterReady(
             `${name}-ready`,
-            {
-                clientConfiguration: talos.clientConfiguration,
-                controlPlaneIps,
-                workerIps: spec.nodes.filter((n) => n.role === "worker").map((n) => n.ip),
-                kubeconfig: talos.kubeconfig,
-                after: [cilium],
-            },
+            { access: talos.apiAccess, kubeconfig: talos.kubeconfig, expectedNodes: spec.nodes.length, after: [cilium] },
             { parent: this },
         );
         const cluster = { parent: this, providers: [ready.provider] };

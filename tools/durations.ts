@@ -13,7 +13,7 @@ export interface Duration {
 }
 
 interface Rule extends Duration {
-    matches: (r: Registration, parentType: string) => boolean;
+    matches: (r: Registration) => boolean;
 }
 
 const type = (t: string) => (r: Registration) => r.type === t;
@@ -27,11 +27,11 @@ const rules: Rule[] = [
     { matches: type("talos:machine/bootstrap:Bootstrap"), seconds: 20, what: "etcd bootstrap call", source: estimate },
     { matches: type("talos:cluster/kubeconfig:Kubeconfig"), seconds: 240, what: "Talos-level health gate (etcd quorum, control plane up) then kubeconfig", source: "vehagn/homelab health read timeout 10m is the upper bound; estimate" },
     { matches: (r) => r.type === "kubernetes:helm.sh/v4:Chart" && r.name.endsWith("cilium-chart"), seconds: 150, what: "Cilium install: image pulls, agents ready", source: estimate },
-    { matches: (r, parent) => r.type === "pulumi:providers:kubernetes" && parent === "homelab:talos:ClusterReady", seconds: 90, what: "full health gate: nodes Ready, CoreDNS up", source: "cluster-template: nodes stay Ready=False until the CNI is up; estimate" },
     { matches: (r) => r.type === "kubernetes:helm.sh/v4:Chart" || r.type === "kubernetes:helm.sh/v3:Release", seconds: 90, what: "Helm chart install and rollout", source: estimate },
     { matches: type("kubernetes:cert-manager.io/v1:Certificate"), seconds: 150, what: "ACME DNS-01: TXT record, propagation check, issuance", source: "Let's Encrypt DNS-01 with Cloudflare typically 1-3 minutes; estimate" },
     { matches: (r) => r.type.startsWith("cloudflare:"), seconds: 3, what: "Cloudflare API call", source: estimate },
     { matches: type("pulumi-nodejs:dynamic/talos:KubernetesApiReady"), seconds: 60, what: "kube-apiserver answering /readyz behind the VIP", source: estimate },
+    { matches: type("pulumi-nodejs:dynamic/talos:KubernetesNodesReady"), seconds: 90, what: "full health gate: every node Ready once Cilium runs", source: "cluster-template: nodes stay Ready=False until the CNI is up; estimate" },
     { matches: (r) => r.type.startsWith("pulumi-nodejs:dynamic"), seconds: 2, what: "home DNS server API call", source: estimate },
     { matches: (r) => r.type.startsWith("pulumi:providers:"), seconds: 0, what: "provider configuration", source: "no remote call" },
     { matches: (r) => r.type.startsWith("kubernetes:apps/v1:"), seconds: 30, what: "Deployment rollout", source: estimate },
@@ -40,9 +40,9 @@ const rules: Rule[] = [
 ];
 
 /** The typical duration of one resource's create (components take no time of their own). */
-export function durationOf(r: Registration, parentType: string): Duration {
+export function durationOf(r: Registration): Duration {
     if (!r.custom && !r.remote) return { seconds: 0, what: "component", source: "grouping only" };
-    const { seconds, what, source } = rules.find((rule) => rule.matches(r, parentType))!;
+    const { seconds, what, source } = rules.find((rule) => rule.matches(r))!;
     return { seconds, what, source };
 }
 

@@ -41,7 +41,7 @@ export function buildPlan(resources: readonly Registration[]): BuildPlan {
         trail.add(urn);
         const r = byUrn.get(urn)!;
         const after = predecessors(r, byUrn).map((p) => visit(p, trail));
-        const seconds = durationOf(r, byUrn.get(r.parent)?.type ?? "").seconds;
+        const seconds = durationOf(r).seconds;
         const step = {
             urn,
             name: r.name,

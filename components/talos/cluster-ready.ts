@@ -1,39 +1,37 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import * as talos from "@pulumiverse/talos";
+import { ApiAccess, KubernetesNodesReady } from "./api-ready";
 
 export interface ClusterReadyArgs {
-    clientConfiguration: talos.machine.Secrets["clientConfiguration"];
-    controlPlaneIps: readonly string[];
-    workerIps: readonly string[];
+    /** API address, CA and admin client certificate (from the Talos kubeconfig). */
+    access: pulumi.Input<ApiAccess>;
     /** The admin kubeconfig (secret). */
     kubeconfig: pulumi.Input<string>;
-    /** What must be running before Kubernetes can be healthy: the CNI and its address pool. */
+    /** How many nodes must be Ready. */
+    expectedNodes: number;
+    /** What must be running before the nodes can be Ready: the CNI and its address pool. */
     after: readonly pulumi.Resource[];
 }
 
 /**
- * The full health gate, with Kubernetes checks: it can pass only once the CNI runs. Its provider's
- * kubeconfig is threaded through the health result, so every add-on built on this provider waits for
- * the gate, and for nothing else.
+ * The full health gate: every node Ready, which needs the CNI. A create-only resource rather than a
+ * health invoke, which would run again on every preview and, checking a node not built yet, fail it.
+ * Its provider's kubeconfig is threaded through the gate, so every add-on built on this provider
+ * waits for it, and for nothing else.
  */
 export class ClusterReady extends pulumi.ComponentResource {
     public readonly provider: k8s.Provider;
 
     constructor(name: string, args: ClusterReadyArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:talos:ClusterReady", name, {}, opts);
-        const healthy = talos.cluster.getHealthOutput(
-            {
-                clientConfiguration: args.clientConfiguration,
-                controlPlaneNodes: [...args.controlPlaneIps],
-                workerNodes: [...args.workerIps],
-                endpoints: [...args.controlPlaneIps],
-                skipKubernetesChecks: false,
-                timeouts: { read: "20m" },
-            },
-            { parent: this, dependsOn: [...args.after] },
+        // No input links the gate to Cilium: the nodes turn Ready once its agents run.
+        const nodesReady = new KubernetesNodesReady(
+            `${name}-nodes`,
+            { access: args.access, expectedNodes: args.expectedNodes, timeoutSeconds: 1200 },
+            // The count matters only while the cluster is first built; a node added later is not waited for.
+            { parent: this, dependsOn: [...args.after], ignoreChanges: ["expectedNodes"] },
         );
-        const kubeconfig = pulumi.secret(pulumi.all([healthy, args.kubeconfig]).apply(([, config]) => config));
+        const kubeconfig = pulumi.secret(pulumi.all([nodesReady.id, args.kubeconfig]).apply(([, config]) => config));
         this.provider = new k8s.Provider(`${name}-kubernetes`, { kubeconfig }, { parent: this });
         this.registerOutputs({});
     }

@@ -4,7 +4,7 @@ import * as talos from "@pulumiverse/talos";
 import { controlPlanes, firstControlPlane, NodeSpec, PlainSpec } from "../spec";
 import * as versions from "../versions";
 import { clusterPatches, controlPlanePatches, nodePatches, renderPatches } from "./patches";
-import { KubernetesApiReady } from "./api-ready";
+import { ApiAccess, KubernetesApiReady } from "./api-ready";
 import { clusterEndpoint, clusterPlan, nodeNetworkPlan, nodePlan } from "./plan";
 
 export interface TalosClusterArgs {
@@ -27,6 +27,8 @@ export class TalosCluster extends pulumi.ComponentResource {
     /** Kubernetes provider for the first add-on (the CNI); it reaches the API once Talos is healthy. */
     public readonly provider: k8s.Provider;
     public readonly clientConfiguration: talos.machine.Secrets["clientConfiguration"];
+    /** The Kubernetes API's address, CA and admin client certificate (the key is secret), for the gates. */
+    public readonly apiAccess: pulumi.Output<ApiAccess>;
 
     constructor(name: string, args: TalosClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:talos:TalosCluster", name, {}, opts);
@@ -125,19 +127,14 @@ export class TalosCluster extends pulumi.ComponentResource {
             // as a change of every add-on); test/graph/preview.spec.ts holds it.
             { parent: this, ignoreChanges: ["node"] },
         );
+        this.apiAccess = kubeconfig.kubernetesClientConfiguration.apply((c) => ({
+            host: c.host ?? "",
+            caCertificate: c.caCertificate ?? "",
+            clientCertificate: c.clientCertificate ?? "",
+            clientKey: c.clientKey ?? "",
+        }));
         // Talos being healthy does not mean kube-apiserver answers yet: wait for /readyz behind the VIP.
-        const client = kubeconfig.kubernetesClientConfiguration;
-        const apiReady = new KubernetesApiReady(
-            `${name}-api-ready`,
-            {
-                host: pulumi.unsecret(client.apply((c) => c.host ?? "")),
-                caCertificate: pulumi.unsecret(client.apply((c) => c.caCertificate ?? "")),
-                clientCertificate: pulumi.unsecret(client.apply((c) => c.clientCertificate ?? "")),
-                clientKey: client.apply((c) => c.clientKey ?? ""),
-                timeoutSeconds: 600,
-            },
-            { parent: this },
-        );
+        const apiReady = new KubernetesApiReady(`${name}-api-ready`, { access: this.apiAccess, timeoutSeconds: 600 }, { parent: this });
         this.kubeconfig = pulumi.secret(pulumi.all([apiReady.id, kubeconfig.kubeconfigRaw]).apply(([, raw]) => raw));
 
         // talosctl reaches the nodes directly, never through the VIP (which needs a healthy etcd).

@@ -6,7 +6,7 @@ import { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { ApiReadyProps, apiReadyProvider, probeReadyz, ProbeResult, waitForApi } from "../../components/talos/api-ready";
+import { apiReadyProvider, GateProps, nodesNotReady, nodesReadyProvider, probe, probeReadyz, ProbeResult, waitForApi, waitForNodes } from "../../components/talos/api-ready";
 import { Graph } from "../harness/graph";
 import { runStack } from "../harness/home";
 
@@ -27,7 +27,7 @@ function makeCertificates(dir: string) {
 
 describe("Kubernetes API readiness gate", () => {
     describe("waitForApi", () => {
-        const api: ApiReadyProps = { host: "https://172.16.1.49:6443", caCertificate: "", clientCertificate: "", clientKey: "", timeoutSeconds: 1, intervalSeconds: 0.01 };
+        const api: GateProps = { host: "https://172.16.1.49:6443", caCertificate: "", clientCertificate: "", clientKey: "", timeoutSeconds: 1, intervalSeconds: 0.01 };
 
         it("keeps asking until /readyz answers 200", async () => {
             const answers: ProbeResult[] = [{ error: "connect ECONNREFUSED" }, { status: 500 }, { status: 200 }];
@@ -38,8 +38,34 @@ describe("Kubernetes API readiness gate", () => {
 
         it("gives up when the time is up, naming the last answer", async () => {
             await assert.rejects(waitForApi({ ...api, timeoutSeconds: 0.05 }, async () => ({ status: 503 })), {
-                message: "the Kubernetes API at https://172.16.1.49:6443 was not ready within 0.05 s (last answer: HTTP 503)",
+                message: "the Kubernetes API at https://172.16.1.49:6443: not within 0.05 s (last answer: HTTP 503)",
             });
+        });
+    });
+
+    describe("nodes gate", () => {
+        const node = (name: string, ready: string) => ({ metadata: { name }, status: { conditions: [{ type: "MemoryPressure", status: "False" }, { type: "Ready", status: ready }] } });
+        const list = (...items: object[]): ProbeResult => ({ status: 200, body: JSON.stringify({ kind: "NodeList", items }) });
+
+        it("is satisfied when every expected node is Ready", () => {
+            assert.equal(nodesNotReady(list(node("talos-cp-1", "True"), node("talos-worker-1", "True")), 2), undefined);
+        });
+
+        it("names the nodes that are not Ready (no CNI yet), and counts the missing ones", () => {
+            assert.equal(nodesNotReady(list(node("talos-worker-1", "False"), node("talos-cp-1", "Unknown")), 2), "not Ready: talos-cp-1, talos-worker-1");
+            assert.equal(nodesNotReady(list(node("talos-cp-1", "True")), 4), "1 of 4 nodes registered");
+            assert.equal(nodesNotReady({ status: 403, body: "" }, 1), "HTTP 403");
+            assert.equal(nodesNotReady({ status: 200, body: "<html>" }, 1), "the node list could not be read");
+        });
+
+        it("keeps asking until the nodes are Ready", async () => {
+            const answers = [list(node("talos-cp-1", "False")), list(node("talos-cp-1", "True"))];
+            let calls = 0;
+            await waitForNodes({ host: "https://172.16.1.49:6443", caCertificate: "", clientCertificate: "", clientKey: "", timeoutSeconds: 1, intervalSeconds: 0.01, expectedNodes: 1 }, async (_api, path) => {
+                assert.equal(path, "/api/v1/nodes");
+                return answers[calls++];
+            });
+            assert.equal(calls, 2);
         });
     });
 
@@ -47,7 +73,7 @@ describe("Kubernetes API readiness gate", () => {
         let dir: string;
         let certs: ReturnType<typeof makeCertificates>;
         let server: https.Server;
-        let api: ApiReadyProps;
+        let api: GateProps;
         const seen: string[] = [];
 
         before(function (done) {
@@ -56,7 +82,8 @@ describe("Kubernetes API readiness gate", () => {
             certs = makeCertificates(dir);
             server = https.createServer({ ca: certs.ca, cert: certs.serverCert, key: certs.serverKey, requestCert: true, rejectUnauthorized: true }, (req, res) => {
                 seen.push(`${req.method} ${req.url}`);
-                res.writeHead(req.url === "/readyz" ? 200 : 404).end("ok");
+                if (req.url === "/api/v1/nodes") res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ items: [{ metadata: { name: "talos-cp-1" }, status: { conditions: [{ type: "Ready", status: "True" }] } }] }));
+                else res.writeHead(req.url === "/readyz" ? 200 : 404).end("ok");
             });
             server.listen(0, "127.0.0.1", () => {
                 const b64 = (b: Buffer) => b.toString("base64");
@@ -70,7 +97,7 @@ describe("Kubernetes API readiness gate", () => {
         });
 
         it("reads 200 from /readyz with the admin certificate, trusting only the cluster CA", async () => {
-            assert.deepEqual(await probeReadyz(api, 2000), { status: 200 });
+            assert.deepEqual(await probeReadyz(api, 2000), { status: 200, body: "ok" });
             assert.deepEqual(seen, ["GET /readyz"]);
         });
 
@@ -107,6 +134,13 @@ describe("Kubernetes API readiness gate", () => {
             assert.deepEqual(await provider.create(api), { id: "kubernetes-api-ready", outs: { host: api.host } });
         });
 
+        it("reads the node list with the same certificate, and the nodes gate is created on it", async () => {
+            const result = await probe(api, "/api/v1/nodes", 2000);
+            assert.equal(result.status, 200);
+            assert.equal(nodesNotReady(result, 1), undefined);
+            assert.deepEqual(await nodesReadyProvider.create({ ...api, expectedNodes: 1 }), { id: "kubernetes-nodes-ready", outs: { host: api.host } });
+        });
+
         it("waits again only when the API moves", async () => {
             assert.deepEqual(await apiReadyProvider.diff!("id", { host: api.host }, { ...api, clientKey: "rotated" }), { changes: false, replaces: [] });
             assert.deepEqual(await apiReadyProvider.diff!("id", { host: api.host }, { ...api, host: "https://172.16.1.48:6443" }), { changes: true, replaces: ["host"] });
@@ -127,6 +161,17 @@ describe("Kubernetes API readiness gate", () => {
             const cilium = graph.get("kubernetes:helm.sh/v4:Chart", "home-cilium-chart");
             assert.ok(graph.dependsOn(cilium, gate));
             assert.deepEqual(graph.leaks("CANARY"), []);
+        });
+
+        it("holds the add-ons' provider until every node is Ready, after Cilium, its pool and its policy", () => {
+            const nodes = graph.get("pulumi-nodejs:dynamic/talos:KubernetesNodesReady", "home-ready-nodes");
+            assert.equal(nodes.inputs.expectedNodes, 4);
+            assert.deepEqual(nodes.ignoreChanges, ["expectedNodes"]);
+            assert.ok(nodes.secretPaths.includes("/clientKey"));
+            for (const name of ["home-cilium-lb-pool", "home-cilium-l2-policy"]) assert.ok(nodes.dependencies.some((d) => d.endsWith(`::${name}`)), name);
+            assert.ok(nodes.dependencies.some((d) => d.endsWith("::home-cilium-chart")));
+            const ready = graph.get("pulumi:providers:kubernetes", "home-ready-kubernetes");
+            assert.ok(ready.propertyDependencies.kubeconfig.includes(nodes.urn));
         });
     });
 });

@@ -90,7 +90,7 @@ describe("Talos cluster", () => {
 
     it("puts the Talos provider's version and download server on every Talos resource and invoke", () => {
         const talos = [...graph.resources.filter((r) => r.type.startsWith("talos:")), ...graph.run.invokes.filter((i) => i.token.startsWith("talos:"))];
-        assert.equal(talos.length, 14, "8 resources (secrets, schematic, 4 applies, bootstrap, kubeconfig) and 6 invokes (2 configs, urls, 2 health, talosconfig)");
+        assert.equal(talos.length, 13, "8 resources (secrets, schematic, 4 applies, bootstrap, kubeconfig) and 5 invokes (2 configs, urls, health, talosconfig)");
         for (const r of talos) {
             assert.equal(r.version, "0.8.1");
             assert.equal(r.pluginDownloadURL, "github://api.github.com/pulumiverse");
