@@ -5,6 +5,7 @@ import * as path from "path";
 import { evaluate } from "../test/harness/engine";
 import { declaredSecrets, projectRoot, stackConfigFromObject, stackValues } from "../test/harness/stack-config";
 import { RecordedRun } from "../test/harness/record";
+import { comparableInputs } from "../test/harness/graph";
 import { table } from "./plan-report";
 import { buildPlan } from "./waves";
 
@@ -66,9 +67,10 @@ async function costPerKind(kind: string): Promise<number> {
     return median(samples);
 }
 
+/** Existing resources whose inputs changed, as the engine compares them. */
 function changedResources(a: RecordedRun, b: RecordedRun): number {
-    const before = new Map(a.resources.map((r) => [r.urn, JSON.stringify(r.inputs)]));
-    return b.resources.filter((r) => before.has(r.urn) && before.get(r.urn) !== JSON.stringify(r.inputs)).length;
+    const before = new Map(a.resources.map((r) => [r.urn, r]));
+    return b.resources.filter((r) => before.has(r.urn) && comparableInputs({ ...r, inputs: before.get(r.urn)!.inputs }) !== comparableInputs(r)).length;
 }
 
 async function main() {

@@ -1,17 +1,11 @@
 import { strict as assert } from "assert";
-import { Graph } from "../harness/graph";
+import { comparableInputs, Graph } from "../harness/graph";
 import { homeValues, runStack } from "../harness/home";
 
 // A config edit must touch only the resources it has to: compare every resource's inputs by URN.
 
-/** Each resource's inputs, less those it ignores (the engine keeps their old value, so they change nothing). */
 function inputsByUrn(graph: Graph): Map<string, string> {
-    return new Map(
-        graph.resources.map((r) => {
-            const ignored = new Set(r.ignoreChanges.map((p) => p.split(/[.[]/)[0]));
-            return [r.urn, JSON.stringify(Object.fromEntries(Object.entries(r.inputs).filter(([k]) => !ignored.has(k))))];
-        }),
-    );
+    return new Map(graph.resources.map((r) => [r.urn, comparableInputs(r)]));
 }
 
 function diff(before: Graph, after: Graph) {

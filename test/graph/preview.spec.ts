@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { Graph } from "../harness/graph";
+import { comparableInputs, Graph } from "../harness/graph";
 import { homeValues, previewStack, runStack } from "../harness/home";
 import { Registration } from "../harness/record";
 
@@ -11,11 +11,7 @@ function touched(built: Graph, preview: Graph): string[] {
     const before = new Map(built.resources.map((r) => [r.urn, r]));
     return preview.resources
         .filter((r) => before.has(r.urn))
-        .filter((r: Registration) => {
-            const ignored = new Set(r.ignoreChanges.map((p) => p.split(/[.[]/)[0]));
-            const strip = (inputs: Record<string, unknown>) => JSON.stringify(Object.fromEntries(Object.entries(inputs).filter(([k]) => !ignored.has(k))));
-            return strip(r.inputs) !== strip(before.get(r.urn)!.inputs);
-        })
+        .filter((r: Registration) => comparableInputs(r) !== comparableInputs({ ...r, inputs: before.get(r.urn)!.inputs }))
         .map((r) => r.name);
 }
 
