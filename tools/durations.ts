@@ -45,8 +45,3 @@ export function durationOf(r: Registration): Duration {
     const { seconds, what, source } = rules.find((rule) => rule.matches(r))!;
     return { seconds, what, source };
 }
-
-/** The table itself, for the README and the plan's footnote. */
-export function durationTable(): Duration[] {
-    return rules.map(({ seconds, what, source }) => ({ seconds, what, source }));
-}

@@ -121,14 +121,3 @@ export const secretKeys = [
     "technitiumToken",
 ] as const;
 export type SecretKey = (typeof secretKeys)[number];
-
-export type RawNetwork = z.infer<typeof networkSchema>;
-export type RawNode = z.infer<typeof nodeSchema>;
-export type RawApp = z.infer<typeof appSchema>;
-export type RawProxmox = z.infer<typeof proxmoxSchema>;
-export type RawTalos = z.infer<typeof talosSchema>;
-export type RawCloudflare = z.infer<typeof cloudflareSchema>;
-export type RawCertificates = z.infer<typeof certificatesSchema>;
-export type RawDnsForwarders = z.infer<typeof dnsForwardersSchema>;
-export type RawGateways = z.infer<typeof gatewaysSchema>;
-export type RawInfrastructure = z.infer<typeof infrastructureSchema>;

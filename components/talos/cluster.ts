@@ -82,10 +82,11 @@ export class TalosCluster extends pulumi.ComponentResource {
                         // Leave etcd and wipe the disk when a node is removed, so the cluster forgets it cleanly.
                         onDestroy: { graceful: true, reboot: false, reset: true },
                     },
-                    // No input links a node's config to its VM; it can only be applied once the VM runs,
-                    // and a replaced VM boots into maintenance mode again and needs the config anew. Deleting
-                    // first resets the old node while it still answers on the address, never the new one.
-                    { parent: this, dependsOn: [vm], replaceWith: [vm], deleteBeforeReplace: true },
+                    // No input links a node's config to its VM. replaceWith states both edges: the config is
+                    // applied once the VM runs (replaceWith targets are waited for, as dependsOn would be), and a
+                    // replaced VM, booting into maintenance mode again, gets the config anew. Deleting first
+                    // resets the old node while it still answers on the address, never the new one.
+                    { parent: this, replaceWith: [vm], deleteBeforeReplace: true },
                 ),
             );
         }
