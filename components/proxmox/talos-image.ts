@@ -45,6 +45,10 @@ export class TalosImage extends pulumi.ComponentResource {
                     // The default (true) re-downloads whenever the size at the URL differs; the image for a
                     // schematic and version never changes, and a new one gets a new name.
                     overwrite: false,
+                    // A file of this name left by a lost state or a half-failed create would otherwise stop every
+                    // later run with "file already exists". Its name holds the schematic and version, so the
+                    // file found is the same image: replacing it loses nothing (VMs hold imported copies).
+                    overwriteUnmanaged: true,
                     uploadTimeout: 1800,
                 },
                 { parent: this },
