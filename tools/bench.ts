@@ -3,7 +3,7 @@ import { performance } from "perf_hooks";
 import * as os from "os";
 import * as path from "path";
 import { evaluate } from "../test/harness/engine";
-import { declaredSecrets, projectRoot, stackConfigFromObject, stackValues } from "../test/harness/stack-config";
+import { knownSecrets, projectRoot, stackConfigFromObject, stackValues } from "../test/harness/stack-config";
 import { RecordedRun } from "../test/harness/record";
 import { comparableInputs } from "../test/harness/graph";
 import { table } from "./plan-report";
@@ -34,7 +34,7 @@ export function grownValues(workers: number): Record<string, unknown> {
 }
 
 async function run(values: Record<string, unknown>): Promise<{ ms: number; run: RecordedRun }> {
-    const stack = stackConfigFromObject(values, standIn, declaredSecrets());
+    const stack = stackConfigFromObject(values, standIn, knownSecrets());
     const start = performance.now();
     const result = await evaluate(stack.config, stack.secretKeys);
     const ms = performance.now() - start;

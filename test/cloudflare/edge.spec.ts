@@ -7,7 +7,7 @@ import { evaluate } from "../harness/engine";
 import { Graph } from "../harness/graph";
 import { canary, homeValues } from "../harness/home";
 import { Registration } from "../harness/record";
-import { declaredSecrets, stackConfigFromObject } from "../harness/stack-config";
+import { knownSecrets, stackConfigFromObject } from "../harness/stack-config";
 import { HomeValues, homeSpec, publishFirstApp } from "../harness/home";
 
 // CloudflareEdge and Cloudflared under the recording mock engine, through test/cloudflare/edge-program.ts.
@@ -17,7 +17,7 @@ const program = path.resolve(__dirname, "edge-program.ts");
 async function runEdge(edit: (values: HomeValues) => void = () => undefined): Promise<Graph> {
     const values = homeValues();
     edit(values);
-    const stack = stackConfigFromObject(values, canary, declaredSecrets());
+    const stack = stackConfigFromObject(values, canary, knownSecrets());
     const graph = new Graph(await evaluate(stack.config, stack.secretKeys, { program }));
     assert.equal(graph.run.error, undefined);
     return graph;

@@ -1,7 +1,7 @@
 import { PlainSpec, secretKeys, validateConfig } from "../../components/spec";
 import { evaluate } from "./engine";
 import { Graph } from "./graph";
-import { declaredSecrets, stackConfigFromObject, stackValues } from "./stack-config";
+import { knownSecrets, stackConfigFromObject, stackValues } from "./stack-config";
 
 // The home stack as tests use it: every secret set to a canary, so a leak anywhere is detectable.
 
@@ -12,16 +12,16 @@ export function homeValues(): Record<string, any> /* eslint-disable-line @typesc
     return structuredClone(stackValues("home"));
 }
 
-/** Runs the program on these values (default: the home stack) with every declared secret set. */
+/** Runs the program on these values (default: the home stack) with every secret it knows set, but `unset`. */
 export async function runStack(values: Record<string, unknown> = homeValues(), unset: string[] = []): Promise<Graph> {
-    const declared = declaredSecrets().filter((k) => !unset.includes(k));
-    const stack = stackConfigFromObject(values, canary, declared);
+    const secrets = knownSecrets().filter((k) => !unset.includes(k));
+    const stack = stackConfigFromObject(values, canary, secrets);
     return new Graph(await evaluate(stack.config, stack.secretKeys));
 }
 
 /** `pulumi preview` of these values against a stack that `up` already built from `built`. */
 export async function previewStack(values: Record<string, unknown>, built: Graph): Promise<Graph> {
-    const stack = stackConfigFromObject(values, canary, declaredSecrets());
+    const stack = stackConfigFromObject(values, canary, knownSecrets());
     return new Graph(await evaluate(stack.config, stack.secretKeys, { previewAgainst: built.resources }));
 }
 

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import { secretKeys } from "../../components/spec";
 import { StackConfig } from "./engine";
 
 // Reads a stack the way the Pulumi CLI hands it to the program: Pulumi.<stack>.yaml values as flat
@@ -22,6 +23,14 @@ export function declaredSecrets(root = projectRoot): string[] {
         .filter(([, decl]) => (decl as { secret?: boolean }).secret === true)
         .map(([key]) => (key.includes(":") ? key : `${project.name}:${key}`))
         .sort();
+}
+
+/**
+ * Every secret the program can read, as full `homelab:` keys: those Pulumi.yaml declares (the CLI demands
+ * each) and the optional ones it leaves out (a forwarder's, read only when that forwarder is configured).
+ */
+export function knownSecrets(root = projectRoot): string[] {
+    return [...new Set([...declaredSecrets(root), ...secretKeys.map((key) => `homelab:${key}`)])].sort();
 }
 
 /** The stand-in for a secret: tests pass a canary, the plan a visible marker. */
@@ -50,7 +59,7 @@ export function loadStackConfig(stack: string, standIn: SecretStandIn = planStan
     const file = path.join(root, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) throw new Error(`no stack file ${file}: pass --stack with an existing Pulumi.<stack>.yaml`);
     const values = YAML.parse(fs.readFileSync(file, "utf8"))?.config ?? {};
-    return stackConfigFromObject(values, standIn, declaredSecrets(root));
+    return stackConfigFromObject(values, standIn, knownSecrets(root));
 }
 
 /** The home stack's values as an object, for tests that edit one key and run again. */
