@@ -45,7 +45,7 @@ const grpcStatusNames: Record<number, string> = { 1: "CANCELLED", 4: "DEADLINE_E
 // message names both causes.
 const unreachableHint = "the node is down or unreachable, or refused the TLS handshake (is the client configuration this cluster's?)";
 
-function describe(error: grpcTypes.ServiceError | Error): { code?: number; detail: string } {
+function explainGrpcError(error: grpcTypes.ServiceError | Error): { code?: number; detail: string } {
     const code = (error as grpcTypes.ServiceError).code;
     const details = (error as grpcTypes.ServiceError).details ?? error.message;
     if (code === 14 && /No connection established/.test(details)) return { code, detail: `UNAVAILABLE: ${unreachableHint}: ${details.replace(/\. Resolution note: .*$/, "")}` };
@@ -90,7 +90,7 @@ export class TalosClient {
         return new Promise((resolve, reject) => {
             this.client.makeUnaryRequest(definition.path, definition.requestSerialize, definition.responseDeserialize, request, this.metadata(), { deadline }, (error, response) => {
                 if (error) {
-                    const { code, detail } = describe(error);
+                    const { code, detail } = explainGrpcError(error);
                     reject(new TalosApiError(this.endpoint.name, `${service.split(".").pop()}.${method}`, code, detail));
                 } else resolve(response as T);
             });
@@ -109,7 +109,7 @@ export class TalosClient {
                 onMessage?.(message);
             });
             call.on("error", (error: grpcTypes.ServiceError) => {
-                const { code, detail } = describe(error);
+                const { code, detail } = explainGrpcError(error);
                 reject(new TalosApiError(this.endpoint.name, `${service.split(".").pop()}.${method}`, code, detail));
             });
             call.on("end", () => resolve(messages));

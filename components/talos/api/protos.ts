@@ -139,16 +139,19 @@ package resource.config;
 message MachineConfigSpec { bytes yaml_marshalled = 1; }
 `;
 
-let cached: protobuf.Root | undefined;
+// Cached on globalThis, not in a module variable: Pulumi's function serializer would try to serialize a
+// parsed root captured by the dynamic provider's code (and cannot: protobufjs holds native functions).
+const cacheKey = "__homelabTalosProtos";
 
 /** The parsed definitions, built once per process. */
 export function talosProtos(): protobuf.Root {
-    if (cached) return cached;
+    const cache = globalThis as unknown as Record<string, protobuf.Root | undefined>;
+    if (cache[cacheKey]) return cache[cacheKey]!;
     const pb = require("protobufjs") as typeof protobuf;
     const root = new pb.Root();
     for (const source of [wellKnown, common, machine, cosi, resourceConfig]) pb.parse(source, root, { keepCase: true });
     root.resolveAll();
-    cached = root;
+    cache[cacheKey] = root;
     return root;
 }
 
