@@ -62,6 +62,8 @@ export class FakeCluster {
     readonly nodes = new Map<string, FakeNode>();
     /** `cordon talos-cp-1`, `reboot talos-cp-1`, `down talos-cp-1`, `up talos-cp-1`, `evict default/web-1`, ... */
     readonly events: string[] = [];
+    /** Date.now() of each event, same index. */
+    readonly eventTimes: number[] = [];
     downNow = 0;
     maxDown = 0;
     /** Sum of the simulated down time of every reboot that happened, in ms. */
@@ -96,6 +98,7 @@ export class FakeCluster {
 
     record(event: string): void {
         this.events.push(event);
+        this.eventTimes.push(Date.now());
     }
 
     later(ms: number, action: () => void): void {

@@ -11,7 +11,9 @@ import { FakeTalosApi, startFakeTalos } from "./talos-api";
 export const schematic = "376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba";
 export const installerFor = (version: string) => `factory.talos.dev/installer/${schematic}:${version}`;
 
-export const fastTiming: RolloutTiming = { callTimeoutMs: 1000, streamTimeoutMs: 1000, rebootTimeoutMs: 1000, healthTimeoutMs: 1000, drainTimeoutMs: 1000, pollIntervalMs: 4 };
+// Bounds generous enough for a loaded CI machine (each must hold only in the tests that shrink it on purpose);
+// the poll interval is what sets the pace.
+export const fastTiming: RolloutTiming = { callTimeoutMs: 5000, streamTimeoutMs: 5000, rebootTimeoutMs: 5000, healthTimeoutMs: 5000, drainTimeoutMs: 5000, pollIntervalMs: 4 };
 
 export interface TestStack {
     pki: TestPki;
@@ -22,11 +24,11 @@ export interface TestStack {
     close(): Promise<void>;
 }
 
-export async function startStack(options: { controlPlanes?: number; workers?: number; rebootMs?: number; faults?: Faults; specs?: FakeNodeSpec[] } = {}): Promise<TestStack> {
+export async function startStack(options: { controlPlanes?: number; workers?: number; rebootMs?: number; faults?: Faults; specs?: FakeNodeSpec[]; hangMs?: number } = {}): Promise<TestStack> {
     const pki = makePki();
     const specs = options.specs ?? stackSpecs(options.controlPlanes ?? 3, options.workers ?? 1, "v1.13.9", "v1.36.4", options.rebootMs ?? 20);
     const cluster = new FakeCluster(specs, options.faults ?? {});
-    const talos = await startFakeTalos(cluster, pki, { hangMs: 300 });
+    const talos = await startFakeTalos(cluster, pki, { hangMs: options.hangMs ?? 300 });
     const kube = await startFakeKubernetes(cluster, pki);
     return {
         pki, cluster, talos, kube,
