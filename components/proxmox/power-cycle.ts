@@ -97,12 +97,11 @@ async function waitTask(api: ProxmoxAccess, vm: ProxmoxVm, upid: string, timing:
 
 /**
  * Reboots the VM through Proxmox (shutdown, then start), which applies its pending hardware, and waits for
- * the task. Returns the keys that were pending; does nothing and returns [] when nothing is pending (a
- * change Proxmox applied live).
+ * the task. Returns the keys that were pending (none when Proxmox applied the change live: the restart the
+ * rollout asked for still happens, so its gates see the node go down and come back).
  */
 export async function rebootApplyingPending(api: ProxmoxAccess, vm: ProxmoxVm, timing: PowerCycleTiming): Promise<string[]> {
     const pending = await pendingChanges(api, vm, timing.callTimeoutMs);
-    if (!pending.length) return [];
     const upid = (await call(api, vm, "POST", `${vmPath(vm)}/status/reboot`, timing.callTimeoutMs, { timeout: String(timing.shutdownTimeoutSeconds) })) as string;
     await waitTask(api, vm, upid, timing);
     const left = await pendingChanges(api, vm, timing.callTimeoutMs);

@@ -76,10 +76,17 @@ describe("Proxmox power cycle for pending hardware", () => {
         ]);
     });
 
-    it("does not reboot a VM with nothing pending (a change Proxmox applied live)", async () => {
+    it("still reboots a VM with nothing pending (a change Proxmox applied live), reporting none applied", async () => {
         state.pending = [{ key: "memory", value: 16384 }];
         assert.deepEqual(await rebootApplyingPending(api, vmRef, timing), []);
-        assert.equal(fake.requests.length, 1);
+        assert.deepEqual(fake.requests.map((r) => r.split(" ").slice(0, 2).join(" ").replace(/tasks\/.*\/status/, "tasks/<upid>/status")), [
+            "GET /api2/json/nodes/pve2/qemu/151/pending",
+            "POST /api2/json/nodes/pve2/qemu/151/status/reboot",
+            "GET /api2/json/nodes/pve2/tasks/<upid>/status",
+            "GET /api2/json/nodes/pve2/tasks/<upid>/status",
+            "GET /api2/json/nodes/pve2/tasks/<upid>/status",
+            "GET /api2/json/nodes/pve2/qemu/151/pending",
+        ]);
     });
 
     it("fails naming the VM and the check when the task fails or outlasts its bound", async () => {

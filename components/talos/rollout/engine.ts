@@ -21,6 +21,12 @@ export interface RolloutRequest {
     timing: RolloutTiming;
     /** Progress lines; never given a secret. */
     log?: (line: string) => void;
+    /**
+     * How to restart a node whose restart needs more than a reboot inside the guest, by node name: pending
+     * VM hardware is applied only by a Proxmox-side restart (components/proxmox/power-cycle.ts). The node is
+     * drained and gated exactly as for a Talos reboot.
+     */
+    restartVia?: Record<string, () => Promise<void>>;
 }
 
 /** What a node runs once the rollout has left it. */
@@ -84,7 +90,7 @@ export async function runRollout(request: RolloutRequest): Promise<RolloutResult
         const node = request.nodes.find((n) => n.name === step.node)!;
         log(`step ${index + 1}/${steps.length}: ${describeStep(step)}`);
         try {
-            if (step.kind === "talos-upgrade" || step.kind === "restart") await rebootStep(connections, node, step, controlPlanes, log);
+            if (step.kind === "talos-upgrade" || step.kind === "restart") await rebootStep(connections, node, step, controlPlanes, log, step.kind === "restart" ? request.restartVia?.[node.name] : undefined);
             else await kubernetesStep(connections, node, step);
         } catch (error) {
             const untouched = [...new Set(steps.slice(index + 1).map((s) => s.node))].filter((n) => n !== step.node);
@@ -98,7 +104,7 @@ export async function runRollout(request: RolloutRequest): Promise<RolloutResult
 }
 
 /** Install (for an upgrade), cordon, drain, reboot, wait back, Ready and etcd, uncordon: one node down at a time. */
-async function rebootStep(connections: Connections, node: RolloutNode, step: Extract<Step, { kind: "talos-upgrade" | "restart" }>, controlPlanes: RolloutNode[], log: (line: string) => void): Promise<void> {
+async function rebootStep(connections: Connections, node: RolloutNode, step: Extract<Step, { kind: "talos-upgrade" | "restart" }>, controlPlanes: RolloutNode[], log: (line: string) => void, restartVia?: () => Promise<void>): Promise<void> {
     const { kubernetes: api, timing } = connections;
     const legacy = step.kind === "talos-upgrade" && !hasLifecycleApi(step.from);
     const { before, running } = await withNode(connections, node, async (client) => {
@@ -115,8 +121,9 @@ async function rebootStep(connections: Connections, node: RolloutNode, step: Ext
     log(`${node.name}: cordoned`);
     try {
         await drain(connections, node, (pod) => log(`${node.name}: evicted ${pod.metadata.namespace}/${pod.metadata.name}`));
-        await withNode(connections, node, (client) => (legacy ? legacyUpgrade(client, (step as { image: string }).image) : reboot(client)));
-        log(`${node.name}: ${legacy ? "upgrading through the deprecated MachineService.Upgrade (node older than v1.13)" : "rebooting"}`);
+        if (restartVia) await restartVia();
+        else await withNode(connections, node, (client) => (legacy ? legacyUpgrade(client, (step as { image: string }).image) : reboot(client)));
+        log(`${node.name}: ${restartVia ? "restarted by its hypervisor" : legacy ? "upgrading through the deprecated MachineService.Upgrade (node older than v1.13)" : "rebooting"}`);
         await waitBack(connections, node, before, step.kind === "talos-upgrade" ? step.to : running);
         await waitNodeReady(connections, node);
         if (node.role === "controlplane") await waitEtcdHealthy(connections, node, controlPlanes);

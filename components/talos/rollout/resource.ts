@@ -14,12 +14,20 @@ import type { TalosClientConfiguration } from "../api/client";
 import { Landed, RolloutError, runRollout } from "./engine";
 import type { RolloutTiming } from "./gates";
 import { RolloutPlainInputs } from "./inputs";
+import { ProxmoxAccess, rebootApplyingPending } from "../../proxmox/power-cycle";
+import { knownNodes, plannedRestarts, RestartTrigger } from "./restart-triggers";
 
 export interface TalosRolloutInputs extends RolloutPlainInputs {
     talos: TalosClientConfiguration;
     kubernetes: ApiAccess;
     timing: RolloutTiming;
+    /** Per node, what a restart applies; a node whose entry changed restarts once (restart-triggers.ts). */
+    restartTriggers?: Record<string, RestartTrigger>;
+    /** For restarts that apply pending VM hardware: the Proxmox API (token secret) and each node's VM. */
+    proxmox?: { access: ProxmoxAccess; vms: Record<string, { host: string; vmId: number }> };
 }
+
+type RolloutState = TalosRolloutOutputs & { restarts: Record<string, string>; restartTriggers?: Record<string, RestartTrigger> };
 
 export interface TalosRolloutOutputs {
     order: string[];
@@ -29,32 +37,42 @@ export interface TalosRolloutOutputs {
 const resourceId = "talos-rollout";
 
 /** What moves: the order lines and restarts; credentials, endpoints and timings alone start no rollout. */
-function rolloutChanged(olds: Partial<TalosRolloutOutputs & { restarts: Record<string, string> }>, news: TalosRolloutInputs): boolean {
-    return JSON.stringify(olds.order ?? []) !== JSON.stringify(news.order) || JSON.stringify(olds.restarts ?? {}) !== JSON.stringify(news.restarts);
+function rolloutChanged(olds: Partial<RolloutState>, news: TalosRolloutInputs): boolean {
+    return JSON.stringify(olds.order ?? []) !== JSON.stringify(news.order) || JSON.stringify(olds.restarts ?? {}) !== JSON.stringify(news.restarts) ||
+        JSON.stringify(olds.restartTriggers ?? {}) !== JSON.stringify(news.restartTriggers ?? {});
 }
 
 export const talosRolloutProvider: pulumi.dynamic.ResourceProvider = {
     async create(inputs: TalosRolloutInputs) {
         const landed = Object.fromEntries(inputs.nodes.map((n) => [n.name, { talosVersion: inputs.target.talosVersion, kubeletVersion: inputs.target.kubernetesVersion }]));
-        return { id: resourceId, outs: { order: inputs.order, restarts: inputs.restarts, landed } };
+        return { id: resourceId, outs: { order: inputs.order, restarts: inputs.restarts, restartTriggers: inputs.restartTriggers ?? {}, landed } };
     },
 
-    async diff(_id: string, olds: TalosRolloutOutputs & { restarts: Record<string, string> }, news: TalosRolloutInputs) {
+    async diff(_id: string, olds: RolloutState, news: TalosRolloutInputs) {
         return { changes: rolloutChanged(olds, news), replaces: [] };
     },
 
-    async update(_id: string, olds: TalosRolloutOutputs & { restarts: Record<string, string>; __provider?: string }, news: TalosRolloutInputs & { __provider?: string }) {
+    async update(_id: string, olds: RolloutState & { __provider?: string }, news: TalosRolloutInputs & { __provider?: string }) {
+        // Nodes new to the record booted the current image and config: recorded, not touched.
+        const nodes = knownNodes(news.nodes, olds.landed);
+        const planned = plannedRestarts(nodes, olds.restartTriggers, news.restartTriggers);
+        const restartVia = Object.fromEntries(planned.viaHypervisor.map((name) => [name, async () => {
+            if (!news.proxmox) throw new Error(`${name}: its VM hardware changed, and restarting it needs the Proxmox API, which the rollout was not given`);
+            const { callTimeoutMs, rebootTimeoutMs, pollIntervalMs } = news.timing;
+            await rebootApplyingPending(news.proxmox.access, { name, ...news.proxmox.vms[name] }, { callTimeoutMs, taskTimeoutMs: rebootTimeoutMs, pollIntervalMs, shutdownTimeoutSeconds: Math.round(rebootTimeoutMs / 2000) });
+        }]));
         try {
             const result = await runRollout({
-                nodes: news.nodes, target: news.target, restarts: news.restarts, talos: news.talos, kubernetes: news.kubernetes, timing: news.timing,
+                nodes, target: news.target, restarts: { ...news.restarts, ...planned.restarts }, restartVia, talos: news.talos, kubernetes: news.kubernetes, timing: news.timing,
             });
-            return { outs: { order: news.order, restarts: news.restarts, landed: result.landed } };
+            const added = Object.fromEntries(news.nodes.filter((n) => !nodes.includes(n)).map((n) => [n.name, { talosVersion: news.target.talosVersion, kubeletVersion: news.target.kubernetesVersion }]));
+            return { outs: { order: news.order, restarts: news.restarts, restartTriggers: news.restartTriggers ?? {}, landed: { ...result.landed, ...added } } };
         } catch (error) {
             const landed = (error as RolloutError).landed ?? olds.landed;
             // Partial state: what landed, under the old order, so the next run still sees the change.
             throw Object.assign(new Error((error as Error).message), {
                 id: resourceId,
-                properties: { order: olds.order, restarts: olds.restarts, landed, __provider: news.__provider },
+                properties: { order: olds.order, restarts: olds.restarts, restartTriggers: olds.restartTriggers ?? {}, landed, __provider: news.__provider },
                 reasons: [(error as Error).message],
             });
         }
