@@ -41,6 +41,12 @@ describe("a preview's step per resource", () => {
         assert.deepEqual(diffResource(apply("x"), apply("<unknown>")), { op: "update", changed: ["machineConfigurationInput"] });
     });
 
+    it("follows a dynamic provider's diff: only the inputs it compares, never its serialized code", () => {
+        const rollout = (order: string[], timing: number, code: string): PlannedRegistration => ({ urn: "r", type: "pulumi-nodejs:dynamic/talos:TalosRollout", name: "r", custom: true, inputs: { order, timing, __provider: code }, ignoreChanges: [], replaceOnChanges: [] });
+        assert.deepEqual(diffResource(rollout(["a: Talos v1.13.9"], 1, "x"), rollout(["a: Talos v1.13.9"], 2, "y")), { op: "same", changed: [] });
+        assert.deepEqual(diffResource(rollout(["a: Talos v1.13.9"], 1, "x"), rollout(["a: Talos v1.14.0"], 1, "x")), { op: "update", changed: ["order"] });
+    });
+
     it("replaces what is replaced with a replaced resource, creates the new and deletes the gone", () => {
         const applyOf = (urn: string, name: string): PlannedRegistration => ({ urn, type: "talos:machine/configurationApply:ConfigurationApply", name, custom: true, inputs: { node: "x" }, ignoreChanges: [], replaceOnChanges: [], replaceWith: [vm({}).urn] });
         const built = [vm({ vmId: 150 }), applyOf("a1", "home-talos-talos-cp-1"), applyOf("gone", "home-talos-talos-worker-9")];

@@ -52,6 +52,21 @@ export const replacingInputs: Readonly<Record<string, readonly string[]>> = {
     "pulumi-nodejs:dynamic/dns:TechnitiumForwarder": ["url", "domain"],
 };
 
+/**
+ * Dynamic resources whose diff looks at some inputs only (their providers' diff functions): a change in any
+ * other input is no change. Every dynamic resource's `__provider` (its serialized code) is compared by no diff.
+ */
+export const comparedInputs: Readonly<Record<string, readonly string[]>> = {
+    "pulumi-nodejs:dynamic/talos:KubernetesApiReady": ["host"],
+    "pulumi-nodejs:dynamic/talos:KubernetesNodesReady": ["host"],
+    "pulumi-nodejs:dynamic/talos:TalosRollout": ["order", "restarts", "restartTriggers"],
+};
+
+function compared(r: PlannedRegistration, key: string): boolean {
+    if (key === "__provider" && r.type.startsWith("pulumi-nodejs:dynamic/")) return false;
+    return comparedInputs[r.type]?.includes(key) ?? true;
+}
+
 function replacingPaths(r: PlannedRegistration): string[] {
     const listed = replacingInputs[r.type] ?? (r.type.startsWith("kubernetes:") && r.type !== "kubernetes:helm.sh/v3:Release" ? kubernetesIdentity : []);
     return [...listed, ...r.replaceOnChanges];
@@ -78,7 +93,7 @@ const unknownIn = (v: unknown) => JSON.stringify(v)?.includes("<unknown>") ?? fa
 export function diffResource(prior: PlannedRegistration, next: PlannedRegistration): { op: Operation; changed: string[] } {
     const { inputs } = applyIgnoreChanges(next.inputs, prior.inputs, next.ignoreChanges);
     const keys = [...new Set([...Object.keys(prior.inputs), ...Object.keys(inputs)])].sort();
-    const changed = keys.filter((k) => !same(prior.inputs[k], inputs[k]) || unknownIn(inputs[k]));
+    const changed = keys.filter((k) => compared(next, k) && (!same(prior.inputs[k], inputs[k]) || unknownIn(inputs[k])));
     if (!changed.length) return { op: "same", changed };
     const replacing = replacingPaths(next).filter((path) => {
         const parts = parsePropertyPath(path);
