@@ -34,22 +34,24 @@ function compare(a: Release, b: Release): number {
 const minorOf = (r: Pick<Release, "major" | "minor">) => `v${r.major}.${r.minor}`;
 
 /**
- * Problems of one version setting against its pin, named by `key`: malformed, backwards, or past the
- * next minor. `what` names the software in the message ("Talos", "Kubernetes").
+ * Problems of one version setting against a baseline, named by `key`: malformed, backwards, or past the
+ * next minor. `what` names the software in the message ("Talos", "Kubernetes"); the baseline is the pin,
+ * or (`running`) what the stack last rolled out.
  */
-export function releaseProblems(key: string, what: string, value: string, pinned: string): Problem[] {
+export function releaseProblems(key: string, what: string, value: string, pinned: string, baseline: "pinned" | "running" = "pinned"): Problem[] {
     const release = parseRelease(value);
     const pin = parseRelease(pinned);
-    if (!pin) throw new Error(`the pinned ${what} version ${pinned} is not a release version`);
+    if (!pin) throw new Error(`the ${baseline} ${what} version ${pinned} is not a release version`);
     if (!release) return [{ key, message: `${JSON.stringify(value)} is not a release version like ${pinned}`, fix: `give a version of the form vMAJOR.MINOR.PATCH, e.g. ${pinned}` }];
     if (compare(release, pin) < 0) {
-        return [{ key, message: `${value} is older than the pinned ${pinned}, and ${what} never moves backwards`, fix: `set ${pinned} or a newer patch or minor release, or remove the key to use the pin` }];
+        const fix = baseline === "pinned" ? `set ${pinned} or a newer patch or minor release, or remove the key to use the pin` : `set ${pinned} or a newer patch or minor release: the cluster already runs ${pinned}`;
+        return [{ key, message: `${value} is older than the ${baseline} ${pinned}, and ${what} never moves backwards`, fix }];
     }
     const next = { major: pin.major, minor: pin.minor + 1 };
     if (release.major !== pin.major || release.minor > next.minor) {
         return [{
             key,
-            message: `${value} skips a minor version past the pinned ${pinned}; ${what} moves one minor at a time`,
+            message: `${value} skips a minor version past the ${baseline} ${pinned}; ${what} moves one minor at a time`,
             fix: `set a ${minorOf(next)}.x release (or a ${minorOf(pin)}.x patch) first and run \`pulumi up\`, then the next minor`,
         }];
     }

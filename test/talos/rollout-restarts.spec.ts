@@ -119,3 +119,20 @@ describe("restarts through the rollout engine", function () {
         assert.ok(stack.cluster.events.includes("uncordon talos-cp-2"), "the failed node is uncordoned");
     });
 });
+
+describe("the rollout's check against what the stack last rolled out", () => {
+    const at = (talosVersion: string, kubernetesVersion: string) => ({ target: { talosVersion, kubernetesVersion, installerImage: installerFor(talosVersion) } }) as unknown as TalosRolloutInputs;
+
+    it("accepts the first rollout, the same versions and the next minor", async () => {
+        assert.deepEqual((await talosRolloutProvider.check!({}, at("v1.13.9", "v1.36.4"))).failures, []);
+        assert.deepEqual((await talosRolloutProvider.check!(at("v1.14.2", "v1.37.1"), at("v1.14.2", "v1.37.1"))).failures, []);
+        assert.deepEqual((await talosRolloutProvider.check!(at("v1.14.2", "v1.37.1"), at("v1.15.0", "v1.38.0"))).failures, []);
+    });
+
+    it("refuses a skipped minor or a step back from what runs, naming the key, even past the pins", async () => {
+        assert.deepEqual((await talosRolloutProvider.check!(at("v1.14.2", "v1.37.1"), at("v1.16.0", "v1.37.0"))).failures, [
+            { property: "target", reason: "homelab:talos.version: v1.16.0 skips a minor version past the running v1.14.2; Talos moves one minor at a time. Fix: set a v1.15.x release (or a v1.14.x patch) first and run `pulumi up`, then the next minor." },
+            { property: "target", reason: "homelab:talos.kubernetesVersion: v1.37.0 is older than the running v1.37.1, and Kubernetes never moves backwards. Fix: set v1.37.1 or a newer patch or minor release: the cluster already runs v1.37.1." },
+        ]);
+    });
+});

@@ -16,6 +16,8 @@ import type { RolloutTiming } from "./gates";
 import { RolloutPlainInputs } from "./inputs";
 import { ProxmoxAccess, rebootApplyingPending } from "../../proxmox/power-cycle";
 import { knownNodes, plannedRestarts, RestartTrigger } from "./restart-triggers";
+import { formatProblem } from "../../spec/problems";
+import { releaseProblems } from "../../spec/version-rules";
 
 export interface TalosRolloutInputs extends RolloutPlainInputs {
     talos: TalosClientConfiguration;
@@ -42,7 +44,23 @@ function rolloutChanged(olds: Partial<RolloutState>, news: TalosRolloutInputs): 
         JSON.stringify(olds.restartTriggers ?? {}) !== JSON.stringify(news.restartTriggers ?? {});
 }
 
+/**
+ * The versions a stack moves to, checked against what it last rolled out (the old inputs), so a preview
+ * refuses a skipped minor or a step back that the pins alone cannot see (a stack already past them).
+ */
+export function targetProblems(olds: Partial<TalosRolloutInputs>, news: TalosRolloutInputs): pulumi.dynamic.CheckFailure[] {
+    if (!olds.target) return [];
+    return [
+        ...releaseProblems("homelab:talos.version", "Talos", news.target.talosVersion, olds.target.talosVersion, "running"),
+        ...releaseProblems("homelab:talos.kubernetesVersion", "Kubernetes", news.target.kubernetesVersion, olds.target.kubernetesVersion, "running"),
+    ].map((p) => ({ property: "target", reason: formatProblem(p) }));
+}
+
 export const talosRolloutProvider: pulumi.dynamic.ResourceProvider = {
+    async check(olds: Partial<TalosRolloutInputs>, news: TalosRolloutInputs) {
+        return { inputs: news, failures: targetProblems(olds, news) };
+    },
+
     async create(inputs: TalosRolloutInputs) {
         const landed = Object.fromEntries(inputs.nodes.map((n) => [n.name, { talosVersion: inputs.target.talosVersion, kubeletVersion: inputs.target.kubernetesVersion }]));
         return { id: resourceId, outs: { order: inputs.order, restarts: inputs.restarts, restartTriggers: inputs.restartTriggers ?? {}, landed } };
