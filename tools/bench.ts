@@ -2,10 +2,10 @@ import { execFileSync } from "child_process";
 import { performance } from "perf_hooks";
 import * as os from "os";
 import * as path from "path";
-import { evaluate } from "../test/harness/engine";
-import { declaredSecrets, projectRoot, stackConfigFromObject, stackValues } from "../test/harness/stack-config";
-import { RecordedRun } from "../test/harness/record";
-import { comparableInputs } from "../test/harness/graph";
+import { evaluate } from "./offline/engine";
+import { declaredSecrets, projectRoot, stackConfigFromObject, stackValues } from "./offline/stack-config";
+import { RecordedRun } from "./offline/record";
+import { comparableInputs } from "./offline/graph";
 import { table } from "./plan-report";
 import { buildPlan } from "./waves";
 
@@ -56,7 +56,7 @@ async function timed(values: Record<string, unknown>) {
 /** What one resource of a kind costs, from 100 of them alone (fixture program), median of `runs`. */
 async function costPerKind(kind: string): Promise<number> {
     process.env.BENCH_KIND = kind;
-    const program = path.join(projectRoot, "test/harness/fixtures/kinds-program.ts");
+    const program = path.join(projectRoot, "tools/offline/fixtures/kinds-program.ts");
     const samples: number[] = [];
     for (let i = 0; i < runs; i++) {
         const start = performance.now();

@@ -1,9 +1,9 @@
 import * as fs from "fs";
 import * as YAML from "yaml";
 import { PlainSpec, validateConfig } from "../components/spec";
-import { evaluate } from "../test/harness/engine";
-import { RecordedRun } from "../test/harness/record";
-import { declaredSecrets, loadStackConfig, planStandIn, stackConfigFromObject } from "../test/harness/stack-config";
+import { evaluate } from "./offline/engine";
+import { RecordedRun } from "./offline/record";
+import { declaredSecrets, loadStackConfig, planStandIn, stackConfigFromObject } from "./offline/stack-config";
 
 // One offline evaluation of a stack, shared by `npm run plan` and `npm run docs`: the recorded run and,
 // when the config is valid, the same spec the program built.

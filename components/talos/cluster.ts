@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as talos from "@pulumiverse/talos";
 import { controlPlanes, firstControlPlane, NodeSpec, PlainSpec } from "../spec";
 import * as versions from "../versions";
-import { clusterPatches, controlPlanePatches, nodePatches, renderPatches } from "./patches";
+import { nodePatches, renderPatches, rolePatches } from "./patches";
 import { ApiAccess, KubernetesApiReady } from "./api-ready";
 import { clusterEndpoint, clusterPlan, nodeNetworkPlan, nodePlan } from "./plan";
 
@@ -57,8 +57,7 @@ export class TalosCluster extends pulumi.ComponentResource {
                     docs: false,
                     examples: false,
                     configPatches: pulumi.output(args.installerImage).apply((image) => {
-                        const plan = clusterPlan(spec, image);
-                        return renderPatches(role === "controlplane" ? [...clusterPatches(plan), ...controlPlanePatches(plan)] : clusterPatches(plan));
+                        return renderPatches(rolePatches(clusterPlan(spec, image), role));
                     }),
                 },
                 { parent: this },

@@ -1,7 +1,42 @@
 import { NodeSpec, PlainSpec } from "../spec";
-import { NodeNetworkPlan, TalosClusterPlan, TalosNodePlan } from "./patches";
 
-// The Talos patch inputs, from the spec.
+// The Talos patch inputs, from the spec: plain data the patch builders (patches.ts, patches-network.ts) read.
+
+/** What every node's machine config shares. Addresses are dotted IPv4, CIDRs in prefix form. */
+export interface TalosClusterPlan {
+    /** Kubernetes cluster name, e.g. "home". */
+    clusterName: string;
+    /** The API server VIP the control planes share, e.g. "172.16.1.49". */
+    vip: string;
+    /** The node network, e.g. "172.16.1.0/24". */
+    nodeCidr: string;
+    /** The node network's prefix length, e.g. 24. */
+    prefixLength: number;
+    /** The default gateway on the node network, e.g. "172.16.1.1". */
+    gateway: string;
+    /** LAN resolvers in order of preference, e.g. ["172.16.1.11", "172.16.1.10"]. */
+    nameservers: string[];
+    /** Pod network, e.g. "10.42.0.0/16". */
+    podCidr: string;
+    /** Service network, e.g. "10.43.0.0/16". */
+    serviceCidr: string;
+    /** Image-factory installer with the schematic and Talos version, e.g. "factory.talos.dev/nocloud-installer/<id>:v1.13.9". */
+    installImage: string;
+}
+
+/** One Talos VM. */
+export interface TalosNodePlan {
+    /** Hostname and Kubernetes node name, e.g. "talos-cp-1". */
+    name: string;
+    role: "controlplane" | "worker";
+    /** The static node address, e.g. "172.16.1.50". */
+    ip: string;
+    /** The MAC of the VM's NIC, lower-case, e.g. "02:a1:b2:c3:d4:e5". */
+    mac: string;
+}
+
+/** What the per-node documents read of the cluster plan: never the install image, so they stay plain values. */
+export type NodeNetworkPlan = Pick<TalosClusterPlan, "vip" | "prefixLength" | "gateway">;
 
 export function nodeNetworkPlan(spec: PlainSpec): NodeNetworkPlan {
     return { vip: spec.talos.vip, prefixLength: spec.network.prefixLength, gateway: spec.network.gateway };

@@ -3,11 +3,11 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as edgeModule from "../../components/cloudflare/edge";
 import { tunnelIngressConfig } from "../../components/cloudflare/edge-values";
-import { evaluate } from "../harness/engine";
-import { Graph } from "../harness/graph";
+import { evaluate } from "../../tools/offline/engine";
+import { Graph } from "../../tools/offline/graph";
 import { canary, homeValues } from "../harness/home";
-import { Registration } from "../harness/record";
-import { declaredSecrets, stackConfigFromObject } from "../harness/stack-config";
+import { Registration } from "../../tools/offline/record";
+import { declaredSecrets, stackConfigFromObject } from "../../tools/offline/stack-config";
 import { HomeValues, homeSpec, publishFirstApp } from "../harness/home";
 
 // CloudflareEdge and Cloudflared under the recording mock engine, through test/cloudflare/edge-program.ts.

@@ -1,7 +1,7 @@
 import { PlainSpec, secretKeys, validateConfig } from "../../components/spec";
-import { evaluate } from "./engine";
-import { Graph } from "./graph";
-import { declaredSecrets, stackConfigFromObject, stackValues } from "./stack-config";
+import { evaluate } from "../../tools/offline/engine";
+import { Graph } from "../../tools/offline/graph";
+import { declaredSecrets, stackConfigFromObject, stackValues } from "../../tools/offline/stack-config";
 
 // The home stack as tests use it: every secret set to a canary, so a leak anywhere is detectable.
 

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { Graph } from "../harness/graph";
+import { Graph } from "../../tools/offline/graph";
 import { runStack } from "../harness/home";
 import { ciliumValues } from "../../components/kubernetes/cilium-values";
 import * as versions from "../../components/versions";

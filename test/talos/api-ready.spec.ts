@@ -7,7 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { apiReadyProvider, GateProps, nodesNotReady, nodesReadyProvider, probe, probeReadyz, ProbeResult, waitForApi, waitForNodes } from "../../components/talos/api-ready";
-import { Graph } from "../harness/graph";
+import { Graph } from "../../tools/offline/graph";
 import { runStack } from "../harness/home";
 
 // A throwaway CA, server and client certificate from openssl, so the probe is checked against a real
