@@ -36,7 +36,7 @@ export function vmTags(node: NodeSpec, clusterName: string): string[] {
 /** Cloud-init network of a node: its static address and the router, no DHCP. */
 export function cloudInitNetwork(node: NodeSpec, network: NetworkSpec) {
     return {
-        ipConfigs: [{ ipv4: { address: `${node.ip}/${network.prefixLength}`, gateway: network.gateway } }],
+        ipConfigs: [{ ipv4: { address: `${node.ip}/${network.prefixLength}`, gateway: network.router } }],
         dns: { servers: [...network.nameservers] },
     };
 }

@@ -1,5 +1,5 @@
 export * from "./types";
-export { loadSpec } from "./load";
+export { loadSpec, specFromStackConfig } from "./load";
 export { validateConfig, Validation } from "./validate";
 export { Problem, SpecError, formatProblem } from "./problems";
 export { planAddresses, AddressAllocation, Segment, planSegments } from "./ip-plan";

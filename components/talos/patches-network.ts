@@ -91,7 +91,7 @@ export function linkConfig(plan: NodeNetworkPlan, node: TalosNodePlan): LinkConf
         kind: "LinkConfig",
         name: nodeLinkAlias,
         addresses: [{ address: `${node.ip}/${plan.prefixLength}` }],
-        routes: [{ gateway: plan.gateway }],
+        routes: [{ gateway: plan.router }],
     };
 }
 

@@ -12,8 +12,8 @@ export interface TalosClusterPlan {
     nodeCidr: string;
     /** The node network's prefix length, e.g. 24. */
     prefixLength: number;
-    /** The default gateway on the node network, e.g. "172.16.1.1". */
-    gateway: string;
+    /** The router on the node network, every node's default route, e.g. "172.16.1.1". */
+    router: string;
     /** LAN resolvers in order of preference, e.g. ["172.16.1.11", "172.16.1.10"]. */
     nameservers: string[];
     /** Pod network, e.g. "10.42.0.0/16". */
@@ -36,10 +36,10 @@ export interface TalosNodePlan {
 }
 
 /** What the per-node documents read of the cluster plan: never the install image, so they stay plain values. */
-export type NodeNetworkPlan = Pick<TalosClusterPlan, "vip" | "prefixLength" | "gateway">;
+export type NodeNetworkPlan = Pick<TalosClusterPlan, "vip" | "prefixLength" | "router">;
 
 export function nodeNetworkPlan(spec: PlainSpec): NodeNetworkPlan {
-    return { vip: spec.talos.vip, prefixLength: spec.network.prefixLength, gateway: spec.network.gateway };
+    return { vip: spec.talos.vip, prefixLength: spec.network.prefixLength, router: spec.network.router };
 }
 
 export function clusterPlan(spec: PlainSpec, installImage: string): TalosClusterPlan {
