@@ -1,4 +1,5 @@
 import { InfrastructureHost, PlainSpec } from "../spec";
+import { lbIpsAnnotation } from "../spec/facts";
 
 // Pure inputs for the k8s_gateway release: Helm values for chart 3.7.2 (versions.ts). Value keys are the
 // chart's (reference/k8s-gateway/chart-3.7.2/values.yaml); the chart ships no values schema.
@@ -98,7 +99,7 @@ export function k8sGatewayValues(plan: K8sGatewayPlan) {
             type: "LoadBalancer",
             port: 53,
             // LB-IPAM hands out exactly this address, the one the home resolvers forward the domain to.
-            annotations: { "lbipam.cilium.io/ips": plan.address },
+            annotations: { [lbIpsAnnotation]: plan.address },
             // L2 announcements pick a node by lease, not by where the pod runs: with Local, the announcing
             // node may have no k8s_gateway pod and drop every query
             // (https://github.com/onedr0p/cluster-template/issues/1606).

@@ -9,7 +9,7 @@ export interface K8sGatewayArgs {
     /** Namespace to install into (`network`): pass the Namespace's metadata.name, which links the two. */
     namespace: pulumi.Input<string>;
     /** What installs the Gateway API CRDs (Envoy Gateway's chart): k8s_gateway must start after them. */
-    gatewayApiCrds: pulumi.Resource[];
+    gatewayApiCrds: pulumi.Resource;
 }
 
 /**
@@ -30,7 +30,7 @@ export class K8sGateway extends pulumi.ComponentResource {
         this.chart = new k8s.helm.v4.Chart(
             `${name}-chart`,
             { chart: versions.k8sGateway.chart, version: versions.k8sGateway.version, namespace: args.namespace, values: k8sGatewayValues(args.plan) },
-            { parent: this, dependsOn: args.gatewayApiCrds },
+            { parent: this, dependsOn: [args.gatewayApiCrds] },
         );
         this.address = args.plan.address;
         this.registerOutputs({});

@@ -5,3 +5,4 @@ export { Problem, SpecError, formatProblem } from "./problems";
 export { planAddresses, AddressAllocation, Segment, planSegments } from "./ip-plan";
 export { configKeys, secretKeys, SecretKey } from "./schema";
 export { controlPlanes, firstControlPlane, proxmoxHostsInUse } from "./derive";
+export * from "./facts";

@@ -1,6 +1,7 @@
 import * as YAML from "yaml";
 import { NetworkDocument, nodePatches, resolverConfig } from "./patches-network";
 import type { TalosClusterPlan, TalosNodePlan } from "./plan";
+import { kubePrismPort } from "../spec/facts";
 
 // Talos machine-config patches as plain data: one object per YAML document, in the forms Talos v1.13
 // accepts (checked against its config schema in test/talos/patches.spec.ts). The provider merges them,
@@ -10,8 +11,7 @@ import type { TalosClusterPlan, TalosNodePlan } from "./plan";
 export * from "./patches-network";
 export type { NodeNetworkPlan, TalosClusterPlan, TalosNodePlan } from "./plan";
 
-/** KubePrism's port; Cilium's k8sServiceHost/k8sServicePort point at 127.0.0.1 on it. */
-export const kubePrismPort = 7445;
+export { kubePrismPort } from "../spec/facts";
 
 /** The VM boots from one SCSI disk (Proxmox scsi0), which Linux names sda. */
 export const installDisk = "/dev/sda";

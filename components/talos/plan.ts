@@ -1,4 +1,5 @@
 import { NodeSpec, PlainSpec } from "../spec";
+import { kubernetesApiPort } from "../spec/facts";
 
 // The Talos patch inputs, from the spec: plain data the patch builders (patches.ts, patches-network.ts) read.
 
@@ -42,7 +43,9 @@ export function nodeNetworkPlan(spec: PlainSpec): NodeNetworkPlan {
     return { vip: spec.talos.vip, prefixLength: spec.network.prefixLength, router: spec.network.router };
 }
 
-export function clusterPlan(spec: PlainSpec, installImage: string): TalosClusterPlan {
+export function clusterPlan(spec: PlainSpec): Omit<TalosClusterPlan, "installImage">;
+export function clusterPlan(spec: PlainSpec, installImage: string): TalosClusterPlan;
+export function clusterPlan(spec: PlainSpec, installImage?: string): Omit<TalosClusterPlan, "installImage"> {
     return {
         ...nodeNetworkPlan(spec),
         clusterName: spec.talos.clusterName,
@@ -50,7 +53,7 @@ export function clusterPlan(spec: PlainSpec, installImage: string): TalosCluster
         nameservers: [...spec.network.nameservers],
         podCidr: spec.network.podCidr,
         serviceCidr: spec.network.serviceCidr,
-        installImage,
+        ...(installImage === undefined ? {} : { installImage }),
     };
 }
 
@@ -60,5 +63,38 @@ export function nodePlan(node: NodeSpec): TalosNodePlan {
 
 /** The Kubernetes API behind the VIP; every machine config and the kubeconfig point at it. */
 export function clusterEndpoint(spec: PlainSpec): string {
-    return `https://${spec.talos.vip}:6443`;
+    return `https://${spec.talos.vip}:${kubernetesApiPort}`;
+}
+
+/** Everything the TalosCluster component reads, computed once. */
+export interface TalosPlan {
+    clusterName: string;
+    /** `https://<vip>:6443`. */
+    endpoint: string;
+    /** Every node in config order; a node's config is keyed by its name. */
+    nodes: TalosNodePlan[];
+    /** Control-plane addresses, in config order: health checks and talosctl's endpoints. */
+    controlPlaneIps: string[];
+    workerIps: string[];
+    /** Where etcd is bootstrapped: the first control plane in config order (never the VIP). */
+    bootstrapNode: TalosNodePlan;
+    /** What every node's own documents read. */
+    nodeNetwork: NodeNetworkPlan;
+    /** The cluster plan but for the installer image, which comes from the image factory. */
+    cluster: Omit<TalosClusterPlan, "installImage">;
+}
+
+export function talosPlan(spec: PlainSpec): TalosPlan {
+    const nodes = spec.nodes.map(nodePlan);
+    const controlPlaneNodes = nodes.filter((n) => n.role === "controlplane");
+    return {
+        clusterName: spec.talos.clusterName,
+        endpoint: clusterEndpoint(spec),
+        nodes,
+        controlPlaneIps: controlPlaneNodes.map((n) => n.ip),
+        workerIps: nodes.filter((n) => n.role === "worker").map((n) => n.ip),
+        bootstrapNode: controlPlaneNodes[0],
+        nodeNetwork: nodeNetworkPlan(spec),
+        cluster: clusterPlan(spec),
+    };
 }
