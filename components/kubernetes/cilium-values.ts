@@ -8,7 +8,7 @@ import { kubePrismPort, replicasFor } from "../spec/facts";
 export interface CiliumPlan {
     /** Pod network, e.g. "10.42.0.0/16"; Talos hands each node a slice of it (cluster.network.podSubnets). */
     podCidr: string;
-    /** The LoadBalancer addresses LB-IPAM may hand out, both ends included (172.16.1.60 - 172.16.1.69). */
+    /** The LoadBalancer addresses LB-IPAM may hand out, both ends included (homelab:network.loadBalancerRange). */
     loadBalancerRange: { start: string; stop: string };
     /** Control-plane nodes; decides whether the operator runs a standby replica. */
     controlPlaneCount: number;
@@ -93,7 +93,7 @@ export function ciliumValues(plan: CiliumPlan) {
         // kubernetes ClusterIP before it has programmed services itself, and the API VIP is held by one node.
         k8sServiceHost: "127.0.0.1",
         k8sServicePort: kubePrismPort,
-        // Every node sits on 172.16.1.0/24, so each node's pod CIDR is routed directly to it: no tunnel, and
+        // Every node sits on the one node network, so each node's pod CIDR is routed directly to it: no tunnel, and
         // DSR requires native routing. Inside this CIDR Cilium neither masquerades nor encapsulates.
         routingMode: "native",
         autoDirectNodeRoutes: true,
@@ -163,7 +163,7 @@ export function lbPoolManifest(plan: CiliumPlan, name: string) {
         spec: {
             // LB-IPAM applies this to `cidr` blocks only, never to start/stop ranges
             // (https://docs.cilium.io/en/stable/network/lb-ipam/). "Yes", the default, says what holds anyway:
-            // both ends are allocatable, and k8s_gateway is pinned to the first one, .60.
+            // both ends are allocatable, and any gateway may be pinned to either end.
             allowFirstLastIPs: "Yes",
             blocks: [{ start, stop }],
         },

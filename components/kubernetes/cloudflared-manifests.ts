@@ -5,7 +5,7 @@ import type * as pulumi from "@pulumi/pulumi";
 
 // Pure manifests for cloudflared, the tunnel connector: the Secret with its token and the Deployment.
 // Field names are checked against @pulumi/kubernetes' typed inputs (`satisfies`); the values follow
-// cloudflared's CLI (`cloudflared tunnel run`) and the template's hardening (notes §5).
+// cloudflared's CLI (`cloudflared tunnel run`) and onedr0p/cluster-template's hardening.
 
 export const cloudflaredName = "cloudflared";
 /** The Secret holding the tunnel token. */

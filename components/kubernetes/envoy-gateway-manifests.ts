@@ -25,7 +25,7 @@ export function gatewayServiceHost(gateway: GatewayName, namespace: string): str
 }
 
 export interface EnvoyGatewayPlan {
-    /** LoadBalancer addresses: envoy-internal .61, envoy-external .62 (k8s_gateway's .60 is not used here). */
+    /** LoadBalancer addresses of envoy-internal and envoy-external (homelab:gateways; k8s_gateway's is not used here). */
     gateways: Pick<GatewaysSpec, GatewayName>;
     /** Pod network: X-Forwarded-For is trusted only from here (cloudflared), e.g. "10.42.0.0/16". */
     podCidr: string;

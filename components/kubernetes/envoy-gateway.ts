@@ -26,8 +26,8 @@ export interface GatewayRef {
 }
 
 /**
- * Envoy Gateway (controller and the Gateway API CRDs) and the two gateways of the spec, envoy-internal (.61)
- * and envoy-external (.62), each with its own Envoy Deployment and LoadBalancer Service in `network`.
+ * Envoy Gateway (controller and the Gateway API CRDs) and the two gateways of the spec, envoy-internal and
+ * envoy-external at their homelab:gateways addresses, each with its own Envoy Deployment and LoadBalancer Service in `network`.
  */
 export class EnvoyGateway extends pulumi.ComponentResource {
     /** Also installs the Gateway API CRDs: anything that needs them (cert-manager's controller) waits for this. */

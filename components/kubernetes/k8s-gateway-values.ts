@@ -7,7 +7,7 @@ import { lbIpsAnnotation } from "../spec/facts";
 export interface K8sGatewayPlan {
     /** The delegated domain (`ragas.cc`): the home resolvers forward it here, k8s_gateway answers for it. */
     domain: string;
-    /** The pinned LoadBalancer address of the DNS service (spec.gateways.dns, 172.16.1.60). */
+    /** The pinned LoadBalancer address of the DNS service (homelab:gateways.dns). */
     address: string;
     /** Fixed hosts, published as `<name>.<domain>` A records: the spec's "External Services (manual records)". */
     infrastructure: readonly InfrastructureHost[];
@@ -26,7 +26,7 @@ export function k8sGatewayPlan(spec: PlainSpec): K8sGatewayPlan {
 /**
  * TTL of every answer under the domain, routes and manual records alike (seconds). Short, so a route that
  * is added or moves to the other gateway reaches clients within half a minute through AdGuard's and
- * Technitium's caches; long enough that those caches ride out a move of the .60 address to another node
+ * Technitium's caches; long enough that those caches ride out a move of its address to another node
  * (the L2 lease fails over in 10-20 s, see cilium-values.ts). cluster-template uses 1 s, which turns the
  * home resolvers' caches off for the domain.
  */

@@ -131,6 +131,8 @@ export interface EvaluateOptions {
     program?: string;
     /** Run as `pulumi preview` against the resources of a previous run (see RecordingMonitor.previewInputs). */
     previewAgainst?: readonly Registration[];
+    /** Keep Pulumi's per-promise stack traces, as a real run does (the whole-process bench). */
+    keepStackTraces?: boolean;
 }
 
 export async function evaluate(config: StackConfig, secretKeys: string[], opts: EvaluateOptions = {}): Promise<RecordedRun> {
@@ -161,7 +163,7 @@ export async function evaluate(config: StackConfig, secretKeys: string[], opts: 
     // (measured, 3 + 60 nodes: 10.0 s at the default 10 frames, 0.9 s with none), so a run records none:
     // the figures then measure the program, not the tracing. Errors keep their messages.
     const stackTraceLimit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
+    if (!opts.keepStackTraces) Error.stackTraceLimit = 0;
     try {
         await Promise.race([run(), aborted]);
     } catch (err) {
