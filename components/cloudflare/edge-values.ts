@@ -11,8 +11,6 @@ import { envoyGatewayName, networkNamespace, tunnelHostname } from "../spec/fact
  */
 export const externalGatewayService = { name: envoyGatewayName("external"), namespace: networkNamespace, port: 443 } as const;
 
-/** The tunnel's public name (spec/facts.ts), under the name this file's rules use it by. */
-export const externalHostname = tunnelHostname;
 
 /** `https://envoy-external.network.svc.cluster.local:443` */
 export function originServiceUrl(service: { name: string; namespace: string; port: number } = externalGatewayService): string {
@@ -42,7 +40,7 @@ export function tunnelIngressConfig(domain: string) {
                 hostname: `*.${domain}`,
                 service: originServiceUrl(),
                 // Envoy's listener offers h2 (ALPN), so requests are multiplexed instead of one connection each.
-                originRequest: { originServerName: externalHostname(domain), http2Origin: true },
+                originRequest: { originServerName: tunnelHostname(domain), http2Origin: true },
             },
             { service: "http_status:404" },
         ],
@@ -90,7 +88,7 @@ const comment = "homelab: managed by Pulumi";
  * (https://github.com/onedr0p/cluster-template/issues/566).
  */
 export function publicDnsRecords<T = string>(domain: string, apps: readonly EdgeApp[], tunnelCname: T): DnsRecordSpec<string | T>[] {
-    const external = externalHostname(domain);
+    const external = tunnelHostname(domain);
     const appRecords = apps
         .filter((app) => app.gateway === "external")
         .map((app) => app.hostname)

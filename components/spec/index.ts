@@ -4,5 +4,5 @@ export { validateConfig, Validation } from "./validate";
 export { Problem, SpecError, formatProblem } from "./problems";
 export { planAddresses, AddressAllocation, Segment, planSegments } from "./ip-plan";
 export { configKeys, secretKeys, SecretKey } from "./schema";
-export { controlPlanes, firstControlPlane, proxmoxHostsInUse } from "./derive";
+export { controlPlanes, proxmoxHostsInUse } from "./derive";
 export * from "./facts";

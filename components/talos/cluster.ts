@@ -93,7 +93,7 @@ export class TalosCluster extends pulumi.ComponentResource {
             `${name}-bootstrap`,
             { node: first.ip, endpoint: first.ip, clientConfiguration: secrets.clientConfiguration },
             // Every control plane must hold its config first, or the others would not join etcd.
-            { parent: this, dependsOn: plan.nodes.filter((n) => n.role === "controlplane").map((n) => applies.get(n.name)!) },
+            { parent: this, dependsOn: plan.controlPlanes.map((n) => applies.get(n.name)!) },
         );
 
         // Talos-level health only: with `cni: none` the Kubernetes checks cannot pass before Cilium

@@ -73,6 +73,8 @@ export interface TalosPlan {
     endpoint: string;
     /** Every node in config order; a node's config is keyed by its name. */
     nodes: TalosNodePlan[];
+    /** The control planes in config order: etcd waits for all of their configs. */
+    controlPlanes: TalosNodePlan[];
     /** Control-plane addresses, in config order: health checks and talosctl's endpoints. */
     controlPlaneIps: string[];
     workerIps: string[];
@@ -91,6 +93,7 @@ export function talosPlan(spec: PlainSpec): TalosPlan {
         clusterName: spec.talos.clusterName,
         endpoint: clusterEndpoint(spec),
         nodes,
+        controlPlanes: controlPlaneNodes,
         controlPlaneIps: controlPlaneNodes.map((n) => n.ip),
         workerIps: nodes.filter((n) => n.role === "worker").map((n) => n.ip),
         bootstrapNode: controlPlaneNodes[0],
