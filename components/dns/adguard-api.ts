@@ -2,6 +2,7 @@
 // `[/domain1/domain2/]upstream1 upstream2` (https://github.com/AdguardTeam/AdGuardHome/wiki/Configuration#upstreams).
 // Reading is GET /control/dns_info; writing is POST /control/dns_config with only `upstream_dns`
 // (reference/adguard-home/v0.107.79/openapi.yaml). Lines starting with `#` are comments.
+import { basicAuthSecrets } from "./redact";
 import { ApiServer, defaultTimeoutMs, isObject, normalizeDomain, parseJsonAnswer, sendRequest, validateForwarding } from "./http";
 
 /** How to reach one AdGuard Home. */
@@ -100,7 +101,7 @@ export function adguardServer(api: AdguardApi): ApiServer {
         product: "AdGuard Home",
         url: api.url,
         authorization: `Basic ${basic}`,
-        secrets: [api.password, basic],
+        secrets: basicAuthSecrets(api.username, api.password),
         credentialKey: "homelab:adguardPassword",
         timeoutMs: api.timeoutMs ?? defaultTimeoutMs,
     };

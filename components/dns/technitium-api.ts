@@ -3,7 +3,8 @@
 // reference/technitium-dns/v15.2.0/APIDOCS.md (sections "Create Zone", "List Zones", "Delete Zone",
 // "Get Records", "Add Record", "Update Record", "Delete Record"). Every answer is HTTP 200 with a
 // JSON `status`; anything but "ok" is a failure.
-import { ApiServer, baseUrl, defaultTimeoutMs, isObject, normalizeDomain, parseJsonAnswer, redact, sendRequest, validateForwarding } from "./http";
+import { ApiServer, baseUrl, defaultTimeoutMs, isObject, normalizeDomain, parseJsonAnswer, sendRequest, validateForwarding } from "./http";
+import { quote } from "./redact";
 
 /** How to reach one Technitium DNS server. */
 export interface TechnitiumApi {
@@ -60,7 +61,7 @@ export async function technitiumCall(api: TechnitiumApi, path: string, params: R
     }
     if (answer.status !== "ok") {
         const reason = typeof answer.errorMessage === "string" ? answer.errorMessage : `status ${JSON.stringify(answer.status)}`;
-        throw new Error(redact(`Technitium DNS at ${root} failed ${what}: ${reason}`, server.secrets));
+        throw new Error(`Technitium DNS at ${root} failed ${what}: ${quote(reason, server.secrets, 200)}`);
     }
     const response = answer.response ?? {};
     if (!isObject(response)) throw new Error(`Technitium DNS at ${root} answered ${what} with a "response" that is not an object`);
