@@ -13,8 +13,9 @@ export interface AdguardForwarderProps extends ForwarderProps {
 /** Keeps `[/domain/]target` in AdGuard Home's upstream list; every other line stays as it is. */
 export const adguardForwarderProvider = forwarderProvider<AdguardForwarderProps>({
     read: (p) => adguardReadForwarder(p, p.domain),
-    ensure: (p) => adguardEnsureForwarder(p, p.domain, p.target),
-    remove: (p) => adguardRemoveForwarder(p, p.domain, p.target),
+    create: (p) => adguardEnsureForwarder(p, p.domain, p.target),
+    update: (_olds, news) => adguardEnsureForwarder(news, news.domain, news.target),
+    remove: async (p) => { await adguardRemoveForwarder(p, p.domain, p.target); return undefined; },
 }, ["url", "username", "password", "domain", "target", "timeoutMs"]);
 
 export interface AdguardForwarderArgs {

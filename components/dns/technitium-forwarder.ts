@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ForwarderProps, forwarderProvider } from "./forwarder-provider";
-import { technitiumEnsureForwarder, technitiumReadForwarder, technitiumRemoveForwarder } from "./technitium-api";
+import { technitiumCreateForwarder, technitiumReadForwarder, technitiumRemoveForwarder, technitiumUpdateForwarder } from "./technitium-api";
 
 /** The state of a {@link TechnitiumForwarder}: where to reach Technitium DNS and what to forward. */
 export interface TechnitiumForwarderProps extends ForwarderProps {
@@ -8,11 +8,15 @@ export interface TechnitiumForwarderProps extends ForwarderProps {
     token: string;
 }
 
-/** Keeps a Conditional Forwarder zone for the domain on Technitium DNS. */
+/**
+ * Keeps a Conditional Forwarder zone for the domain on Technitium DNS: made when absent or adopted
+ * when it forwards only to the target, and deleted only while it still does.
+ */
 export const technitiumForwarderProvider = forwarderProvider<TechnitiumForwarderProps>({
     read: (p) => technitiumReadForwarder(p, p.domain),
-    ensure: (p) => technitiumEnsureForwarder(p, p.domain, p.target),
-    remove: (p) => technitiumRemoveForwarder(p, p.domain),
+    create: (p) => technitiumCreateForwarder(p, p.domain, p.target),
+    update: (olds, news) => technitiumUpdateForwarder(news, news.domain, olds.target, news.target),
+    remove: (p) => technitiumRemoveForwarder(p, p.domain, p.target),
 }, ["url", "token", "domain", "target", "timeoutMs"]);
 
 export interface TechnitiumForwarderArgs {

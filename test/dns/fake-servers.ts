@@ -50,9 +50,24 @@ export interface AdguardFake extends FakeServer {
     upstreamFile: string;
 }
 
+/** An FWD record as Technitium keeps it (rData and the record's own settings). */
+export interface FakeForwarder {
+    forwarder: string;
+    protocol: string;
+    priority: number;
+    dnssecValidation: boolean;
+    proxyType: string;
+    disabled: boolean;
+    comments?: string;
+    expiryTtl: number;
+}
+
 export interface FakeZone {
     type: string;
-    records: { forwarder: string; protocol: string }[];
+    /** The FWD records at the apex. */
+    records: FakeForwarder[];
+    /** Records someone else added to the zone, e.g. {name: "www.ragas.cc", type: "A", rData: {ipAddress: "10.0.0.5"}}. */
+    others?: { name: string; type: string; rData: Record<string, unknown> }[];
 }
 
 export interface TechnitiumFake extends FakeServer {
