@@ -8,6 +8,8 @@ export interface AdguardForwarderProps extends ForwarderProps {
     username: string;
     /** Password for HTTP basic auth; a secret output. */
     password: string;
+    /** The pause before a write is read back, in ms; never set by the program (1000), only shortened by tests. */
+    settleMs?: number;
 }
 
 /** Keeps `[/domain/]target` in AdGuard Home's upstream list; every other line stays as it is. */
