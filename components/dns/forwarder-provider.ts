@@ -48,8 +48,8 @@ export function diffForwarder(olds: Record<string, unknown>, news: Record<string
 }
 
 /**
- * A dynamic provider built from one server's read/ensure/remove. It captures only `ops` and `keys`
- * (plain functions and strings), which Pulumi's closure serializer can carry to the provider process.
+ * A dynamic provider built from one server's read/create/update/remove. It runs in the provider
+ * host, loaded there from its module's text (self-contained.ts), never serialized itself.
  */
 export function forwarderProvider<P extends ForwarderProps>(ops: ForwarderOps<P>, keys: readonly string[]): pulumi.dynamic.ResourceProvider {
     return {

@@ -1,6 +1,6 @@
-// The HTTP plumbing both DNS servers share. Dynamic providers are serialized by Pulumi's closure
-// serializer, so everything here is a plain module-level function that uses only Node built-ins
-// (fetch, AbortSignal, URL, Buffer): no classes, no npm packages, no captured state.
+// The HTTP plumbing both DNS servers share. This module and the others of providers.ts run in
+// Pulumi's provider host, loaded from their compiled text (self-contained.ts), so they import only
+// each other and use only Node's globals (fetch, AbortSignal, URL, Buffer): no npm packages.
 import { quote, redact } from "./redact";
 
 /** How long to wait for one answer from a DNS server's API when nothing else is said, in ms. */

@@ -34,7 +34,7 @@ export const adguardProvider = forwarderProvider<AdguardForwarderProps>({
  * when it forwards only to the target, and deleted only while it still does.
  */
 export const technitiumProvider = forwarderProvider<TechnitiumForwarderProps>({
-    read: (p) => technitiumReadForwarder(p, p.domain),
+    read: (p) => technitiumReadForwarder(p, p.domain, p.target),
     create: (p) => technitiumCreateForwarder(p, p.domain, p.target),
     update: (olds, news) => technitiumUpdateForwarder(news, news.domain, olds.target, news.target),
     remove: (p) => technitiumRemoveForwarder(p, p.domain, p.target),

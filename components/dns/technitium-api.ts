@@ -131,11 +131,18 @@ export async function technitiumReadZone(api: TechnitiumApi, domain: string): Pr
     return state;
 }
 
-/** Where Technitium forwards `domain` now, e.g. "172.16.1.60"; undefined when no Forwarder zone does. */
-export async function technitiumReadForwarder(api: TechnitiumApi, domain: string): Promise<string | undefined> {
+/**
+ * Where Technitium forwards `domain` now, e.g. "172.16.1.60" ("10.0.0.9 over Tcp" for another transport);
+ * undefined when no Forwarder zone does.
+ * While our forwarder to `target` is there, that is the answer: a forwarder someone added beside it
+ * is theirs to keep, and reporting it would show a change no update of ours can settle.
+ */
+export async function technitiumReadForwarder(api: TechnitiumApi, domain: string, target?: string): Promise<string | undefined> {
     const state = await technitiumReadZone(api, domain);
     if (state.zoneType !== "Forwarder" || state.forwarders.length === 0) return undefined;
-    return state.forwarders.map((r) => r.forwarder).join(" ");
+    if (target !== undefined && state.forwarders.some((r) => isOurForwarder(r, target))) return target;
+    // A transport other than ours is part of the answer, so a preview shows it: "172.16.1.60 over Tcp".
+    return state.forwarders.map((r) => (r.protocol === forwarderProtocol ? r.forwarder : `${r.forwarder} over ${r.protocol}`)).join(" ");
 }
 
 /** Whether a record is one we write: our target over UDP (its priority, DNSSEC and proxy settings aside). */

@@ -216,6 +216,16 @@ describe("Technitium DNS forwarder (against a fake checked by APIDOCS.md)", func
             assert.strictEqual((await technitiumForwarderProvider.read!(created.id, props())).props.target, "");
         });
 
+        it("a forwarder added beside ours is no change of ours (no diff that no update could settle); another transport is", async () => {
+            fake.zones.set("ragas.cc", zone([fakeForwarder("10.0.0.8"), ours()], [wwwRecord]));
+            assert.strictEqual((await technitiumForwarderProvider.read!("id", props())).props.target, gateway);
+            assert.deepStrictEqual(await technitiumForwarderProvider.diff!("id", props(), props()), { changes: false, replaces: [], deleteBeforeReplace: true });
+            assert.strictEqual(await technitiumReadForwarder(api, domain), "10.0.0.8 172.16.1.60");
+            fake.zones.set("ragas.cc", zone([fakeForwarder(gateway, { protocol: "Tcp" })]));
+            assert.strictEqual((await technitiumForwarderProvider.read!("id", props())).props.target, "172.16.1.60 over Tcp");
+            assert.deepStrictEqual(await technitiumForwarderProvider.diff!("id", props(), props()), { changes: true, replaces: [], deleteBeforeReplace: true });
+        });
+
         it("shows a change made by hand in a plain preview: diff asks the server", async () => {
             const created = await technitiumForwarderProvider.create(props());
             assert.deepStrictEqual(await technitiumForwarderProvider.diff!(created.id, props(), props()), { changes: false, replaces: [], deleteBeforeReplace: true });
