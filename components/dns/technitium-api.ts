@@ -140,7 +140,9 @@ export async function technitiumReadZone(api: TechnitiumApi, domain: string): Pr
 export async function technitiumReadForwarder(api: TechnitiumApi, domain: string, target?: string): Promise<string | undefined> {
     const state = await technitiumReadZone(api, domain);
     if (state.zoneType !== "Forwarder" || state.forwarders.length === 0) return undefined;
-    if (target !== undefined && state.forwarders.some((r) => isOurForwarder(r, target))) return target;
+    const ours = target === undefined ? undefined : state.forwarders.find((r) => isOurForwarder(r, target));
+    // A proxy on our record (a zone made before proxyType was sent has "DefaultProxy") shows as a change, which an update turns off.
+    if (ours !== undefined) return ours.proxyType === forwarderProxyType ? ours.forwarder : `${ours.forwarder} with proxy ${ours.proxyType}`;
     // A transport other than ours is part of the answer, so a preview shows it: "172.16.1.60 over Tcp".
     return state.forwarders.map((r) => (r.protocol === forwarderProtocol ? r.forwarder : `${r.forwarder} over ${r.protocol}`)).join(" ");
 }

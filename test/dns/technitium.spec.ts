@@ -6,20 +6,8 @@ import {
 import { technitiumForwarderProvider, TechnitiumForwarderProps } from "../../components/dns/technitium-forwarder";
 import { referenceFile } from "../harness/reference";
 import { fakeForwarder } from "./fake-routes";
-import { closedPort, FakeForwarder, FakeZone, parseTechnitiumDocs, startTechnitiumFake, TechnitiumFake, writeRequests, failure } from "./fake-servers";
+import { capturedWarnings, closedPort, FakeForwarder, FakeZone, parseTechnitiumDocs, startTechnitiumFake, TechnitiumFake, writeRequests, failure } from "./fake-servers";
 
-/** Runs `action` and returns what it printed with console.warn. */
-async function capturedWarnings(action: () => Promise<unknown>): Promise<string[]> {
-    const printed: string[] = [];
-    const original = console.warn;
-    console.warn = (...args: unknown[]) => { printed.push(args.map(String).join(" ")); };
-    try {
-        await action();
-    } finally {
-        console.warn = original;
-    }
-    return printed;
-}
 
 const token = "0f1e2d3c4b5a69788796a5b4c3d2e1f0-technitium-token";
 const domain = "ragas.cc";
@@ -224,6 +212,16 @@ describe("Technitium DNS forwarder (against a fake checked by APIDOCS.md)", func
             fake.zones.set("ragas.cc", zone([fakeForwarder(gateway, { protocol: "Tcp" })]));
             assert.strictEqual((await technitiumForwarderProvider.read!("id", props())).props.target, "172.16.1.60 over Tcp");
             assert.deepStrictEqual(await technitiumForwarderProvider.diff!("id", props(), props()), { changes: true, replaces: [], deleteBeforeReplace: true });
+        });
+
+        it("a proxy on our record shows as a change, and the update turns it off keeping the rest", async () => {
+            fake.zones.set("ragas.cc", zone([fakeForwarder(gateway, { priority: 4 })]));
+            const read = await technitiumForwarderProvider.read!("id", props());
+            assert.strictEqual(read.props.target, "172.16.1.60 with proxy DefaultProxy");
+            assert.deepStrictEqual(await technitiumForwarderProvider.diff!("id", props(), props()), { changes: true, replaces: [], deleteBeforeReplace: true });
+            await technitiumForwarderProvider.update!("id", read.props, props());
+            assert.deepStrictEqual(fake.zones.get("ragas.cc"), zone([ours({ priority: 4 })]));
+            assert.strictEqual((await technitiumForwarderProvider.read!("id", props())).props.target, gateway);
         });
 
         it("shows a change made by hand in a plain preview: diff asks the server", async () => {
