@@ -133,14 +133,16 @@ export async function technitiumReadZone(api: TechnitiumApi, domain: string): Pr
 
 /**
  * Where Technitium forwards `domain` now, e.g. "172.16.1.60" ("10.0.0.9 over Tcp" for another transport);
- * undefined when no Forwarder zone does.
- * While our forwarder to `target` is there, that is the answer: a forwarder someone added beside it
- * is theirs to keep, and reporting it would show a change no update of ours can settle.
+ * undefined when no Forwarder zone does. `known` is what the state says: the wanted address, or what
+ * an earlier read reported ("172.16.1.60 with proxy DefaultProxy"); a UDP record to any address in
+ * it is ours, and then it alone is the answer: a forwarder someone added beside it is theirs to
+ * keep, and reporting it would show a change no update of ours can settle.
  */
-export async function technitiumReadForwarder(api: TechnitiumApi, domain: string, target?: string): Promise<string | undefined> {
+export async function technitiumReadForwarder(api: TechnitiumApi, domain: string, known?: string): Promise<string | undefined> {
     const state = await technitiumReadZone(api, domain);
     if (state.zoneType !== "Forwarder" || state.forwarders.length === 0) return undefined;
-    const ours = target === undefined ? undefined : state.forwarders.find((r) => isOurForwarder(r, target));
+    const addresses = (known ?? "").split(/\s+/);
+    const ours = state.forwarders.find((r) => r.protocol === forwarderProtocol && addresses.includes(r.forwarder));
     // A proxy on our record (a zone made before proxyType was sent has "DefaultProxy") shows as a change, which an update turns off.
     if (ours !== undefined) return ours.proxyType === forwarderProxyType ? ours.forwarder : `${ours.forwarder} with proxy ${ours.proxyType}`;
     // A transport other than ours is part of the answer, so a preview shows it: "172.16.1.60 over Tcp".

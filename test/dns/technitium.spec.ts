@@ -219,6 +219,9 @@ describe("Technitium DNS forwarder (against a fake checked by APIDOCS.md)", func
             const read = await technitiumForwarderProvider.read!("id", props());
             assert.strictEqual(read.props.target, "172.16.1.60 with proxy DefaultProxy");
             assert.deepStrictEqual(await technitiumForwarderProvider.diff!("id", props(), props()), { changes: true, replaces: [], deleteBeforeReplace: true });
+            // A second refresh starts from what the first stored, and must say the same.
+            assert.strictEqual((await technitiumForwarderProvider.read!("id", read.props)).props.target, "172.16.1.60 with proxy DefaultProxy");
+            assert.deepStrictEqual(await technitiumForwarderProvider.diff!("id", read.props, props()), { changes: true, replaces: [], deleteBeforeReplace: true });
             await technitiumForwarderProvider.update!("id", read.props, props());
             assert.deepStrictEqual(fake.zones.get("ragas.cc"), zone([ours({ priority: 4 })]));
             assert.strictEqual((await technitiumForwarderProvider.read!("id", props())).props.target, gateway);
