@@ -1,18 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { GatewayName, PlainSpec } from "../spec";
+import { GatewayName } from "../spec";
 import * as versions from "../versions";
 import {
-    clientTrafficPolicyManifest, envoyGatewayPlan, envoyGatewayValues, envoyProxyManifest, gatewayClassManifest,
+    clientTrafficPolicyManifest, EnvoyGatewayPlan, envoyGatewayValues, envoyProxyManifest, gatewayClassManifest,
     gatewayManifest, gatewayNames, httpsRedirectManifest,
 } from "./envoy-gateway-manifests";
 
 export { gatewayNames, gatewayServiceHost } from "./envoy-gateway-manifests";
 
 export interface EnvoyGatewayArgs {
-    spec: PlainSpec;
-    /** Name of the `network` Namespace (its metadata.name output): gateways, proxies, their Services and policies live there. */
-    networkNamespace: pulumi.Input<string>;
+    /** envoyGatewayPlan(spec): the gateways' addresses, the pod network, the node count and the TLS Secret. */
+    plan: EnvoyGatewayPlan;
+    /** The `network` Namespace's metadata.name output: gateways, proxies, their Services and policies live there. */
+    namespace: pulumi.Input<string>;
 }
 
 /** Where an HTTPRoute or the tunnel finds a gateway: parentRefs `{name, namespace}`, Service `<name>.<namespace>.svc`. */
@@ -25,8 +26,8 @@ export interface GatewayRef {
 }
 
 /**
- * Envoy Gateway (controller and the Gateway API CRDs) and the two gateways of the spec, envoy-internal (.61)
- * and envoy-external (.62), each with its own Envoy Deployment and LoadBalancer Service in `network`.
+ * Envoy Gateway (controller and the Gateway API CRDs) and the two gateways of the spec, envoy-internal and
+ * envoy-external at their homelab:gateways addresses, each with its own Envoy Deployment and LoadBalancer Service in `network`.
  */
 export class EnvoyGateway extends pulumi.ComponentResource {
     /** Also installs the Gateway API CRDs: anything that needs them (cert-manager's controller) waits for this. */
@@ -35,8 +36,8 @@ export class EnvoyGateway extends pulumi.ComponentResource {
 
     constructor(name: string, args: EnvoyGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:kubernetes:EnvoyGateway", name, {}, opts);
-        const plan = envoyGatewayPlan(args.spec);
-        const network = args.networkNamespace;
+        const { plan } = args;
+        const network = args.namespace;
 
         const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: "envoy-gateway-system" } }, { parent: this });
         // A Helm release, not helm.v4.Chart: v4 never applies hook resources, and the chart's pre-install

@@ -1,4 +1,5 @@
 import { InfrastructureHost, PlainSpec } from "../spec";
+import { lbIpsAnnotation } from "../spec/facts";
 
 // Pure inputs for the k8s_gateway release: Helm values for chart 3.7.2 (versions.ts). Value keys are the
 // chart's (reference/k8s-gateway/chart-3.7.2/values.yaml); the chart ships no values schema.
@@ -6,7 +7,7 @@ import { InfrastructureHost, PlainSpec } from "../spec";
 export interface K8sGatewayPlan {
     /** The delegated domain (`ragas.cc`): the home resolvers forward it here, k8s_gateway answers for it. */
     domain: string;
-    /** The pinned LoadBalancer address of the DNS service (spec.gateways.dns, 172.16.1.60). */
+    /** The pinned LoadBalancer address of the DNS service (homelab:gateways.dns). */
     address: string;
     /** Fixed hosts, published as `<name>.<domain>` A records: the spec's "External Services (manual records)". */
     infrastructure: readonly InfrastructureHost[];
@@ -25,7 +26,7 @@ export function k8sGatewayPlan(spec: PlainSpec): K8sGatewayPlan {
 /**
  * TTL of every answer under the domain, routes and manual records alike (seconds). Short, so a route that
  * is added or moves to the other gateway reaches clients within half a minute through AdGuard's and
- * Technitium's caches; long enough that those caches ride out a move of the .60 address to another node
+ * Technitium's caches; long enough that those caches ride out a move of its address to another node
  * (the L2 lease fails over in 10-20 s, see cilium-values.ts). cluster-template uses 1 s, which turns the
  * home resolvers' caches off for the domain.
  */
@@ -98,7 +99,7 @@ export function k8sGatewayValues(plan: K8sGatewayPlan) {
             type: "LoadBalancer",
             port: 53,
             // LB-IPAM hands out exactly this address, the one the home resolvers forward the domain to.
-            annotations: { "lbipam.cilium.io/ips": plan.address },
+            annotations: { [lbIpsAnnotation]: plan.address },
             // L2 announcements pick a node by lease, not by where the pod runs: with Local, the announcing
             // node may have no k8s_gateway pod and drop every query
             // (https://github.com/onedr0p/cluster-template/issues/1606).

@@ -4,12 +4,12 @@ import * as versions from "../versions";
 import { K8sGatewayPlan, k8sGatewayValues } from "./k8s-gateway-values";
 
 export interface K8sGatewayArgs {
-    /** Domain, DNS address (.60) and infrastructure hosts the values are computed from (k8sGatewayPlan(spec)). */
+    /** k8sGatewayPlan(spec): domain, DNS address and infrastructure hosts the values are computed from. */
     plan: K8sGatewayPlan;
     /** Namespace to install into (`network`): pass the Namespace's metadata.name, which links the two. */
     namespace: pulumi.Input<string>;
     /** What installs the Gateway API CRDs (Envoy Gateway's chart): k8s_gateway must start after them. */
-    gatewayApiCrds: pulumi.Resource[];
+    gatewayApiCrds: pulumi.Resource;
 }
 
 /**
@@ -19,8 +19,6 @@ export interface K8sGatewayArgs {
  */
 export class K8sGateway extends pulumi.ComponentResource {
     public readonly chart: k8s.helm.v4.Chart;
-    /** The address the home resolvers forward the domain to (172.16.1.60). */
-    public readonly address: string;
 
     constructor(name: string, args: K8sGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:kubernetes:K8sGateway", name, {}, opts);
@@ -30,9 +28,8 @@ export class K8sGateway extends pulumi.ComponentResource {
         this.chart = new k8s.helm.v4.Chart(
             `${name}-chart`,
             { chart: versions.k8sGateway.chart, version: versions.k8sGateway.version, namespace: args.namespace, values: k8sGatewayValues(args.plan) },
-            { parent: this, dependsOn: args.gatewayApiCrds },
+            { parent: this, dependsOn: [args.gatewayApiCrds] },
         );
-        this.address = args.plan.address;
         this.registerOutputs({});
     }
 }

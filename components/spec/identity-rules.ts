@@ -1,3 +1,4 @@
+import { tunnelHostname } from "./facts";
 import { ParsedConfig } from "./structure";
 import { Problem } from "./problems";
 import { deriveMac, isDomainName, isLabel, isUnicastMac } from "./names";
@@ -80,7 +81,7 @@ export function identityProblems(c: ParsedConfig): Problem[] {
         } else if (app.gateway === "external") {
             // Published through the tunnel: `external.<domain>` is the tunnel's own record, and Cloudflare's
             // edge certificate, the tunnel's `*.<domain>` rule and Envoy's wildcard cover one label only.
-            if (fqdn === `external.${c.domain}`) report(`${key}.hostname`, `${fqdn} is the tunnel's own public record`, `pick another name under ${c.domain}`);
+            if (fqdn === tunnelHostname(c.domain)) report(`${key}.hostname`, `${fqdn} is the tunnel's own public record`, `pick another name under ${c.domain}`);
             else if (fqdn.slice(0, -c.domain.length - 1).includes(".")) report(`${key}.hostname`, `${fqdn} is more than one label below ${c.domain}, which the edge certificate (*.${c.domain}) does not cover`, `use a single label, e.g. ${fqdn.split(".")[0]}.${c.domain}`);
         }
     });

@@ -35,6 +35,11 @@ export interface FakeServer {
     violations: string[];
     /** Set to make the server fail; undefined to emulate normally. */
     failure?: FailureMode;
+    /**
+     * A test's hand in a request, called once it is logged and before anything else: it may answer
+     * (return true), or wait, change the fake's state, and let the emulation answer (return false).
+     */
+    hook?: (request: LoggedRequest, res: http.ServerResponse) => boolean | Promise<boolean>;
     close(): Promise<void>;
 }
 
@@ -45,9 +50,24 @@ export interface AdguardFake extends FakeServer {
     upstreamFile: string;
 }
 
+/** An FWD record as Technitium keeps it (rData and the record's own settings). */
+export interface FakeForwarder {
+    forwarder: string;
+    protocol: string;
+    priority: number;
+    dnssecValidation: boolean;
+    proxyType: string;
+    disabled: boolean;
+    comments?: string;
+    expiryTtl: number;
+}
+
 export interface FakeZone {
     type: string;
-    records: { forwarder: string; protocol: string }[];
+    /** The FWD records at the apex. */
+    records: FakeForwarder[];
+    /** Records someone else added to the zone, e.g. {name: "www.ragas.cc", type: "A", rData: {ipAddress: "10.0.0.5"}}. */
+    others?: { name: string; type: string; rData: Record<string, unknown> }[];
 }
 
 export interface TechnitiumFake extends FakeServer {
@@ -55,13 +75,17 @@ export interface TechnitiumFake extends FakeServer {
     zones: Map<string, FakeZone>;
 }
 
-type Handler = (req: http.IncomingMessage, body: string, res: http.ServerResponse) => void;
+type Handler = (req: http.IncomingMessage, body: string, res: http.ServerResponse) => void | Promise<void>;
 
 async function listen(handler: Handler): Promise<{ url: string; close(): Promise<void> }> {
     const server = http.createServer((req, res) => {
         const chunks: Buffer[] = [];
         req.on("data", (c: Buffer) => chunks.push(c));
-        req.on("end", () => handler(req, Buffer.concat(chunks).toString("utf8"), res));
+        req.on("end", () => {
+            Promise.resolve(handler(req, Buffer.concat(chunks).toString("utf8"), res)).catch((error: Error) => {
+                if (!res.headersSent) res.writeHead(500).end(`fake failed: ${error.message}`);
+            });
+        });
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as net.AddressInfo;
@@ -131,12 +155,12 @@ export async function startAdguardFake(specFile: string, username: string, passw
     const check = openApiChecker(specFile);
     const expected = `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
     const fake = { log: [], violations: [], upstreams: [], upstreamFile: "" } as unknown as AdguardFake;
-    const server = await listen((req, body, res) => {
+    const server = await listen(async (req, body, res) => {
         const url = new URL(req.url ?? "/", "http://fake");
         const entry: LoggedRequest = { method: req.method ?? "", path: url.pathname, params: {} };
         try { entry.json = body ? JSON.parse(body) : undefined; } catch { entry.json = body; }
         fake.log.push(entry);
-        if (fake.failure === "hang") return;
+        if (fake.failure === "hang" || (fake.hook && await fake.hook(entry, res))) return;
         if (!url.pathname.startsWith("/control/")) return send(res, { status: 404, body: "not found" });
         const rejected = check(entry.method, url.pathname.slice("/control".length), body);
         if (rejected) {
@@ -189,7 +213,7 @@ export function parseTechnitiumDocs(markdown: string): Map<string, DocumentedCal
 export async function startTechnitiumFake(docsFile: string, token: string): Promise<TechnitiumFake> {
     const calls = parseTechnitiumDocs(fs.readFileSync(docsFile, "utf8"));
     const fake = { log: [], violations: [], zones: new Map() } as unknown as TechnitiumFake;
-    const server = await listen((req, body, res) => {
+    const server = await listen(async (req, body, res) => {
         const url = new URL(req.url ?? "/", "http://fake");
         const params = Object.fromEntries(url.searchParams);
         if (req.method === "POST" && body) {
@@ -200,7 +224,7 @@ export async function startTechnitiumFake(docsFile: string, token: string): Prom
         }
         const entry: LoggedRequest = { method: req.method ?? "", path: url.pathname, params };
         fake.log.push(entry);
-        if (fake.failure === "hang") return;
+        if (fake.failure === "hang" || (fake.hook && await fake.hook(entry, res))) return;
         const call = calls.get(url.pathname);
         const problems = !call ? [`undocumented path ${url.pathname}`]
             : req.method !== "GET" && req.method !== "POST" ? [`method ${req.method}`]
@@ -241,4 +265,17 @@ export async function failure(action: () => Promise<unknown>): Promise<string> {
         return (error as Error).message;
     }
     throw new Error("expected a failure, but the call succeeded");
+}
+
+/** Runs `action` and returns what it printed with console.warn (how a provider warns; see forwarder-provider.ts). */
+export async function capturedWarnings(action: () => Promise<unknown>): Promise<string[]> {
+    const printed: string[] = [];
+    const original = console.warn;
+    console.warn = (...args: unknown[]) => { printed.push(args.map(String).join(" ")); };
+    try {
+        await action();
+    } finally {
+        console.warn = original;
+    }
+    return printed;
 }

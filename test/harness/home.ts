@@ -1,7 +1,7 @@
-import { PlainSpec, secretKeys, validateConfig } from "../../components/spec";
-import { evaluate } from "./engine";
-import { Graph } from "./graph";
-import { knownSecrets, stackConfigFromObject, stackValues } from "./stack-config";
+import { PlainSpec, specFromStackConfig } from "../../components/spec";
+import { evaluate } from "../../tools/offline/engine";
+import { Graph } from "../../tools/offline/graph";
+import { knownSecrets, stackConfigFromObject, stackValues } from "../../tools/offline/stack-config";
 
 // The home stack as tests use it: every secret set to a canary, so a leak anywhere is detectable.
 
@@ -35,8 +35,7 @@ export type HomeValues = Record<string, any>; // eslint-disable-line @typescript
 export function homeSpec(edit: (values: HomeValues) => void = () => undefined): PlainSpec {
     const values = homeValues();
     edit(values);
-    const raw = Object.fromEntries(Object.entries(values).map(([key, value]) => [key.replace(/^homelab:/, ""), value]));
-    const result = validateConfig(raw, new Set(secretKeys));
+    const result = specFromStackConfig(stackConfigFromObject(values, canary, knownSecrets()).config);
     if (!result.ok) throw new Error(result.problems.map((p) => `${p.key} ${p.message}`).join("\n"));
     return result.spec;
 }

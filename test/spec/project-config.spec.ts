@@ -5,7 +5,7 @@ import * as YAML from "yaml";
 import { secretKeys } from "../../components/spec";
 import { requiredSecrets } from "../../components/spec/structure";
 import { homeValues, runStack } from "../harness/home";
-import { knownSecrets, projectRoot } from "../harness/stack-config";
+import { knownSecrets, projectRoot } from "../../tools/offline/stack-config";
 
 // What the Pulumi CLI demands before the program runs, from Pulumi.yaml alone. The CLI's rule
 // (sdk/go/common/workspace/config.go, mergeConfig): a key declared in the project's namespace with neither
