@@ -86,11 +86,20 @@ describe("rollout planning", () => {
             "talos-cp-2: Talos v1.15.0 -> v1.14.0 goes backwards; downgrades are not rolled out",
             "talos-worker-1: kubelet version (none) cannot be read",
         ]);
-        assert.deepEqual(rolloutProblems(list, target("v1.15.0", "v1.36.4"), observe(list, "v1.13.9", "v1.36.4")).slice(0, 1), ["talos-cp-1: Talos v1.13.9 -> v1.15.0 skips a minor version; upgrade one minor at a time"]);
+        assert.deepEqual(rolloutProblems(list, target("v1.15.0", "v1.36.4"), observe(list, "v1.13.9", "v1.36.4")).filter((p) => p.startsWith("talos-cp-1")), ["talos-cp-1: Talos v1.13.9 -> v1.15.0 skips a minor version; upgrade one minor at a time"]);
         assert.deepEqual(rolloutProblems([list[3], ...list.slice(0, 3)], target("v1.14.0", "v1.36.4"), observed), ["talos-cp-1: control planes must come before workers in the rollout order"]);
         assert.deepEqual(rolloutProblems(list, { ...target("v1.14.0", "1.37"), installerImage: installerFor("v1.13.9") }, observed), [
             "target Kubernetes version 1.37 is not a version like v1.36.4",
             `installer image ${installerFor("v1.13.9")} is not tagged v1.14.0`,
+        ]);
+    });
+
+    it("holds Kubernetes to what the target Talos supports, now and after the upgrade (Talos' compatibility tables)", () => {
+        const list = nodes(3, 1);
+        assert.deepEqual(rolloutProblems(list, target("v1.14.0", "v1.37.0"), observe(list, "v1.13.9", "v1.36.4")), []);
+        assert.deepEqual(rolloutProblems(list, target("v1.14.0", "v1.32.0"), observe(list, "v1.13.9", "v1.31.4")), ["Talos v1.14.0 supports Kubernetes v1.32.0 to v1.37.x, not v1.31.4"]);
+        assert.deepEqual(rolloutProblems(list, target("v1.15.0", "v1.36.4"), observe(list, "v1.14.0", "v1.36.4")), [
+            "no known Kubernetes support range for Talos v1.15.0: add it to kubernetesSupport (rollout/plan.ts) from Talos' compatibility package",
         ]);
     });
 

@@ -43,23 +43,24 @@ export class RolloutError extends Error {
     }
 }
 
-/** Reads every node before anything moves; all problems at once. */
+/** Reads every node (in parallel) before anything moves; all problems at once, in rollout order. */
 async function observe(connections: Connections, nodes: RolloutNode[]): Promise<{ observed: Map<string, NodeObservation>; problems: string[] }> {
     const observed = new Map<string, NodeObservation>();
-    const problems: string[] = [];
-    await Promise.all(nodes.map(async (node) => {
+    const problems = await Promise.all(nodes.map(async (node): Promise<string[]> => {
         try {
             const [version, config] = await withNode(connections, node, async (client) => [await talosVersion(client), await activeMachineConfig(client)]);
             const state = await nodeState(connections.kubernetes, node.name, connections.timing.callTimeoutMs);
-            if (!state.ready) problems.push(`${node.name}: kubelet is not Ready`);
-            const { kubelet, ...components } = configuredVersions(config, node.role);
-            void kubelet;
+            // Control-plane components are read from the config, as upgrade-k8s compares them; the kubelet
+            // from the Node object, which says what actually runs.
+            const components = configuredVersions(config, node.role);
+            delete components.kubelet;
             observed.set(node.name, { talosVersion: version, kubeletVersion: state.kubeletVersion, components: node.role === "controlplane" ? components : undefined });
+            return state.ready ? [] : [`${node.name}: kubelet is not Ready`];
         } catch (error) {
-            problems.push((error as Error).message);
+            return [(error as Error).message];
         }
     }));
-    return { observed, problems: nodes.flatMap((n) => problems.filter((p) => p.startsWith(`${n.name}:`))).concat(problems.filter((p) => !nodes.some((n) => p.startsWith(`${n.name}:`)))) };
+    return { observed, problems: problems.flat() };
 }
 
 export async function runRollout(request: RolloutRequest): Promise<RolloutResult> {
