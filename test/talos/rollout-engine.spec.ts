@@ -135,7 +135,7 @@ describe("rolling Talos upgrade against fake apids and a fake Kubernetes API", f
         // v1.12.6 -> v1.13.9 is one minor: the worker is the only node to move.
         await runRollout(stack.request({ talosVersion: "v1.13.9" }));
         assert.deepEqual(eventsOf(stack, "talos-worker-1"), [
-            "cordon talos-worker-1", "evict default/web-talos-worker-1", `legacy-upgrade talos-worker-1 ${installerFor("v1.13.9")}`,
+            "cordon talos-worker-1", "evict default/web-talos-worker-1", `legacy-upgrade talos-worker-1 ${installerFor("v1.13.9")} preserve`,
             "reboot talos-worker-1", "down talos-worker-1", "up talos-worker-1 v1.13.9", "uncordon talos-worker-1",
         ]);
     });

@@ -52,7 +52,7 @@ function machineHandlers(cluster: FakeCluster, node: FakeNode): Record<string, U
             return { messages: [{ metadata: meta, actor_id: "reboot" }] };
         },
         Upgrade: (request: Record<string, unknown>) => {
-            cluster.record(`legacy-upgrade ${node.name} ${request.image}`);
+            cluster.record(`legacy-upgrade ${node.name} ${request.image}${request.preserve ? " preserve" : ""}${request.force ? " force" : ""}`);
             node.installed = versionOf(String(request.image));
             setImmediate(() => cluster.reboot(node.name));
             return { messages: [{ metadata: meta, ack: "Upgrade request received", actor_id: "upgrade" }] };
