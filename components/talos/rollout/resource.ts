@@ -28,9 +28,14 @@ export interface TalosRolloutOutputs {
 
 const resourceId = "talos-rollout";
 
-/** What moves: the order lines and restarts; credentials, endpoints and timings alone start no rollout. */
+/** What moves: a node that was there before with other versions, or a restart asked for. Credentials,
+ *  endpoints and timings alone start no rollout, and neither does a node joining (it boots the current
+ *  image) or leaving: no node is dialed for those. */
 function rolloutChanged(olds: Partial<TalosRolloutOutputs & { restarts: Record<string, string> }>, news: TalosRolloutInputs): boolean {
-    return JSON.stringify(olds.order ?? []) !== JSON.stringify(news.order) || JSON.stringify(olds.restarts ?? {}) !== JSON.stringify(news.restarts);
+    const nodeOf = (line: string) => line.slice(0, line.indexOf(":"));
+    const before = new Map((olds.order ?? []).map((line) => [nodeOf(line), line]));
+    const moved = news.order.some((line) => before.has(nodeOf(line)) && before.get(nodeOf(line)) !== line);
+    return moved || JSON.stringify(olds.restarts ?? {}) !== JSON.stringify(news.restarts);
 }
 
 export const talosRolloutProvider: pulumi.dynamic.ResourceProvider = {
