@@ -48,6 +48,15 @@ describe("Talos API client against a fake apid over mutual TLS", function () {
         assert.deepEqual(fake.calls, ["talos-cp-1 MachineService.Version", "talos-cp-1 MachineService.ServiceList", "talos-cp-1 MachineService.EtcdMemberList", "talos-cp-1 MachineService.Read"]);
     });
 
+    it("sends talosctl's `node` metadata only when routing through another endpoint", async () => {
+        const direct = connect("talos-cp-1");
+        const routed = new TalosClient({ name: "talos-cp-2", address: fake.endpoints["talos-cp-1"], node: "172.16.1.51" }, pki.clientConfiguration, options);
+        clients.push(routed);
+        await talosVersion(direct);
+        await talosVersion(routed);
+        assert.deepEqual(fake.calls, ["talos-cp-1 MachineService.Version", "talos-cp-1 MachineService.Version node=172.16.1.51"]);
+    });
+
     it("pulls, then installs with exit code 0, without rebooting", async () => {
         const worker = connect("talos-worker-1");
         assert.equal(await pullImage(worker, installer), installer);
