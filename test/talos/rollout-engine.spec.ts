@@ -148,6 +148,21 @@ describe("rolling Talos upgrade against fake apids and a fake Kubernetes API", f
         assert.equal(stack.cluster.node("talos-cp-2").boots, 1);
     });
 
+    it("restarts through the caller's hypervisor hook (a resize), gated the same way", async () => {
+        stack = await startStack();
+        const asked: string[] = [];
+        await runRollout(stack.request({ talosVersion: "v1.13.9" }, {
+            restarts: { "talos-worker-1": "memoryMiB 8192 -> 12288" },
+            restartVia: async (node, reason) => {
+                asked.push(`${node.name}: ${reason}`);
+                stack.cluster.reboot(node.name);
+            },
+        }));
+        assert.deepEqual(asked, ["talos-worker-1: memoryMiB 8192 -> 12288"]);
+        assert.deepEqual(eventsOf(stack, "talos-worker-1"), ["cordon talos-worker-1", "evict default/web-talos-worker-1", "reboot talos-worker-1", "down talos-worker-1", "up talos-worker-1 v1.13.9", "uncordon talos-worker-1"]);
+        assert.ok(!stack.talos.calls.includes("talos-worker-1 MachineService.Reboot"), "no Talos reboot");
+    });
+
     it("upgrades Kubernetes in upgrade-k8s order without a reboot: each apiserver, then controller-managers, schedulers, kubelets", async () => {
         stack = await startStack({ kubernetesVersion: "v1.35.9" });
         const result = await runRollout(stack.request({ talosVersion: "v1.13.9", kubernetesVersion: "v1.36.4" }));

@@ -19,6 +19,10 @@ export interface RolloutRequest {
     talos: TalosClientConfiguration;
     kubernetes: ApiAccess;
     timing: RolloutTiming;
+    /** How a restart step takes its node down; default: Talos' MachineService.Reboot. A resize needs the
+     *  hypervisor instead: Proxmox applies pending CPU or memory changes only when it restarts the VM, which
+     *  a reboot inside the guest does not do. Upgrades always reboot through Talos. */
+    restartVia?: (node: RolloutNode, reason: string) => Promise<void>;
     /** Progress lines; never given a secret. */
     log?: (line: string) => void;
 }
@@ -85,7 +89,7 @@ export async function runRollout(request: RolloutRequest): Promise<RolloutResult
         const node = request.nodes.find((n) => n.name === step.node)!;
         log(`step ${index + 1}/${steps.length}: ${describeStep(step)}`);
         try {
-            if (step.kind === "talos-upgrade" || step.kind === "restart") await rebootStep(connections, node, step, controlPlanes, log);
+            if (step.kind === "talos-upgrade" || step.kind === "restart") await rebootStep(connections, node, step, controlPlanes, log, request.restartVia);
             else await kubernetesStep(connections, node, step);
         } catch (error) {
             const untouched = [...new Set(steps.slice(index + 1).map((s) => s.node))].filter((n) => n !== step.node);
@@ -99,7 +103,10 @@ export async function runRollout(request: RolloutRequest): Promise<RolloutResult
 }
 
 /** Install (for an upgrade), cordon, drain, reboot, wait back, Ready and etcd, uncordon: one node down at a time. */
-async function rebootStep(connections: Connections, node: RolloutNode, step: Extract<Step, { kind: "talos-upgrade" | "restart" }>, controlPlanes: RolloutNode[], log: (line: string) => void): Promise<void> {
+async function rebootStep(
+    connections: Connections, node: RolloutNode, step: Extract<Step, { kind: "talos-upgrade" | "restart" }>, controlPlanes: RolloutNode[],
+    log: (line: string) => void, restartVia?: RolloutRequest["restartVia"],
+): Promise<void> {
     const { kubernetes: api, timing } = connections;
     const legacy = step.kind === "talos-upgrade" && !hasLifecycleApi(step.from);
     const { before, running } = await withNode(connections, node, async (client) => {
@@ -116,7 +123,8 @@ async function rebootStep(connections: Connections, node: RolloutNode, step: Ext
     log(`${node.name}: cordoned`);
     try {
         await drain(connections, node, (pod) => log(`${node.name}: evicted ${pod.metadata.namespace}/${pod.metadata.name}`));
-        await withNode(connections, node, (client) => (legacy ? legacyUpgrade(client, (step as { image: string }).image) : reboot(client)));
+        if (step.kind === "restart" && restartVia) await restartVia(node, step.reason);
+        else await withNode(connections, node, (client) => (legacy ? legacyUpgrade(client, (step as { image: string }).image) : reboot(client)));
         log(`${node.name}: ${legacy ? "upgrading through the deprecated MachineService.Upgrade (node older than v1.13)" : "rebooting"}`);
         await waitBack(connections, node, before, step.kind === "talos-upgrade" ? step.to : running);
         await waitNodeReady(connections, node);
