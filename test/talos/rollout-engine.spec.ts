@@ -22,9 +22,14 @@ describe("rolling Talos upgrade against fake apids and a fake Kubernetes API", f
             `pull talos-cp-1 ${installerFor("v1.14.0")}`, `install talos-cp-1 ${installerFor("v1.14.0")} exit 0`,
             "cordon talos-cp-1", "evict default/web-talos-cp-1", "reboot talos-cp-1", "down talos-cp-1", "up talos-cp-1 v1.14.0", "uncordon talos-cp-1",
         ]);
-        // Each node is back and uncordoned before the next one is touched.
+        // Each node is cordoned before its reboot, uncordoned once back, and only then is the next touched.
         const e = stack.cluster.events;
-        assert.ok(e.indexOf("uncordon talos-cp-1") < e.indexOf(`pull talos-cp-2 ${installerFor("v1.14.0")}`));
+        const at = (event: string) => e.indexOf(event);
+        const order = ["talos-cp-1", "talos-cp-2", "talos-cp-3", "talos-worker-1"];
+        for (const [i, node] of order.entries()) {
+            assert.ok(at(`cordon ${node}`) < at(`reboot ${node}`) && at(`reboot ${node}`) < at(`up ${node} v1.14.0`) && at(`up ${node} v1.14.0`) < at(`uncordon ${node}`), node);
+            if (i + 1 < order.length) assert.ok(at(`uncordon ${node}`) < at(`pull ${order[i + 1]} ${installerFor("v1.14.0")}`), `${order[i + 1]} waits for ${node}`);
+        }
         assert.ok(!e.some((x) => x.startsWith("evict kube-system/")), "DaemonSet and mirror pods stay");
         assert.deepEqual(result.landed["talos-worker-1"], { talosVersion: "v1.14.0", kubeletVersion: "v1.36.4" });
     });
@@ -130,7 +135,7 @@ describe("rolling Talos upgrade against fake apids and a fake Kubernetes API", f
         // v1.12.6 -> v1.13.9 is one minor: the worker is the only node to move.
         await runRollout(stack.request({ talosVersion: "v1.13.9" }));
         assert.deepEqual(eventsOf(stack, "talos-worker-1"), [
-            "cordon talos-worker-1", "evict default/web-talos-worker-1", `legacy-upgrade talos-worker-1 ${installerFor("v1.13.9")}`,
+            "cordon talos-worker-1", "evict default/web-talos-worker-1", `legacy-upgrade talos-worker-1 ${installerFor("v1.13.9")} preserve`,
             "reboot talos-worker-1", "down talos-worker-1", "up talos-worker-1 v1.13.9", "uncordon talos-worker-1",
         ]);
     });
@@ -143,9 +148,24 @@ describe("rolling Talos upgrade against fake apids and a fake Kubernetes API", f
         assert.equal(stack.cluster.node("talos-cp-2").boots, 1);
     });
 
-    it("upgrades Kubernetes in upgrade-k8s order without a reboot: each apiserver, then controller-managers, schedulers, kubelets", async () => {
+    it("restarts through the caller's hypervisor hook (a resize), gated the same way", async () => {
         stack = await startStack();
-        const result = await runRollout(stack.request({ talosVersion: "v1.13.9", kubernetesVersion: "v1.37.0" }));
+        const asked: string[] = [];
+        await runRollout(stack.request({ talosVersion: "v1.13.9" }, {
+            restarts: { "talos-worker-1": "memoryMiB 8192 -> 12288" },
+            restartVia: async (node, reason) => {
+                asked.push(`${node.name}: ${reason}`);
+                stack.cluster.reboot(node.name);
+            },
+        }));
+        assert.deepEqual(asked, ["talos-worker-1: memoryMiB 8192 -> 12288"]);
+        assert.deepEqual(eventsOf(stack, "talos-worker-1"), ["cordon talos-worker-1", "evict default/web-talos-worker-1", "reboot talos-worker-1", "down talos-worker-1", "up talos-worker-1 v1.13.9", "uncordon talos-worker-1"]);
+        assert.ok(!stack.talos.calls.includes("talos-worker-1 MachineService.Reboot"), "no Talos reboot");
+    });
+
+    it("upgrades Kubernetes in upgrade-k8s order without a reboot: each apiserver, then controller-managers, schedulers, kubelets", async () => {
+        stack = await startStack({ kubernetesVersion: "v1.35.9" });
+        const result = await runRollout(stack.request({ talosVersion: "v1.13.9", kubernetesVersion: "v1.36.4" }));
         const cps = ["talos-cp-1", "talos-cp-2", "talos-cp-3"];
         assert.deepEqual(result.steps.map((s) => `${s.kind === "kubelet" ? "kubelet" : (s as { component: string }).component} ${s.node}`), [
             ...cps.map((n) => `kube-apiserver ${n}`), ...cps.map((n) => `kube-controller-manager ${n}`), ...cps.map((n) => `kube-scheduler ${n}`),
@@ -153,17 +173,20 @@ describe("rolling Talos upgrade against fake apids and a fake Kubernetes API", f
         ]);
         assert.deepEqual(stack.cluster.rebootOrder(), []);
         for (const node of stack.cluster.nodes.values()) {
-            assert.equal(node.kubeletVersion, "v1.37.0");
-            for (const pod of Object.values(node.staticPods)) assert.match(pod.image, /:v1.37.0$/);
+            assert.equal(node.kubeletVersion, "v1.36.4");
+            for (const pod of Object.values(node.staticPods)) assert.match(pod.image, /:v1.36.4$/);
             assert.match(node.config, /kind: HostnameConfig\nhostname: talos-/, "the other documents are kept");
         }
         // A second run finds nothing to do.
-        assert.deepEqual((await runRollout(stack.request({ talosVersion: "v1.13.9", kubernetesVersion: "v1.37.0" }))).steps, []);
+        assert.deepEqual((await runRollout(stack.request({ talosVersion: "v1.13.9", kubernetesVersion: "v1.36.4" }))).steps, []);
     });
 
-    it("refuses a Kubernetes version that skips a minor, before touching anything", async () => {
-        stack = await startStack();
-        await assert.rejects(runRollout(stack.request({ talosVersion: "v1.13.9", kubernetesVersion: "v1.38.0" })), /^RolloutError: rollout not started, nothing was changed: talos-cp-1: kubelet v1.36.4 -> v1.38.0 skips a minor version; upgrade one minor at a time; /);
+    it("refuses a Kubernetes version the target Talos does not support or that skips a minor, before touching anything", async () => {
+        stack = await startStack({ kubernetesVersion: "v1.35.9" });
+        await assert.rejects(runRollout(stack.request({ talosVersion: "v1.13.9", kubernetesVersion: "v1.37.0" })), (error: RolloutError) => {
+            assert.match(error.message, /^rollout not started, nothing was changed: Talos v1.13.9 supports Kubernetes v1.31.0 to v1.36.x, not v1.37.0; talos-cp-1: kubelet v1.35.9 -> v1.37.0 skips a minor version; upgrade one minor at a time; /);
+            return true;
+        });
         assert.deepEqual(stack.cluster.events, []);
     });
 });

@@ -62,6 +62,10 @@ describe("TalosRollout resource", function () {
             assert.deepEqual(await talosRolloutProvider.diff!("talos-rollout", created.outs, inputsFor(stack, target("v1.14.0"))), { changes: true, replaces: [] });
             const rotated = { ...news, talos: { ...news.talos, clientKey: "cm90YXRlZA==" } };
             assert.deepEqual(await talosRolloutProvider.diff!("talos-rollout", created.outs, rotated), { changes: false, replaces: [] }, "new credentials alone start no rollout");
+            const joined = { ...news, order: [...news.order, "talos-worker-2: Talos v1.13.9, Kubernetes v1.36.4"] };
+            assert.deepEqual(await talosRolloutProvider.diff!("talos-rollout", created.outs, joined), { changes: false, replaces: [] }, "a new node boots the current image");
+            const restart = { ...news, restarts: { "talos-cp-2": "memoryMiB 8192 -> 12288" } };
+            assert.deepEqual(await talosRolloutProvider.diff!("talos-rollout", created.outs, restart), { changes: true, replaces: [] });
         });
 
         it("runs the rollout on update, serialized as Pulumi serializes a dynamic provider", async () => {

@@ -96,7 +96,10 @@ export async function install(client: TalosClient, imageRef: string): Promise<In
 /** The deprecated MachineService.Upgrade (removal planned for v1.18): installs and reboots in one call. Only
  *  for a node older than the lifecycle API, as talosctl falls back for such nodes. */
 export async function legacyUpgrade(client: TalosClient, imageRef: string): Promise<void> {
-    const response = await client.unary<{ messages: { metadata: Metadata | null; ack: string }[] }>(MACHINE, "Upgrade", { image: imageRef, reboot_mode: "DEFAULT" });
+    // preserve: the installer ignores a wipe on upgrade since v1.12 ("system disk wipe on upgrade is not
+    // supported anymore"), but an older node would wipe its data without it. Not forced: the node keeps
+    // its own etcd checks.
+    const response = await client.unary<{ messages: { metadata: Metadata | null; ack: string }[] }>(MACHINE, "Upgrade", { image: imageRef, preserve: true, reboot_mode: "DEFAULT" });
     first(client.endpoint.name, "Upgrade", response.messages);
 }
 

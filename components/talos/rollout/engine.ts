@@ -19,14 +19,12 @@ export interface RolloutRequest {
     talos: TalosClientConfiguration;
     kubernetes: ApiAccess;
     timing: RolloutTiming;
+    /** How a restart step takes its node down; default: Talos' MachineService.Reboot. A resize needs the
+     *  hypervisor instead: Proxmox applies pending CPU or memory changes only when it restarts the VM, which
+     *  a reboot inside the guest does not do. Upgrades always reboot through Talos. */
+    restartVia?: (node: RolloutNode, reason: string) => Promise<void>;
     /** Progress lines; never given a secret. */
     log?: (line: string) => void;
-    /**
-     * How to restart a node whose restart needs more than a reboot inside the guest, by node name: pending
-     * VM hardware is applied only by a Proxmox-side restart (components/proxmox/power-cycle.ts). The node is
-     * drained and gated exactly as for a Talos reboot.
-     */
-    restartVia?: Record<string, () => Promise<void>>;
 }
 
 /** What a node runs once the rollout has left it. */
@@ -49,23 +47,24 @@ export class RolloutError extends Error {
     }
 }
 
-/** Reads every node before anything moves; all problems at once. */
+/** Reads every node (in parallel) before anything moves; all problems at once, in rollout order. */
 async function observe(connections: Connections, nodes: RolloutNode[]): Promise<{ observed: Map<string, NodeObservation>; problems: string[] }> {
     const observed = new Map<string, NodeObservation>();
-    const problems: string[] = [];
-    await Promise.all(nodes.map(async (node) => {
+    const problems = await Promise.all(nodes.map(async (node): Promise<string[]> => {
         try {
             const [version, config] = await withNode(connections, node, async (client) => [await talosVersion(client), await activeMachineConfig(client)]);
             const state = await nodeState(connections.kubernetes, node.name, connections.timing.callTimeoutMs);
-            if (!state.ready) problems.push(`${node.name}: kubelet is not Ready`);
-            const { kubelet, ...components } = configuredVersions(config, node.role);
-            void kubelet;
+            // Control-plane components are read from the config, as upgrade-k8s compares them; the kubelet
+            // from the Node object, which says what actually runs.
+            const components = configuredVersions(config, node.role);
+            delete components.kubelet;
             observed.set(node.name, { talosVersion: version, kubeletVersion: state.kubeletVersion, components: node.role === "controlplane" ? components : undefined });
+            return state.ready ? [] : [`${node.name}: kubelet is not Ready`];
         } catch (error) {
-            problems.push((error as Error).message);
+            return [(error as Error).message];
         }
     }));
-    return { observed, problems: nodes.flatMap((n) => problems.filter((p) => p.startsWith(`${n.name}:`))).concat(problems.filter((p) => !nodes.some((n) => p.startsWith(`${n.name}:`)))) };
+    return { observed, problems: problems.flat() };
 }
 
 export async function runRollout(request: RolloutRequest): Promise<RolloutResult> {
@@ -90,7 +89,7 @@ export async function runRollout(request: RolloutRequest): Promise<RolloutResult
         const node = request.nodes.find((n) => n.name === step.node)!;
         log(`step ${index + 1}/${steps.length}: ${describeStep(step)}`);
         try {
-            if (step.kind === "talos-upgrade" || step.kind === "restart") await rebootStep(connections, node, step, controlPlanes, log, step.kind === "restart" ? request.restartVia?.[node.name] : undefined);
+            if (step.kind === "talos-upgrade" || step.kind === "restart") await rebootStep(connections, node, step, controlPlanes, log, request.restartVia);
             else await kubernetesStep(connections, node, step);
         } catch (error) {
             const untouched = [...new Set(steps.slice(index + 1).map((s) => s.node))].filter((n) => n !== step.node);
@@ -104,7 +103,10 @@ export async function runRollout(request: RolloutRequest): Promise<RolloutResult
 }
 
 /** Install (for an upgrade), cordon, drain, reboot, wait back, Ready and etcd, uncordon: one node down at a time. */
-async function rebootStep(connections: Connections, node: RolloutNode, step: Extract<Step, { kind: "talos-upgrade" | "restart" }>, controlPlanes: RolloutNode[], log: (line: string) => void, restartVia?: () => Promise<void>): Promise<void> {
+async function rebootStep(
+    connections: Connections, node: RolloutNode, step: Extract<Step, { kind: "talos-upgrade" | "restart" }>, controlPlanes: RolloutNode[],
+    log: (line: string) => void, restartVia?: RolloutRequest["restartVia"],
+): Promise<void> {
     const { kubernetes: api, timing } = connections;
     const legacy = step.kind === "talos-upgrade" && !hasLifecycleApi(step.from);
     const { before, running } = await withNode(connections, node, async (client) => {
@@ -121,9 +123,9 @@ async function rebootStep(connections: Connections, node: RolloutNode, step: Ext
     log(`${node.name}: cordoned`);
     try {
         await drain(connections, node, (pod) => log(`${node.name}: evicted ${pod.metadata.namespace}/${pod.metadata.name}`));
-        if (restartVia) await restartVia();
+        if (step.kind === "restart" && restartVia) await restartVia(node, step.reason);
         else await withNode(connections, node, (client) => (legacy ? legacyUpgrade(client, (step as { image: string }).image) : reboot(client)));
-        log(`${node.name}: ${restartVia ? "restarted by its hypervisor" : legacy ? "upgrading through the deprecated MachineService.Upgrade (node older than v1.13)" : "rebooting"}`);
+        log(`${node.name}: ${legacy ? "upgrading through the deprecated MachineService.Upgrade (node older than v1.13)" : "rebooting"}`);
         await waitBack(connections, node, before, step.kind === "talos-upgrade" ? step.to : running);
         await waitNodeReady(connections, node);
         if (node.role === "controlplane") await waitEtcdHealthy(connections, node, controlPlanes);

@@ -74,6 +74,24 @@ export function hasLifecycleApi(talosVersion: string): boolean {
     return alpha ? Number(alpha[1]) > 2 : /^(beta|rc)/.test(prerelease);
 }
 
+/** Kubernetes versions each Talos minor supports, from Talos' pkg/machinery/compatibility/talos1NN
+ *  (1.12 and 1.13 at v1.13.9; 1.14 from the v1.14 branch, still a release candidate when this was written).
+ *  `talosctl upgrade-k8s` refuses a version outside the range (VerifyVersionCompatibility). */
+export const kubernetesSupport: Record<string, { min: string; max: string }> = {
+    "1.12": { min: "v1.30.0", max: "v1.35.99" },
+    "1.13": { min: "v1.31.0", max: "v1.36.99" },
+    "1.14": { min: "v1.32.0", max: "v1.37.99" },
+};
+
+/** Why Talos `talos` cannot run Kubernetes `kubernetes`, or undefined when it can. */
+export function kubernetesSupportProblem(talos: string, kubernetes: string): string | undefined {
+    const v = parseVersion(talos);
+    const range = v && kubernetesSupport[`${v.major}.${v.minor}`];
+    if (!range) return `no known Kubernetes support range for Talos ${talos}: add it to kubernetesSupport (rollout/plan.ts) from Talos' compatibility package`;
+    if (compareVersions(kubernetes, range.min) < 0 || compareVersions(kubernetes, range.max) > 0) return `Talos ${talos} supports Kubernetes ${range.min} to ${range.max.replace(/\.99$/, ".x")}, not ${kubernetes}`;
+    return undefined;
+}
+
 /**
  * Problems with a rollout before anything is touched, each naming the node or setting. Talos and Kubernetes
  * move forward only, one minor at a time (Talos upgrades minor by minor; Kubernetes allows kube-apiservers
@@ -88,6 +106,12 @@ export function rolloutProblems(nodes: RolloutNode[], target: RolloutTarget, obs
     const lateControlPlane = nodes.slice(firstWorker < 0 ? nodes.length : firstWorker).find((n) => n.role === "controlplane");
     if (lateControlPlane) problems.push(`${lateControlPlane.name}: control planes must come before workers in the rollout order`);
     if (problems.length) return problems;
+    // Nodes run the target Talos with today's Kubernetes first, then the target Kubernetes: both must fit.
+    const kubernetesNow = new Set([...observed.values()].flatMap((o) => [o.kubeletVersion, ...Object.values(o.components ?? {})]).filter((v): v is string => Boolean(v && parseVersion(v))));
+    for (const kubernetes of [...kubernetesNow, target.kubernetesVersion].filter((v, i, all) => all.indexOf(v) === i)) {
+        const problem = kubernetesSupportProblem(target.talosVersion, kubernetes);
+        if (problem && !problems.includes(problem)) problems.push(problem);
+    }
     for (const node of nodes) {
         const seen = observed.get(node.name);
         if (!seen) {

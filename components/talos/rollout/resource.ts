@@ -14,10 +14,13 @@ import type { TalosClientConfiguration } from "../api/client";
 import { Landed, RolloutError, runRollout } from "./engine";
 import type { RolloutTiming } from "./gates";
 import { RolloutPlainInputs } from "./inputs";
+import { reboot } from "../api/machine";
 import { ProxmoxAccess, rebootApplyingPending } from "../../proxmox/power-cycle";
-import { knownNodes, plannedRestarts, RestartTrigger } from "./restart-triggers";
 import { formatProblem } from "../../spec/problems";
 import { releaseProblems } from "../../spec/version-rules";
+import { withNode } from "./gates";
+import type { RolloutNode } from "./plan";
+import { plannedRestarts, RestartTrigger } from "./restart-triggers";
 
 export interface TalosRolloutInputs extends RolloutPlainInputs {
     talos: TalosClientConfiguration;
@@ -38,10 +41,15 @@ export interface TalosRolloutOutputs {
 
 const resourceId = "talos-rollout";
 
-/** What moves: the order lines and restarts; credentials, endpoints and timings alone start no rollout. */
+/** What moves: a node that was there before with other versions, or a restart asked for. Credentials,
+ *  endpoints and timings alone start no rollout, and neither does a node joining (it boots the current
+ *  image) or leaving: no node is dialed for those. */
 function rolloutChanged(olds: Partial<RolloutState>, news: TalosRolloutInputs): boolean {
-    return JSON.stringify(olds.order ?? []) !== JSON.stringify(news.order) || JSON.stringify(olds.restarts ?? {}) !== JSON.stringify(news.restarts) ||
-        JSON.stringify(olds.restartTriggers ?? {}) !== JSON.stringify(news.restartTriggers ?? {});
+    const nodeOf = (line: string) => line.slice(0, line.indexOf(":"));
+    const before = new Map((olds.order ?? []).map((line) => [nodeOf(line), line]));
+    const moved = news.order.some((line) => before.has(nodeOf(line)) && before.get(nodeOf(line)) !== line);
+    const restarting = Object.keys(plannedRestarts(news.nodes, olds.restartTriggers, news.restartTriggers).restarts).length > 0;
+    return moved || restarting || JSON.stringify(olds.restarts ?? {}) !== JSON.stringify(news.restarts);
 }
 
 /**
@@ -54,6 +62,16 @@ export function targetProblems(olds: Partial<TalosRolloutInputs>, news: TalosRol
         ...releaseProblems("homelab:talos.version", "Talos", news.target.talosVersion, olds.target.talosVersion, "running"),
         ...releaseProblems("homelab:talos.kubernetesVersion", "Kubernetes", news.target.kubernetesVersion, olds.target.kubernetesVersion, "running"),
     ].map((p) => ({ property: "target", reason: formatProblem(p) }));
+}
+
+/** A restart through Proxmox for a resized node (its pending hardware), through Talos for the others. */
+function restartVia(news: TalosRolloutInputs, viaHypervisor: readonly string[]) {
+    return async (node: RolloutNode) => {
+        if (!viaHypervisor.includes(node.name)) return void (await withNode({ talos: news.talos, kubernetes: news.kubernetes, timing: news.timing }, node, (client) => reboot(client)));
+        if (!news.proxmox) throw new Error(`${node.name}: its VM hardware changed, and restarting it needs the Proxmox API, which the rollout was not given`);
+        const { callTimeoutMs, rebootTimeoutMs, pollIntervalMs } = news.timing;
+        await rebootApplyingPending(news.proxmox.access, { name: node.name, ...news.proxmox.vms[node.name] }, { callTimeoutMs, taskTimeoutMs: rebootTimeoutMs, pollIntervalMs, shutdownTimeoutSeconds: Math.round(rebootTimeoutMs / 2000) });
+    };
 }
 
 export const talosRolloutProvider: pulumi.dynamic.ResourceProvider = {
@@ -71,20 +89,13 @@ export const talosRolloutProvider: pulumi.dynamic.ResourceProvider = {
     },
 
     async update(_id: string, olds: RolloutState & { __provider?: string }, news: TalosRolloutInputs & { __provider?: string }) {
-        // Nodes new to the record booted the current image and config: recorded, not touched.
-        const nodes = knownNodes(news.nodes, olds.landed);
-        const planned = plannedRestarts(nodes, olds.restartTriggers, news.restartTriggers);
-        const restartVia = Object.fromEntries(planned.viaHypervisor.map((name) => [name, async () => {
-            if (!news.proxmox) throw new Error(`${name}: its VM hardware changed, and restarting it needs the Proxmox API, which the rollout was not given`);
-            const { callTimeoutMs, rebootTimeoutMs, pollIntervalMs } = news.timing;
-            await rebootApplyingPending(news.proxmox.access, { name, ...news.proxmox.vms[name] }, { callTimeoutMs, taskTimeoutMs: rebootTimeoutMs, pollIntervalMs, shutdownTimeoutSeconds: Math.round(rebootTimeoutMs / 2000) });
-        }]));
+        const planned = plannedRestarts(news.nodes, olds.restartTriggers, news.restartTriggers);
         try {
             const result = await runRollout({
-                nodes, target: news.target, restarts: { ...news.restarts, ...planned.restarts }, restartVia, talos: news.talos, kubernetes: news.kubernetes, timing: news.timing,
+                nodes: news.nodes, target: news.target, restarts: { ...news.restarts, ...planned.restarts }, talos: news.talos, kubernetes: news.kubernetes, timing: news.timing,
+                restartVia: planned.viaHypervisor.length ? restartVia(news, planned.viaHypervisor) : undefined,
             });
-            const added = Object.fromEntries(news.nodes.filter((n) => !nodes.includes(n)).map((n) => [n.name, { talosVersion: news.target.talosVersion, kubeletVersion: news.target.kubernetesVersion }]));
-            return { outs: { order: news.order, restarts: news.restarts, restartTriggers: news.restartTriggers ?? {}, landed: { ...result.landed, ...added } } };
+            return { outs: { order: news.order, restarts: news.restarts, restartTriggers: news.restartTriggers ?? {}, landed: result.landed } };
         } catch (error) {
             const landed = (error as RolloutError).landed ?? olds.landed;
             // Partial state: what landed, under the old order, so the next run still sees the change.

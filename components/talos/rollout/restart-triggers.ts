@@ -33,8 +33,3 @@ export function plannedRestarts(nodes: readonly RolloutNode[], olds: Readonly<Re
     }
     return { restarts, viaHypervisor };
 }
-
-/** A rollout acts on the nodes its last record knows; nodes new to it are recorded, not touched. */
-export function knownNodes<T extends { name: string }>(nodes: readonly T[], landed: Readonly<Record<string, unknown>> | undefined): T[] {
-    return landed ? nodes.filter((n) => n.name in landed) : [...nodes];
-}

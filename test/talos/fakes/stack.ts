@@ -24,9 +24,9 @@ export interface TestStack {
     close(): Promise<void>;
 }
 
-export async function startStack(options: { controlPlanes?: number; workers?: number; rebootMs?: number; faults?: Faults; specs?: FakeNodeSpec[]; hangMs?: number } = {}): Promise<TestStack> {
+export async function startStack(options: { controlPlanes?: number; workers?: number; rebootMs?: number; faults?: Faults; specs?: FakeNodeSpec[]; hangMs?: number; kubernetesVersion?: string } = {}): Promise<TestStack> {
     const pki = makePki();
-    const specs = options.specs ?? stackSpecs(options.controlPlanes ?? 3, options.workers ?? 1, "v1.13.9", "v1.36.4", options.rebootMs ?? 20);
+    const specs = options.specs ?? stackSpecs(options.controlPlanes ?? 3, options.workers ?? 1, "v1.13.9", options.kubernetesVersion ?? "v1.36.4", options.rebootMs ?? 20);
     const cluster = new FakeCluster(specs, options.faults ?? {});
     const talos = await startFakeTalos(cluster, pki, { hangMs: options.hangMs ?? 300 });
     const kube = await startFakeKubernetes(cluster, pki);
@@ -34,7 +34,7 @@ export async function startStack(options: { controlPlanes?: number; workers?: nu
         pki, cluster, talos, kube,
         request: (target, overrides = {}) => ({
             nodes: specs.map((s) => ({ name: s.name, role: s.role, endpoint: talos.endpoints[s.name] })),
-            target: { talosVersion: "v1.14.0", installerImage: installerFor(target.talosVersion ?? "v1.14.0"), kubernetesVersion: "v1.36.4", ...target },
+            target: { talosVersion: "v1.14.0", installerImage: installerFor(target.talosVersion ?? "v1.14.0"), kubernetesVersion: options.kubernetesVersion ?? "v1.36.4", ...target },
             talos: pki.clientConfiguration,
             kubernetes: { host: kube.host, caCertificate: pki.clientConfiguration.caCertificate, clientCertificate: pki.clientConfiguration.clientCertificate, clientKey: pki.clientConfiguration.clientKey },
             timing: fastTiming,

@@ -52,7 +52,7 @@ function machineHandlers(cluster: FakeCluster, node: FakeNode): Record<string, U
             return { messages: [{ metadata: meta, actor_id: "reboot" }] };
         },
         Upgrade: (request: Record<string, unknown>) => {
-            cluster.record(`legacy-upgrade ${node.name} ${request.image}`);
+            cluster.record(`legacy-upgrade ${node.name} ${request.image}${request.preserve ? " preserve" : ""}${request.force ? " force" : ""}`);
             node.installed = versionOf(String(request.image));
             setImmediate(() => cluster.reboot(node.name));
             return { messages: [{ metadata: meta, ack: "Upgrade request received", actor_id: "upgrade" }] };
@@ -109,18 +109,20 @@ export async function startFakeTalos(cluster: FakeCluster, pki: TestPki, options
             const definition = serviceDefinition(service);
             const implementation: grpc.UntypedServiceImplementation = {};
             for (const [method, handler] of Object.entries(handlers)) {
-                const wrap = async (request: Record<string, unknown>, send: (m: object) => void) => {
-                    calls.push(`${node.name} ${service.split(".").pop()}.${method}`);
+                const wrap = async (request: Record<string, unknown>, send: (m: object) => void, metadata: grpc.Metadata) => {
+                    // apid routes by the `node` metadata; the fake records it when a client sends one.
+                    const routed = metadata.get("node");
+                    calls.push(`${node.name} ${service.split(".").pop()}.${method}${routed.length ? ` node=${routed.join(",")}` : ""}`);
                     if (cluster.faults.hang?.includes(node.name)) await new Promise((r) => setTimeout(r, options.hangMs ?? 1000));
                     if (!node.up) throw unavailable(node);
                     return handler(request, send);
                 };
                 implementation[method] = definition[method].responseStream
                     ? (call: grpc.ServerWritableStream<Record<string, unknown>, object>) => {
-                        wrap(call.request, (m) => call.write(m)).then(() => call.end(), (error) => call.emit("error", error));
+                        wrap(call.request, (m) => call.write(m), call.metadata).then(() => call.end(), (error) => call.emit("error", error));
                     }
                     : (call: grpc.ServerUnaryCall<Record<string, unknown>, object>, callback: grpc.sendUnaryData<object>) => {
-                        wrap(call.request, () => undefined).then((response) => callback(null, response as object), (error) => callback(error));
+                        wrap(call.request, () => undefined, call.metadata).then((response) => callback(null, response as object), (error) => callback(error));
                     };
             }
             server.addService(definition as unknown as grpc.ServiceDefinition, implementation);
