@@ -6,7 +6,7 @@ import * as path from "path";
 import { evaluate } from "./offline/engine";
 import { knownSecrets, projectRoot, stackConfigFromObject, stackValues } from "./offline/stack-config";
 import { RecordedRun } from "./offline/record";
-import { comparableInputs } from "./offline/graph";
+import { planPreview } from "./offline/preview-plan";
 import { table } from "./plan-report";
 import { buildPlan } from "./waves";
 
@@ -113,7 +113,7 @@ async function costPerKind(kind: string): Promise<number> {
 /** Existing resources whose inputs changed, as the engine compares them. */
 function changedResources(a: RecordedRun, b: RecordedRun): number {
     const before = new Map(a.resources.map((r) => [r.urn, r]));
-    return b.resources.filter((r) => before.has(r.urn) && comparableInputs({ ...r, inputs: before.get(r.urn)!.inputs }) !== comparableInputs(r)).length;
+    return planPreview(a.resources, b.resources).filter((s) => before.has(s.urn) && (s.op === "update" || s.op === "replace")).length;
 }
 
 async function main() {

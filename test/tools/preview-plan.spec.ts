@@ -42,9 +42,10 @@ describe("a preview's step per resource", () => {
     });
 
     it("follows a dynamic provider's diff: only the inputs it compares, never its serialized code", () => {
-        const rollout = (order: string[], timing: number, code: string): PlannedRegistration => ({ urn: "r", type: "pulumi-nodejs:dynamic/talos:TalosRollout", name: "r", custom: true, inputs: { order, timing, __provider: code }, ignoreChanges: [], replaceOnChanges: [] });
+        const rollout = (order: string[], timing: number, code: string): PlannedRegistration => ({ urn: "r", type: "pulumi-nodejs:dynamic/talos:TalosRollout", name: "r", custom: true, inputs: { nodes: [], restarts: {}, order, timing, __provider: code }, ignoreChanges: [], replaceOnChanges: [] });
         assert.deepEqual(diffResource(rollout(["a: Talos v1.13.9"], 1, "x"), rollout(["a: Talos v1.13.9"], 2, "y")), { op: "same", changed: [] });
         assert.deepEqual(diffResource(rollout(["a: Talos v1.13.9"], 1, "x"), rollout(["a: Talos v1.14.0"], 1, "x")), { op: "update", changed: ["order"] });
+        assert.deepEqual(diffResource(rollout(["a: Talos v1.13.9"], 1, "x"), rollout(["a: Talos v1.13.9", "b: Talos v1.13.9"], 1, "x")), { op: "same", changed: [] }, "a node joining starts no rollout");
     });
 
     it("replaces what is replaced with a replaced resource, creates the new and deletes the gone", () => {

@@ -21,7 +21,8 @@ const resourceOutputs: Record<string, (inputs: State, name: string) => State> = 
         kubeconfigRaw: `apiVersion: v1\nkind: Config\nclusters:\n- name: home\n  cluster:\n    server: https://${inputs.node}:6443\nusers:\n- name: admin\n  user:\n    client-key-data: CANARY-kube-client-key\n`,
         kubernetesClientConfiguration: { host: "https://mock:6443", caCertificate: "mock-ca", clientCertificate: "mock-crt", clientKey: "CANARY-kube-client-key" },
     }),
-    "talos:machine/configurationApply:ConfigurationApply": (inputs) => ({ machineConfiguration: inputs.machineConfigurationInput }),
+    // A first apply meets maintenance mode, whose dry run answers "no reboot": the provider resolves "auto".
+    "talos:machine/configurationApply:ConfigurationApply": (inputs) => ({ machineConfiguration: inputs.machineConfigurationInput, resolvedApplyMode: inputs.applyMode === "staged_if_needing_reboot" ? "auto" : inputs.applyMode }),
     "proxmoxve:download/file:File": () => ({ size: 1 }),
     "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared": () => ({ accountTag: "mock-account" }),
     "cloudflare:index/apiToken:ApiToken": () => ({ value: "CANARY-scoped-cloudflare-token" }),

@@ -1,3 +1,4 @@
+import { rolloutChanged } from "../../components/talos/rollout/resource";
 import { applyIgnoreChanges, parsePropertyPath, PathPart } from "./ignore-changes";
 
 // What `pulumi preview` plans for each resource of a built stack, from the inputs of the last `up` and of
@@ -62,6 +63,12 @@ export const comparedInputs: Readonly<Record<string, readonly string[]>> = {
     "pulumi-nodejs:dynamic/talos:TalosRollout": ["order", "restarts", "restartTriggers"],
 };
 
+/** Dynamic resources whose provider's own diff decides whether anything changed. */
+export const dynamicDiffs: Readonly<Record<string, (olds: Record<string, unknown>, news: Record<string, unknown>) => boolean>> = {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    "pulumi-nodejs:dynamic/talos:TalosRollout": (olds, news) => rolloutChanged(olds as any, news as any),
+};
+
 function compared(r: PlannedRegistration, key: string): boolean {
     if (key === "__provider" && r.type.startsWith("pulumi-nodejs:dynamic/")) return false;
     return comparedInputs[r.type]?.includes(key) ?? true;
@@ -95,6 +102,9 @@ export function diffResource(prior: PlannedRegistration, next: PlannedRegistrati
     const keys = [...new Set([...Object.keys(prior.inputs), ...Object.keys(inputs)])].sort();
     const changed = keys.filter((k) => compared(next, k) && (!same(prior.inputs[k], inputs[k]) || unknownIn(inputs[k])));
     if (!changed.length) return { op: "same", changed };
+    const decide = dynamicDiffs[next.type];
+    // The provider host hands its diff the inputs as they are, unknowns as a sentinel value (cmd/dynamic-provider).
+    if (decide && !decide(prior.inputs, inputs)) return { op: "same", changed: [] };
     const replacing = replacingPaths(next).filter((path) => {
         const parts = parsePropertyPath(path);
         const before = valuesAt(parts, prior.inputs);

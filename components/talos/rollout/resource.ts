@@ -44,7 +44,7 @@ const resourceId = "talos-rollout";
 /** What moves: a node that was there before with other versions, or a restart asked for. Credentials,
  *  endpoints and timings alone start no rollout, and neither does a node joining (it boots the current
  *  image) or leaving: no node is dialed for those. */
-function rolloutChanged(olds: Partial<RolloutState>, news: TalosRolloutInputs): boolean {
+export function rolloutChanged(olds: Partial<RolloutState>, news: TalosRolloutInputs): boolean {
     const nodeOf = (line: string) => line.slice(0, line.indexOf(":"));
     const before = new Map((olds.order ?? []).map((line) => [nodeOf(line), line]));
     const moved = news.order.some((line) => before.has(nodeOf(line)) && before.get(nodeOf(line)) !== line);
@@ -117,16 +117,26 @@ export interface TalosRolloutArgs {
     kubernetes: pulumi.Input<ApiAccess>;
     /** Deadlines and bounds; defaults sized for a real node (gates.ts, defaultTiming). */
     timing: RolloutTiming;
+    /** The installer image when it comes from another resource (the image factory); overrides the plan's. */
+    installerImage?: pulumi.Input<string>;
+    /** Per node, what a restart applies (restart-triggers.ts); a node whose entry changed restarts once. */
+    restartTriggers?: Record<string, { [K in keyof RestartTrigger]: pulumi.Input<RestartTrigger[K]> }>;
+    /** For restarts that apply pending VM hardware: the Proxmox API (the token is secret) and each node's VM. */
+    proxmox?: { endpoint: string; apiToken: pulumi.Input<string>; insecure: boolean; vms: Record<string, { host: string; vmId: number }> };
 }
 
 /** The dynamic resource's inputs: secrets wrapped, the rest plain. */
 export function talosRolloutInputs(args: TalosRolloutArgs) {
     const kubernetes = pulumi.output(args.kubernetes);
+    const { proxmox } = args;
     return {
         ...args.plan,
+        target: { ...args.plan.target, installerImage: args.installerImage ?? args.plan.target.installerImage },
         talos: pulumi.secret(args.talos),
         kubernetes: { host: kubernetes.host, caCertificate: kubernetes.caCertificate, clientCertificate: kubernetes.clientCertificate, clientKey: pulumi.secret(kubernetes.clientKey) },
         timing: args.timing,
+        ...(args.restartTriggers ? { restartTriggers: args.restartTriggers } : {}),
+        ...(proxmox ? { proxmox: { access: { endpoint: proxmox.endpoint, apiToken: pulumi.secret(proxmox.apiToken), insecure: proxmox.insecure }, vms: proxmox.vms } } : {}),
     };
 }
 
