@@ -2,6 +2,8 @@
 // rollout's record. A node restarts when its VM hardware changed (Proxmox holds cores and memory pending
 // until it restarts the VM itself) or when it holds a newly staged machine config (Talos applies it on the
 // next boot). New nodes are not restarted: they booted with both.
+import { createHash } from "crypto";
+import * as pulumi from "@pulumi/pulumi";
 import type { RolloutNode } from "./plan";
 
 export interface RestartTrigger {
@@ -32,4 +34,12 @@ export function plannedRestarts(nodes: readonly RolloutNode[], olds: Readonly<Re
         }
     }
     return { restarts, viaHypervisor };
+}
+
+/**
+ * The trigger of a node's staged config: a digest of the config it applied when the provider staged it
+ * (resolvedApplyMode "staged"), else "". Not secret: a digest of the config reveals none of its secrets.
+ */
+export function stagedConfigDigest(mode: pulumi.Input<string>, machineConfiguration: pulumi.Input<string>): pulumi.Output<string> {
+    return pulumi.unsecret(pulumi.all([mode, machineConfiguration]).apply(([m, config]) => (m === "staged" ? createHash("sha256").update(config ?? "").digest("hex").slice(0, 16) : "")));
 }
