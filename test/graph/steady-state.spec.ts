@@ -1,9 +1,11 @@
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import { Graph } from "../../tools/offline/graph";
 import { deleteCalls } from "../../tools/offline/destroy-plan";
 import { planPreview } from "../../tools/offline/preview-plan";
 import { evaluate, nodeDialingInvokes } from "../../tools/offline/engine";
-import { knownSecrets, stackConfigFromObject } from "../../tools/offline/stack-config";
+import { knownSecrets, projectRoot, stackConfigFromObject } from "../../tools/offline/stack-config";
 import { canary, homeValues, runStack } from "../harness/home";
 
 // A built, unchanged stack: its preview dials no node (so one node down changes nothing), and the end of
@@ -46,6 +48,14 @@ describe("a built stack in steady state", () => {
         const program = require.resolve("../harness/fixtures/health-invoke.ts");
         const run = await evaluate({}, [], { program, unreachable: ["172.16.1.53"] });
         assert.match(String(run.error?.message), /talos:cluster\/getHealth:getHealth: dial 172\.16\.1\.53: connection refused \(the node is down\)/);
+    });
+
+    it("names in the README the exact URN to unprotect before ending the stack", () => {
+        const readme = fs.readFileSync(path.join(projectRoot, "README.md"), "utf8");
+        const urn = /pulumi state unprotect '([^']+)'/.exec(readme)?.[1];
+        const secrets = built.get("talos:machine/secrets:Secrets", "home-talos-secrets");
+        assert.equal(urn, secrets.urn);
+        assert.equal(secrets.protect, true);
     });
 
     it("skips every node reset when the whole stack is destroyed, and resets a node removed alone", async () => {

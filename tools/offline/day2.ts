@@ -1,5 +1,7 @@
 import * as versions from "../../components/versions";
-import type { Operation } from "./preview-plan";
+import { evaluate } from "./engine";
+import { planPreview, summarize, type Operation } from "./preview-plan";
+import { knownSecrets, planStandIn, stackConfigFromObject, stackValues } from "./stack-config";
 
 // The day-2 changes a homelab lives through, each as an edit of the home stack's values (or of a pinned
 // chart version), and the README table of what `pulumi preview` plans for each. test/graph/day2.spec.ts
@@ -56,4 +58,26 @@ export function withDay2Table(readme: string, table: string): string {
     const end = readme.indexOf(tableMarkers.end);
     if (start < 0 || end < start) throw new Error(`README.md has no day-2 table markers (${tableMarkers.start} ... ${tableMarkers.end})`);
     return `${readme.slice(0, start + tableMarkers.start.length)}\n${table}\n${readme.slice(end)}`;
+}
+
+/** Builds the home stack offline, then previews each day-2 change against it: one row per change. */
+export async function day2Rows(stack = "home"): Promise<{ title: string; summary: Day2Summary }[]> {
+    const load = (values: Values) => stackConfigFromObject(values, planStandIn, knownSecrets());
+    const base = load(stackValues(stack));
+    const built = await evaluate(base.config, base.secretKeys, { stack });
+    if (built.error) throw built.error;
+    const rows: { title: string; summary: Day2Summary }[] = [];
+    for (const change of day2Changes) {
+        const values = structuredClone(stackValues(stack)) as Values;
+        const restore = change.edit(values, versions as unknown as Versions);
+        try {
+            const edited = load(values);
+            const preview = await evaluate(edited.config, edited.secretKeys, { stack, previewAgainst: built.resources });
+            if (preview.error) throw new Error(`${change.title}: ${preview.error.message}`);
+            rows.push({ title: change.title, summary: summarize(planPreview(built.resources, preview.resources)) });
+        } finally {
+            restore?.();
+        }
+    }
+    return rows;
 }

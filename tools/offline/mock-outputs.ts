@@ -44,7 +44,8 @@ export function mockResource(args: pulumi.runtime.MockResourceArgs): { id: strin
 const invokes: Record<string, (args: State) => State> = {
     "talos:machine/getConfiguration:getConfiguration": (a) => ({
         ...a,
-        machineConfiguration: `version: v1alpha1\nmachine:\n  type: ${a.machineType}\n  token: CANARY-machine-token\ncluster:\n  clusterName: ${a.clusterName}\n  controlPlane:\n    endpoint: ${a.clusterEndpoint}\n`,
+        // The generated config follows everything it is generated from: contract, Kubernetes version, patches.
+        machineConfiguration: `version: v1alpha1\n# contract ${a.talosVersion}, kubernetes ${a.kubernetesVersion}, patches ${digest(JSON.stringify(a.configPatches ?? [])).slice(0, 16)}\nmachine:\n  type: ${a.machineType}\n  token: CANARY-machine-token\ncluster:\n  clusterName: ${a.clusterName}\n  controlPlane:\n    endpoint: ${a.clusterEndpoint}\n`,
     }),
     "talos:client/getConfiguration:getConfiguration": (a) => ({
         ...a,
