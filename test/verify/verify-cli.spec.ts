@@ -1,0 +1,112 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+import { main } from "../../tools/verify";
+import { expectedAnswers, expectedCiliumConfig, l2LeaseName, pinnedServices } from "../../tools/verify/expect";
+import { nslookupAddresses } from "../../tools/verify/in-cluster";
+import { loadKubeconfig } from "../../tools/verify/kube";
+import { parseVerifyArgs } from "../../tools/verify/options";
+import { verify } from "../../tools/verify/run";
+import { homeSpec } from "../harness/home";
+import { startWorld, World } from "./world";
+
+// The command line and what verify expects of the home stack; an API that cannot be reached.
+
+describe("verify: options and expectations", () => {
+    it("parses every override, and reports every bad argument at once", () => {
+        const options = parseVerifyArgs(["--stack", "lab", "--json", "--resolver", "adguard=10.0.0.1:5353", "--gateway-address", "external=127.0.0.1:8443", "--cloudflare-api", "http://127.0.0.1:9/client/v4/", "--timeout", "1.5"]);
+        assert.deepEqual(
+            { stack: options.stack, json: options.json, resolvers: options.resolvers, gateways: options.gatewayAddresses, api: options.cloudflareApi, timeout: options.timeoutMs, deadline: options.deadlineMs },
+            { stack: "lab", json: true, resolvers: { adguard: { host: "10.0.0.1", port: 5353 } }, gateways: { external: { host: "127.0.0.1", port: 8443 } }, api: "http://127.0.0.1:9/client/v4", timeout: 1500, deadline: 120_000 },
+        );
+        assert.throws(() => parseVerifyArgs(["--resolver", "dns=172.16.1.60", "--gateway-address", "dmz=1.2.3.4:443", "--timeout", "0", "--cloudflare-token", "secret"]), {
+            message: [
+                '--resolver dns: "172.16.1.60" is not HOST:PORT (e.g. 172.16.1.60:53)',
+                '--gateway-address: "dmz=1.2.3.4:443" must be one of internal=HOST:PORT, external=HOST:PORT',
+                '--timeout: "0" is not a number of seconds between 0 and 3600',
+                "unknown argument --cloudflare-token: use --stack NAME, --config FILE, --kubeconfig FILE, --json, --in-cluster, --resolver dns|adguard|technitium=HOST:PORT, --gateway-address internal|external=HOST:PORT, --gateway-ca FILE, --cloudflare-api URL, --timeout SECONDS, --deadline SECONDS",
+            ].join("\n"),
+        });
+    });
+
+    it("expects of the home stack what the program builds", () => {
+        const spec = homeSpec();
+        assert.deepEqual(expectedCiliumConfig(spec), { "kube-proxy-replacement": "true", "bpf-lb-mode": "dsr", "bpf-lb-algorithm": "maglev", "enable-l2-announcements": "true", "routing-mode": "native" });
+        assert.deepEqual(pinnedServices(spec).map((s) => [`${s.namespace}/${s.name}`, s.address, l2LeaseName(s)]), [
+            ["network/k8s-gateway", "172.16.1.60", "cilium-l2announce-network-k8s-gateway"],
+            ["network/envoy-internal", "172.16.1.61", "cilium-l2announce-network-envoy-internal"],
+            ["network/envoy-external", "172.16.1.62", "cilium-l2announce-network-envoy-external"],
+        ]);
+        assert.deepEqual(expectedAnswers(spec).map((a) => `${a.hostname} ${a.address}`), [
+            "myapp.ragas.cc 172.16.1.61", "adguard.ragas.cc 172.16.1.11", "pve1.ragas.cc 172.16.1.2", "pve2.ragas.cc 172.16.1.3",
+            "pve3.ragas.cc 172.16.1.4", "pve4.ragas.cc 172.16.1.5", "router.ragas.cc 172.16.1.1", "technitium.ragas.cc 172.16.1.10",
+        ]);
+    });
+
+    it("reads the addresses busybox nslookup prints for the name, not the server's", () => {
+        assert.deepEqual(nslookupAddresses("Server:\t\t10.43.0.10\nAddress:\t10.43.0.10:53\n\nName:\tmyapp.ragas.cc\nAddress: 172.16.1.61\n"), ["172.16.1.61"]);
+        assert.deepEqual(nslookupAddresses("Server:\t\t10.43.0.10\nAddress:\t10.43.0.10:53\n\n** server can't find myapp.ragas.cc: NXDOMAIN\n"), []);
+    });
+});
+
+describe("verify: kubeconfig and API reachability", function () {
+    this.timeout(30_000);
+    let world: World;
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-verify-cli-"));
+
+    before(async () => (world = await startWorld()));
+    after(async () => {
+        await world.close();
+        fs.rmSync(tmp, { recursive: true, force: true });
+    });
+
+    it("takes the stack output through the Pulumi CLI, else KUBECONFIG, else says what to do", async () => {
+        const kubeconfig = fs.readFileSync(world.options().kubeconfig!, "utf8");
+        // A stand-in `pulumi` that answers only the exact call verify makes.
+        const bin = path.join(tmp, "bin");
+        fs.mkdirSync(bin);
+        fs.writeFileSync(path.join(tmp, "kc"), kubeconfig);
+        // PATH holds only this directory, so the script uses shell builtins alone.
+        fs.writeFileSync(path.join(bin, "pulumi"), `#!/bin/sh\n[ "$*" = "stack output --show-secrets kubeconfig --stack home" ] || { echo "error: no stack named '$6'" >&2; exit 3; }\nprintf '%s' '${kubeconfig}'\n`, { mode: 0o755 });
+        const viaCli = await loadKubeconfig({ stack: "home", env: { PATH: bin }, timeoutMs: 2000 });
+        assert.equal(viaCli.from, "pulumi stack output kubeconfig (stack home)");
+        assert.equal(viaCli.config.getCurrentCluster()?.server, world.kube.url);
+        await assert.rejects(loadKubeconfig({ stack: "lab", env: { PATH: bin }, timeoutMs: 2000 }), { message: "pulumi stack output kubeconfig --stack lab failed: error: no stack named 'lab'" });
+
+        const viaEnv = await loadKubeconfig({ stack: "home", env: { PATH: "", KUBECONFIG: path.join(tmp, "kc") }, timeoutMs: 2000 });
+        assert.equal(viaEnv.from, `KUBECONFIG ${path.join(tmp, "kc")}`);
+        await assert.rejects(loadKubeconfig({ stack: "home", env: { PATH: "" }, timeoutMs: 2000 }), {
+            message: "no kubeconfig: pass --kubeconfig FILE, install the Pulumi CLI (the stack's kubeconfig output is used), or set KUBECONFIG",
+        });
+    });
+
+    it("an API that refuses connections: one line, exit 2, no stack trace (npm run verify's own entry)", async () => {
+        const closed = net.createServer();
+        await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+        const port = (closed.address() as net.AddressInfo).port;
+        await new Promise((resolve) => closed.close(resolve));
+        const file = path.join(tmp, "refused");
+        fs.writeFileSync(file, fs.readFileSync(world.options().kubeconfig!, "utf8").replace(world.kube.url, `https://127.0.0.1:${port}`));
+        const out: string[] = [];
+        const err: string[] = [];
+        const code = await main(["--kubeconfig", file, "--timeout", "2"], (l) => out.push(l), (l) => err.push(l), { PATH: "" });
+        assert.equal(code, 2);
+        assert.deepEqual(out, []);
+        assert.equal(err.length, 1);
+        assert.match(err[0], new RegExp(`^homelab verify: cannot reach the Kubernetes API at https://127\\.0\\.0\\.1:${port}: connect ECONNREFUSED 127\\.0\\.0\\.1:${port} \\(kubeconfig from ${file.replace(/[.]/g, "\\.")}; is the VIP 172\\.16\\.1\\.49 up and this machine on 172\\.16\\.1\\.0/24\\?\\)$`));
+    });
+
+    it("an API that accepts but never answers: the same one line once the timeout passes", async () => {
+        world.kube.hang = true;
+        const err: string[] = [];
+        const started = Date.now();
+        const code = await verify(world.spec, world.options(["--timeout", "1"]), { out: () => assert.fail("no table"), err: (l) => err.push(l), env: world.env, colour: false });
+        const elapsed = Date.now() - started;
+        world.kube.hang = false;
+        assert.equal(code, 2);
+        assert.ok(elapsed >= 1000 && elapsed < 2500, `took ${elapsed} ms`);
+        assert.deepEqual(err, [`homelab verify: cannot reach the Kubernetes API at ${world.kube.url}: no answer within 1 s (kubeconfig from ${world.options().kubeconfig}; is the VIP 172.16.1.49 up and this machine on 172.16.1.0/24?)`]);
+    });
+});
