@@ -43,10 +43,10 @@ describe("verify: live checks against fakes of the built cluster", function () {
         const rows = table.out.filter((l) => /^(PASS|FAIL|SKIP) /.test(l));
         assert.equal(rows.length, 26);
         assert.ok(rows.every((r) => r.startsWith("PASS ")), rows.filter((r) => !r.startsWith("PASS ")).join("\n"));
-        assert.match(table.out[table.out.length - 1], /^\n26 checks in \d+\.\d s: 26 passed, 0 failed, 0 skipped \(nothing failed\)$/);
-        assert.ok(rows.some((r) => /^PASS {2}Cilium {4}L2 lease network\/k8s-gateway {18}cilium-l2announce-network-k8s-gateway held by talos-worker-1, renewed [12] s ago$/.test(r)));
-        assert.ok(rows.includes("PASS  Cilium    ConfigMap kube-system/cilium-config           kube-proxy-replacement=true, bpf-lb-mode=dsr, bpf-lb-algorithm=maglev, enable-l2-announcements=true, routing-mode=native"));
-        assert.ok(rows.includes("PASS  DNS       Public records of external apps               external.ragas.cc and blog.ragas.cc -> 8f3c1a52-6f1e-4c0a-9d4b-2e7f6a1b9c30.cfargotunnel.com"));
+        assert.match(table.out[table.out.length - 1], /^\n26 checks in \d+\.\d s: 26 passed, 0 failed, 0 skipped$/);
+        assert.ok(rows.some((r) => /^PASS {2}Cilium {4}L2 lease network\/k8s-gateway {22}cilium-l2announce-network-k8s-gateway held by talos-worker-1, renewed \d+ s ago$/.test(r)));
+        assert.ok(rows.includes("PASS  Cilium    ConfigMap kube-system/cilium-config               kube-proxy-replacement=true, bpf-lb-mode=dsr, bpf-lb-algorithm=maglev, enable-l2-announcements=true, routing-mode=native"));
+        assert.ok(rows.includes("PASS  DNS       Public records of external apps                   external.ragas.cc and blog.ragas.cc -> 8f3c1a52-6f1e-4c0a-9d4b-2e7f6a1b9c30.cfargotunnel.com"));
 
         const json = await run(world);
         assert.equal(json.code, 0);
@@ -124,7 +124,7 @@ describe("verify: live checks against fakes of the built cluster", function () {
         const [adguard, ...others] = failed(r);
         assert.equal(others.length, 0);
         assert.equal(adguard.check, `AdGuard 127.0.0.1:${world.dns.adguard.port}`);
-        assert.match(adguard.detail, /^myapp\.ragas\.cc -> NXDOMAIN \(want 172\.16\.1\.61\); blog\.ragas\.cc -> NXDOMAIN \(want 172\.16\.1\.62\); adguard\.ragas\.cc -> NXDOMAIN/);
+        assert.equal(adguard.detail, "all 9 names -> NXDOMAIN (want their planned addresses)");
         assert.equal(adguard.hint, "AdGuard does not forward ragas.cc to k8s_gateway 172.16.1.60: run pulumi up (homelab:dnsForwarders.adguard), and look for a rewrite or cached answer there that shadows the domain");
     });
 
@@ -145,7 +145,7 @@ describe("verify: live checks against fakes of the built cluster", function () {
         object("/api/v1/nodes").items[1].status.conditions[0] = { type: "Ready", status: "Unknown", reason: "NodeStatusUnknown" };
         const r = await run(world);
         assert.equal(r.code, 1);
-        assert.match(failed(r)[1]?.detail, /^cilium-l2announce-network-envoy-internal held by talos-cp-2, renewed [12] s ago, talos-cp-2 is NotReady$/);
+        assert.match(failed(r)[1]?.detail, /^cilium-l2announce-network-envoy-internal held by talos-cp-2, renewed \d+ s ago, talos-cp-2 is NotReady$/);
         assert.deepEqual(failed(r).map((c) => [c.check, c.hint]), [
             ["Nodes registered and Ready", "a node that never registered did not boot or join (talosctl -n <node ip> health); a NotReady node usually has no running Cilium agent"],
             ["L2 lease network/envoy-internal", "the address is announced from a NotReady node and may not answer: bring talos-cp-2 back, or delete the lease so a Ready node takes it over"],

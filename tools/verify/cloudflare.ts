@@ -37,6 +37,8 @@ async function cloudflareGet<T>(ctx: VerifyContext, path: string): Promise<T> {
     return body.result as T;
 }
 
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
 const noToken = `no Cloudflare token: set ${cloudflareTokenEnv} (Zone Read and DNS Read on the zone, Cloudflare Tunnel Read on the account) to check`;
 
 export function cloudflareChecks(ctx: VerifyContext): { dns: Check[]; tunnel: Check[] } {
@@ -116,7 +118,7 @@ export function cloudflareChecks(ctx: VerifyContext): { dns: Check[]; tunnel: Ch
             const { account, tunnel: t } = await tunnel();
             const clients = await cloudflareGet<{ id: string; conns?: { colo_name?: string; is_pending_reconnect?: boolean }[] }[]>(ctx, `/accounts/${account}/cfd_tunnel/${t.id}/connections`);
             const live = clients.flatMap((c) => c.conns ?? []).filter((c) => !c.is_pending_reconnect);
-            const detail = `status ${t.status}, ${clients.length} connectors, ${live.length} live connections${live.length ? ` (${[...new Set(live.map((c) => c.colo_name))].join(", ")})` : ""}`;
+            const detail = `status ${t.status}, ${plural(clients.length, "connector")}, ${plural(live.length, "live connection")}${live.length ? ` (${[...new Set(live.map((c) => c.colo_name))].join(", ")})` : ""}`;
             return t.status === "healthy" && live.length > 0 ? pass(detail) : fail(detail, "the tunnel has no healthy connections: see the cloudflared Deployment check; the connector needs the tunnel's current token");
         }),
     };

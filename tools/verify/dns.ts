@@ -41,8 +41,13 @@ async function askAll(server: Endpoint, expected: readonly ExpectedAnswer[], tim
     return Promise.all(expected.map((e) => lookup(server, e.hostname, timeoutMs)));
 }
 
+/** `name -> answer (want address)` per wrong name; one line when every name got the same failure (`all 9 names -> NXDOMAIN`). */
 function mismatches(expected: readonly ExpectedAnswer[], answers: readonly Answer[]): string[] {
-    return expected.flatMap((e, i) => (correct(answers[i], e) ? [] : [`${e.hostname} -> ${shown(answers[i])} (want ${e.address})`]));
+    const wrong = expected.flatMap((e, i) => (correct(answers[i], e) ? [] : [{ e, answer: shown(answers[i]) }]));
+    if (wrong.length > 1 && wrong.length === expected.length && wrong.every((w) => w.answer === wrong[0].answer) && !("addresses" in answers[0])) {
+        return [`all ${wrong.length} names -> ${wrong[0].answer} (want their planned addresses)`];
+    }
+    return wrong.map((w) => `${w.e.hostname} -> ${w.answer} (want ${w.e.address})`);
 }
 
 export function dnsChecks(ctx: VerifyContext): Check[] {
