@@ -5,9 +5,11 @@ import * as os from "os";
 import * as path from "path";
 import { main } from "../../tools/verify";
 import { expectedAnswers, expectedCiliumConfig, l2LeaseName, pinnedServices } from "../../tools/verify/expect";
+import { fail, pass, runChecks } from "../../tools/verify/check";
 import { nslookupAddresses } from "../../tools/verify/in-cluster";
 import { loadKubeconfig } from "../../tools/verify/kube";
 import { parseVerifyArgs } from "../../tools/verify/options";
+import { CheckResult, tableRow } from "../../tools/verify/report";
 import { verify } from "../../tools/verify/run";
 import { homeSpec } from "../harness/home";
 import { startWorld, World } from "./world";
@@ -48,6 +50,29 @@ describe("verify: options and expectations", () => {
     it("reads the addresses busybox nslookup prints for the name, not the server's", () => {
         assert.deepEqual(nslookupAddresses("Server:\t\t10.43.0.10\nAddress:\t10.43.0.10:53\n\nName:\tmyapp.ragas.cc\nAddress: 172.16.1.61\n"), ["172.16.1.61"]);
         assert.deepEqual(nslookupAddresses("Server:\t\t10.43.0.10\nAddress:\t10.43.0.10:53\n\n** server can't find myapp.ragas.cc: NXDOMAIN\n"), []);
+    });
+});
+
+describe("verify: the runner and the table", () => {
+    it("reports in the checks' order, a crashed check and one past the run's bound as failures", async () => {
+        const reported: string[] = [];
+        const results = await runChecks([
+            { area: "DNS", check: "slow", run: () => new Promise(() => undefined) },
+            { area: "DNS", check: "crash", run: async () => { throw new Error("boom\nat somewhere"); } },
+            { area: "DNS", check: "fast", run: async () => pass("ok") },
+        ], 200, (r) => reported.push(r.check));
+        assert.deepEqual(reported, ["slow", "crash", "fast"]);
+        assert.deepEqual(results.map((r) => [r.check, r.status, r.detail]), [
+            ["slow", "fail", "not finished within the run's bound of 0.2 s"],
+            ["crash", "fail", "check crashed: boom"],
+            ["fast", "pass", "ok"],
+        ]);
+    });
+
+    it("colours the status only when asked (a terminal), and puts the fix under its row", () => {
+        const result: CheckResult = { area: "Gateways", check: "Gateway network/envoy-internal", ...fail("Programmed=False", "run pulumi up") };
+        assert.equal(tableRow(result, false), `FAIL  Gateways  ${"Gateway network/envoy-internal".padEnd(48)}  Programmed=False\n${" ".repeat(16)}fix: run pulumi up`);
+        assert.equal(tableRow(result, true).split("\n")[0], `\x1b[31mFAIL\x1b[0m  Gateways  ${"Gateway network/envoy-internal".padEnd(48)}  Programmed=False`);
     });
 });
 

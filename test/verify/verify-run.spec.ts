@@ -153,6 +153,25 @@ describe("verify: live checks against fakes of the built cluster", function () {
         assert.equal(failed(r)[0].detail, "NotReady: talos-cp-2");
     });
 
+    it("checks LoadBalancer Services the program does not plan: addressed from the pool, as pinned, and announced", async () => {
+        const services = object("/api/v1/services").items as Mutable[];
+        const extra = (name: string, ip: string | undefined, pinned?: string) => ({
+            apiVersion: "v1", kind: "Service", metadata: { namespace: "media", name, ...(pinned ? { annotations: { "lbipam.cilium.io/ips": pinned } } : {}) },
+            spec: { type: "LoadBalancer" }, status: { loadBalancer: { ingress: ip ? [{ ip }] : [] } },
+        });
+        services.push(extra("jellyfin", "172.16.1.63"));
+        world.kube.objects.set("/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/cilium-l2announce-media-jellyfin", { metadata: { name: "cilium-l2announce-media-jellyfin" }, spec: { holderIdentity: "talos-worker-1", leaseDurationSeconds: 15, renewTime: new Date().toISOString() } });
+        assert.deepEqual(named(await run(world), "Other LoadBalancer Services").detail, "media/jellyfin: addressed from the pool and announced");
+
+        services.push(extra("plex", undefined), extra("sonarr", "172.16.1.64", "172.16.1.65"), extra("radarr", "192.168.0.9"));
+        const r = await run(world);
+        assert.deepEqual(failed(r).map((c) => [c.check, c.detail, c.hint]), [[
+            "Other LoadBalancer Services",
+            "media/plex pending; media/sonarr at 172.16.1.64, pinned to 172.16.1.65; media/radarr at 192.168.0.9 outside the pool",
+            "the pool may be exhausted or an address claimed twice: read the Service's events and the pool's conditions",
+        ]]);
+    });
+
     it("asks again over TCP when k8s_gateway truncates its UDP answers", async () => {
         world.dns.k8sGateway.truncateUdp = true;
         const r = await run(world);

@@ -2,7 +2,7 @@ import type * as k8s from "@kubernetes/client-node" with { "resolution-mode": "i
 import { Check, fail, listed, pass } from "./check";
 import { isReady, read, VerifyContext } from "./context";
 import {
-    ciliumChartObjects, ciliumNamespace, expectedCiliumConfig, expectedOperatorReplicas, l2LeaseName, lbPoolName, pinnedServices, PinnedService,
+    ciliumChartObjects, ciliumNamespace, expectedCiliumConfig, expectedOperatorReplicas, l2LeaseName, lbipamIpsAnnotation, lbPoolName, pinnedServices, PinnedService,
 } from "./expect";
 import { condition } from "./kube";
 import { inRange, parseAddress } from "../../components/spec/addresses";
@@ -116,7 +116,7 @@ function serviceCheck(ctx: VerifyContext, pinned: PinnedService): Check {
             const detail = `address ${ips.join(", ") || "(pending)"} (want ${pinned.address}, ${pinned.key})`;
             if (ips.length === 1 && ips[0] === pinned.address) return pass(detail);
             const holder = services.value.find((s) => s !== service && ingressIps(s).includes(pinned.address));
-            const why = holder ? `${holder.metadata?.namespace}/${holder.metadata?.name} already holds ${pinned.address}: remove its claim` : `LB-IPAM did not hand out the pinned address: check the Service's ${"lbipam.cilium.io/ips"} annotation and the pool ${lbPoolName}`;
+            const why = holder ? `${holder.metadata?.namespace}/${holder.metadata?.name} already holds ${pinned.address}: remove its claim` : `LB-IPAM did not hand out the pinned address: check the Service's ${lbipamIpsAnnotation} annotation and the pool ${lbPoolName}`;
             return fail(detail, why);
         },
     };
@@ -165,7 +165,9 @@ function otherServicesCheck(ctx: VerifyContext): Check {
             for (const s of others) {
                 const id = `${s.metadata?.namespace}/${s.metadata?.name}`;
                 const ips = ingressIps(s);
+                const pinned = s.metadata?.annotations?.[lbipamIpsAnnotation];
                 if (!ips.length) problems.push(`${id} pending`);
+                else if (pinned && ips.join(",") !== pinned) problems.push(`${id} at ${ips.join(", ")}, pinned to ${pinned}`);
                 else if (ips.some((ip) => !parseAddress(ip) || !inRange(parseAddress(ip)!, start, stop))) problems.push(`${id} at ${ips.join(", ")} outside the pool`);
                 else {
                     const lease = await leaseVerdict(ctx, { namespace: s.metadata!.namespace!, name: s.metadata!.name! });

@@ -46,7 +46,7 @@ export function nslookupAddresses(log: string): string[] {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function inClusterCheck(ctx: VerifyContext, pollMs = 500, boundMs = lookupPodBoundMs): Check {
+export function inClusterCheck(ctx: VerifyContext, pollMs = 500, boundMs = Math.min(lookupPodBoundMs, ctx.options.deadlineMs / 2)): Check {
     const app = expectedAnswers(ctx.spec).find((a) => a.source.startsWith("HTTPRoute"));
     return {
         area: "DNS", check: `In-cluster lookup ${app?.hostname ?? "(no app)"}`,
