@@ -153,6 +153,19 @@ describe("verify: live checks against fakes of the built cluster", function () {
         assert.equal(failed(r)[0].detail, "NotReady: talos-cp-2");
     });
 
+    it("fails an agent missing on a node, Cilium running other values, and a pool in conflict", async () => {
+        object("/apis/apps/v1/namespaces/kube-system/daemonsets/cilium").status.numberReady = 3;
+        Object.assign(object("/api/v1/namespaces/kube-system/configmaps/cilium-config").data, { "bpf-lb-mode": "snat", "kube-proxy-replacement": "false" });
+        object("/apis/cilium.io/v2/ciliumloadbalancerippools/lb-pool").status.conditions[0] = { type: "cilium.io/PoolConflict", status: "True", reason: "cidr_overlap", message: "Pool overlaps with CIDR of pool 'default'" };
+        const r = await run(world);
+        assert.equal(r.code, 1);
+        assert.deepEqual(failed(r).map((c) => [c.check, c.detail, c.hint]), [
+            ["Agent DaemonSet kube-system/cilium", "ready 3/4 scheduled, updated 4 (want 4, one per node)", "an agent is not ready or not scheduled on every node: read its pod's log in kube-system (label k8s-app=cilium); on Talos a dropped capability or the cgroup mount are the usual causes"],
+            ["ConfigMap kube-system/cilium-config", "kube-proxy-replacement=false (want true), bpf-lb-mode=snat (want dsr)", "the running Cilium was installed with other values: run pulumi up (components/kubernetes/cilium-values.ts); the agents read the ConfigMap at start, the values roll them"],
+            ["LB-IPAM pool lb-pool", "blocks 172.16.1.60-172.16.1.69 (want 172.16.1.60-172.16.1.69), PoolConflict=True, 7 available: Pool overlaps with CIDR of pool 'default'", "another CiliumLoadBalancerIPPool overlaps the range: delete or shrink it (kubectl get ippools)"],
+        ]);
+    });
+
     it("checks LoadBalancer Services the program does not plan: addressed from the pool, as pinned, and announced", async () => {
         const services = object("/api/v1/services").items as Mutable[];
         const extra = (name: string, ip: string | undefined, pinned?: string) => ({

@@ -39,7 +39,7 @@ function agentCheck(ctx: VerifyContext): Check {
             const want = ctx.spec.nodes.length;
             const detail = `ready ${s?.numberReady ?? 0}/${s?.desiredNumberScheduled ?? 0} scheduled, updated ${s?.updatedNumberScheduled ?? 0} (want ${want}, one per node)`;
             if (s?.desiredNumberScheduled === want && s.numberReady === want && s.updatedNumberScheduled === want) return pass(detail);
-            return fail(detail, "an agent is not ready or not scheduled on every node: read its pod's log in kube-system (k8s-app=cilium); a missing node taints or capabilities often stop it");
+            return fail(detail, "an agent is not ready or not scheduled on every node: read its pod's log in kube-system (label k8s-app=cilium); on Talos a dropped capability or the cgroup mount are the usual causes");
         },
     };
 }
