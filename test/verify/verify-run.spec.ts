@@ -6,28 +6,10 @@ import * as path from "path";
 import { main } from "../../tools/verify";
 import { loadKubeconfig } from "../../tools/verify/kube";
 import { verify } from "../../tools/verify/run";
-import { CheckResult } from "../../tools/verify/report";
-import { startWorld, World } from "./world";
+import { failed, named, run, startWorld, World } from "./world";
 
 // verify against the fakes: the healthy cluster passes every check; each fault fails exactly the checks it
 // should, with the hint that names its cause, and a non-zero exit.
-
-interface Run {
-    code: number;
-    checks: CheckResult[];
-    out: string[];
-    err: string[];
-}
-
-async function run(world: World, extra: string[] = [], env = world.env, json = true): Promise<Run> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await verify(world.spec, world.options(json ? ["--json", ...extra] : extra), { out: (l) => out.push(l), err: (l) => err.push(l), env, colour: false });
-    return { code, out, err, checks: json && out.length ? JSON.parse(out[0]).checks : [] };
-}
-
-const failed = (r: Run) => r.checks.filter((c) => c.status === "fail");
-const named = (r: Run, check: string) => r.checks.find((c) => c.check === check)!;
 
 type Mutable = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -108,6 +90,23 @@ describe("verify: live checks against fakes of the built cluster", function () {
             `Ready=True, expires ${notAfter.toISOString().slice(0, 10)}, in 5 days (want Ready and >= 14 days)`,
             "renewal is failing (cert-manager renews 30 days ahead): read the cert-manager controller's log and the Certificate's events; check the Cloudflare token has not expired",
         ]]);
+    });
+
+    it("fails a gateway presenting a certificate for another name, or one no trusted CA signed", async () => {
+        world.presentCertificate(world.ca.issue({ commonName: "envoy", dnsNames: ["envoy-external.network.svc"], notAfter: new Date(Date.now() + 30 * 86_400_000) }));
+        const wrongName = await run(world);
+        assert.deepEqual(failed(wrongName).map((c) => [c.check.replace(/:\d+$/, ""), c.hint]), ["internal", "external"].map((g) => [
+            `TLS envoy-${g} 127.0.0.1`,
+            "the gateway presents another certificate: its https listener must reference the wildcard Secret, and that Secret must hold the issued certificate",
+        ]));
+        assert.match(failed(wrongName)[0].detail, /^SNI myapp\.ragas\.cc: envoy, DNS:envoy-external\.network\.svc, expires \d{4}-\d\d-\d\d: Hostname\/IP does not match certificate's altnames: Host: myapp\.ragas\.cc\. is not in the cert's altnames: DNS:envoy-external\.network\.svc$/);
+
+        world.reset();
+        const untrusted = await run(world, [], world.env, true, world.argv.filter((a, i, all) => a !== "--gateway-ca" && all[i - 1] !== "--gateway-ca"));
+        assert.deepEqual(failed(untrusted).map((c) => [c.detail.replace(/^.*: not trusted/, "not trusted"), c.hint]), ["internal", "external"].map(() => [
+            "not trusted (UNABLE_TO_VERIFY_LEAF_SIGNATURE)",
+            "the chain does not lead to a trusted root: a staging issuer? (homelab:certificates.issuer; --gateway-ca FILE trusts another CA)",
+        ]));
     });
 
     it("fails k8s_gateway answering an app with the wrong address, and the forwarders that pass it on", async () => {
@@ -207,12 +206,14 @@ describe("verify: live checks against fakes of the built cluster", function () {
         assert.equal(world.cloudflare.log.length, 0);
     });
 
-    it("fails an internal app published to the internet and a tunnel without connections", async () => {
+    it("fails an external app without its record, an internal app published to the internet, a tunnel without connections", async () => {
         world.cloudflare.records.set("myapp.ragas.cc", [{ type: "A", name: "myapp.ragas.cc", content: "203.0.113.7", proxied: false }]);
+        world.cloudflare.records.delete("blog.ragas.cc");
         world.cloudflare.tunnel.status = "down";
         world.cloudflare.connections = [];
         const r = await run(world);
         assert.deepEqual(failed(r).map((c) => [c.check, c.detail]), [
+            ["Public records of external apps", "blog.ragas.cc: no record (want proxied CNAME external.ragas.cc)"],
             ["No public record for internal apps", "myapp.ragas.cc: A 203.0.113.7"],
             ["Cloudflare tunnel home", "status down, 0 connectors, 0 live connections"],
         ]);

@@ -5,6 +5,8 @@ import * as tls from "tls";
 import { AddressInfo } from "net";
 import { PlainSpec } from "../../components/spec";
 import { parseVerifyArgs, VerifyOptions } from "../../tools/verify/options";
+import { CheckResult } from "../../tools/verify/report";
+import { verify } from "../../tools/verify/run";
 import { homeSpec } from "../harness/home";
 import { testCa, TestCa } from "./certs";
 import { FakeCloudflare, startFakeCloudflare } from "./fake-cloudflare";
@@ -167,3 +169,21 @@ export async function startWorld(): Promise<World> {
     world.reset();
     return world;
 }
+
+/** One verify run against the world, captured (JSON unless `json` is false). */
+export interface Run {
+    code: number;
+    checks: CheckResult[];
+    out: string[];
+    err: string[];
+}
+
+export async function run(world: World, extra: string[] = [], env = world.env, json = true, argv = world.argv): Promise<Run> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await verify(world.spec, parseVerifyArgs([...argv, ...(json ? ["--json", ...extra] : extra)]), { out: (l) => out.push(l), err: (l) => err.push(l), env, colour: false });
+    return { code, out, err, checks: json && out.length ? JSON.parse(out[0]).checks : [] };
+}
+
+export const failed = (r: Run) => r.checks.filter((c) => c.status === "fail");
+export const named = (r: Run, check: string) => r.checks.find((c) => c.check === check)!;
