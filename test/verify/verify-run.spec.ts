@@ -197,6 +197,12 @@ describe("verify: live checks against fakes of the built cluster", function () {
         assert.ok(world.dns.k8sGateway.log.includes("udp myapp.ragas.cc") && world.dns.k8sGateway.log.includes("tcp myapp.ragas.cc"), world.dns.k8sGateway.log.join(", "));
     });
 
+    it("fails an object that is not there: the connector's Deployment", async () => {
+        world.kube.objects.delete("/apis/apps/v1/namespaces/network/deployments/cloudflared");
+        const r = await run(world);
+        assert.deepEqual(failed(r).map((c) => [c.check, c.detail, c.hint]), [["cloudflared Deployment network/cloudflared", "Deployment network/cloudflared: not found (HTTP 404)", "the connector is missing: run pulumi up"]]);
+    });
+
     it("skips the Cloudflare checks without a token, saying which variable to set", async () => {
         const r = await run(world, [], { PATH: "" });
         assert.equal(r.code, 0);
@@ -267,6 +273,15 @@ describe("verify: live checks against fakes of the built cluster", function () {
             assert.deepEqual(out, []);
             assert.equal(err.length, 1);
             assert.match(err[0], new RegExp(`^homelab verify: cannot reach the Kubernetes API at https://127\\.0\\.0\\.1:${port}: connect ECONNREFUSED 127\\.0\\.0\\.1:${port} \\(kubeconfig from ${file.replace(/[.]/g, "\\.")}; is the VIP 172\\.16\\.1\\.49 up and this machine on 172\\.16\\.1\\.0/24\\?\\)$`));
+        });
+
+        it("credentials the API refuses: one line naming the answer", async () => {
+            const file = path.join(tmp, "wrong-token");
+            fs.writeFileSync(file, fs.readFileSync(world.options().kubeconfig!, "utf8").replace(world.kube.token, "stale-token"));
+            const err: string[] = [];
+            const code = await verify(world.spec, world.options(["--kubeconfig", file]), { out: () => assert.fail("no table"), err: (l) => err.push(l), env: world.env, colour: false });
+            assert.equal(code, 2);
+            assert.deepEqual(err, [`homelab verify: the Kubernetes API at ${world.kube.url} refused the probe: HTTP 401: Unauthorized (kubeconfig from ${file}; is it this cluster's admin kubeconfig, and current?)`]);
         });
 
         it("an API that accepts but never answers: the same one line once the timeout passes", async () => {

@@ -104,13 +104,8 @@ export async function kubeApis(config: k8s.KubeConfig, timeoutMs: number): Promi
     };
 }
 
-/** HTTP status of an API error, or undefined when the request never got an answer. */
-export function apiStatus(error: unknown): number | undefined {
-    return isApiException(error) ? error.code : undefined;
-}
-
 /** The client's ApiException (an HTTP answer that was not 2xx), told by its shape: the class lives in the ES module. */
-function isApiException(error: unknown): error is { code: number; body: unknown } {
+export function isApiException(error: unknown): error is { code: number; body: unknown } {
     return typeof (error as { code?: unknown })?.code === "number" && "body" in (error as object);
 }
 
@@ -118,7 +113,8 @@ function isApiException(error: unknown): error is { code: number; body: unknown 
 export function describeApiError(error: unknown, timeoutMs: number): string {
     if (isApiException(error)) {
         const body = typeof error.body === "string" ? safeJson(error.body) : error.body;
-        const message = (body as { message?: string } | undefined)?.message;
+        // The Status's message, else the client's own word for the code (`Message: Unauthorized` in its text).
+        const message = (body as { message?: string } | undefined)?.message ?? /\nMessage: (.*)\n/.exec((error as unknown as Error).message ?? "")?.[1];
         if (error.code === 404) return "not found (HTTP 404)";
         return `HTTP ${error.code}${message ? `: ${message}` : ""}`;
     }

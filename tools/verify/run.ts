@@ -6,7 +6,7 @@ import { verifyContext } from "./context";
 import { dnsChecks } from "./dns";
 import { gatewayChecks } from "./gateways";
 import { inClusterCheck } from "./in-cluster";
-import { describeApiError, kubeApis, loadKubeconfig } from "./kube";
+import { describeApiError, isApiException, kubeApis, loadKubeconfig } from "./kube";
 import { cloudflareTokenEnv, VerifyOptions } from "./options";
 import { exitCode, jsonReport, summaryLine, tableHeader, tableRow } from "./report";
 
@@ -34,7 +34,10 @@ export async function verify(spec: PlainSpec, options: VerifyOptions, io: Verify
     try {
         await kube.version.getCode();
     } catch (error) {
-        io.err(`homelab verify: cannot reach the Kubernetes API at ${kube.server}: ${describeApiError(error, options.timeoutMs)} (kubeconfig from ${source.from}; is the VIP ${spec.talos.vip} up and this machine on ${spec.network.nodeCidr}?)`);
+        const why = describeApiError(error, options.timeoutMs);
+        io.err(isApiException(error)
+            ? `homelab verify: the Kubernetes API at ${kube.server} refused the probe: ${why} (kubeconfig from ${source.from}; is it this cluster's admin kubeconfig, and current?)`
+            : `homelab verify: cannot reach the Kubernetes API at ${kube.server}: ${why} (kubeconfig from ${source.from}; is the VIP ${spec.talos.vip} up and this machine on ${spec.network.nodeCidr}?)`);
         return 2;
     }
 
