@@ -278,10 +278,12 @@ describe("verify: live checks against fakes of the built cluster", function () {
         it("credentials the API refuses: one line naming the answer", async () => {
             const file = path.join(tmp, "wrong-token");
             fs.writeFileSync(file, fs.readFileSync(world.options().kubeconfig!, "utf8").replace(world.kube.token, "stale-token"));
-            const err: string[] = [];
-            const code = await verify(world.spec, world.options(["--kubeconfig", file]), { out: () => assert.fail("no table"), err: (l) => err.push(l), env: world.env, colour: false });
-            assert.equal(code, 2);
-            assert.deepEqual(err, [`homelab verify: the Kubernetes API at ${world.kube.url} refused the probe: HTTP 401: Unauthorized (kubeconfig from ${file}; is it this cluster's admin kubeconfig, and current?)`]);
+            const r = await run(world, ["--kubeconfig", file]);
+            const why = `the Kubernetes API at ${world.kube.url} refused the probe: HTTP 401: Unauthorized (kubeconfig from ${file}; is it this cluster's admin kubeconfig, and current?)`;
+            assert.equal(r.code, 2);
+            assert.deepEqual(r.err, [`homelab verify: ${why}`]);
+            // --json: the reason as a document too.
+            assert.deepEqual(JSON.parse(r.out.join("\n")), { stack: "home", ok: false, error: why });
         });
 
         it("an API that accepts but never answers: the same one line once the timeout passes", async () => {

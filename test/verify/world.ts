@@ -182,7 +182,7 @@ export async function run(world: World, extra: string[] = [], env = world.env, j
     const out: string[] = [];
     const err: string[] = [];
     const code = await verify(world.spec, parseVerifyArgs([...argv, ...(json ? ["--json", ...extra] : extra)]), { out: (l) => out.push(l), err: (l) => err.push(l), env, colour: false });
-    return { code, out, err, checks: json && out.length ? JSON.parse(out[0]).checks : [] };
+    return { code, out, err, checks: json && out.length ? (JSON.parse(out[0]).checks ?? []) : [] };
 }
 
 export const failed = (r: Run) => r.checks.filter((c) => c.status === "fail");

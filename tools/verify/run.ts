@@ -23,22 +23,26 @@ export interface VerifyIo {
 /** Exit code 2: the run could not start (no kubeconfig, API unreachable); 1: a check failed; 0: nothing failed. */
 export async function verify(spec: PlainSpec, options: VerifyOptions, io: VerifyIo): Promise<number> {
     const started = Date.now();
+    // One line on stderr; with --json also a document on stdout, so a machine reading it learns why.
+    const cannotStart = (message: string) => {
+        io.err(`homelab verify: ${message}`);
+        if (options.json) io.out(JSON.stringify({ stack: options.stack, ok: false, error: message }, null, 2));
+        return 2;
+    };
     let source;
     try {
         source = await loadKubeconfig({ file: options.kubeconfig, stack: options.stack, env: io.env, timeoutMs: options.timeoutMs });
     } catch (error) {
-        io.err(`homelab verify: ${(error as Error).message.split("\n")[0]}`);
-        return 2;
+        return cannotStart((error as Error).message.split("\n")[0]);
     }
     const kube = await kubeApis(source.config, options.timeoutMs);
     try {
         await kube.version.getCode();
     } catch (error) {
         const why = describeApiError(error, options.timeoutMs);
-        io.err(isApiException(error)
-            ? `homelab verify: the Kubernetes API at ${kube.server} refused the probe: ${why} (kubeconfig from ${source.from}; is it this cluster's admin kubeconfig, and current?)`
-            : `homelab verify: cannot reach the Kubernetes API at ${kube.server}: ${why} (kubeconfig from ${source.from}; is the VIP ${spec.talos.vip} up and this machine on ${spec.network.nodeCidr}?)`);
-        return 2;
+        return cannotStart(isApiException(error)
+            ? `the Kubernetes API at ${kube.server} refused the probe: ${why} (kubeconfig from ${source.from}; is it this cluster's admin kubeconfig, and current?)`
+            : `cannot reach the Kubernetes API at ${kube.server}: ${why} (kubeconfig from ${source.from}; is the VIP ${spec.talos.vip} up and this machine on ${spec.network.nodeCidr}?)`);
     }
 
     const ctx = verifyContext(spec, kube, options, io.env[cloudflareTokenEnv] || undefined);
