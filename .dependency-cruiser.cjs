@@ -7,9 +7,7 @@ module.exports = {
             name: "no-cycles",
             severity: "error",
             comment: "A cycle makes load order matter and hides which module owns a fact.",
-            // test/dns/fake-servers.ts <-> fake-routes.ts belongs to the DNS-hardening branch, which owns those
-            // files; drop this exception when that pair is untangled.
-            from: { pathNot: "^test/dns/fake-(servers|routes)\\.ts$" },
+            from: {},
             to: { circular: true },
         },
         {

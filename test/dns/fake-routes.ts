@@ -1,6 +1,6 @@
 // What the fakes answer once a request has passed the reference checks: the in-memory emulation of
 // each API, plus the failure modes a test can switch on.
-import type { AdguardFake, Answer, FakeForwarder, FakeServer, FakeZone, LoggedRequest, TechnitiumFake } from "./fake-servers";
+import type { AdguardFake, Answer, FakeForwarder, FakeServer, FakeZone, LoggedRequest, TechnitiumFake } from "./fake-types";
 
 /** AdGuard's defaults, used when upstream_dns is set to an empty list ("Empty value will reset it"). */
 export const adguardDefaultUpstreams = ["https://dns10.quad9.net/dns-query"];
