@@ -66,6 +66,30 @@ describe("Talos cluster", () => {
         }
     });
 
+    it("stages what needs a reboot, and skips each node's reset when the secrets go too", () => {
+        const secrets = graph.get("talos:machine/secrets:Secrets", "home-talos-secrets");
+        for (const node of nodes) {
+            assert.equal(apply(node).inputs.applyMode, "staged_if_needing_reboot", node);
+            assert.equal(apply(node).deletedWith, secrets.urn, node);
+            assert.deepEqual(apply(node).inputs.onDestroy, { graceful: true, reboot: false, reset: true });
+        }
+        for (const node of nodes) assert.equal(vm(node).inputs.rebootAfterUpdate, false, `${node}: a resize must not restart the VM at once`);
+    });
+
+    it("rolls versions and restarts out after every config is applied, with its secrets secret", () => {
+        const rollout = graph.get("pulumi-nodejs:dynamic/talos:TalosRollout", "home-talos-rollout");
+        for (const node of nodes) assert.ok(rollout.dependencies.includes(apply(node).urn), node);
+        assert.deepEqual(rollout.inputs.order, [
+            "talos-cp-1: Talos v1.13.9, Kubernetes v1.36.4", "talos-cp-2: Talos v1.13.9, Kubernetes v1.36.4",
+            "talos-cp-3: Talos v1.13.9, Kubernetes v1.36.4", "talos-worker-1: Talos v1.13.9, Kubernetes v1.36.4",
+        ]);
+        assert.match((rollout.inputs.target as { installerImage: string }).installerImage, /^factory\.talos\.dev\/nocloud-installer\/[0-9a-f]{64}:v1\.13\.9$/);
+        assert.deepEqual(rollout.inputs.restartTriggers, Object.fromEntries(nodes.map((n) => [n, { hardware: "4 cores, 8192 MiB", stagedConfig: "" }])));
+        assert.deepEqual((rollout.inputs.proxmox as { vms: unknown }).vms, { "talos-cp-1": { host: "pve1", vmId: 150 }, "talos-cp-2": { host: "pve2", vmId: 151 }, "talos-cp-3": { host: "pve3", vmId: 152 }, "talos-worker-1": { host: "pve4", vmId: 153 } });
+        for (const path of ["/talos", "/kubernetes/clientKey", "/proxmox/access/apiToken"]) assert.ok(rollout.secretPaths.includes(path), path);
+        assert.ok(!rollout.secretPaths.includes("/order"));
+    });
+
     it("keeps the machine secrets protected", () => {
         const secrets = graph.get("talos:machine/secrets:Secrets", "home-talos-secrets");
         assert.equal(secrets.protect, true);
