@@ -157,7 +157,8 @@ export class TalosCluster extends pulumi.ComponentResource {
                 })),
                 proxmox: { ...plan.proxmox, apiToken: args.proxmoxApiToken, vms: Object.fromEntries(plan.nodes.map((n) => [n.name, { host: plan.vms[n.name].host, vmId: plan.vms[n.name].vmId }])) },
             },
-            { parent: this, dependsOn: [...applies.values()] },
+            // Each node's restart trigger carries its apply's outputs, so the rollout runs after every apply.
+            { parent: this },
         );
         this.registerOutputs({ kubeconfig: this.kubeconfig, talosconfig: this.talosconfig });
     }

@@ -75,9 +75,8 @@ export interface TalosPlan {
     nodes: TalosNodePlan[];
     /** The control planes in config order: etcd waits for all of their configs. */
     controlPlanes: TalosNodePlan[];
-    /** Control-plane addresses, in config order: health checks and talosctl's endpoints. */
+    /** Control-plane addresses, in config order: talosctl's endpoints. */
     controlPlaneIps: string[];
-    workerIps: string[];
     /** Where etcd is bootstrapped: the first control plane in config order (never the VIP). */
     bootstrapNode: TalosNodePlan;
     /** What every node's own documents read. */
@@ -101,7 +100,6 @@ export function talosPlan(spec: PlainSpec): TalosPlan {
         nodes,
         controlPlanes: controlPlaneNodes,
         controlPlaneIps: controlPlaneNodes.map((n) => n.ip),
-        workerIps: nodes.filter((n) => n.role === "worker").map((n) => n.ip),
         bootstrapNode: controlPlaneNodes[0],
         nodeNetwork: nodeNetworkPlan(spec),
         cluster: clusterPlan(spec),
