@@ -156,18 +156,21 @@ export function httpsRedirectManifest(namespace: Input<string>) {
 }
 
 /**
- * Client-side settings of both gateways. X-Forwarded-For is believed only from pod addresses: cloudflared,
- * the external gateway's only client, sets it to the visitor's address. LAN clients reach the proxies with
- * their own source address (Cilium DSR), so a header they send is not trusted.
+ * Client-side settings of one gateway, in a policy named after it (two policies on one Gateway conflict, and
+ * Envoy Gateway then applies only the older). Both require TLS 1.2.
+ * X-Forwarded-For is believed on envoy-external only, and only from pod addresses: its one client is cloudflared,
+ * which sets the header to the visitor's address. Nothing proxies in front of envoy-internal: LAN clients and pods
+ * reach it with their own source address (Cilium DSR keeps it), so there a header any pod or laptop sends would
+ * let it pose as another client; without clientIPDetection Envoy uses the connection's address.
  */
-export function clientTrafficPolicyManifest(plan: EnvoyGatewayPlan, namespace: Input<string>) {
+export function clientTrafficPolicyManifest(plan: EnvoyGatewayPlan, gateway: GatewayName, namespace: Input<string>) {
     return {
         apiVersion: "gateway.envoyproxy.io/v1alpha1",
         kind: "ClientTrafficPolicy",
-        metadata: { name: "envoy", namespace },
+        metadata: { name: gatewayNames[gateway], namespace },
         spec: {
-            targetRefs: bothGateways.map((g) => ({ group: "gateway.networking.k8s.io", kind: "Gateway", name: gatewayNames[g] })),
-            clientIPDetection: { xForwardedFor: { trustedCIDRs: [plan.podCidr] } },
+            targetRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: gatewayNames[gateway] }],
+            ...(gateway === "external" ? { clientIPDetection: { xForwardedFor: { trustedCIDRs: [plan.podCidr] } } } : {}),
             tls: { minVersion: "1.2" },
         },
     };

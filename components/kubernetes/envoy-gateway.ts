@@ -68,7 +68,7 @@ export class EnvoyGateway extends pulumi.ComponentResource {
         };
         this.gateways = { internal: gateway("internal"), external: gateway("external") };
         resource("https-redirect", httpsRedirectManifest(network));
-        resource("client-traffic-policy", clientTrafficPolicyManifest(plan, network));
+        for (const g of ["internal", "external"] as const) resource(`client-traffic-${g}`, clientTrafficPolicyManifest(plan, g, network));
 
         this.registerOutputs({});
     }

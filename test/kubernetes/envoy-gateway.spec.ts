@@ -62,7 +62,8 @@ describe("Envoy Gateway manifests", () => {
     const internal = gatewayManifest(plan, "internal", network);
     const external = gatewayManifest(plan, "external", network);
     const redirect = httpsRedirectManifest(network);
-    const clientPolicy = clientTrafficPolicyManifest(plan, network);
+    const clientPolicy = clientTrafficPolicyManifest(plan, "external", network);
+    const internalClientPolicy = clientTrafficPolicyManifest(plan, "internal", network);
     const schemas: Record<string, Validate> = {};
 
     before(function () {
@@ -83,7 +84,7 @@ describe("Envoy Gateway manifests", () => {
     });
 
     it("are each valid against their CRD", () => {
-        for (const manifest of [proxy, gatewayClass, internal, external, redirect, clientPolicy]) {
+        for (const manifest of [proxy, gatewayClass, internal, external, redirect, clientPolicy, internalClientPolicy]) {
             assert.deepEqual(schemas[manifest.kind](manifest), [], manifest.kind);
         }
     });
@@ -206,20 +207,20 @@ describe("Envoy Gateway manifests", () => {
         }
     });
 
-    it("requires TLS 1.2 on both gateways and trusts X-Forwarded-For only from the pod network", () => {
-        assert.deepEqual(clientPolicy, {
+    it("requires TLS 1.2 on both gateways and trusts X-Forwarded-For on envoy-external only, from the pod network", () => {
+        const policy = (name: string) => ({
             apiVersion: "gateway.envoyproxy.io/v1alpha1",
             kind: "ClientTrafficPolicy",
-            metadata: { name: "envoy", namespace: "network" },
+            metadata: { name, namespace: "network" },
             spec: {
-                targetRefs: [
-                    { group: "gateway.networking.k8s.io", kind: "Gateway", name: "envoy-internal" },
-                    { group: "gateway.networking.k8s.io", kind: "Gateway", name: "envoy-external" },
-                ],
-                clientIPDetection: { xForwardedFor: { trustedCIDRs: ["10.42.0.0/16"] } },
+                targetRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name }],
+                ...(name === "envoy-external" ? { clientIPDetection: { xForwardedFor: { trustedCIDRs: ["10.42.0.0/16"] } } } : {}),
                 tls: { minVersion: "1.2" },
             },
         });
+        assert.deepEqual(clientPolicy, policy("envoy-external"));
+        assert.deepEqual(internalClientPolicy, policy("envoy-internal"));
+        assert.equal("clientIPDetection" in internalClientPolicy.spec, false, "no proxy stands in front of envoy-internal");
     });
 
     it("takes the pod CIDR and addresses from the spec", () => {
@@ -228,7 +229,7 @@ describe("Envoy Gateway manifests", () => {
             v["homelab:gateways"] = { dns: "172.16.1.65", internal: "172.16.1.66", external: "172.16.1.67" };
         });
         const editedPlan = envoyGatewayPlan(edited);
-        assert.deepEqual(clientTrafficPolicyManifest(editedPlan, network).spec.clientIPDetection.xForwardedFor.trustedCIDRs, ["10.244.0.0/16"]);
+        assert.deepEqual(clientTrafficPolicyManifest(editedPlan, "external", network).spec.clientIPDetection?.xForwardedFor.trustedCIDRs, ["10.244.0.0/16"]);
         const gateway = gatewayManifest(editedPlan, "external", "edge");
         assert.deepEqual([gateway.metadata.namespace, gateway.spec.infrastructure.annotations["lbipam.cilium.io/ips"], gateway.spec.listeners[1].tls?.certificateRefs],
             ["edge", "172.16.1.67", [{ kind: "Secret", name: "wildcard-ragas-cc-tls" }]]);

@@ -44,7 +44,8 @@ describe("EnvoyGateway and CertManager components", () => {
             [cr("gateway.networking.k8s.io/v1", "Gateway"), "home-envoy-gateway-envoy-internal"],
             [cr("gateway.networking.k8s.io/v1", "Gateway"), "home-envoy-gateway-envoy-external"],
             [cr("gateway.networking.k8s.io/v1", "HTTPRoute"), "home-envoy-gateway-https-redirect"],
-            [cr("gateway.envoyproxy.io/v1alpha1", "ClientTrafficPolicy"), "home-envoy-gateway-client-traffic-policy"],
+            [cr("gateway.envoyproxy.io/v1alpha1", "ClientTrafficPolicy"), "home-envoy-gateway-client-traffic-internal"],
+            [cr("gateway.envoyproxy.io/v1alpha1", "ClientTrafficPolicy"), "home-envoy-gateway-client-traffic-external"],
         ];
         for (const [type, name] of objects) {
             const r = get(type, name);
