@@ -61,6 +61,19 @@ describe("Cloudflare edge in the graph", () => {
         assert.equal(deployment.spec.replicas, 2);
     });
 
+    it("closes cloudflared's metrics port to every pod, behind the gate that waits for Cilium's CRDs", () => {
+        const policy = graph.get("kubernetes:cilium.io/v2:CiliumNetworkPolicy", "home-cloudflared-metrics-policy");
+        const spec = (policy.inputs as any).spec;
+        assert.deepEqual([(policy.inputs as any).metadata, spec.ingress], [
+            { name: "cloudflared-metrics", namespace: "network" },
+            [{ fromEntities: ["host"], toPorts: [{ ports: [{ port: "8080", protocol: "TCP" }] }] }],
+        ]);
+        const deployment = graph.get("kubernetes:apps/v1:Deployment", "home-cloudflared-deployment");
+        assert.deepEqual(spec.endpointSelector.matchLabels, (deployment.inputs as any).spec.selector.matchLabels);
+        assert.equal(policy.provider, deployment.provider);
+        assert.ok(graph.dependsOn(policy, graph.get("kubernetes:helm.sh/v4:Chart", "home-cilium-chart")));
+    });
+
     it("gives cert-manager a zone-scoped DNS token when scopedTokens is set", async () => {
         const values = homeValues();
         values["homelab:cloudflare"].scopedTokens = true;
