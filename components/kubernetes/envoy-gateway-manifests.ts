@@ -85,6 +85,9 @@ export function envoyProxyManifest(plan: EnvoyGatewayPlan, namespace: Input<stri
                         // lease, which may run no proxy; with Local that node drops the traffic
                         // (https://github.com/onedr0p/cluster-template/issues/1606). DSR keeps the client address anyway.
                         externalTrafficPolicy: "Cluster",
+                        // Cilium's kube-proxy replacement serves the LB address itself; NodePorts would only open
+                        // 80 and 443 again on a high port of every node address.
+                        allocateLoadBalancerNodePorts: false,
                     },
                 },
             },

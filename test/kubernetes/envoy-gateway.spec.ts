@@ -166,7 +166,7 @@ describe("Envoy Gateway manifests", () => {
         for (const gateway of [internal, external]) assert.equal(gateway.spec.gatewayClassName, gatewayClass.metadata.name);
     });
 
-    it("runs two proxies per gateway behind a LoadBalancer with externalTrafficPolicy Cluster, draining 180 s", () => {
+    it("runs two proxies per gateway behind a LoadBalancer with externalTrafficPolicy Cluster and no NodePorts, draining 180 s", () => {
         assert.deepEqual(proxy, {
             apiVersion: "gateway.envoyproxy.io/v1alpha1",
             kind: "EnvoyProxy",
@@ -174,7 +174,7 @@ describe("Envoy Gateway manifests", () => {
             spec: {
                 provider: {
                     type: "Kubernetes",
-                    kubernetes: { envoyDeployment: { replicas: 2 }, envoyService: { type: "LoadBalancer", externalTrafficPolicy: "Cluster" } },
+                    kubernetes: { envoyDeployment: { replicas: 2 }, envoyService: { type: "LoadBalancer", externalTrafficPolicy: "Cluster", allocateLoadBalancerNodePorts: false } },
                 },
                 shutdown: { drainTimeout: "180s" },
             },
