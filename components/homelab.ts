@@ -101,7 +101,7 @@ export class Homelab extends pulumi.ComponentResource {
                 technitiumToken: spec.secrets.technitiumToken,
                 // The home DNS servers may send the domain to k8s_gateway only once it answers there; its
                 // address is known from config, so no input carries that order.
-                after: [k8sGateway.chart],
+                after: [k8sGateway.service],
             },
             { parent: this },
         );

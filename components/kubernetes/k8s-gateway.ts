@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as versions from "../versions";
-import { K8sGatewayPlan, k8sGatewayValues } from "./k8s-gateway-values";
+import { dnsServiceManifest, K8sGatewayPlan, k8sGatewayValues } from "./k8s-gateway-values";
 
 export interface K8sGatewayArgs {
     /** Domain, DNS address (.60) and infrastructure hosts the values are computed from (k8sGatewayPlan(spec)). */
@@ -19,6 +19,8 @@ export interface K8sGatewayArgs {
  */
 export class K8sGateway extends pulumi.ComponentResource {
     public readonly chart: k8s.helm.v4.Chart;
+    /** The LoadBalancer Service at the DNS address (.60), without NodePorts; answers once the pods run. */
+    public readonly service: k8s.core.v1.Service;
     /** The address the home resolvers forward the domain to (172.16.1.60). */
     public readonly address: string;
 
@@ -32,6 +34,8 @@ export class K8sGateway extends pulumi.ComponentResource {
             { chart: versions.k8sGateway.chart, version: versions.k8sGateway.version, namespace: args.namespace, values: k8sGatewayValues(args.plan) },
             { parent: this, dependsOn: args.gatewayApiCrds },
         );
+        // Selects the chart's pods by label only, so the order is stated: the address answers once they run.
+        this.service = new k8s.core.v1.Service(`${name}-dns-service`, dnsServiceManifest(args.plan, args.namespace), { parent: this, dependsOn: [this.chart] });
         this.address = args.plan.address;
         this.registerOutputs({});
     }

@@ -46,11 +46,20 @@ describe("ingress, certificates and split DNS in the graph", () => {
         assert.equal(certificate.metadata.namespace, "network");
     });
 
-    it("pins k8s_gateway to .60 for the domain", () => {
+    it("pins k8s_gateway to .60 for the domain, with no NodePorts and no forwarding plugin", () => {
         const values = chart("home-k8s-gateway-chart").inputs.values as any;
         assert.equal(values.domain, "ragas.cc");
-        assert.equal(values.service.annotations["lbipam.cilium.io/ips"], "172.16.1.60");
         assert.equal(chart("home-k8s-gateway-chart").inputs.namespace, "network");
+        assert.deepEqual(values.extraZonePlugins.filter((p: any) => ["forward", "loop"].includes(p.name)), []);
+        assert.equal(JSON.stringify(values).includes("resolv.conf"), false);
+        assert.equal(values.replicaCount, 2);
+        const service = graph.get("kubernetes:core/v1:Service", "home-k8s-gateway-dns-service");
+        const inputs = service.inputs as any;
+        assert.deepEqual([inputs.metadata.namespace, inputs.metadata.annotations, inputs.spec.type, inputs.spec.allocateLoadBalancerNodePorts],
+            ["network", { "lbipam.cilium.io/ips": "172.16.1.60" }, "LoadBalancer", false]);
+        assert.ok(service.dependencies.includes(chart("home-k8s-gateway-chart").urn));
+        // The only LoadBalancer Services the program makes itself: none with NodePorts.
+        for (const s of graph.ofType("kubernetes:core/v1:Service")) assert.equal((s.inputs as any).spec.allocateLoadBalancerNodePorts, false, s.name);
     });
 
     it("issues the certificate after cert-manager and its issuer", () => {
@@ -71,6 +80,7 @@ describe("ingress, certificates and split DNS in the graph", () => {
             assert.equal(forwarder.inputs.domain, "ragas.cc");
             assert.equal(forwarder.inputs.target, "172.16.1.60");
             assert.ok(graph.dependsOn(forwarder, chart("home-k8s-gateway-chart")), type);
+            assert.ok(graph.dependsOn(forwarder, graph.get("kubernetes:core/v1:Service", "home-k8s-gateway-dns-service")), type);
         }
         assert.deepEqual(graph.run.exports.skippedDnsForwarders.value, []);
     });
