@@ -13,7 +13,13 @@ export const talos = {
 /** Kubernetes as installed by Talos (kubelet and control-plane images). */
 export const kubernetes = { version: "v1.36.4" } as const;
 
-export const cilium = { chart: "cilium", version: "1.20.0", repo: "https://helm.cilium.io" } as const;
+/**
+ * 1.20.1 for the DSR fixes backported to v1.20 (cilium/cilium#47881, with #47529: a TCP connection moved to a new
+ * backend gets its RST and recovers at once instead of stalling until it times out). Its chart is not in
+ * ../shared/reference: a patch release keeps the 1.20.0 values schema the tests check the values against
+ * (reference/cilium/chart-1.20.0).
+ */
+export const cilium = { chart: "cilium", version: "1.20.1", repo: "https://helm.cilium.io" } as const;
 
 export const certManager = { chart: "cert-manager", version: "v1.21.1", repo: "https://charts.jetstack.io" } as const;
 

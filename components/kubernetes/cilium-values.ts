@@ -1,7 +1,7 @@
 import { parseAddress, rangeSize } from "../spec/addresses";
 
-// Pure inputs for the Cilium release: Helm values for chart 1.20.0 (versions.ts), the LB-IPAM pool and the
-// L2 announcement policy. Value keys are the chart's (reference/cilium/chart-1.20.0/values.yaml).
+// Pure inputs for the Cilium release: Helm values for chart 1.20.1 (versions.ts), the LB-IPAM pool and the
+// L2 announcement policy. Value keys are the chart's (reference/cilium/chart-1.20.0/values.yaml: the patch release keeps its schema).
 
 export interface CiliumPlan {
     /** Pod network, e.g. "10.42.0.0/16"; Talos hands each node a slice of it (cluster.network.podSubnets). */
