@@ -76,7 +76,7 @@ export class Homelab extends pulumi.ComponentResource {
         new CertManager(
             `${name}-cert-manager`,
             // DNS-01 uses the zone-scoped token when the edge makes one, else the main token.
-            { spec, cloudflareApiToken: edge?.dnsToken ?? spec.secrets.cloudflareApiToken, networkNamespace: network.metadata.name, gatewayApiCrds: envoyGateway.chart },
+            { spec, cloudflareApiToken: edge?.dnsToken ?? spec.secrets.cloudflareApiToken, networkNamespace: network.metadata.name, gatewayApiCrds: envoyGateway.crds },
             cluster,
         );
         new Apps(
@@ -85,7 +85,7 @@ export class Homelab extends pulumi.ComponentResource {
             { apps: spec.apps, routesAfter: [envoyGateway.gateways.internal.resource, envoyGateway.gateways.external.resource], policiesAfter: [cilium.chart] },
             cluster,
         );
-        const k8sGateway = new K8sGateway(`${name}-k8s-gateway`, { plan: k8sGatewayPlan(spec), namespace: network.metadata.name, gatewayApiCrds: [envoyGateway.chart] }, cluster);
+        const k8sGateway = new K8sGateway(`${name}-k8s-gateway`, { plan: k8sGatewayPlan(spec), namespace: network.metadata.name, gatewayApiCrds: [envoyGateway.crds] }, cluster);
         if (edge) {
             new Cloudflared(`${name}-cloudflared`, { namespace: network.metadata.name, tunnelToken: edge.tunnelToken, tunnelId: edge.tunnelId, nodeCount: spec.nodes.length }, cluster);
         }

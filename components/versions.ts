@@ -23,8 +23,15 @@ export const cilium = { chart: "cilium", version: "1.20.1", repo: "https://helm.
 
 export const certManager = { chart: "cert-manager", version: "v1.21.1", repo: "https://charts.jetstack.io" } as const;
 
-/** gateway-helm also installs the Gateway API CRDs (v1.6.1, experimental channel). */
-export const envoyGateway = { chart: "oci://docker.io/envoyproxy/gateway-helm", version: "v1.9.0" } as const;
+/**
+ * Envoy Gateway's controller chart and its CRDs-only chart (the Gateway API CRDs v1.6.1 and Envoy Gateway's own),
+ * released together under one version.
+ */
+export const envoyGateway = {
+    chart: "oci://docker.io/envoyproxy/gateway-helm",
+    crdsChart: "oci://docker.io/envoyproxy/gateway-crds-helm",
+    version: "v1.9.0",
+} as const;
 
 /** The maintained k8s_gateway fork (app 1.8.0). */
 export const k8sGateway = { chart: "oci://ghcr.io/k8s-gateway/charts/k8s-gateway", version: "3.7.2" } as const;

@@ -13,7 +13,7 @@ export interface CertManagerArgs {
     cloudflareApiToken: pulumi.Input<string>;
     /** Name of the `network` Namespace (its metadata.name output): the wildcard Certificate and Secret live there. */
     networkNamespace: pulumi.Input<string>;
-    /** What installs the Gateway API CRDs (Envoy Gateway's chart): with Gateway API support on, the controller exits at start without them. */
+    /** What applies the Gateway API CRDs (EnvoyGateway.crds): with Gateway API support on, the controller exits at start without them. */
     gatewayApiCrds: pulumi.Input<pulumi.Resource>;
 }
 

@@ -66,6 +66,19 @@ export function envoyGatewayValues() {
 
 export type EnvoyGatewayValues = ReturnType<typeof envoyGatewayValues>;
 
+/**
+ * Values for gateway-crds-helm (reference/envoy-gateway/v1.9.0/gateway-crds-helm/values.yaml; every part is off by
+ * default). That chart keeps the CRDs in templates/, so a helm.v4.Chart of it applies them on every change and a
+ * version bump upgrades them; gateway-helm keeps them in its crds/ folder, which Helm installs once and never
+ * upgrades (https://helm.sh/docs/chart_best_practices/custom_resource_definitions/). Envoy Gateway's install guide
+ * asks for the CRDs to be upgraded before the controller (site/content/en/latest/install/install-helm.md).
+ * The experimental channel is the one gateway-helm installs, so a cluster built before keeps every CRD it has
+ * (the standard channel lacks TCPRoute, UDPRoute, TLSRoute and BackendTLSPolicy, and would drop them).
+ */
+export function gatewayCrdsValues() {
+    return { crds: { gatewayAPI: { enabled: true, channel: "experimental" }, envoyGateway: { enabled: true } } };
+}
+
 /** The proxy settings every Gateway of the class shares. */
 export function envoyProxyManifest(plan: EnvoyGatewayPlan, namespace: Input<string>) {
     return {

@@ -4,7 +4,7 @@ import { GatewayName, PlainSpec } from "../spec";
 import * as versions from "../versions";
 import {
     clientTrafficPolicyManifest, envoyGatewayPlan, envoyGatewayValues, envoyProxyManifest, gatewayClassManifest,
-    gatewayManifest, gatewayNames, httpsRedirectManifest,
+    gatewayCrdsValues, gatewayManifest, gatewayNames, httpsRedirectManifest,
 } from "./envoy-gateway-manifests";
 
 export { gatewayNames, gatewayServiceHost } from "./envoy-gateway-manifests";
@@ -29,7 +29,11 @@ export interface GatewayRef {
  * and envoy-external (.62), each with its own Envoy Deployment and LoadBalancer Service in `network`.
  */
 export class EnvoyGateway extends pulumi.ComponentResource {
-    /** Also installs the Gateway API CRDs: anything that needs them (cert-manager's controller) waits for this. */
+    /**
+     * The Gateway API and Envoy Gateway CRDs, applied and upgraded from gateway-crds-helm: anything that needs them
+     * (this controller, cert-manager's, k8s_gateway) waits for this.
+     */
+    public readonly crds: k8s.helm.v4.Chart;
     public readonly chart: k8s.helm.v3.Release;
     public readonly gateways: Readonly<Record<GatewayName, GatewayRef>>;
 
@@ -42,6 +46,13 @@ export class EnvoyGateway extends pulumi.ComponentResource {
         // A Helm release, not helm.v4.Chart: v4 never applies hook resources, and the chart's pre-install
         // certgen Job makes the Secret the controller mounts (without it: "secret envoy-gateway not found",
         // https://github.com/envoyproxy/gateway/issues/6480). The preview shows the release's values.
+        // Cluster-scoped objects only: no namespace. Pulumi applies them server-side, so the largest CRD
+        // (EnvoyProxy, ~1.4 MB) needs no last-applied annotation, which would exceed the 256 KiB limit.
+        this.crds = new k8s.helm.v4.Chart(
+            `${name}-crds`,
+            { chart: versions.envoyGateway.crdsChart, version: versions.envoyGateway.version, values: gatewayCrdsValues() },
+            { parent: this },
+        );
         this.chart = new k8s.helm.v3.Release(
             `${name}-chart`,
             {
@@ -49,9 +60,14 @@ export class EnvoyGateway extends pulumi.ComponentResource {
                 version: versions.envoyGateway.version,
                 namespace: namespace.metadata.name,
                 values: envoyGatewayValues(),
+                // The CRDs come from this.crds. crds.enabled stays on (the chart default): it also renders the
+                // Gateway API safe-upgrades ValidatingAdmissionPolicy from the crds subchart's templates, which
+                // gateway-crds-helm does not ship.
+                skipCrds: true,
                 waitForJobs: true,
             },
-            { parent: this },
+            // The controller watches kinds those CRDs define, and upgrades must reach the CRDs first.
+            { parent: this, dependsOn: [this.crds] },
         );
 
         // Every object below is of a kind whose CRD the chart installs, and the controller that acts on them

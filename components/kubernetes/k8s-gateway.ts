@@ -8,7 +8,7 @@ export interface K8sGatewayArgs {
     plan: K8sGatewayPlan;
     /** Namespace to install into (`network`): pass the Namespace's metadata.name, which links the two. */
     namespace: pulumi.Input<string>;
-    /** What installs the Gateway API CRDs (Envoy Gateway's chart): k8s_gateway must start after them. */
+    /** What applies the Gateway API CRDs (EnvoyGateway.crds): k8s_gateway must start after them. */
     gatewayApiCrds: pulumi.Resource[];
 }
 

@@ -68,10 +68,16 @@ describe("ingress, certificates and split DNS in the graph", () => {
         assert.ok(graph.dependsOn(certificate, graph.get("kubernetes:cert-manager.io/v1:ClusterIssuer", "home-cert-manager-issuer")));
     });
 
-    it("creates the gateways after Envoy Gateway, and cert-manager after the Gateway API CRDs it brings", () => {
+    it("applies the CRDs first; Envoy Gateway, cert-manager and k8s_gateway wait for them, the gateways for Envoy Gateway", () => {
+        const crds = graph.get(CHART, "home-envoy-gateway-crds");
         for (const gw of graph.ofType(GATEWAY)) assert.ok(graph.dependsOn(gw, chart("home-envoy-gateway-chart")), gw.name);
-        assert.ok(graph.dependsOn(chart("home-cert-manager-chart"), chart("home-envoy-gateway-chart")) ||
-            graph.dependsOn(graph.get("kubernetes:cert-manager.io/v1:ClusterIssuer", "home-cert-manager-issuer"), chart("home-envoy-gateway-chart")));
+        for (const name of ["home-envoy-gateway-chart", "home-cert-manager-chart", "home-k8s-gateway-chart"]) {
+            assert.ok(chart(name).dependencies.includes(crds.urn), name);
+        }
+        assert.equal(chart("home-envoy-gateway-chart").inputs.skipCrds, true);
+        // Only the CRDs: neither waits for the Envoy Gateway controller.
+        assert.equal(graph.dependsOn(chart("home-cert-manager-chart"), chart("home-envoy-gateway-chart")), false);
+        assert.equal(graph.dependsOn(chart("home-k8s-gateway-chart"), chart("home-envoy-gateway-chart")), false);
     });
 
     it("forwards the domain on both home DNS servers to .60, only after k8s_gateway", () => {

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { certManagerPlan, wildcardCertificateManifest } from "../../components/kubernetes/cert-manager-values";
 import {
     clientTrafficPolicyManifest, envoyGatewayPlan, envoyGatewayValues, envoyProxyManifest, gatewayClassManifest,
-    gatewayManifest, gatewayNames, gatewayServiceHost, httpsRedirectManifest,
+    gatewayCrdsValues, gatewayManifest, gatewayNames, gatewayServiceHost, httpsRedirectManifest,
 } from "../../components/kubernetes/envoy-gateway-manifests";
 import * as versions from "../../components/versions";
 import { Validate, chartDefaults, crdValidator, unknownValueKeys } from "../harness/schemas";
@@ -51,6 +51,25 @@ describe("Envoy Gateway values", () => {
     it("has a key check that can fail", function () {
         const defaults = chartDefaults(`${envoyReference}/values.tmpl.yaml`, this);
         assert.deepEqual(unknownValueKeys({ config: { envoyGateways: {} }, deployment: { replica: 2 } }, defaults), ["config.envoyGateways", "deployment.replica"]);
+    });
+});
+
+describe("Envoy Gateway CRDs chart values", () => {
+    it("turns on the Gateway API CRDs (experimental channel, as gateway-helm installs them) and Envoy Gateway's own", function () {
+        assert.deepEqual(gatewayCrdsValues(), { crds: { gatewayAPI: { enabled: true, channel: "experimental" }, envoyGateway: { enabled: true } } });
+        const defaults = chartDefaults(`${envoyReference}/gateway-crds-helm/values.yaml`, this);
+        assert.deepEqual(unknownValueKeys(gatewayCrdsValues(), defaults), []);
+        // Every part is off by default: without these values the chart applies nothing.
+        assert.deepEqual(defaults, { crds: { gatewayAPI: { enabled: false, channel: "experimental" }, envoyGateway: { enabled: false } } });
+        assert.deepEqual(unknownValueKeys({ crds: { gatewayApi: { enabled: true } } }, defaults), ["crds.gatewayApi"]);
+    });
+
+    it("pins the CRDs chart to the controller's release", () => {
+        assert.deepEqual(versions.envoyGateway, {
+            chart: "oci://docker.io/envoyproxy/gateway-helm",
+            crdsChart: "oci://docker.io/envoyproxy/gateway-crds-helm",
+            version: "v1.9.0",
+        });
     });
 });
 
