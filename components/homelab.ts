@@ -49,13 +49,17 @@ export class Homelab extends pulumi.ComponentResource {
         const talos = new TalosCluster(`${name}-talos`, { spec, vms: vms.vms, installerImage: image.installerImage }, { parent: this });
 
         // The Cloudflare edge needs nothing from the cluster: it starts with the VMs.
-        const edge = spec.cloudflare
+        // Validation requires the main token exactly when homelab:cloudflare is set.
+        const edge = spec.cloudflare && spec.secrets.cloudflareApiToken
             ? new CloudflareEdge(
                   `${name}-edge`,
-                  { domain: spec.domain, cloudflare: spec.cloudflare, apps: spec.apps, apiToken: spec.secrets.cloudflareApiToken },
+                  { domain: spec.domain, cloudflare: spec.cloudflare, apps: spec.apps },
                   { parent: this, providers: [cloudflareProvider(`${name}-cloudflare`, spec.secrets.cloudflareApiToken, { parent: this })] },
               )
             : undefined;
+        // DNS-01's token: the zone-scoped one the edge mints, or the DNS-only one the user gives; never the main token.
+        const certManagerToken = edge?.dnsToken ?? spec.secrets.cloudflareDnsToken;
+        if (!certManagerToken) throw new pulumi.ResourceError("cert-manager has no DNS-only token: set homelab:cloudflareDnsToken or homelab:cloudflare.scopedTokens", this);
 
         // The CNI, then the gate every add-on waits for.
         const cilium = new Cilium(
@@ -75,8 +79,7 @@ export class Homelab extends pulumi.ComponentResource {
         const envoyGateway = new EnvoyGateway(`${name}-envoy-gateway`, { spec, networkNamespace: network.metadata.name }, cluster);
         new CertManager(
             `${name}-cert-manager`,
-            // DNS-01 uses the zone-scoped token when the edge makes one, else the main token.
-            { spec, cloudflareApiToken: edge?.dnsToken ?? spec.secrets.cloudflareApiToken, networkNamespace: network.metadata.name, gatewayApiCrds: envoyGateway.crds },
+            { spec, cloudflareApiToken: certManagerToken, networkNamespace: network.metadata.name, gatewayApiCrds: envoyGateway.crds },
             cluster,
         );
         new Apps(

@@ -9,7 +9,7 @@ import {
 
 export interface CertManagerArgs {
     spec: PlainSpec;
-    /** Cloudflare API token with Zone:DNS:Edit on the domain, for DNS-01; a secret (later a scoped token). */
+    /** A DNS-only Cloudflare token (Zone Read and DNS Edit on the domain's zone), for DNS-01; a secret. Never the main token. */
     cloudflareApiToken: pulumi.Input<string>;
     /** Name of the `network` Namespace (its metadata.name output): the wildcard Certificate and Secret live there. */
     networkNamespace: pulumi.Input<string>;

@@ -63,7 +63,11 @@ export const cloudflareSchema = z.strictObject({
     /** Account that owns the tunnel; looked up from the domain's zone when absent. */
     accountId: z.string().regex(/^[0-9a-f]{32}$/, "must be 32 lower-case hex digits").optional(),
     tunnelName: text,
-    scopedTokens: z.boolean().default(false),
+    /**
+     * Mint cert-manager a token that can edit only this zone's DNS (the default). false: the user gives one in
+     * homelab:cloudflareDnsToken. cert-manager never gets the main token, which can repoint the tunnel.
+     */
+    scopedTokens: z.boolean().default(true),
 });
 
 export const certificatesSchema = z.strictObject({
@@ -117,6 +121,7 @@ export const secretKeys = [
     "proxmoxApiToken",
     "proxmoxSshPrivateKey",
     "cloudflareApiToken",
+    "cloudflareDnsToken",
     "adguardPassword",
     "technitiumToken",
 ] as const;

@@ -10,10 +10,12 @@ import { loadSpec } from "../../components/spec";
 const spec = loadSpec();
 if (!spec.cloudflare) throw new Error("homelab:cloudflare must be set for this program");
 
+if (!spec.secrets.cloudflareApiToken) throw new Error("homelab:cloudflareApiToken must be set for this program");
+
 const cloudflare = cloudflareProvider("cloudflare", spec.secrets.cloudflareApiToken);
 const edge = new CloudflareEdge(
     "edge",
-    { domain: spec.domain, cloudflare: spec.cloudflare, apps: spec.apps, apiToken: spec.secrets.cloudflareApiToken },
+    { domain: spec.domain, cloudflare: spec.cloudflare, apps: spec.apps },
     { providers: [cloudflare] },
 );
 

@@ -74,14 +74,10 @@ describe("Cloudflare edge in the graph", () => {
         assert.ok(graph.dependsOn(policy, graph.get("kubernetes:helm.sh/v4:Chart", "home-cilium-chart")));
     });
 
-    it("gives cert-manager a zone-scoped DNS token when scopedTokens is set", async () => {
-        const values = homeValues();
-        values["homelab:cloudflare"].scopedTokens = true;
-        const scoped = await runStack(values);
-        assert.equal(scoped.run.error, undefined, String(scoped.run.error));
-        const token = scoped.get("cloudflare:index/apiToken:ApiToken", "home-edge-dns-token");
-        const secret = scoped.get("kubernetes:core/v1:Secret", "home-cert-manager-cloudflare-token");
-        assert.ok(scoped.dependsOn(secret, token));
-        assert.deepEqual(scoped.leaks("CANARY"), []);
+    it("gives cert-manager the zone-scoped DNS token by default", () => {
+        const token = graph.get("cloudflare:index/apiToken:ApiToken", "home-edge-dns-token");
+        const secret = graph.get("kubernetes:core/v1:Secret", "home-cert-manager-cloudflare-token");
+        assert.ok(graph.dependsOn(secret, token));
+        assert.deepEqual(graph.leaks("CANARY"), []);
     });
 });

@@ -1,4 +1,4 @@
-import { PlainSpec, secretKeys, validateConfig } from "../../components/spec";
+import { PlainSpec, validateConfig } from "../../components/spec";
 import { evaluate } from "./engine";
 import { Graph } from "./graph";
 import { declaredSecrets, stackConfigFromObject, stackValues } from "./stack-config";
@@ -36,7 +36,8 @@ export function homeSpec(edit: (values: HomeValues) => void = () => undefined): 
     const values = homeValues();
     edit(values);
     const raw = Object.fromEntries(Object.entries(values).map(([key, value]) => [key.replace(/^homelab:/, ""), value]));
-    const result = validateConfig(raw, new Set(secretKeys));
+    // The secrets runStack sets: those Pulumi.yaml declares.
+    const result = validateConfig(raw, new Set(declaredSecrets().map((k) => k.replace(/^homelab:/, ""))));
     if (!result.ok) throw new Error(result.problems.map((p) => `${p.key} ${p.message}`).join("\n"));
     return result.spec;
 }

@@ -198,6 +198,24 @@ export const badConfigs: BadConfig[] = [
         message: "homelab:technitiumToken: is a required secret and is not set. Fix: run `pulumi config set --secret homelab:technitiumToken <value>`.",
     },
     {
+        rule: "no DNS-only token for cert-manager with scopedTokens off",
+        edit: (c) => (c["homelab:cloudflare"].scopedTokens = false),
+        message: "homelab:cloudflareDnsToken: is not set: cert-manager needs a DNS-only token for DNS-01, homelab:cloudflare.scopedTokens is false, and the main token (homelab:cloudflareApiToken) never goes into the cluster. " +
+            "Fix: run `pulumi config set --secret homelab:cloudflareDnsToken <token>` with a token that has Zone Read and DNS Edit on the domain's zone only, or set homelab:cloudflare.scopedTokens to true to have one made.",
+    },
+    {
+        rule: "no DNS-only token for cert-manager without homelab:cloudflare",
+        edit: (c) => delete c["homelab:cloudflare"],
+        message: "homelab:cloudflareDnsToken: is not set: cert-manager needs a DNS-only token for DNS-01, homelab:cloudflare is not set, and the main token (homelab:cloudflareApiToken) never goes into the cluster. " +
+            "Fix: run `pulumi config set --secret homelab:cloudflareDnsToken <token>` with a token that has Zone Read and DNS Edit on the domain's zone only.",
+    },
+    {
+        rule: "a DNS token given while the edge mints one",
+        edit: (c) => (c["homelab:cloudflareDnsToken"] = { secure: "v1:dns-only" }),
+        message: "homelab:cloudflareDnsToken: is set while homelab:cloudflare.scopedTokens is true (the default), which makes cert-manager its own token: one of the two would go unused. " +
+            "Fix: set homelab:cloudflare.scopedTokens to false to use this token, or remove it with `pulumi config rm homelab:cloudflareDnsToken`.",
+    },
+    {
         rule: "a required key missing",
         edit: (c) => delete c["homelab:gateways"],
         message: "homelab:gateways: is not set. Fix: set it in Pulumi.<stack>.yaml (the README shows its shape).",
