@@ -50,8 +50,10 @@ export const nodeSchema = z.strictObject({
     ip: text,
     host: text,
     vmId: z.number().int(),
-    cores: z.number().int().min(1).default(4),
-    memoryMiB: z.number().int().min(2048).default(8192),
+    // Upper bounds: what the Proxmox provider accepts (bpg terraform-provider-proxmox, proxmoxtf/resource/vm:
+    // cpu.cores 1-2304, memory.dedicated 64-268435456 MiB). A disk has no upper bound there: it is the datastore's.
+    cores: z.number().int().min(1).max(2304, "is more than the 2304 cores the Proxmox provider accepts").default(4),
+    memoryMiB: z.number().int().min(2048).max(268435456, "is more than the 268435456 MiB (256 TiB) the Proxmox provider accepts").default(8192),
     diskGiB: z.number().int().min(10).default(64),
     /** Optional fixed MAC; derived from the node name when absent. */
     mac: text.optional(),
@@ -97,6 +99,8 @@ export const appSchema = z.strictObject({
     podSelector: labels.optional(),
     /** Label sets allowed to reach the app's pods; a CiliumNetworkPolicy is made when set. */
     allowFrom: z.array(labels).optional(),
+    /** Opt-in for an app in a namespace Kubernetes or the program runs (app-rules.ts systemNamespaces). */
+    allowSystemNamespace: z.boolean().optional(),
 });
 
 /** Every plain config key, with whether the stack must set it. */
