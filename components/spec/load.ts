@@ -3,6 +3,7 @@ import { configKeys, SecretKey, secretKeys } from "./schema";
 import { SpecError } from "./problems";
 import { requiredSecrets } from "./structure";
 import { HomelabSpec, SpecSecrets } from "./types";
+import { plainHttpWarnings } from "./url-rules";
 import { validateConfig } from "./validate";
 
 const namespace = "homelab";
@@ -40,6 +41,7 @@ export function loadSpec(): HomelabSpec {
     const { raw, present } = rawConfig();
     const result = validateConfig(raw, present);
     if (!result.ok) throw new SpecError(result.problems);
+    for (const warning of plainHttpWarnings(result.spec)) pulumi.log.warn(warning);
     const config = new pulumi.Config(namespace);
     const secrets: Partial<Record<SecretKey, pulumi.Output<string>>> = {};
     for (const key of requiredSecrets(result.spec)) secrets[key] = config.requireSecret(key);

@@ -1,5 +1,6 @@
 import { addressProblems } from "./address-rules";
 import { appProblems } from "./app-rules";
+import { urlProblems } from "./url-rules";
 import { identityProblems } from "./identity-rules";
 import { deriveMac, qualifyHostname } from "./names";
 import { Problem } from "./problems";
@@ -15,7 +16,7 @@ export type Validation = { ok: true; spec: PlainSpec } | { ok: false; problems: 
  */
 export function validateConfig(raw: Readonly<Record<string, unknown>>, presentSecrets: ReadonlySet<string>): Validation {
     const { parsed, problems } = parseStructure(raw);
-    problems.push(...addressProblems(parsed), ...identityProblems(parsed), ...appProblems(parsed), ...secretProblems(parsed, presentSecrets, raw.cloudflare !== undefined && !parsed.cloudflare));
+    problems.push(...addressProblems(parsed), ...identityProblems(parsed), ...appProblems(parsed), ...urlProblems(parsed), ...secretProblems(parsed, presentSecrets, raw.cloudflare !== undefined && !parsed.cloudflare));
     if (problems.length > 0) return { ok: false, problems };
     return { ok: true, spec: deepFreeze(buildSpec(parsed as Required<ParsedConfig>)) };
 }

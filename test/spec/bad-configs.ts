@@ -237,6 +237,24 @@ export const badConfigs: BadConfig[] = [
         message: "homelab:nodes[0].memoryMiB: is more than the 268435456 MiB (256 TiB) the Proxmox provider accepts. Fix: give at most 268435456.",
     },
     {
+        rule: "credentials in the Proxmox endpoint",
+        edit: (c) => (c["homelab:proxmox"].endpoint = "https://root%40pam:hunter2@172.16.1.2:8006"),
+        message: "homelab:proxmox.endpoint: carries credentials (user:password@) in the URL, which would be stored in plain text in the state and shown in previews. " +
+            "Fix: remove them from the URL: the API token goes in homelab:proxmoxApiToken (`pulumi config set --secret homelab:proxmoxApiToken <user@realm!id=uuid>`).",
+    },
+    {
+        rule: "credentials in the AdGuard URL",
+        edit: (c) => (c["homelab:dnsForwarders"].adguard.url = "http://admin:hunter2@172.16.1.11"),
+        message: "homelab:dnsForwarders.adguard.url: carries credentials (user:password@) in the URL, which would be stored in plain text in the state and shown in previews. " +
+            "Fix: remove them from the URL: the user name goes in homelab:dnsForwarders.adguard.username and the password in homelab:adguardPassword (`pulumi config set --secret homelab:adguardPassword <password>`).",
+    },
+    {
+        rule: "a token in the Technitium URL's query",
+        edit: (c) => (c["homelab:dnsForwarders"].technitium.url = "http://172.16.1.10:5380/?token=abc123"),
+        message: "homelab:dnsForwarders.technitium.url: carries a credential in its query (?token=), which would be stored in plain text in the state and shown in previews. " +
+            "Fix: remove the query: the API token goes in homelab:technitiumToken (`pulumi config set --secret homelab:technitiumToken <token>`).",
+    },
+    {
         rule: "a required secret unset",
         edit: () => undefined,
         unset: ["homelab:proxmoxApiToken"],
