@@ -41,7 +41,8 @@ export function loadSpec(): HomelabSpec {
     const { raw, present } = rawConfig();
     const result = validateConfig(raw, present);
     if (!result.ok) throw new SpecError(result.problems);
-    for (const warning of plainHttpWarnings(result.spec)) pulumi.log.warn(warning);
+    // To the CLI's diagnostics. Offline runs (the plan tool, the tests) have no engine, and the plan prints them itself.
+    if (pulumi.runtime.hasEngine()) for (const warning of plainHttpWarnings(result.spec)) pulumi.log.warn(warning);
     const config = new pulumi.Config(namespace);
     const secrets: Partial<Record<SecretKey, pulumi.Output<string>>> = {};
     for (const key of requiredSecrets(result.spec)) secrets[key] = config.requireSecret(key);
