@@ -1,22 +1,29 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { CloudflareEdge } from "./cloudflare/edge";
+import { edgePlan } from "./cloudflare/edge-values";
 import { cloudflareProvider } from "./cloudflare/provider";
-import { SplitDnsForwarding } from "./dns/split-dns-forwarding";
+import { SplitDnsForwarding, splitDnsForwardingPlan } from "./dns/split-dns-forwarding";
 import { Apps } from "./kubernetes/apps";
+import { appsPlan } from "./kubernetes/apps-manifests";
 import { CertManager } from "./kubernetes/cert-manager";
+import { certManagerPlan } from "./kubernetes/cert-manager-values";
 import { Cilium } from "./kubernetes/cilium";
+import { ciliumPlan } from "./kubernetes/cilium-values";
 import { Cloudflared } from "./kubernetes/cloudflared";
+import { cloudflaredPlan } from "./kubernetes/cloudflared-manifests";
 import { EnvoyGateway } from "./kubernetes/envoy-gateway";
-import { gatewayNamespace } from "./kubernetes/gateway-names";
+import { envoyGatewayPlan } from "./kubernetes/envoy-gateway-manifests";
 import { K8sGateway } from "./kubernetes/k8s-gateway";
 import { k8sGatewayPlan } from "./kubernetes/k8s-gateway-values";
 import { proxmoxProvider } from "./proxmox/provider";
 import { TalosImage } from "./proxmox/talos-image";
 import { TalosVms } from "./proxmox/talos-vms";
-import { controlPlanes, HomelabSpec, proxmoxHostsInUse } from "./spec";
+import { talosImagePlan, talosVmsPlan } from "./proxmox/vm-values";
+import { HomelabSpec, networkNamespace } from "./spec";
 import { TalosCluster } from "./talos/cluster";
 import { ClusterReady } from "./talos/cluster-ready";
+import { talosPlan } from "./talos/plan";
 
 export interface HomelabArgs {
     /** The validated spec; the only input. */
@@ -36,72 +43,64 @@ export class Homelab extends pulumi.ComponentResource {
     constructor(name: string, args: HomelabArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:index:Homelab", name, {}, opts);
         const { spec } = args;
-        const controlPlaneIps = controlPlanes(spec).map((n) => n.ip);
+        const { secrets } = spec;
+        const talosNodes = talosPlan(spec);
 
         // Machines: image per host, VMs, Talos.
-        const proxmox = proxmoxProvider(`${name}-proxmox`, spec.proxmox, spec.secrets.proxmoxApiToken, spec.secrets.proxmoxSshPrivateKey, { parent: this });
-        const image = new TalosImage(`${name}-talos-image`, { extensions: spec.talos.extensions, hosts: proxmoxHostsInUse(spec), proxmox: spec.proxmox }, { parent: this, providers: [proxmox] });
-        const vms = new TalosVms(
-            `${name}-vms`,
-            { nodes: spec.nodes, proxmox: spec.proxmox, network: spec.network, clusterName: spec.talos.clusterName, imageFileIds: image.fileIds },
-            { parent: this, providers: [proxmox] },
-        );
-        const talos = new TalosCluster(`${name}-talos`, { spec, vms: vms.vms, installerImage: image.installerImage }, { parent: this });
+        const proxmox = proxmoxProvider(`${name}-proxmox`, spec.proxmox, secrets.proxmoxApiToken, secrets.proxmoxSshPrivateKey, { parent: this });
+        const image = new TalosImage(`${name}-talos-image`, { plan: talosImagePlan(spec) }, { parent: this, providers: [proxmox] });
+        const vms = new TalosVms(`${name}-vms`, { plan: talosVmsPlan(spec), imageFileIds: image.fileIds }, { parent: this, providers: [proxmox] });
+        const talos = new TalosCluster(`${name}-talos`, { plan: talosNodes, vms: vms.vms, installerImage: image.installerImage }, { parent: this });
 
         // The Cloudflare edge needs nothing from the cluster: it starts with the VMs.
         // Validation requires the main token exactly when homelab:cloudflare is set.
-        const edge = spec.cloudflare && spec.secrets.cloudflareApiToken
+        const edgeSettings = edgePlan(spec);
+        const edge = edgeSettings && secrets.cloudflareApiToken
             ? new CloudflareEdge(
                   `${name}-edge`,
-                  { domain: spec.domain, cloudflare: spec.cloudflare, apps: spec.apps },
-                  { parent: this, providers: [cloudflareProvider(`${name}-cloudflare`, spec.secrets.cloudflareApiToken, { parent: this })] },
+                  { plan: edgeSettings },
+                  { parent: this, providers: [cloudflareProvider(`${name}-cloudflare`, secrets.cloudflareApiToken, { parent: this })] },
               )
             : undefined;
         // DNS-01's token: the zone-scoped one the edge mints, or the DNS-only one the user gives; never the main token.
-        const certManagerToken = edge?.dnsToken ?? spec.secrets.cloudflareDnsToken;
+        const certManagerToken = edge?.dnsToken ?? secrets.cloudflareDnsToken;
         if (!certManagerToken) throw new pulumi.ResourceError("cert-manager has no DNS-only token: set homelab:cloudflareDnsToken or homelab:cloudflare.scopedTokens", this);
 
         // The CNI, then the gate every add-on waits for.
-        const cilium = new Cilium(
-            `${name}-cilium`,
-            { plan: { podCidr: spec.network.podCidr, loadBalancerRange: spec.network.loadBalancerRange, controlPlaneCount: controlPlaneIps.length, nodeCount: spec.nodes.length } },
-            { parent: this, providers: [talos.provider] },
-        );
+        const cilium = new Cilium(`${name}-cilium`, { plan: ciliumPlan(spec) }, { parent: this, providers: [talos.provider] });
         const ready = new ClusterReady(
             `${name}-ready`,
-            { access: talos.apiAccess, kubeconfig: talos.kubeconfig, expectedNodes: spec.nodes.length, after: [cilium] },
+            { access: talos.apiAccess, kubeconfig: talos.kubeconfig, expectedNodes: talosNodes.nodes.length, after: [cilium] },
             { parent: this },
         );
         const cluster = { parent: this, providers: [ready.provider] };
 
         // Add-ons, in parallel after the gate: ingress and certificates, split DNS, the tunnel's connector.
-        const network = new k8s.core.v1.Namespace(`${name}-network`, { metadata: { name: gatewayNamespace } }, { parent: this, provider: ready.provider });
-        const envoyGateway = new EnvoyGateway(`${name}-envoy-gateway`, { spec, networkNamespace: network.metadata.name }, cluster);
+        const network = new k8s.core.v1.Namespace(`${name}-network`, { metadata: { name: networkNamespace } }, { parent: this, provider: ready.provider });
+        const namespace = network.metadata.name;
+        const envoyGateway = new EnvoyGateway(`${name}-envoy-gateway`, { plan: envoyGatewayPlan(spec), namespace }, cluster);
         new CertManager(
             `${name}-cert-manager`,
-            { spec, cloudflareApiToken: certManagerToken, networkNamespace: network.metadata.name, gatewayApiCrds: envoyGateway.crds },
+            { plan: certManagerPlan(spec), cloudflareApiToken: certManagerToken, namespace, gatewayApiCrds: envoyGateway.crds },
             cluster,
         );
         new Apps(
             `${name}-apps`,
             // Routes attach to the Gateways (which wait for the CRDs); policies need Cilium's CRD.
-            { apps: spec.apps, routesAfter: [envoyGateway.gateways.internal.resource, envoyGateway.gateways.external.resource], policiesAfter: [cilium.chart] },
+            { plan: appsPlan(spec), routesAfter: [envoyGateway.gateways.internal.resource, envoyGateway.gateways.external.resource], policiesAfter: [cilium.chart] },
             cluster,
         );
-        const k8sGateway = new K8sGateway(`${name}-k8s-gateway`, { plan: k8sGatewayPlan(spec), namespace: network.metadata.name, gatewayApiCrds: [envoyGateway.crds] }, cluster);
+        const k8sGateway = new K8sGateway(`${name}-k8s-gateway`, { plan: k8sGatewayPlan(spec), namespace, gatewayApiCrds: envoyGateway.crds }, cluster);
         if (edge) {
-            new Cloudflared(`${name}-cloudflared`, { namespace: network.metadata.name, tunnelToken: edge.tunnelToken, tunnelId: edge.tunnelId, nodeCount: spec.nodes.length }, cluster);
+            new Cloudflared(`${name}-cloudflared`, { plan: cloudflaredPlan(spec), namespace, tunnelToken: edge.tunnelToken, tunnelId: edge.tunnelId }, cluster);
         }
 
         const forwarding = new SplitDnsForwarding(
             `${name}-split-dns`,
             {
-                domain: spec.domain,
-                gatewayAddress: k8sGateway.address,
-                adguard: spec.dnsForwarders.adguard,
-                adguardPassword: spec.secrets.adguardPassword,
-                technitium: spec.dnsForwarders.technitium,
-                technitiumToken: spec.secrets.technitiumToken,
+                ...splitDnsForwardingPlan(spec),
+                adguardPassword: secrets.adguardPassword,
+                technitiumToken: secrets.technitiumToken,
                 // The home DNS servers may send the domain to k8s_gateway only once it answers there; its
                 // address is known from config, so no input carries that order.
                 after: [k8sGateway.service],

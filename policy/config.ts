@@ -1,7 +1,7 @@
 import type { PolicyConfigSchema } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
-import type { PlainSpec } from "../components/spec/types";
-import { gatewayName, gatewayNamespace } from "../components/kubernetes/gateway-names";
+import type { PlainSpec } from "../components/spec/shape";
+import { envoyGatewayName, networkNamespace } from "../components/spec/facts";
 
 // The policy pack's configuration: the parts of the IP plan the rules hold resources to. The schema
 // defaults are the home stack's plan (Pulumi.home.yaml), so `pulumi preview --policy-pack policy` works
@@ -75,7 +75,7 @@ export function policyConfigFromSpec(spec: PlainSpec): NetworkPolicyConfig {
         gateways: { dns: spec.gateways.dns, internal: spec.gateways.internal, external: spec.gateways.external },
         nodes: spec.nodes.map(host),
         infrastructure: spec.infrastructure.map(host),
-        gatewayNames: { namespace: gatewayNamespace, internal: gatewayName("internal"), external: gatewayName("external") },
+        gatewayNames: { namespace: networkNamespace, internal: envoyGatewayName("internal"), external: envoyGatewayName("external") },
     };
 }
 

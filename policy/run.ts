@@ -43,7 +43,7 @@ export class NotApplicable extends Error {
     }
 }
 
-/** How test/harness/record.ts writes a value that was unknown at registration. */
+/** How tools/offline/record.ts writes a value that was unknown at registration. */
 export const recordedUnknown = "<unknown>";
 /** Pulumi's wire sentinel for an unknown string, which unknownCheckingProxy turns into an UnknownValueError on access. */
 const wireUnknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

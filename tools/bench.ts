@@ -1,11 +1,12 @@
 import { execFileSync } from "child_process";
+import * as fs from "fs";
 import { performance } from "perf_hooks";
 import * as os from "os";
 import * as path from "path";
-import { evaluate } from "../test/harness/engine";
-import { declaredSecrets, projectRoot, stackConfigFromObject, stackValues } from "../test/harness/stack-config";
-import { RecordedRun } from "../test/harness/record";
-import { comparableInputs } from "../test/harness/graph";
+import { evaluate } from "./offline/engine";
+import { declaredSecrets, projectRoot, stackConfigFromObject, stackValues } from "./offline/stack-config";
+import { RecordedRun } from "./offline/record";
+import { comparableInputs } from "./offline/graph";
 import { table } from "./plan-report";
 import { buildPlan } from "./waves";
 
@@ -15,10 +16,52 @@ const runs = 5;
 const standIn = (key: string) => `<bench secret ${key}>`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+const sdks = ["@pulumi/pulumi", "@pulumi/kubernetes", "@pulumi/cloudflare", "@muhlba91/pulumi-proxmoxve", "@pulumiverse/talos"];
+
 /** A cold `require` of the provider SDKs in a fresh Node process: the floor any evaluation pays. */
 function sdkLoadMs(): number {
-    const script = "const t=performance.now();['@pulumi/pulumi','@pulumi/kubernetes','@pulumi/cloudflare','@muhlba91/pulumi-proxmoxve','@pulumiverse/talos'].forEach(m=>require(m));console.log(performance.now()-t)";
+    const script = `const t=performance.now();${JSON.stringify(sdks)}.forEach(m=>require(m));console.log(performance.now()-t)`;
     return Number(execFileSync(process.execPath, ["-e", script], { cwd: projectRoot, encoding: "utf8" }).trim());
+}
+
+interface ProcessRun {
+    /** Wall time from spawn to exit. */
+    ms: number;
+    /** The process's own CPU time (user + system): steadier than wall time on a busy machine. */
+    cpuMs: number;
+    resources: number;
+}
+
+function timedProcess(args: string[]): ProcessRun {
+    const start = performance.now();
+    const out = execFileSync(process.execPath, args, { cwd: projectRoot, encoding: "utf8", maxBuffer: 1 << 20 });
+    const ms = performance.now() - start;
+    const result = JSON.parse(out.trim().split("\n").at(-1)!);
+    if (result.error) throw new Error(result.error);
+    return { ms, cpuMs: result.cpuMs, resources: result.resources ?? 0 };
+}
+
+/** The SDK floor as a whole process: spawn, load the five SDKs, exit. */
+function sdkFloorProcess(): ProcessRun {
+    const script = `${JSON.stringify(sdks)}.forEach(m=>require(m));const c=process.cpuUsage();console.log(JSON.stringify({cpuMs:(c.user+c.system)/1000}))`;
+    return timedProcess(["-e", script]);
+}
+
+/** One evaluation as `pulumi up` runs the program: a whole process (tools/offline/pulumi-process.js). */
+function programProcess(values: Record<string, unknown>): ProcessRun {
+    const file = path.join(os.tmpdir(), `homelab-bench-${process.pid}.json`);
+    fs.writeFileSync(file, JSON.stringify(stackConfigFromObject(values, standIn, declaredSecrets())));
+    try {
+        return timedProcess([path.join(projectRoot, "tools/offline/pulumi-process.js"), file]);
+    } finally {
+        fs.rmSync(file, { force: true });
+    }
+}
+
+const processRuns = 3;
+function medianProcess(run: () => ProcessRun): ProcessRun {
+    const samples = Array.from({ length: processRuns }, run);
+    return { ms: median(samples.map((s) => s.ms)), cpuMs: median(samples.map((s) => s.cpuMs)), resources: samples[0].resources };
 }
 
 /** The home stack grown to 3 control planes and `workers` workers, with the pool moved above them. */
@@ -56,7 +99,7 @@ async function timed(values: Record<string, unknown>) {
 /** What one resource of a kind costs, from 100 of them alone (fixture program), median of `runs`. */
 async function costPerKind(kind: string): Promise<number> {
     process.env.BENCH_KIND = kind;
-    const program = path.join(projectRoot, "test/harness/fixtures/kinds-program.ts");
+    const program = path.join(projectRoot, "tools/offline/fixtures/kinds-program.ts");
     const samples: number[] = [];
     for (let i = 0; i < runs; i++) {
         const start = performance.now();
@@ -74,6 +117,21 @@ function changedResources(a: RecordedRun, b: RecordedRun): number {
 }
 
 async function main() {
+    // The headline: whole processes, floor and program interleaved so both see the same machine load.
+    const floorRuns: ProcessRun[] = [];
+    const homeRuns: ProcessRun[] = [];
+    for (let i = 0; i < processRuns; i++) {
+        floorRuns.push(sdkFloorProcess());
+        homeRuns.push(programProcess(stackValues("home")));
+    }
+    const pick = (runs: ProcessRun[]) => ({ ms: median(runs.map((r) => r.ms)), cpuMs: median(runs.map((r) => r.cpuMs)), resources: runs[0].resources });
+    const floorProcess = pick(floorRuns);
+    const homeProcess = pick(homeRuns);
+    const bigProcess = medianProcess(() => programProcess(grownValues(60)));
+    // The program's own cost per resource, above the floor.
+    const perResourceAboveFloor = (r: ProcessRun) => ((r.ms - floorProcess.ms) / r.resources).toFixed(1);
+    const cpuPerResourceAboveFloor = (r: ProcessRun) => ((r.cpuMs - floorProcess.cpuMs) / r.resources).toFixed(1);
+
     const floor = median(Array.from({ length: runs }, sdkLoadMs));
     const home = stackValues("home");
     const cold = await run(home);
@@ -97,13 +155,19 @@ async function main() {
 
     const count = (r: RecordedRun) => r.resources.length;
     const perResource = (ms: number, r: RecordedRun) => (ms / count(r)).toFixed(2);
-    console.log(`homelab bench: ${os.cpus().length} x ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; medians of ${runs}\n`);
+    console.log(`homelab bench: ${os.cpus().length} x ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)}; whole processes: medians of ${processRuns}, in-process: medians of ${runs}\n`);
     console.log(
         table(
             ["figure", "value"],
             [
-                ["SDK load, cold process (floor)", `${floor.toFixed(0)} ms`],
-                ["home stack, first evaluation (transpiles the program)", `${cold.ms.toFixed(0)} ms, ${count(cold.run)} resources`],
+                ["HEADLINE home stack as `pulumi up` evaluates it: whole process / SDK floor process", `${(homeProcess.ms / floorProcess.ms).toFixed(2)}x wall (${homeProcess.ms.toFixed(0)} / ${floorProcess.ms.toFixed(0)} ms), ${(homeProcess.cpuMs / floorProcess.cpuMs).toFixed(2)}x CPU (${homeProcess.cpuMs.toFixed(0)} / ${floorProcess.cpuMs.toFixed(0)} ms)`],
+                ["3 + 60 nodes, whole process", `${bigProcess.ms.toFixed(0)} ms wall, ${bigProcess.cpuMs.toFixed(0)} ms CPU, ${bigProcess.resources} resources`],
+                [
+                    "whole process above the floor, per resource: home / 3 + 60 nodes",
+                    `${perResourceAboveFloor(homeProcess)} / ${perResourceAboveFloor(bigProcess)} ms wall, ${cpuPerResourceAboveFloor(homeProcess)} / ${cpuPerResourceAboveFloor(bigProcess)} ms CPU`,
+                ],
+                ["SDK load, cold process (floor, in-process timer)", `${floor.toFixed(0)} ms`],
+                ["in-process (mock engine, no stack traces): home stack, first evaluation (transpiles the program)", `${cold.ms.toFixed(0)} ms, ${count(cold.run)} resources`],
                 ["home stack evaluation", `${warm.ms.toFixed(0)} ms, ${count(warm.run)} resources, ${perResource(warm.ms, warm.run)} ms/resource`],
                 ["home evaluation / SDK floor", `${(warm.ms / floor).toFixed(2)}x (cold first: ${(cold.ms / floor).toFixed(2)}x)`],
                 ["3 control planes + 60 workers evaluation", `${big.ms.toFixed(0)} ms, ${count(big.run)} resources, ${perResource(big.ms, big.run)} ms/resource`],

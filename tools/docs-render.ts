@@ -1,11 +1,11 @@
 import * as YAML from "yaml";
 import { httpRouteManifest, networkPolicyManifest } from "../components/kubernetes/apps-manifests";
 import { certManagerPlan, clusterIssuerManifest, wildcardCertificateManifest } from "../components/kubernetes/cert-manager-values";
-import { ciliumValues } from "../components/kubernetes/cilium-values";
-import { gatewayName, gatewayNamespace } from "../components/kubernetes/gateway-names";
+import { ciliumPlan, ciliumValues } from "../components/kubernetes/cilium-values";
+import { envoyGatewayName, networkNamespace, tunnelHostname } from "../components/spec/facts";
 import { k8sGatewayPlan, manualRecords } from "../components/kubernetes/k8s-gateway-values";
-import { externalHostname, tunnelIngressConfig } from "../components/cloudflare/edge-values";
-import { controlPlanes, planAddresses, planSegments, PlainSpec } from "../components/spec";
+import { tunnelIngressConfig } from "../components/cloudflare/edge-values";
+import { planAddresses, planSegments, PlainSpec } from "../components/spec";
 import { BuildPlan } from "./waves";
 import { minutes, table } from "./plan-report";
 
@@ -27,7 +27,7 @@ function addressTables(spec: PlainSpec): string[] {
 }
 
 function ciliumSection(spec: PlainSpec): string[] {
-    const values = ciliumValues({ podCidr: spec.network.podCidr, loadBalancerRange: spec.network.loadBalancerRange, controlPlaneCount: controlPlanes(spec).length, nodeCount: spec.nodes.length });
+    const values = ciliumValues(ciliumPlan(spec));
     const { start, stop } = spec.network.loadBalancerRange;
     return [
         "## Cilium Configuration",
@@ -40,15 +40,15 @@ function ciliumSection(spec: PlainSpec): string[] {
 }
 
 function gatewaySection(spec: PlainSpec): string[] {
-    const apps = spec.apps.map((a) => [a.hostname, gatewayName(a.gateway), `${a.namespace}/${a.service.name}:${a.service.port}`]);
+    const apps = spec.apps.map((a) => [a.hostname, envoyGatewayName(a.gateway), `${a.namespace}/${a.service.name}:${a.service.port}`]);
     return [
         "## Gateway API",
         "### Gateways",
         table(
             ["Gateway", "IP", "Purpose", "TLS"],
             [
-                [`${gatewayName("internal")} (${gatewayNamespace})`, spec.gateways.internal, "Internal services on the home network", `Let's Encrypt wildcard for *.${spec.domain}`],
-                [`${gatewayName("external")} (${gatewayNamespace})`, spec.gateways.external, "Public services through the Cloudflare tunnel", `Cloudflare at the edge; the wildcard between cloudflared and Envoy`],
+                [`${envoyGatewayName("internal")} (${networkNamespace})`, spec.gateways.internal, "Internal services on the home network", `Let's Encrypt wildcard for *.${spec.domain}`],
+                [`${envoyGatewayName("external")} (${networkNamespace})`, spec.gateways.external, "Public services through the Cloudflare tunnel", `Cloudflare at the edge; the wildcard between cloudflared and Envoy`],
             ],
         ),
         "",
@@ -73,7 +73,7 @@ function dnsSection(spec: PlainSpec): string[] {
         `1. A client asks ${name(primary)} (${primary})${secondary.length ? `, or ${secondary.map((ip) => `${name(ip)} (${ip})`).join(", ")}` : ""}, for \`${host}\``,
         `2. It forwards \`${spec.domain}\` to k8s_gateway (${spec.gateways.dns})`,
         `3. k8s_gateway answers from the HTTPRoute: the gateway's address, ${gatewayIp}`,
-        `4. The client connects to ${example ? gatewayName(example.gateway) : gatewayName("internal")} (${gatewayIp}) over HTTPS`,
+        `4. The client connects to ${example ? envoyGatewayName(example.gateway) : envoyGatewayName("internal")} (${gatewayIp}) over HTTPS`,
         "5. Envoy routes the request to the backend pod",
         "",
         "### Home DNS forwarding",
@@ -102,20 +102,20 @@ function tlsSection(spec: PlainSpec): string[] {
         "## TLS Certificates",
         `cert-manager issues from Let's Encrypt (ClusterIssuer \`${issuer.metadata.name}\`) with DNS-01 through Cloudflare for the zone \`${spec.domain}\`:`,
         "",
-        yamlBlock(wildcardCertificateManifest(plan, gatewayNamespace)),
+        yamlBlock(wildcardCertificateManifest(plan, networkNamespace)),
     ];
 }
 
 function edgeSection(spec: PlainSpec): string[] {
     if (!spec.cloudflare) return ["## Public edge", "No Cloudflare tunnel is configured (`homelab:cloudflare`)."];
-    const published = spec.apps.filter((a) => a.gateway === "external").map((a) => [a.hostname, "CNAME (proxied)", externalHostname(spec.domain)]);
+    const published = spec.apps.filter((a) => a.gateway === "external").map((a) => [a.hostname, "CNAME (proxied)", tunnelHostname(spec.domain)]);
     return [
         "## Public edge (Cloudflare tunnel)",
-        `Tunnel \`${spec.cloudflare.tunnelName}\`, remotely managed; cloudflared runs in \`${gatewayNamespace}\`. Ingress rules:`,
+        `Tunnel \`${spec.cloudflare.tunnelName}\`, remotely managed; cloudflared runs in \`${networkNamespace}\`. Ingress rules:`,
         "",
         yamlBlock(tunnelIngressConfig(spec.domain)),
         "",
-        table(["Public name", "Record", "Points to"], [[externalHostname(spec.domain), "CNAME (proxied)", "<tunnel-id>.cfargotunnel.com"], ...published]),
+        table(["Public name", "Record", "Points to"], [[tunnelHostname(spec.domain), "CNAME (proxied)", "<tunnel-id>.cfargotunnel.com"], ...published]),
     ];
 }
 

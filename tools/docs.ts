@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { projectRoot } from "../test/harness/stack-config";
+import { projectRoot } from "./offline/stack-config";
 import { networkPage } from "./docs-render";
 import { renderSvg, toDot } from "./graph-dot";
 import { runStackOffline } from "./stack-run";

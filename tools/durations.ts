@@ -1,4 +1,4 @@
-import { Registration } from "../test/harness/record";
+import { Registration } from "./offline/record";
 
 // Typical durations of a first `pulumi up`, per kind of resource, for the plan's critical-path estimate.
 // No project we studied publishes a measured step-by-step timing, so most figures are our estimates for

@@ -1,4 +1,4 @@
-import { Registration } from "../test/harness/record";
+import { Registration } from "./offline/record";
 import { BuildPlan, isWork } from "./waves";
 
 // The recorded graph as Graphviz DOT: one box per resource, grouped by the component that owns it,

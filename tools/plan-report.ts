@@ -1,5 +1,5 @@
 import { AddressAllocation, Segment } from "../components/spec";
-import { Registration } from "../test/harness/record";
+import { Registration } from "./offline/record";
 import { BuildPlan } from "./waves";
 
 // Pure text rendering for `npm run plan`: tables and the component tree.

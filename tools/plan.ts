@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { planAddresses, planSegments, plainHttpWarnings } from "../components/spec";
-import { projectRoot } from "../test/harness/stack-config";
+import { projectRoot } from "./offline/stack-config";
 import { runStackOffline } from "./stack-run";
 import { toDot, renderSvg } from "./graph-dot";
 import { allocationTable, componentTree, criticalPathTable, minutes, segmentTable, verdictTable, waveList } from "./plan-report";

@@ -1,4 +1,4 @@
-import { Registration } from "../test/harness/record";
+import { Registration } from "./offline/record";
 import { durationOf } from "./durations";
 
 // The build order of a recorded graph: waves (every resource one wave after its latest dependency),

@@ -1,6 +1,6 @@
 import type * as cloudflare from "@pulumi/cloudflare";
-import type { AppSpec } from "../spec";
-import { gatewayName, gatewayNamespace } from "../kubernetes/gateway-names";
+import type { AppSpec, CloudflareSpec, PlainSpec } from "../spec";
+import { envoyGatewayName, networkNamespace, tunnelHostname } from "../spec/facts";
 
 // Pure inputs for the Cloudflare edge: the tunnel's ingress rules, the public DNS records and the
 // policy of the DNS-only API token. No resources here; components/cloudflare/edge.ts creates them.
@@ -9,12 +9,8 @@ import { gatewayName, gatewayNamespace } from "../kubernetes/gateway-names";
  * Where cloudflared sends every request: envoy-external's Service. Envoy Gateway (deploy type
  * GatewayNamespace) creates it in the Gateway's namespace under the Gateway's name.
  */
-export const externalGatewayService = { name: gatewayName("external"), namespace: gatewayNamespace, port: 443 } as const;
+export const externalGatewayService = { name: envoyGatewayName("external"), namespace: networkNamespace, port: 443 } as const;
 
-/** `ragas.cc` -> `external.ragas.cc`: the one name the tunnel is published under, and the SNI cloudflared sends. */
-export function externalHostname(domain: string): string {
-    return `external.${domain}`;
-}
 
 /** `https://envoy-external.network.svc.cluster.local:443` */
 export function originServiceUrl(service: { name: string; namespace: string; port: number } = externalGatewayService): string {
@@ -44,7 +40,7 @@ export function tunnelIngressConfig(domain: string) {
                 hostname: `*.${domain}`,
                 service: originServiceUrl(),
                 // Envoy's listener offers h2 (ALPN), so requests are multiplexed instead of one connection each.
-                originRequest: { originServerName: externalHostname(domain), http2Origin: true },
+                originRequest: { originServerName: tunnelHostname(domain), http2Origin: true },
             },
             { service: "http_status:404" },
         ],
@@ -67,6 +63,21 @@ export interface DnsRecordSpec<Content = string> {
 /** What the records need to know of an app. */
 export type EdgeApp = Pick<AppSpec, "name" | "hostname" | "gateway">;
 
+/** What the CloudflareEdge component reads. */
+export interface EdgePlan {
+    /** homelab:domain, the Cloudflare zone everything is published in, e.g. ragas.cc. */
+    domain: string;
+    /** homelab:cloudflare: tunnel name, account (default: the zone's) and whether to mint a DNS-only token. */
+    cloudflare: CloudflareSpec;
+    /** Every app; those on the external gateway get a public record, internal ones none. */
+    apps: readonly EdgeApp[];
+}
+
+/** The edge's plan, or undefined when homelab:cloudflare is not set (no tunnel, no public records). */
+export function edgePlan(spec: PlainSpec): EdgePlan | undefined {
+    return spec.cloudflare ? { domain: spec.domain, cloudflare: spec.cloudflare, apps: spec.apps } : undefined;
+}
+
 const comment = "homelab: managed by Pulumi";
 
 /**
@@ -77,7 +88,7 @@ const comment = "homelab: managed by Pulumi";
  * (https://github.com/onedr0p/cluster-template/issues/566).
  */
 export function publicDnsRecords<T = string>(domain: string, apps: readonly EdgeApp[], tunnelCname: T): DnsRecordSpec<string | T>[] {
-    const external = externalHostname(domain);
+    const external = tunnelHostname(domain);
     const appRecords = apps
         .filter((app) => app.gateway === "external")
         .map((app) => app.hostname)

@@ -1,17 +1,13 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
-import type { AppSpec, CloudflareSpec } from "../spec";
+import { computeFor } from "../resource-error";
 import {
-    dnsTokenName, dnsTokenPolicies, permissionGroupIds, publicDnsRecords, tunnelIngressConfig, tunnelTarget, zoneScope,
+    dnsTokenName, dnsTokenPolicies, EdgePlan, permissionGroupIds, publicDnsRecords, tunnelIngressConfig, tunnelTarget, zoneScope,
 } from "./edge-values";
 
 export interface CloudflareEdgeArgs {
-    /** homelab:domain, the Cloudflare zone everything is published in, e.g. ragas.cc. */
-    domain: string;
-    /** homelab:cloudflare: tunnel name, account (default: the zone's) and whether to mint a DNS-only token. */
-    cloudflare: CloudflareSpec;
-    /** Every app; those on the external gateway get a public record, internal ones none. */
-    apps: readonly AppSpec[];
+    /** edgePlan(spec): the zone, the tunnel settings and the apps. */
+    plan: EdgePlan;
 }
 
 /**
@@ -34,7 +30,7 @@ export class CloudflareEdge extends pulumi.ComponentResource {
 
     constructor(name: string, args: CloudflareEdgeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:cloudflare:CloudflareEdge", name, {}, opts);
-        const { domain, cloudflare: spec } = args;
+        const { domain, cloudflare: spec, apps } = args.plan;
 
         // A configured account narrows the lookup, so a zone in another account fails here instead of
         // ending up as a tunnel in one account behind a record in another.
@@ -63,7 +59,7 @@ export class CloudflareEdge extends pulumi.ComponentResource {
         this.tunnelToken = pulumi.secret(token.token);
 
         // Named by hostname: a record's identity is its name, so adding an app renames nothing.
-        for (const record of publicDnsRecords(domain, args.apps, this.tunnel.id.apply(tunnelTarget))) {
+        for (const record of publicDnsRecords(domain, apps, this.tunnel.id.apply(tunnelTarget))) {
             new cloudflare.DnsRecord(`${name}-dns-${record.name}`, { zoneId: zone.id, ...record }, { parent: this });
         }
 
@@ -73,7 +69,7 @@ export class CloudflareEdge extends pulumi.ComponentResource {
                 `${name}-dns-token`,
                 {
                     name: dnsTokenName(domain),
-                    policies: pulumi.all([zone.id, groups.results]).apply(([zoneId, results]) => dnsTokenPolicies(zoneId, permissionGroupIds(results))),
+                    policies: pulumi.all([zone.id, groups.results]).apply(([zoneId, results]) => computeFor(this, () => dnsTokenPolicies(zoneId, permissionGroupIds(results)))),
                 },
                 { parent: this },
             );

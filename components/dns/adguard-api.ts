@@ -2,6 +2,7 @@
 // `[/domain1/domain2/]upstream1 upstream2` (https://github.com/AdguardTeam/AdGuardHome/wiki/Configuration#upstreams).
 // Reading is GET /control/dns_info; writing is POST /control/dns_config with only `upstream_dns`
 // (reference/adguard-home/v0.107.79/openapi.yaml). Lines starting with `#` are comments.
+import { basicAuthSecrets } from "./redact";
 import { ApiServer, defaultTimeoutMs, isObject, normalizeDomain, parseJsonAnswer, sendRequest, validateForwarding } from "./http";
 
 /** How to reach one AdGuard Home. */
@@ -14,7 +15,19 @@ export interface AdguardApi {
     password: string;
     /** How long to wait for each answer, in ms; 10000 when unset. */
     timeoutMs?: number;
+    /** How long to wait after a write before reading the list back, in ms; {@link defaultSettleMs} when unset. */
+    settleMs?: number;
 }
+
+/** How many times a change is written when another writer keeps replacing the list in between. */
+export const writeAttempts = 4;
+
+/**
+ * The wait between a write and its read-back. AdGuard has no version or etag on its settings, so a
+ * writer that read the list just before our write replaces it a moment after; waiting longer than
+ * such a read-then-write takes lets the read-back see that and write again.
+ */
+export const defaultSettleMs = 1000;
 
 /** A per-domain upstream line taken apart: `[/ragas.cc/]172.16.1.60` is {domains: ["ragas.cc"], upstreams: "172.16.1.60"}. */
 export interface DomainUpstream {
@@ -100,7 +113,7 @@ export function adguardServer(api: AdguardApi): ApiServer {
         product: "AdGuard Home",
         url: api.url,
         authorization: `Basic ${basic}`,
-        secrets: [api.password, basic],
+        secrets: basicAuthSecrets(api.username, api.password),
         credentialKey: "homelab:adguardPassword",
         timeoutMs: api.timeoutMs ?? defaultTimeoutMs,
     };
@@ -129,6 +142,32 @@ async function writeUpstreams(api: AdguardApi, lines: string[]): Promise<void> {
     await sendRequest(adguardServer(api), "POST", "/control/dns_config", { json: { upstream_dns: lines } });
 }
 
+/**
+ * Whether a list read back after our write still holds what we wrote: every line we sent (ours and
+ * everyone else's we carried over) is there, and the change needs no further write.
+ */
+export function writeHeld(sent: readonly string[], readBack: readonly string[], replan: (lines: readonly string[]) => UpstreamPlan): boolean {
+    return sent.every((line) => readBack.includes(line)) && !replan(readBack).changed;
+}
+
+/**
+ * Reads, plans, writes only when the plan changes something, then reads back after a pause. When
+ * another writer replaced the list in the meantime, it starts over from what is there now, so their
+ * lines are kept and ours is written again; after {@link writeAttempts} writes it gives up. Returns
+ * whether it wrote.
+ */
+async function changeUpstreams(api: AdguardApi, change: string, replan: (lines: readonly string[]) => UpstreamPlan): Promise<boolean> {
+    for (let attempt = 1; attempt <= writeAttempts; attempt++) {
+        const plan = replan(await adguardReadUpstreams(api));
+        if (!plan.changed) return attempt > 1;
+        await writeUpstreams(api, plan.lines);
+        await new Promise((resolve) => setTimeout(resolve, api.settleMs ?? defaultSettleMs));
+        if (writeHeld(plan.lines, await adguardReadUpstreams(api), replan)) return true;
+    }
+    throw new Error(`AdGuard Home at ${api.url.replace(/\/+$/, "")}: another writer replaced the upstream list after each of our ` +
+        `${writeAttempts} writes, so ${change} did not hold (no line of theirs was dropped); run again when nothing else is saving AdGuard's DNS settings`);
+}
+
 /** Where AdGuard forwards `domain` now, e.g. "172.16.1.60"; undefined when it does not. */
 export async function adguardReadForwarder(api: AdguardApi, domain: string): Promise<string | undefined> {
     return forwardedTarget(await adguardReadUpstreams(api), domain);
@@ -137,14 +176,10 @@ export async function adguardReadForwarder(api: AdguardApi, domain: string): Pro
 /** Makes AdGuard forward `domain` to `target`; writes only when the list must change. Returns whether it wrote. */
 export async function adguardEnsureForwarder(api: AdguardApi, domain: string, target: string): Promise<boolean> {
     validateForwarding(domain, target);
-    const plan = planEnsure(await adguardReadUpstreams(api), domain, target);
-    if (plan.changed) await writeUpstreams(api, plan.lines);
-    return plan.changed;
+    return changeUpstreams(api, `the line ${forwarderLine(domain, target)}`, (lines) => planEnsure(lines, domain, target));
 }
 
 /** Removes our line (`domain` forwarded to `target`) and nothing else. Returns whether it wrote. */
 export async function adguardRemoveForwarder(api: AdguardApi, domain: string, target: string): Promise<boolean> {
-    const plan = planRemove(await adguardReadUpstreams(api), domain, target);
-    if (plan.changed) await writeUpstreams(api, plan.lines);
-    return plan.changed;
+    return changeUpstreams(api, `the removal of ${forwarderLine(domain, target)}`, (lines) => planRemove(lines, domain, target));
 }

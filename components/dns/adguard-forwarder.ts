@@ -1,21 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { adguardEnsureForwarder, adguardReadForwarder, adguardRemoveForwarder } from "./adguard-api";
-import { ForwarderProps, forwarderProvider } from "./forwarder-provider";
+import { selfContainedProvider, forwarderModules } from "./self-contained";
 
-/** The state of an {@link AdguardForwarder}: where to reach AdGuard Home and what to forward. */
-export interface AdguardForwarderProps extends ForwarderProps {
-    /** Login name for HTTP basic auth. */
-    username: string;
-    /** Password for HTTP basic auth; a secret output. */
-    password: string;
-}
+export type { AdguardForwarderProps } from "./providers";
 
-/** Keeps `[/domain/]target` in AdGuard Home's upstream list; every other line stays as it is. */
-export const adguardForwarderProvider = forwarderProvider<AdguardForwarderProps>({
-    read: (p) => adguardReadForwarder(p, p.domain),
-    ensure: (p) => adguardEnsureForwarder(p, p.domain, p.target),
-    remove: (p) => adguardRemoveForwarder(p, p.domain, p.target),
-}, ["url", "username", "password", "domain", "target", "timeoutMs"]);
+/** Keeps `[/domain/]target` in AdGuard Home's upstream list (providers.ts), as Pulumi stores it. */
+export const adguardForwarderProvider = selfContainedProvider(forwarderModules(), "providers", "adguardProvider");
 
 export interface AdguardForwarderArgs {
     /** Base URL of AdGuard Home, e.g. "http://172.16.1.11" (the API lives under /control). */

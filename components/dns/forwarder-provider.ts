@@ -13,11 +13,16 @@ export interface ForwarderProps {
     timeoutMs?: number;
 }
 
-/** What a server must offer to be managed by {@link forwarderProvider}; each returns whether it wrote. */
+/** What a server must offer to be managed by {@link forwarderProvider}. */
 export interface ForwarderOps<P extends ForwarderProps> {
+    /** Where the server forwards the domain now; undefined when it does not. */
     read(props: P): Promise<string | undefined>;
-    ensure(props: P): Promise<boolean>;
-    remove(props: P): Promise<boolean>;
+    /** Makes the server forward the domain, failing rather than taking over what is someone else's. */
+    create(props: P): Promise<unknown>;
+    /** Moves our forwarding from the old state to the new inputs. */
+    update(olds: P, news: P): Promise<unknown>;
+    /** Removes our forwarding; returns why something was left in place, or undefined. */
+    remove(props: P): Promise<string | undefined>;
 }
 
 /** A stable id: the server and the domain, e.g. "http://172.16.1.11|ragas.cc". */
@@ -43,13 +48,13 @@ export function diffForwarder(olds: Record<string, unknown>, news: Record<string
 }
 
 /**
- * A dynamic provider built from one server's read/ensure/remove. It captures only `ops` and `keys`
- * (plain functions and strings), which Pulumi's closure serializer can carry to the provider process.
+ * A dynamic provider built from one server's read/create/update/remove. It runs in the provider
+ * host, loaded there from its module's text (self-contained.ts), never serialized itself.
  */
 export function forwarderProvider<P extends ForwarderProps>(ops: ForwarderOps<P>, keys: readonly string[]): pulumi.dynamic.ResourceProvider {
     return {
         async create(inputs: P): Promise<pulumi.dynamic.CreateResult> {
-            await ops.ensure(inputs);
+            await ops.create(inputs);
             return { id: forwarderId(inputs), outs: inputs };
         },
         async read(id: string, props: P): Promise<pulumi.dynamic.ReadResult> {
@@ -66,12 +71,15 @@ export function forwarderProvider<P extends ForwarderProps>(ops: ForwarderOps<P>
             const live = await ops.read(olds).then((target) => target ?? "", () => undefined);
             return live === undefined || live === news.target ? result : { ...result, changes: true };
         },
-        async update(_id: string, _olds: P, news: P): Promise<pulumi.dynamic.UpdateResult> {
-            await ops.ensure(news);
+        async update(_id: string, olds: P, news: P): Promise<pulumi.dynamic.UpdateResult> {
+            await ops.update(olds, news);
             return { outs: news };
         },
         async delete(_id: string, props: P): Promise<void> {
-            await ops.remove(props);
+            // The provider host has no engine connection, so pulumi.log.warn would print to stderr too
+            // (its fallback); the engine shows a provider's stderr with the resource's operation.
+            const left = await ops.remove(props);
+            if (left !== undefined) console.warn(`warning: ${left}`);
         },
     };
 }

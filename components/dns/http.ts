@@ -1,6 +1,7 @@
-// The HTTP plumbing both DNS servers share. Dynamic providers are serialized by Pulumi's closure
-// serializer, so everything here is a plain module-level function that uses only Node built-ins
-// (fetch, AbortSignal, URL, Buffer): no classes, no npm packages, no captured state.
+// The HTTP plumbing both DNS servers share. This module and the others of providers.ts run in
+// Pulumi's provider host, loaded from their compiled text (self-contained.ts), so they import only
+// each other and use only Node's globals (fetch, AbortSignal, URL, Buffer): no npm packages.
+import { quote, redact } from "./redact";
 
 /** How long to wait for one answer from a DNS server's API when nothing else is said, in ms. */
 export const defaultTimeoutMs = 10_000;
@@ -19,15 +20,21 @@ export interface ApiServer {
     credentialKey: string;
     /** How long to wait for the answer, in ms. */
     timeoutMs: number;
+    /** The wait before the first retry of a read, in ms; {@link defaultRetryDelayMs} when unset. */
+    retryDelayMs?: number;
 }
 
 /** A request body: JSON (AdGuard) or form fields (Technitium). */
 export type RequestBody = { json: unknown } | { form: Record<string, string> };
 
-/** Replaces every secret in a message with "***", so an echoing server cannot leak one into a log. */
-export function redact(message: string, secrets: readonly string[]): string {
-    return secrets.filter((s) => s.length > 0).reduce((text, s) => text.split(s).join("***"), message);
-}
+/** The largest answer read from a DNS server's API: a whole upstream list or zone list fits many times over. */
+export const maxAnswerBytes = 1024 * 1024;
+
+/** How often a read is tried when the server answers 502/503/504 or drops the connection. */
+export const readAttempts = 3;
+
+/** The wait before the first retry of a read, in ms; it doubles for each further retry. */
+export const defaultRetryDelayMs = 250;
 
 /** The server's base URL without a trailing slash; rejects URLs that carry credentials or are not http(s). */
 export function baseUrl(server: Pick<ApiServer, "product" | "url" | "credentialKey">): string {
@@ -46,10 +53,40 @@ export function baseUrl(server: Pick<ApiServer, "product" | "url" | "credentialK
     return server.url.replace(/\/+$/, "");
 }
 
-function describeFailure(error: unknown): string {
-    if (!(error instanceof Error)) return String(error);
+/** An error that says whether trying the same read again may succeed. */
+function failed(message: string, transient: boolean): Error {
+    return Object.assign(new Error(message), { transient });
+}
+
+function describeFailure(error: unknown): { text: string; transient: boolean } {
+    if (!(error instanceof Error)) return { text: String(error), transient: false };
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return cause?.code ?? cause?.message ?? error.message;
+    const text = cause?.code ?? cause?.message ?? error.message;
+    // Node's fetch reports a connection the server dropped as ECONNRESET or UND_ERR_SOCKET ("other side closed").
+    return { text, transient: ["ECONNRESET", "UND_ERR_SOCKET", "EPIPE"].includes(cause?.code ?? "") };
+}
+
+/** Reads at most `limit` bytes of a body; a longer one is cancelled, never buffered whole. */
+async function readCapped(response: Response, limit: number): Promise<string | undefined> {
+    if (Number(response.headers.get("content-length") ?? 0) > limit) {
+        await response.body?.cancel();
+        return undefined;
+    }
+    if (!response.body) return "";
+    const reader = response.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        if (size > limit) {
+            await reader.cancel();
+            return undefined;
+        }
+        chunks.push(value);
+    }
+    return Buffer.concat(chunks).toString("utf8");
 }
 
 async function sendOnce(server: ApiServer, method: "GET" | "POST", pathAndQuery: string, body?: RequestBody): Promise<string> {
@@ -65,42 +102,57 @@ async function sendOnce(server: ApiServer, method: "GET" | "POST", pathAndQuery:
         payload = new URLSearchParams(body.form).toString();
     }
     let response: Response;
-    let text: string;
+    let text: string | undefined;
     try {
         response = await fetch(root + pathAndQuery, {
             method, headers, body: payload, redirect: "manual", signal: AbortSignal.timeout(server.timeoutMs),
         });
-        text = await response.text();
+        text = await readCapped(response, maxAnswerBytes);
     } catch (error) {
         const name = (error as { name?: string }).name;
         if (name === "TimeoutError" || name === "AbortError") {
-            throw new Error(`${server.product} at ${root} did not answer ${what} within ${server.timeoutMs} ms`);
+            throw failed(`${server.product} at ${root} did not answer ${what} within ${server.timeoutMs} ms`, false);
         }
-        throw new Error(`${server.product} at ${root} could not be reached for ${what}: ${describeFailure(error)}`);
+        const reason = describeFailure(error);
+        throw failed(`${server.product} at ${root} could not be reached for ${what}: ${reason.text}`, reason.transient);
     }
-    const excerpt = text.trim().slice(0, 200);
+    if (text === undefined) {
+        throw failed(`${server.product} at ${root} answered ${what} with more than ${maxAnswerBytes} bytes; refusing to read it`, false);
+    }
+    const excerpt = quote(text, server.secrets, 200) || "(empty body)";
     if (response.status === 401 || response.status === 403) {
-        throw new Error(`${server.product} at ${root} refused ${what} with HTTP ${response.status}: check ${server.credentialKey}`);
+        throw failed(`${server.product} at ${root} refused ${what} with HTTP ${response.status}: check ${server.credentialKey}`, false);
     }
     if (response.status >= 500) {
-        throw new Error(`${server.product} at ${root} failed ${what} with HTTP ${response.status}: ${excerpt || "(empty body)"}`);
+        throw failed(`${server.product} at ${root} failed ${what} with HTTP ${response.status}: ${excerpt}`, [502, 503, 504].includes(response.status));
     }
     if (response.status < 200 || response.status >= 300) {
-        throw new Error(`${server.product} at ${root} answered ${what} with HTTP ${response.status}: ${excerpt || "(empty body)"}`);
+        throw failed(`${server.product} at ${root} answered ${what} with HTTP ${response.status}: ${excerpt}`, false);
     }
     return text;
 }
 
 /**
- * Sends one request and returns the body of a 2xx answer. Every other outcome (timeout, refused
- * connection, 401/403, 4xx, 5xx) throws an error that names the server and the request, and never
- * a secret.
+ * Sends one request and returns the body of a 2xx answer (at most {@link maxAnswerBytes}). A read
+ * (GET) that meets a 502/503/504 or a dropped connection is tried again, {@link readAttempts} times
+ * in all, waiting `retryDelayMs` and then twice as long each time; a write is sent once, because
+ * the server may have applied it before failing. Every other outcome throws an error that names
+ * the server and the request, and never a secret.
  */
 export async function sendRequest(server: ApiServer, method: "GET" | "POST", pathAndQuery: string, body?: RequestBody): Promise<string> {
-    try {
-        return await sendOnce(server, method, pathAndQuery, body);
-    } catch (error) {
-        throw new Error(redact(error instanceof Error ? error.message : String(error), server.secrets));
+    const attempts = method === "GET" ? readAttempts : 1;
+    for (let attempt = 1; ; attempt++) {
+        try {
+            return await sendOnce(server, method, pathAndQuery, body);
+        } catch (error) {
+            const message = error instanceof Error ? error.message : String(error);
+            const transient = (error as { transient?: boolean }).transient === true;
+            if (!transient || attempt >= attempts) {
+                const tries = attempt > 1 ? ` (tried ${attempt} times)` : "";
+                throw new Error(redact(message + tries, server.secrets));
+            }
+            await new Promise((resolve) => setTimeout(resolve, (server.retryDelayMs ?? defaultRetryDelayMs) * 2 ** (attempt - 1)));
+        }
     }
 }
 
@@ -109,8 +161,7 @@ export function parseJsonAnswer(server: ApiServer, what: string, text: string): 
     try {
         return JSON.parse(text);
     } catch {
-        const excerpt = redact(text.trim().slice(0, 80), server.secrets);
-        throw new Error(`${server.product} at ${baseUrl(server)} answered ${what} with something that is not JSON: ${JSON.stringify(excerpt)}`);
+        throw new Error(`${server.product} at ${baseUrl(server)} answered ${what} with something that is not JSON: ${JSON.stringify(quote(text, server.secrets, 80))}`);
     }
 }
 

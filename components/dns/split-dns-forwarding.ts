@@ -1,18 +1,28 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { PlainSpec } from "../spec";
 import { AdguardForwarder } from "./adguard-forwarder";
 import { TechnitiumForwarder } from "./technitium-forwarder";
 
-export interface SplitDnsForwardingArgs {
+/** What split DNS reads of the spec: the domain, where k8s_gateway answers, and the home DNS servers. */
+export interface SplitDnsForwardingPlan {
     /** The cluster domain the home DNS servers hand to k8s_gateway, e.g. "ragas.cc". */
     domain: string;
-    /** k8s_gateway's LoadBalancer address (gateways.dns), e.g. "172.16.1.60". */
+    /** k8s_gateway's LoadBalancer address (homelab:gateways.dns), e.g. "172.16.1.60": the DNS server, not an Envoy Gateway. */
     gatewayAddress: string;
     /** AdGuard Home (primary DNS): base URL and login ("admin" when unset); skipped when the URL is unset. */
     adguard?: { url?: string; username?: string };
-    /** AdGuard's password (homelab:adguardPassword), a secret; needed when adguard.url is set. */
-    adguardPassword?: pulumi.Input<string>;
     /** Technitium DNS (secondary DNS): base URL with its port; skipped when the URL is unset. */
     technitium?: { url?: string };
+}
+
+export function splitDnsForwardingPlan(spec: PlainSpec): SplitDnsForwardingPlan {
+    return { domain: spec.domain, gatewayAddress: spec.gateways.dns, adguard: spec.dnsForwarders.adguard, technitium: spec.dnsForwarders.technitium };
+}
+
+/** The plan, the two servers' secrets, and what must answer first. */
+export interface SplitDnsForwardingArgs extends SplitDnsForwardingPlan {
+    /** AdGuard's password (homelab:adguardPassword), a secret; needed when adguard.url is set. */
+    adguardPassword?: pulumi.Input<string>;
     /** Technitium's API token (homelab:technitiumToken), a secret; needed when technitium.url is set. */
     technitiumToken?: pulumi.Input<string>;
     /** How long to wait for each API answer, in ms; 10000 when unset. */
@@ -56,7 +66,7 @@ export class SplitDnsForwarding extends pulumi.ComponentResource {
     constructor(name: string, args: SplitDnsForwardingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:dns:SplitDnsForwarding", name, {}, opts);
         const missing = missingCredentials(args);
-        if (missing.length > 0) throw new Error(`split DNS forwarding ${name}: ${missing.join("; ")}`);
+        if (missing.length > 0) throw new pulumi.ResourceError(`split DNS forwarding ${name}: ${missing.join("; ")}`, this);
         this.skipped = skippedForwarders(args);
         const forwarding = { domain: args.domain, target: args.gatewayAddress, timeoutMs: args.timeoutMs };
         if (args.adguard?.url && args.adguardPassword !== undefined) {

@@ -1,19 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ForwarderProps, forwarderProvider } from "./forwarder-provider";
-import { technitiumEnsureForwarder, technitiumReadForwarder, technitiumRemoveForwarder } from "./technitium-api";
+import { selfContainedProvider, forwarderModules } from "./self-contained";
 
-/** The state of a {@link TechnitiumForwarder}: where to reach Technitium DNS and what to forward. */
-export interface TechnitiumForwarderProps extends ForwarderProps {
-    /** API token sent as a bearer token; a secret output. */
-    token: string;
-}
+export type { TechnitiumForwarderProps } from "./providers";
 
-/** Keeps a Conditional Forwarder zone for the domain on Technitium DNS. */
-export const technitiumForwarderProvider = forwarderProvider<TechnitiumForwarderProps>({
-    read: (p) => technitiumReadForwarder(p, p.domain),
-    ensure: (p) => technitiumEnsureForwarder(p, p.domain, p.target),
-    remove: (p) => technitiumRemoveForwarder(p, p.domain),
-}, ["url", "token", "domain", "target", "timeoutMs"]);
+/** Keeps the Conditional Forwarder zone of the domain on Technitium DNS (providers.ts), as Pulumi stores it. */
+export const technitiumForwarderProvider = selfContainedProvider(forwarderModules(), "providers", "technitiumProvider");
 
 export interface TechnitiumForwarderArgs {
     /** Base URL of Technitium's web console with its port, e.g. "http://172.16.1.10:5380". */

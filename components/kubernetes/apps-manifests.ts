@@ -1,5 +1,5 @@
-import { AppSpec, GatewayName } from "../spec";
-import { gatewayName, gatewayNamespace } from "./gateway-names";
+import { AppSpec, GatewayName, PlainSpec } from "../spec";
+import { envoyGatewayName, networkNamespace } from "../spec/facts";
 
 // Pure manifests that route to the apps of spec.apps and fence them in: an HTTPRoute (Gateway API v1)
 // per app, shaped as the spec's "HTTPRoute Example", and a CiliumNetworkPolicy (cilium.io/v2) shaped as its
@@ -16,6 +16,15 @@ function sortedLabels(labels: Labels): Record<string, string> {
  * The app's identity in resource names: `default.my-app`. Namespace and name are RFC 1123 labels, which
  * never hold a dot, so no two apps share a key (`a-b`/`c` and `a`/`b-c` would both be `a-b-c` with a dash).
  */
+/** What the Apps component reads: the routed apps (spec.apps). */
+export interface AppsPlan {
+    apps: readonly AppSpec[];
+}
+
+export function appsPlan(spec: PlainSpec): AppsPlan {
+    return { apps: spec.apps };
+}
+
 export function appKey(app: Pick<AppSpec, "namespace" | "name">): string {
     return `${app.namespace}.${app.name}`;
 }
@@ -31,9 +40,9 @@ export function appKey(app: Pick<AppSpec, "namespace" | "name">): string {
  */
 export function httpRouteManifest(app: AppSpec) {
     const parentRef = {
-        name: gatewayName(app.gateway),
-        namespace: gatewayNamespace,
-        ...(app.namespace === gatewayNamespace ? { sectionName: "https" } : {}),
+        name: envoyGatewayName(app.gateway),
+        namespace: networkNamespace,
+        ...(app.namespace === networkNamespace ? { sectionName: "https" } : {}),
     };
     return {
         apiVersion: "gateway.networking.k8s.io/v1",
@@ -63,9 +72,9 @@ export type HttpRouteManifest = ReturnType<typeof httpRouteManifest>;
  */
 export function envoyProxySelector(gateway: GatewayName): Record<string, string> {
     return sortedLabels({
-        "k8s:io.kubernetes.pod.namespace": gatewayNamespace,
+        "k8s:io.kubernetes.pod.namespace": networkNamespace,
         "app.kubernetes.io/name": "envoy",
-        "gateway.envoyproxy.io/owning-gateway-name": gatewayName(gateway),
+        "gateway.envoyproxy.io/owning-gateway-name": envoyGatewayName(gateway),
     });
 }
 

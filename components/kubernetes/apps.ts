@@ -1,11 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { AppSpec } from "../spec";
-import { appKey, httpRouteManifest, networkPolicyManifest } from "./apps-manifests";
+import { appKey, AppsPlan, httpRouteManifest, networkPolicyManifest } from "./apps-manifests";
 
 export interface AppsArgs {
-    /** The routed apps (spec.apps): an HTTPRoute each, and a CiliumNetworkPolicy where allowFrom is set. */
-    apps: readonly AppSpec[];
+    /** appsPlan(spec): an HTTPRoute per app, and a CiliumNetworkPolicy where allowFrom is set. */
+    plan: AppsPlan;
     /** What brings the HTTPRoute CRD and the parent Gateways (Envoy Gateway's chart and the Gateways). */
     routesAfter: pulumi.Resource[];
     /** What brings the CiliumNetworkPolicy CRD (the Cilium chart). */
@@ -26,7 +25,7 @@ export class Apps extends pulumi.ComponentResource {
         super("homelab:kubernetes:Apps", name, {}, opts);
         const routes: Record<string, k8s.apiextensions.CustomResource> = {};
         const policies: Record<string, k8s.apiextensions.CustomResource> = {};
-        for (const app of args.apps) {
+        for (const app of args.plan.apps) {
             const key = appKey(app);
             // CRDs come from charts and the parents are Gateways: no input links a route or a policy to
             // them, so the order is stated.

@@ -1,5 +1,6 @@
 import type { Input } from "@pulumi/pulumi";
 import type { PlainSpec } from "../spec";
+import { replicasFor, wildcardCertificateName, wildcardTlsSecretName } from "../spec/facts";
 
 // Pure inputs for cert-manager v1.21.1 (versions.ts): Helm values, the ClusterIssuer and the spec's wildcard
 // Certificate. Value keys are the chart's (reference/cert-manager/v1.21.1/values.schema.json, a closed schema).
@@ -30,15 +31,7 @@ export const letsEncryptProductionServer = "https://acme-v02.api.letsencrypt.org
 /** The Secret (in cert-manager's namespace) holding the Cloudflare API token the DNS-01 solver uses. */
 export const cloudflareTokenSecret = { name: "cloudflare-api-token", key: "api-token" } as const;
 
-/** `ragas.cc` -> `wildcard-ragas-cc`: the spec's name for the wildcard Certificate. */
-export function wildcardCertificateName(domain: string): string {
-    return `wildcard-${domain.replace(/\./g, "-")}`;
-}
-
-/** `ragas.cc` -> `wildcard-ragas-cc-tls`: the Secret the gateways' HTTPS listeners present. */
-export function wildcardTlsSecretName(domain: string): string {
-    return `${wildcardCertificateName(domain)}-tls`;
-}
+export { wildcardCertificateName, wildcardTlsSecretName } from "../spec/facts";
 
 /**
  * Helm values for the cert-manager chart.
@@ -52,7 +45,7 @@ export function certManagerValues(plan: CertManagerPlan) {
         // CRDs as chart templates, so they are created, and updated, with the release.
         crds: { enabled: true },
         // Leader-elected: the second replica is a warm standby, useful only on another node.
-        replicaCount: plan.nodeCount > 1 ? 2 : 1,
+        replicaCount: replicasFor(plan.nodeCount),
         // The DNS-01 self-check asks public resolvers over HTTPS, never the home resolvers: AdGuard and
         // Technitium answer for the domain from split DNS (k8s_gateway), and would never show the
         // _acme-challenge TXT record Cloudflare serves, so the check would wait forever.

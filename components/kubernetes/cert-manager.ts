@@ -1,20 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { PlainSpec } from "../spec";
 import * as versions from "../versions";
-import {
-    certManagerPlan, certManagerValues, cloudflareTokenSecret, clusterIssuerManifest, wildcardCertificateManifest,
-    wildcardTlsSecretName,
-} from "./cert-manager-values";
+import { CertManagerPlan, certManagerValues, cloudflareTokenSecret, clusterIssuerManifest, wildcardCertificateManifest } from "./cert-manager-values";
 
 export interface CertManagerArgs {
-    spec: PlainSpec;
+    /** certManagerPlan(spec): the zone, the issuer and the node count. */
+    plan: CertManagerPlan;
     /** A DNS-only Cloudflare token (Zone Read and DNS Edit on the domain's zone), for DNS-01; a secret. Never the main token. */
     cloudflareApiToken: pulumi.Input<string>;
-    /** Name of the `network` Namespace (its metadata.name output): the wildcard Certificate and Secret live there. */
-    networkNamespace: pulumi.Input<string>;
+    /** The `network` Namespace's metadata.name output: the wildcard Certificate and its Secret live there. */
+    namespace: pulumi.Input<string>;
     /** What applies the Gateway API CRDs (EnvoyGateway.crds): with Gateway API support on, the controller exits at start without them. */
-    gatewayApiCrds: pulumi.Input<pulumi.Resource>;
+    gatewayApiCrds: pulumi.Resource;
 }
 
 /** cert-manager, the Let's Encrypt ClusterIssuer (DNS-01 via Cloudflare) and the spec's wildcard Certificate. */
@@ -22,13 +19,10 @@ export class CertManager extends pulumi.ComponentResource {
     public readonly chart: k8s.helm.v3.Release;
     public readonly issuer: k8s.apiextensions.CustomResource;
     public readonly certificate: k8s.apiextensions.CustomResource;
-    /** The Secret, in the network namespace, the gateways' HTTPS listeners present: `wildcard-ragas-cc-tls`. */
-    public readonly tlsSecretName: string;
 
     constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:kubernetes:CertManager", name, {}, opts);
-        const plan = certManagerPlan(args.spec);
-        this.tlsSecretName = wildcardTlsSecretName(plan.domain);
+        const { plan } = args;
 
         const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: "cert-manager" } }, { parent: this });
 
@@ -71,11 +65,11 @@ export class CertManager extends pulumi.ComponentResource {
 
         this.certificate = new k8s.apiextensions.CustomResource(
             `${name}-wildcard`,
-            wildcardCertificateManifest(plan, args.networkNamespace),
+            wildcardCertificateManifest(plan, args.namespace),
             // The issuer is referred to by name only; waiting for it also waits for the chart and its CRDs.
             { parent: this, dependsOn: [this.issuer] },
         );
 
-        this.registerOutputs({ tlsSecretName: this.tlsSecretName });
+        this.registerOutputs({});
     }
 }

@@ -1,4 +1,6 @@
+import { controlPlanes, PlainSpec } from "../spec";
 import { parseAddress, rangeSize } from "../spec/addresses";
+import { kubePrismPort, replicasFor } from "../spec/facts";
 
 // Pure inputs for the Cilium release: Helm values for chart 1.20.1 (versions.ts), the LB-IPAM pool and the
 // L2 announcement policy. Value keys are the chart's (reference/cilium/chart-1.20.0/values.yaml: the patch release keeps its schema).
@@ -6,12 +8,19 @@ import { parseAddress, rangeSize } from "../spec/addresses";
 export interface CiliumPlan {
     /** Pod network, e.g. "10.42.0.0/16"; Talos hands each node a slice of it (cluster.network.podSubnets). */
     podCidr: string;
-    /** The LoadBalancer addresses LB-IPAM may hand out, both ends included (172.16.1.60 - 172.16.1.69). */
+    /** The LoadBalancer addresses LB-IPAM may hand out, both ends included (homelab:network.loadBalancerRange). */
     loadBalancerRange: { start: string; stop: string };
     /** Control-plane nodes; decides whether the operator runs a standby replica. */
     controlPlaneCount: number;
-    /** Nodes of every role. Not read by the values: the API rate limit below is per agent (see agentClientRateLimit). */
-    nodeCount: number;
+}
+
+/** The node count does not enter: the API rate limit below is per agent (see agentClientRateLimit). */
+export function ciliumPlan(spec: PlainSpec): CiliumPlan {
+    return {
+        podCidr: spec.network.podCidr,
+        loadBalancerRange: { ...spec.network.loadBalancerRange },
+        controlPlaneCount: controlPlanes(spec).length,
+    };
 }
 
 /**
@@ -81,10 +90,10 @@ export function ciliumValues(plan: CiliumPlan) {
         // Talos runs no kube-proxy (cluster.proxy.disabled); Cilium's eBPF service handling replaces it.
         kubeProxyReplacement: true,
         // KubePrism, Talos' API load balancer on every node. Without kube-proxy the agent cannot use the
-        // kubernetes ClusterIP before it has programmed services itself, and the VIP .49 is held by one node.
+        // kubernetes ClusterIP before it has programmed services itself, and the API VIP is held by one node.
         k8sServiceHost: "127.0.0.1",
-        k8sServicePort: 7445,
-        // Every node sits on 172.16.1.0/24, so each node's pod CIDR is routed directly to it: no tunnel, and
+        k8sServicePort: kubePrismPort,
+        // Every node sits on the one node network, so each node's pod CIDR is routed directly to it: no tunnel, and
         // DSR requires native routing. Inside this CIDR Cilium neither masquerades nor encapsulates.
         routingMode: "native",
         autoDirectNodeRoutes: true,
@@ -126,7 +135,7 @@ export function ciliumValues(plan: CiliumPlan) {
         operator: {
             // A standby operator, as the chart's default 2, where the control plane is itself redundant; with one
             // control plane the API server has no standby either.
-            replicas: plan.controlPlaneCount > 1 ? 2 : 1,
+            replicas: replicasFor(plan.controlPlaneCount),
             // The operator and agents read cilium-config only at start: without a rollout, a values change
             // made by `pulumi up` would reach the ConfigMap but not the running pods.
             rollOutPods: true,
@@ -154,7 +163,7 @@ export function lbPoolManifest(plan: CiliumPlan, name: string) {
         spec: {
             // LB-IPAM applies this to `cidr` blocks only, never to start/stop ranges
             // (https://docs.cilium.io/en/stable/network/lb-ipam/). "Yes", the default, says what holds anyway:
-            // both ends are allocatable, and k8s_gateway is pinned to the first one, .60.
+            // both ends are allocatable, and any gateway may be pinned to either end.
             allowFirstLastIPs: "Yes",
             blocks: [{ start, stop }],
         },

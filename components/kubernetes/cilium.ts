@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import { computeFor } from "../resource-error";
 import * as versions from "../versions";
 import { CiliumPlan, ciliumValues, l2PolicyManifest, lbPoolManifest } from "./cilium-values";
 
 export interface CiliumArgs {
-    /** Pod CIDR, LB range and node counts; everything the values and manifests are computed from. */
+    /** ciliumPlan(spec): pod CIDR, LB range and control-plane count; everything the values and manifests are computed from. */
     plan: CiliumPlan;
 }
 
@@ -20,15 +21,17 @@ export class Cilium extends pulumi.ComponentResource {
 
     constructor(name: string, args: CiliumArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:kubernetes:Cilium", name, {}, opts);
+        const values = computeFor(this, () => ciliumValues(args.plan));
+        const pool = computeFor(this, () => lbPoolManifest(args.plan, "lb-pool"));
         // helm.v4.Chart renders in the provider, so every Cilium object shows in `pulumi preview --diff`.
         this.chart = new k8s.helm.v4.Chart(
             `${name}-chart`,
-            { chart: versions.cilium.chart, version: versions.cilium.version, repositoryOpts: { repo: versions.cilium.repo }, namespace: "kube-system", values: ciliumValues(args.plan) },
+            { chart: versions.cilium.chart, version: versions.cilium.version, repositoryOpts: { repo: versions.cilium.repo }, namespace: "kube-system", values },
             { parent: this },
         );
         // The pool's and the policy's CRDs are registered by the Cilium operator once it runs: no input
         // links them to the chart, so the order is stated.
-        this.pool = new k8s.apiextensions.CustomResource(`${name}-lb-pool`, lbPoolManifest(args.plan, "lb-pool"), { parent: this, dependsOn: [this.chart] });
+        this.pool = new k8s.apiextensions.CustomResource(`${name}-lb-pool`, pool, { parent: this, dependsOn: [this.chart] });
         this.l2Policy = new k8s.apiextensions.CustomResource(`${name}-l2-policy`, l2PolicyManifest("l2-policy"), { parent: this, dependsOn: [this.chart] });
         this.registerOutputs({});
     }

@@ -1,9 +1,11 @@
+import type { PlainSpec } from "../spec";
+import { replicasFor } from "../spec/facts";
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 
 // Pure manifests for cloudflared, the tunnel connector: the Secret with its token and the Deployment.
 // Field names are checked against @pulumi/kubernetes' typed inputs (`satisfies`); the values follow
-// cloudflared's CLI (`cloudflared tunnel run`) and the template's hardening (notes §5).
+// cloudflared's CLI (`cloudflared tunnel run`) and onedr0p/cluster-template's hardening.
 
 export const cloudflaredName = "cloudflared";
 /** The Secret holding the tunnel token. */
@@ -20,7 +22,14 @@ const labels = { "app.kubernetes.io/name": cloudflaredName };
 
 /** Two connectors wherever a second node can take over, as the template does for every 2/1 choice. */
 export function cloudflaredReplicas(nodeCount: number): number {
-    return nodeCount > 1 ? 2 : 1;
+    return replicasFor(nodeCount);
+}
+
+/** What the Cloudflared component reads of the spec. */
+export type CloudflaredSizing = Pick<CloudflaredPlan<string>, "nodeCount">;
+
+export function cloudflaredPlan(spec: PlainSpec): CloudflaredSizing {
+    return { nodeCount: spec.nodes.length };
 }
 
 export interface TokenSecretRefs<S> {

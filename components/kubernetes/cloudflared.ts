@@ -1,9 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as versions from "../versions";
-import { cloudflaredDeployment, metricsPolicyManifest, tokenSecretManifest } from "./cloudflared-manifests";
+import { cloudflaredDeployment, CloudflaredSizing, metricsPolicyManifest, tokenSecretManifest } from "./cloudflared-manifests";
 
 export interface CloudflaredArgs {
+    /** cloudflaredPlan(spec): 2 replicas, one per node, when more than 1 node; else 1. */
+    plan: CloudflaredSizing;
     /** The namespace (network), as the Namespace resource's metadata.name so both wait for it. */
     namespace: pulumi.Input<string>;
     /** The tunnel token, CloudflareEdge.tunnelToken; kept secret here whatever is passed. */
@@ -13,8 +15,6 @@ export interface CloudflaredArgs {
      * connectors go before the tunnel (Cloudflare refuses to delete a tunnel that still has connections).
      */
     tunnelId: pulumi.Input<string>;
-    /** Nodes in the cluster: 2 replicas, one per node, when more than 1; else 1. */
-    nodeCount: number;
 }
 
 /**
@@ -41,7 +41,7 @@ export class Cloudflared extends pulumi.ComponentResource {
                 namespace: pulumi.output(args.namespace),
                 tokenSecretName: this.secret.metadata.name,
                 tunnelId: pulumi.output(args.tunnelId),
-                nodeCount: args.nodeCount,
+                nodeCount: args.plan.nodeCount,
                 image: versions.cloudflared.image,
             }),
             { parent: this },

@@ -1,7 +1,6 @@
 import type { Input } from "@pulumi/pulumi";
 import type { GatewayName, GatewaysSpec, PlainSpec } from "../spec";
-import { wildcardTlsSecretName } from "./cert-manager-values";
-import { gatewayName } from "./gateway-names";
+import { envoyGatewayName, envoyGateways, lbIpsAnnotation, replicasFor, wildcardTlsSecretName } from "../spec/facts";
 
 // Pure inputs for Envoy Gateway v1.9.0 (versions.ts): Helm values (keys from
 // reference/envoy-gateway/v1.9.0/values.tmpl.yaml) and the objects in the gateways' namespace: EnvoyProxy and
@@ -9,7 +8,7 @@ import { gatewayName } from "./gateway-names";
 // (gateway.networking.k8s.io/v1, Gateway API v1.6.1).
 
 /** The Gateways apps and the tunnel attach to, by the spec's gateway name; both live in the `network` namespace. */
-export const gatewayNames: Readonly<Record<GatewayName, string>> = { internal: gatewayName("internal"), external: gatewayName("external") };
+export const gatewayNames: Readonly<Record<GatewayName, string>> = { internal: envoyGatewayName("internal"), external: envoyGatewayName("external") };
 /** The GatewayClass and the EnvoyProxy it points at. */
 export const gatewayClassName = "envoy";
 export const envoyProxyName = "envoy";
@@ -26,7 +25,7 @@ export function gatewayServiceHost(gateway: GatewayName, namespace: string): str
 }
 
 export interface EnvoyGatewayPlan {
-    /** LoadBalancer addresses: envoy-internal .61, envoy-external .62 (k8s_gateway's .60 is not used here). */
+    /** LoadBalancer addresses of envoy-internal and envoy-external (homelab:gateways; k8s_gateway's is not used here). */
     gateways: Pick<GatewaysSpec, GatewayName>;
     /** Pod network: X-Forwarded-For is trusted only from here (cloudflared), e.g. "10.42.0.0/16". */
     podCidr: string;
@@ -89,7 +88,7 @@ export function envoyProxyManifest(plan: EnvoyGatewayPlan, namespace: Input<stri
             provider: {
                 type: "Kubernetes",
                 kubernetes: {
-                    envoyDeployment: { replicas: plan.nodeCount > 1 ? 2 : 1 },
+                    envoyDeployment: { replicas: replicasFor(plan.nodeCount) },
                     // No envoyService.name: one EnvoyProxy serves both Gateways, and a fixed name would give both
                     // Services the same one. GatewayNamespace mode already names each after its Gateway.
                     envoyService: {
@@ -140,7 +139,7 @@ export function gatewayManifest(plan: EnvoyGatewayPlan, gateway: GatewayName, na
         metadata: { name: gatewayNames[gateway], namespace },
         spec: {
             gatewayClassName,
-            infrastructure: { annotations: { "lbipam.cilium.io/ips": plan.gateways[gateway] } },
+            infrastructure: { annotations: { [lbIpsAnnotation]: plan.gateways[gateway] } },
             listeners: [
                 // Plain HTTP only carries the redirect below, which lives in this namespace.
                 { name: listenerNames.http, protocol: "HTTP", port: 80, allowedRoutes: { namespaces: { from: "Same" } } },
@@ -156,8 +155,6 @@ export function gatewayManifest(plan: EnvoyGatewayPlan, gateway: GatewayName, na
     };
 }
 
-const bothGateways: readonly GatewayName[] = ["internal", "external"];
-
 /** Every plain-HTTP request on either gateway answers 301 to the same URL over HTTPS. */
 export function httpsRedirectManifest(namespace: Input<string>) {
     return {
@@ -165,7 +162,7 @@ export function httpsRedirectManifest(namespace: Input<string>) {
         kind: "HTTPRoute",
         metadata: { name: "https-redirect", namespace },
         spec: {
-            parentRefs: bothGateways.map((g) => ({ name: gatewayNames[g], namespace, sectionName: listenerNames.http })),
+            parentRefs: envoyGateways.map((g) => ({ name: gatewayNames[g], namespace, sectionName: listenerNames.http })),
             rules: [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }],
         },
     };

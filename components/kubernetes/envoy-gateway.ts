@@ -1,18 +1,20 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { GatewayName, PlainSpec } from "../spec";
+import { GatewayName } from "../spec";
+import { envoyGateways } from "../spec/facts";
 import * as versions from "../versions";
 import {
-    clientTrafficPolicyManifest, envoyGatewayPlan, envoyGatewayValues, envoyProxyManifest, gatewayClassManifest,
+    clientTrafficPolicyManifest, EnvoyGatewayPlan, envoyGatewayValues, envoyProxyManifest, gatewayClassManifest,
     gatewayCrdsValues, gatewayManifest, gatewayNames, httpsRedirectManifest,
 } from "./envoy-gateway-manifests";
 
 export { gatewayNames, gatewayServiceHost } from "./envoy-gateway-manifests";
 
 export interface EnvoyGatewayArgs {
-    spec: PlainSpec;
-    /** Name of the `network` Namespace (its metadata.name output): gateways, proxies, their Services and policies live there. */
-    networkNamespace: pulumi.Input<string>;
+    /** envoyGatewayPlan(spec): the gateways' addresses, the pod network, the node count and the TLS Secret. */
+    plan: EnvoyGatewayPlan;
+    /** The `network` Namespace's metadata.name output: gateways, proxies, their Services and policies live there. */
+    namespace: pulumi.Input<string>;
 }
 
 /** Where an HTTPRoute or the tunnel finds a gateway: parentRefs `{name, namespace}`, Service `<name>.<namespace>.svc`. */
@@ -25,8 +27,8 @@ export interface GatewayRef {
 }
 
 /**
- * Envoy Gateway (controller and the Gateway API CRDs) and the two gateways of the spec, envoy-internal (.61)
- * and envoy-external (.62), each with its own Envoy Deployment and LoadBalancer Service in `network`.
+ * Envoy Gateway (controller and the Gateway API CRDs) and the two gateways of the spec, envoy-internal and
+ * envoy-external at their homelab:gateways addresses, each with its own Envoy Deployment and LoadBalancer Service in `network`.
  */
 export class EnvoyGateway extends pulumi.ComponentResource {
     /**
@@ -39,13 +41,10 @@ export class EnvoyGateway extends pulumi.ComponentResource {
 
     constructor(name: string, args: EnvoyGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:kubernetes:EnvoyGateway", name, {}, opts);
-        const plan = envoyGatewayPlan(args.spec);
-        const network = args.networkNamespace;
+        const { plan } = args;
+        const network = args.namespace;
 
         const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: "envoy-gateway-system" } }, { parent: this });
-        // A Helm release, not helm.v4.Chart: v4 never applies hook resources, and the chart's pre-install
-        // certgen Job makes the Secret the controller mounts (without it: "secret envoy-gateway not found",
-        // https://github.com/envoyproxy/gateway/issues/6480). The preview shows the release's values.
         // Cluster-scoped objects only: no namespace. Pulumi applies them server-side, so the largest CRD
         // (EnvoyProxy, ~1.4 MB) needs no last-applied annotation, which would exceed the 256 KiB limit.
         this.crds = new k8s.helm.v4.Chart(
@@ -53,6 +52,9 @@ export class EnvoyGateway extends pulumi.ComponentResource {
             { chart: versions.envoyGateway.crdsChart, version: versions.envoyGateway.version, values: gatewayCrdsValues() },
             { parent: this },
         );
+        // A Helm release, not helm.v4.Chart: v4 never applies hook resources, and the chart's pre-install
+        // certgen Job makes the Secret the controller mounts (without it: "secret envoy-gateway not found",
+        // https://github.com/envoyproxy/gateway/issues/6480). The preview shows the release's values.
         this.chart = new k8s.helm.v3.Release(
             `${name}-chart`,
             {
@@ -84,7 +86,7 @@ export class EnvoyGateway extends pulumi.ComponentResource {
         };
         this.gateways = { internal: gateway("internal"), external: gateway("external") };
         resource("https-redirect", httpsRedirectManifest(network));
-        for (const g of ["internal", "external"] as const) resource(`client-traffic-${g}`, clientTrafficPolicyManifest(plan, g, network));
+        for (const g of envoyGateways) resource(`client-traffic-${g}`, clientTrafficPolicyManifest(plan, g, network));
 
         this.registerOutputs({});
     }

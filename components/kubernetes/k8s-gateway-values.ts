@@ -1,7 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type { Input } from "@pulumi/pulumi";
 import { InfrastructureHost, PlainSpec } from "../spec";
-import { gatewayNamespace } from "./gateway-names";
+import { lbIpsAnnotation, networkNamespace, replicasFor } from "../spec/facts";
 
 // Pure inputs for the k8s_gateway release: Helm values for chart 3.7.2 (versions.ts). Value keys are the
 // chart's (reference/k8s-gateway/chart-3.7.2/values.yaml); the chart ships no values schema.
@@ -9,7 +9,7 @@ import { gatewayNamespace } from "./gateway-names";
 export interface K8sGatewayPlan {
     /** The delegated domain (`ragas.cc`): the home resolvers forward it here, k8s_gateway answers for it. */
     domain: string;
-    /** The pinned LoadBalancer address of the DNS service (spec.gateways.dns, 172.16.1.60). */
+    /** The pinned LoadBalancer address of the DNS service (homelab:gateways.dns). */
     address: string;
     /** Fixed hosts, published as `<name>.<domain>` A records: the spec's "External Services (manual records)". */
     infrastructure: readonly InfrastructureHost[];
@@ -30,7 +30,7 @@ export function k8sGatewayPlan(spec: PlainSpec): K8sGatewayPlan {
 /**
  * TTL of every answer under the domain, routes and manual records alike (seconds). Short, so a route that
  * is added or moves to the other gateway reaches clients within half a minute through AdGuard's and
- * Technitium's caches; long enough that those caches ride out a move of the .60 address to another node
+ * Technitium's caches; long enough that those caches ride out a move of its address to another node
  * (the L2 lease fails over in 10-20 s, see cilium-values.ts). cluster-template uses 1 s, which turns the
  * home resolvers' caches off for the domain.
  */
@@ -116,13 +116,13 @@ export function k8sGatewayValues(plan: K8sGatewayPlan) {
         service: { type: "ClusterIP", clusterIP: "None", port: 53, useTcp: true },
         // `<name>.<namespace>` of the Service whose address answers the zone's NS glue (k8s_gateway's SelfAddress
         // looks it up); the chart's default is its own Service, which no longer has one.
-        apex: `${dnsServiceName}.${gatewayNamespace}`,
+        apex: `${dnsServiceName}.${networkNamespace}`,
         extraZonePlugins: [...chartZonePlugins.map((p) => ({ ...p })), manualRecordsPlugin(plan)],
         // The only upstream for the domain at home: a second replica on another node keeps it answering while a
         // node restarts. Tainted nodes (control planes, by Talos' default) are left out of the skew, so both
         // still run when one node takes workloads; pod-template-hash keeps a rollout's new pods from counting
         // against the old ones.
-        replicaCount: plan.nodeCount > 1 ? 2 : 1,
+        replicaCount: replicasFor(plan.nodeCount),
         topologySpreadConstraints: [
             {
                 maxSkew: 1,
@@ -143,7 +143,7 @@ export function dnsServiceManifest(plan: K8sGatewayPlan, namespace: Input<string
             name: dnsServiceName,
             namespace,
             // LB-IPAM hands out exactly this address, the one the home resolvers forward the domain to.
-            annotations: { "lbipam.cilium.io/ips": plan.address },
+            annotations: { [lbIpsAnnotation]: plan.address },
         },
         spec: {
             type: "LoadBalancer",

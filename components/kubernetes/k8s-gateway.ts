@@ -4,12 +4,12 @@ import * as versions from "../versions";
 import { dnsServiceManifest, K8sGatewayPlan, k8sGatewayValues } from "./k8s-gateway-values";
 
 export interface K8sGatewayArgs {
-    /** Domain, DNS address (.60) and infrastructure hosts the values are computed from (k8sGatewayPlan(spec)). */
+    /** k8sGatewayPlan(spec): domain, DNS address and infrastructure hosts the values are computed from. */
     plan: K8sGatewayPlan;
     /** Namespace to install into (`network`): pass the Namespace's metadata.name, which links the two. */
     namespace: pulumi.Input<string>;
     /** What applies the Gateway API CRDs (EnvoyGateway.crds): k8s_gateway must start after them. */
-    gatewayApiCrds: pulumi.Resource[];
+    gatewayApiCrds: pulumi.Resource;
 }
 
 /**
@@ -19,10 +19,8 @@ export interface K8sGatewayArgs {
  */
 export class K8sGateway extends pulumi.ComponentResource {
     public readonly chart: k8s.helm.v4.Chart;
-    /** The LoadBalancer Service at the DNS address (.60), without NodePorts; answers once the pods run. */
+    /** The LoadBalancer Service at the DNS address, without NodePorts; answers once the pods run. */
     public readonly service: k8s.core.v1.Service;
-    /** The address the home resolvers forward the domain to (172.16.1.60). */
-    public readonly address: string;
 
     constructor(name: string, args: K8sGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:kubernetes:K8sGateway", name, {}, opts);
@@ -32,11 +30,10 @@ export class K8sGateway extends pulumi.ComponentResource {
         this.chart = new k8s.helm.v4.Chart(
             `${name}-chart`,
             { chart: versions.k8sGateway.chart, version: versions.k8sGateway.version, namespace: args.namespace, values: k8sGatewayValues(args.plan) },
-            { parent: this, dependsOn: args.gatewayApiCrds },
+            { parent: this, dependsOn: [args.gatewayApiCrds] },
         );
         // Selects the chart's pods by label only, so the order is stated: the address answers once they run.
         this.service = new k8s.core.v1.Service(`${name}-dns-service`, dnsServiceManifest(args.plan, args.namespace), { parent: this, dependsOn: [this.chart] });
-        this.address = args.plan.address;
         this.registerOutputs({});
     }
 }

@@ -1,16 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as proxmox from "@muhlba91/pulumi-proxmoxve";
 import * as talos from "@pulumiverse/talos";
-import { ProxmoxHost, ProxmoxSpec } from "../spec";
 import * as versions from "../versions";
-import { diskImageFileName, diskImageUrl, schematicYaml } from "./vm-values";
+import { diskImageFileName, diskImageUrl, schematicYaml, TalosImagePlan } from "./vm-values";
 
 export interface TalosImageArgs {
-    /** Image factory system extensions, e.g. siderolabs/qemu-guest-agent (the VMs run the agent). */
-    extensions: readonly string[];
-    /** Proxmox hosts that run a node: the download is host-scoped, so each gets its own copy. */
-    hosts: readonly ProxmoxHost[];
-    proxmox: ProxmoxSpec;
+    /** talosImagePlan(spec): extensions, the hosts in use and their image datastore. */
+    plan: TalosImagePlan;
 }
 
 /** The Talos nocloud image for the pinned version and extensions, downloaded onto every Proxmox host in use. */
@@ -23,7 +19,7 @@ export class TalosImage extends pulumi.ComponentResource {
 
     constructor(name: string, args: TalosImageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:proxmox:TalosImage", name, {}, opts);
-        const schematic = new talos.imagefactory.Schematic(`${name}-schematic`, { schematic: schematicYaml(args.extensions) }, { parent: this });
+        const schematic = new talos.imagefactory.Schematic(`${name}-schematic`, { schematic: schematicYaml(args.plan.extensions) }, { parent: this });
         this.schematicId = schematic.id;
         const urls = talos.imagefactory.getUrlsOutput(
             { schematicId: schematic.id, talosVersion: versions.talos.version, platform: "nocloud", architecture: "amd64" },
@@ -32,12 +28,12 @@ export class TalosImage extends pulumi.ComponentResource {
         this.installerImage = urls.urls.installer;
 
         const files: Record<string, pulumi.Output<string>> = {};
-        for (const host of args.hosts) {
+        for (const host of args.plan.hosts) {
             files[host.name] = new proxmox.download.File(
                 `${name}-${host.name}`,
                 {
                     nodeName: host.name,
-                    datastoreId: args.proxmox.imageDatastore,
+                    datastoreId: args.plan.imageDatastore,
                     contentType: "iso",
                     url: schematic.id.apply((id) => diskImageUrl(versions.talos.factoryUrl, id, versions.talos.version)),
                     fileName: schematic.id.apply((id) => diskImageFileName(id, versions.talos.version)),

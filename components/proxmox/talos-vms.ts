@@ -1,13 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as proxmox from "@muhlba91/pulumi-proxmoxve";
-import { NetworkSpec, NodeSpec, ProxmoxSpec } from "../spec";
-import { bootDisk, vmSettings } from "./vm-values";
+import { bootDisk, TalosVmsPlan, vmSettings } from "./vm-values";
 
 export interface TalosVmsArgs {
-    nodes: readonly NodeSpec[];
-    proxmox: ProxmoxSpec;
-    network: NetworkSpec;
-    clusterName: string;
+    /** talosVmsPlan(spec): the nodes, the Proxmox settings and the node network. */
+    plan: TalosVmsPlan;
     /** The Talos image's file id on each Proxmox host, by host name. */
     imageFileIds: Readonly<Record<string, pulumi.Input<string>>>;
 }
@@ -19,12 +16,13 @@ export class TalosVms extends pulumi.ComponentResource {
     constructor(name: string, args: TalosVmsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:proxmox:TalosVms", name, {}, opts);
         const vms: Record<string, proxmox.VmLegacy> = {};
-        for (const node of args.nodes) {
+        const { plan } = args;
+        for (const node of plan.nodes) {
             vms[node.name] = new proxmox.VmLegacy(
                 `${name}-${node.name}`,
                 {
-                    ...vmSettings(node, args.proxmox, args.network, args.clusterName),
-                    disks: [pulumi.output(args.imageFileIds[node.host]).apply((fileId) => bootDisk(node, args.proxmox, fileId))],
+                    ...vmSettings(node, plan.proxmox, plan.network, plan.clusterName),
+                    disks: [pulumi.output(args.imageFileIds[node.host]).apply((fileId) => bootDisk(node, plan.proxmox, fileId))],
                 },
                 {
                     parent: this,

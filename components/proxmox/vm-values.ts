@@ -1,6 +1,32 @@
-import { NetworkSpec, NodeSpec, ProxmoxSpec } from "../spec";
+import { NetworkSpec, NodeSpec, PlainSpec, ProxmoxHost, ProxmoxSpec, proxmoxHostsInUse } from "../spec";
 
 // Pure inputs of the Talos VMs and their image, so the choices below are tested without Pulumi.
+
+/** What the TalosImage component reads. */
+export interface TalosImagePlan {
+    /** Image factory system extensions, e.g. siderolabs/qemu-guest-agent (the VMs run the agent). */
+    extensions: readonly string[];
+    /** Proxmox hosts that run a node: the download is host-scoped, so each gets its own copy. */
+    hosts: readonly ProxmoxHost[];
+    /** Where each host keeps the image (homelab:proxmox.imageDatastore). */
+    imageDatastore: string;
+}
+
+export function talosImagePlan(spec: PlainSpec): TalosImagePlan {
+    return { extensions: spec.talos.extensions, hosts: proxmoxHostsInUse(spec), imageDatastore: spec.proxmox.imageDatastore };
+}
+
+/** What the TalosVms component reads: one VM per node, on its own host. */
+export interface TalosVmsPlan {
+    clusterName: string;
+    nodes: readonly NodeSpec[];
+    proxmox: ProxmoxSpec;
+    network: NetworkSpec;
+}
+
+export function talosVmsPlan(spec: PlainSpec): TalosVmsPlan {
+    return { clusterName: spec.talos.clusterName, nodes: spec.nodes, proxmox: spec.proxmox, network: spec.network };
+}
 
 /** The image factory schematic for the configured system extensions, as YAML (sorted: its id is a hash of it). */
 export function schematicYaml(extensions: readonly string[]): string {
@@ -36,7 +62,7 @@ export function vmTags(node: NodeSpec, clusterName: string): string[] {
 /** Cloud-init network of a node: its static address and the router, no DHCP. */
 export function cloudInitNetwork(node: NodeSpec, network: NetworkSpec) {
     return {
-        ipConfigs: [{ ipv4: { address: `${node.ip}/${network.prefixLength}`, gateway: network.gateway } }],
+        ipConfigs: [{ ipv4: { address: `${node.ip}/${network.prefixLength}`, gateway: network.router } }],
         dns: { servers: [...network.nameservers] },
     };
 }

@@ -6,11 +6,6 @@ export function controlPlanes(spec: PlainSpec): readonly NodeSpec[] {
     return spec.nodes.filter((n) => n.role === "controlplane");
 }
 
-/** The node Talos is bootstrapped on: the first control plane in config order (never the VIP). */
-export function firstControlPlane(spec: PlainSpec): NodeSpec {
-    return controlPlanes(spec)[0];
-}
-
 /** Proxmox hosts that run at least one node, in config order: each needs its own copy of the image. */
 export function proxmoxHostsInUse(spec: PlainSpec): readonly ProxmoxHost[] {
     const used = new Set(spec.nodes.map((n) => n.host));

@@ -1,3 +1,4 @@
+import { tunnelHostname } from "./facts";
 import { ParsedConfig } from "./structure";
 import { Problem } from "./problems";
 import { deriveMac, isDomainName, isLabel, isUnicastMac } from "./names";
@@ -77,7 +78,7 @@ export function identityProblems(c: ParsedConfig): Problem[] {
         else if (infraNames.has(fqdn.slice(0, -c.domain.length - 1))) {
             // k8s_gateway serves infrastructure hosts as manual records before it looks at routes.
             report(`${key}.hostname`, `${fqdn} is already the manual record of homelab:infrastructure host ${fqdn.split(".")[0]}`, "pick a name no infrastructure host has");
-        } else if (c.cloudflare && fqdn === `external.${c.domain}`) {
+        } else if (c.cloudflare && fqdn === tunnelHostname(c.domain)) {
             // The tunnel's own public record, on either gateway: inside the house k8s_gateway would answer it
             // with an Envoy address instead of the name the world sees.
             report(`${key}.hostname`, `${fqdn} is the tunnel's own public record`, `pick another name under ${c.domain}`);

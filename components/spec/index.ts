@@ -1,8 +1,9 @@
 export * from "./types";
-export { loadSpec } from "./load";
+export { loadSpec, specFromStackConfig } from "./load";
 export { validateConfig, Validation } from "./validate";
 export { plainHttpWarnings } from "./url-rules";
 export { Problem, SpecError, formatProblem } from "./problems";
 export { planAddresses, AddressAllocation, Segment, planSegments } from "./ip-plan";
 export { configKeys, secretKeys, SecretKey } from "./schema";
-export { controlPlanes, firstControlPlane, proxmoxHostsInUse } from "./derive";
+export { controlPlanes, proxmoxHostsInUse } from "./derive";
+export * from "./facts";

@@ -30,7 +30,7 @@ export function planSegments(spec: PlainSpec): Segment[] {
 }
 
 function infrastructureRole(spec: PlainSpec, name: string, ip: string): { service: string; description: string } {
-    if (ip === spec.network.gateway) return { service: name, description: "Default gateway" };
+    if (ip === spec.network.router) return { service: name, description: "Default gateway" };
     if (spec.proxmox.hosts.some((h) => h.name === name)) return { service: name, description: "Proxmox VE host" };
     const dnsRank = spec.network.nameservers.indexOf(ip);
     if (dnsRank === 0) return { service: name, description: "Primary DNS" };

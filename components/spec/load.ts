@@ -4,25 +4,28 @@ import { SpecError } from "./problems";
 import { requiredSecrets } from "./structure";
 import { HomelabSpec, SpecSecrets } from "./types";
 import { plainHttpWarnings } from "./url-rules";
-import { validateConfig } from "./validate";
+import { validateConfig, Validation } from "./validate";
 
 const namespace = "homelab";
 
-/** The raw values of every `homelab:*` key that is set, plain keys parsed from their JSON form. */
-function rawConfig(): { raw: Record<string, unknown>; present: Set<string> } {
+/**
+ * The one conversion of stack config into a spec, for the program, the tools and the tests: flat
+ * `homelab:key` -> text, as the language host passes it (objects JSON-encoded). Of a secret only its
+ * presence is read; its value stays in config, to be read as a secret Output.
+ */
+export function specFromStackConfig(config: Readonly<Record<string, string>>): Validation {
     const raw: Record<string, unknown> = {};
     const present = new Set<string>();
-    for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
+    for (const [fullKey, text] of Object.entries(config)) {
         if (!fullKey.startsWith(`${namespace}:`)) continue;
         const key = fullKey.slice(namespace.length + 1);
         if ((secretKeys as readonly string[]).includes(key)) {
-            // Only presence is looked at here; the value is read as a secret below.
             if (text !== "") present.add(key);
             continue;
         }
         raw[key] = key in configKeys && key !== "domain" ? parseJson(text) : text;
     }
-    return { raw, present };
+    return validateConfig(raw, present);
 }
 
 function parseJson(text: string): unknown {
@@ -38,8 +41,7 @@ function parseJson(text: string): unknown {
  * any resource exists; the secrets come back as secret Outputs only.
  */
 export function loadSpec(): HomelabSpec {
-    const { raw, present } = rawConfig();
-    const result = validateConfig(raw, present);
+    const result = specFromStackConfig(pulumi.runtime.allConfig());
     if (!result.ok) throw new SpecError(result.problems);
     // To the CLI's diagnostics. Offline runs (the plan tool, the tests) have no engine, and the plan prints them itself.
     if (pulumi.runtime.hasEngine()) for (const warning of plainHttpWarnings(result.spec)) pulumi.log.warn(warning);

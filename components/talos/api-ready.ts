@@ -1,15 +1,15 @@
-import * as https from "https";
+import type * as https from "https";
 import * as pulumi from "@pulumi/pulumi";
 
 // Gates on the Kubernetes API, as create-only dynamic resources: each polls the API with the admin client
 // certificate (Talos turns anonymous requests off) until a condition holds, and waits only when it is
 // created, so later previews and ups never re-run it and a new node never makes it unknown.
 // - KubernetesApiReady: /readyz answers 200. Talos' own checks without Kubernetes cover etcd, apid and the
-//   kubelet, not kube-apiserver, so Cilium's install could otherwise meet a closed port (anchor notes, finding 5).
+//   kubelet, not kube-apiserver, so Cilium's install could otherwise meet a closed port.
 // - KubernetesNodesReady: every node is Ready, which needs the CNI: the gate every add-on waits for.
 
 export interface ApiAccess {
-    /** `https://172.16.1.49:6443` */
+    /** `https://<vip>:6443` */
     host: string;
     /** Base64 PEM, as the Talos kubeconfig resource gives them. */
     caCertificate: string;
@@ -32,13 +32,19 @@ export interface ProbeResult {
     error?: string;
 }
 
-/** One authenticated `GET <path>`: the HTTP status and body, or why there was none. */
+/**
+ * One authenticated `GET <path>`: the HTTP status and body, or why there was none. `https` is required
+ * inside: the gates' providers are serialized with this function, and a module captured through a
+ * transpiler's import helper (swc's `_https`) is not recognised as a module, so Pulumi would try to copy
+ * it by value and fail on its native functions.
+ */
 export function probe(api: ApiAccess, path: string, timeoutMs: number): Promise<ProbeResult> {
+    const { request: httpsRequest }: typeof https = require("https");
     const pem = (b64: string) => Buffer.from(b64, "base64");
     return new Promise((resolve) => {
         let request: ReturnType<typeof https.request>;
         try {
-            request = https.request(
+            request = httpsRequest(
                 new URL(path, api.host),
                 { method: "GET", ca: pem(api.caCertificate), cert: pem(api.clientCertificate), key: pem(api.clientKey), timeout: timeoutMs },
                 (response) => {

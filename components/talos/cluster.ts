@@ -1,14 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as talos from "@pulumiverse/talos";
-import { controlPlanes, firstControlPlane, NodeSpec, PlainSpec } from "../spec";
 import * as versions from "../versions";
-import { clusterPatches, controlPlanePatches, nodePatches, renderPatches } from "./patches";
+import { nodePatches, renderPatches, rolePatches } from "./patches";
 import { ApiAccess, KubernetesApiReady } from "./api-ready";
-import { clusterEndpoint, clusterPlan, nodeNetworkPlan, nodePlan } from "./plan";
+import { TalosNodePlan, TalosPlan } from "./plan";
 
 export interface TalosClusterArgs {
-    spec: PlainSpec;
+    /** talosPlan(spec): the cluster, its nodes and their network. */
+    plan: TalosPlan;
     /** Each node's VM, by node name: a node's config is applied once its VM runs. */
     vms: Readonly<Record<string, pulumi.Resource>>;
     /** The installer image of the schematic the VMs boot, for machine.install.image. */
@@ -32,10 +32,8 @@ export class TalosCluster extends pulumi.ComponentResource {
 
     constructor(name: string, args: TalosClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:talos:TalosCluster", name, {}, opts);
-        const { spec } = args;
-        const endpoint = clusterEndpoint(spec);
-        const controlPlaneIps = controlPlanes(spec).map((n) => n.ip);
-        const workerIps = spec.nodes.filter((n) => n.role === "worker").map((n) => n.ip);
+        const { plan } = args;
+        const { controlPlaneIps } = plan;
 
         // The cluster's CA and tokens: replacing them orphans every node, so Pulumi refuses to. No
         // talosVersion: it fixes the secrets' contract, and a later bump would regenerate them
@@ -45,28 +43,25 @@ export class TalosCluster extends pulumi.ComponentResource {
 
         // One generated config per role; what differs per node goes into each apply's own patches,
         // so adding a node changes no existing node's inputs.
-        const roleConfig = (role: NodeSpec["role"]) =>
+        const roleConfig = (role: TalosNodePlan["role"]) =>
             talos.machine.getConfigurationOutput(
                 {
-                    clusterName: spec.talos.clusterName,
-                    clusterEndpoint: endpoint,
+                    clusterName: plan.clusterName,
+                    clusterEndpoint: plan.endpoint,
                     machineType: role,
                     machineSecrets: secrets.machineSecrets,
                     talosVersion: versions.talos.version,
                     kubernetesVersion: versions.kubernetes.version,
                     docs: false,
                     examples: false,
-                    configPatches: pulumi.output(args.installerImage).apply((image) => {
-                        const plan = clusterPlan(spec, image);
-                        return renderPatches(role === "controlplane" ? [...clusterPatches(plan), ...controlPlanePatches(plan)] : clusterPatches(plan));
-                    }),
+                    configPatches: pulumi.output(args.installerImage).apply((image) => renderPatches(rolePatches({ ...plan.cluster, installImage: image }, role))),
                 },
                 { parent: this },
             ).machineConfiguration;
         const configs = { controlplane: roleConfig("controlplane"), worker: roleConfig("worker") };
 
         const applies = new Map<string, talos.machine.ConfigurationApply>();
-        for (const node of spec.nodes) {
+        for (const node of plan.nodes) {
             const vm = args.vms[node.name];
             applies.set(
                 node.name,
@@ -78,7 +73,7 @@ export class TalosCluster extends pulumi.ComponentResource {
                         // The node's own address: in maintenance mode it answers only there (cloud-init gave it).
                         node: node.ip,
                         endpoint: node.ip,
-                        configPatches: renderPatches(nodePatches(nodeNetworkPlan(spec), nodePlan(node))),
+                        configPatches: renderPatches(nodePatches(plan.nodeNetwork, node)),
                         // Leave etcd and wipe the disk when a node is removed, so the cluster forgets it cleanly.
                         onDestroy: { graceful: true, reboot: false, reset: true },
                     },
@@ -93,12 +88,12 @@ export class TalosCluster extends pulumi.ComponentResource {
 
         // etcd is bootstrapped once, on the first control plane's own address: the VIP only exists once
         // etcd does (https://github.com/siderolabs/terraform-provider-talos/issues/267).
-        const first = firstControlPlane(spec);
+        const first = plan.bootstrapNode;
         this.bootstrap = new talos.machine.Bootstrap(
             `${name}-bootstrap`,
             { node: first.ip, endpoint: first.ip, clientConfiguration: secrets.clientConfiguration },
             // Every control plane must hold its config first, or the others would not join etcd.
-            { parent: this, dependsOn: controlPlanes(spec).map((n) => applies.get(n.name)!) },
+            { parent: this, dependsOn: plan.controlPlanes.map((n) => applies.get(n.name)!) },
         );
 
         // Talos-level health only: with `cni: none` the Kubernetes checks cannot pass before Cilium
@@ -107,7 +102,7 @@ export class TalosCluster extends pulumi.ComponentResource {
             {
                 clientConfiguration: secrets.clientConfiguration,
                 controlPlaneNodes: controlPlaneIps,
-                workerNodes: workerIps,
+                workerNodes: plan.workerIps,
                 endpoints: controlPlaneIps,
                 skipKubernetesChecks: true,
                 timeouts: { read: "15m" },
@@ -141,7 +136,7 @@ export class TalosCluster extends pulumi.ComponentResource {
         // talosctl reaches the nodes directly, never through the VIP (which needs a healthy etcd).
         this.talosconfig = pulumi.secret(
             talos.client.getConfigurationOutput(
-                { clusterName: spec.talos.clusterName, clientConfiguration: secrets.clientConfiguration, endpoints: controlPlaneIps, nodes: spec.nodes.map((n) => n.ip) },
+                { clusterName: plan.clusterName, clientConfiguration: secrets.clientConfiguration, endpoints: controlPlaneIps, nodes: plan.nodes.map((n) => n.ip) },
                 { parent: this },
             ).talosConfig,
         );

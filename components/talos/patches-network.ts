@@ -1,4 +1,4 @@
-import type { TalosClusterPlan, TalosNodePlan } from "./patches";
+import type { NodeNetworkPlan, TalosClusterPlan, TalosNodePlan } from "./plan";
 
 // Talos 1.13 configures the network with typed documents. The legacy `machine.network` block (interfaces,
 // hostname, nameservers) is deprecated and is no longer in the v1.13 config schema at all.
@@ -40,9 +40,6 @@ export interface Layer2VIPConfig extends TypedDocument<"Layer2VIPConfig"> {
 export interface ResolverConfig extends TypedDocument<"ResolverConfig"> {
     nameservers: { address: string }[];
 }
-
-/** What the per-node documents read of the cluster plan: never the install image, so they stay plain values. */
-export type NodeNetworkPlan = Pick<TalosClusterPlan, "vip" | "prefixLength" | "gateway">;
 
 export type NetworkDocument = HostnameConfig | LinkAliasConfig | LinkConfig | Layer2VIPConfig | ResolverConfig;
 
@@ -94,7 +91,7 @@ export function linkConfig(plan: NodeNetworkPlan, node: TalosNodePlan): LinkConf
         kind: "LinkConfig",
         name: nodeLinkAlias,
         addresses: [{ address: `${node.ip}/${plan.prefixLength}` }],
-        routes: [{ gateway: plan.gateway }],
+        routes: [{ gateway: plan.router }],
     };
 }
 

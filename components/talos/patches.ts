@@ -1,5 +1,7 @@
 import * as YAML from "yaml";
 import { NetworkDocument, nodePatches, resolverConfig } from "./patches-network";
+import type { TalosClusterPlan, TalosNodePlan } from "./plan";
+import { kubePrismPort } from "../spec/facts";
 
 // Talos machine-config patches as plain data: one object per YAML document, in the forms Talos v1.13
 // accepts (checked against its config schema in test/talos/patches.spec.ts). The provider merges them,
@@ -7,42 +9,9 @@ import { NetworkDocument, nodePatches, resolverConfig } from "./patches-network"
 // then nodePatches.
 
 export * from "./patches-network";
+export type { NodeNetworkPlan, TalosClusterPlan, TalosNodePlan } from "./plan";
 
-/** What every node's machine config shares. Addresses are dotted IPv4, CIDRs in prefix form. */
-export interface TalosClusterPlan {
-    /** Kubernetes cluster name, e.g. "home". */
-    clusterName: string;
-    /** The API server VIP the control planes share, e.g. "172.16.1.49". */
-    vip: string;
-    /** The node network, e.g. "172.16.1.0/24". */
-    nodeCidr: string;
-    /** The node network's prefix length, e.g. 24. */
-    prefixLength: number;
-    /** The default gateway on the node network, e.g. "172.16.1.1". */
-    gateway: string;
-    /** LAN resolvers in order of preference, e.g. ["172.16.1.11", "172.16.1.10"]. */
-    nameservers: string[];
-    /** Pod network, e.g. "10.42.0.0/16". */
-    podCidr: string;
-    /** Service network, e.g. "10.43.0.0/16". */
-    serviceCidr: string;
-    /** Image-factory installer with the schematic and Talos version, e.g. "factory.talos.dev/nocloud-installer/<id>:v1.13.9". */
-    installImage: string;
-}
-
-/** One Talos VM. */
-export interface TalosNodePlan {
-    /** Hostname and Kubernetes node name, e.g. "talos-cp-1". */
-    name: string;
-    role: "controlplane" | "worker";
-    /** The static node address, e.g. "172.16.1.50". */
-    ip: string;
-    /** The MAC of the VM's NIC, lower-case, e.g. "02:a1:b2:c3:d4:e5". */
-    mac: string;
-}
-
-/** KubePrism's port; Cilium's k8sServiceHost/k8sServicePort point at 127.0.0.1 on it. */
-export const kubePrismPort = 7445;
+export { kubePrismPort } from "../spec/facts";
 
 /** The VM boots from one SCSI disk (Proxmox scsi0), which Linux names sda. */
 export const installDisk = "/dev/sda";
@@ -139,13 +108,17 @@ export function controlPlanePatches(plan: TalosClusterPlan): TalosDocument[] {
     }];
 }
 
-/** Every patch one node needs, in the order the provider applies them. */
+/**
+ * The patches one role shares: they go into the role's generated config, so adding a node changes no
+ * existing node's inputs.
+ */
+export function rolePatches(plan: TalosClusterPlan, role: TalosNodePlan["role"]): TalosDocument[] {
+    return role === "controlplane" ? [...clusterPatches(plan), ...controlPlanePatches(plan)] : clusterPatches(plan);
+}
+
+/** Every patch one node needs, in the order the provider applies them: its role's, then its own. */
 export function machinePatches(plan: TalosClusterPlan, node: TalosNodePlan): TalosDocument[] {
-    return [
-        ...clusterPatches(plan),
-        ...(node.role === "controlplane" ? controlPlanePatches(plan) : []),
-        ...nodePatches(plan, node),
-    ];
+    return [...rolePatches(plan, node.role), ...nodePatches(plan, node)];
 }
 
 /**

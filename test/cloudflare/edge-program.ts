@@ -1,21 +1,24 @@
 import * as k8s from "@pulumi/kubernetes";
 import { CloudflareEdge } from "../../components/cloudflare/edge";
+import { edgePlan } from "../../components/cloudflare/edge-values";
 import { cloudflareProvider } from "../../components/cloudflare/provider";
 import { Cloudflared } from "../../components/kubernetes/cloudflared";
+import { cloudflaredPlan } from "../../components/kubernetes/cloudflared-manifests";
 import { loadSpec } from "../../components/spec";
 
 // A program of the edge and the connector alone, wired as the brief asks the lead to wire them, for
 // test/cloudflare/edge.spec.ts to run under the recording mock engine (evaluate's `program` option).
 
 const spec = loadSpec();
-if (!spec.cloudflare) throw new Error("homelab:cloudflare must be set for this program");
+const plan = edgePlan(spec);
+if (!plan) throw new Error("homelab:cloudflare must be set for this program");
 
 if (!spec.secrets.cloudflareApiToken) throw new Error("homelab:cloudflareApiToken must be set for this program");
 
 const cloudflare = cloudflareProvider("cloudflare", spec.secrets.cloudflareApiToken);
 const edge = new CloudflareEdge(
     "edge",
-    { domain: spec.domain, cloudflare: spec.cloudflare, apps: spec.apps },
+    { plan },
     { providers: [cloudflare] },
 );
 
@@ -23,7 +26,7 @@ const kubernetes = new k8s.Provider("kubernetes", { kubeconfig: "mock" });
 const network = new k8s.core.v1.Namespace("network", { metadata: { name: "network" } }, { provider: kubernetes });
 new Cloudflared(
     "cloudflared",
-    { namespace: network.metadata.name, tunnelToken: edge.tunnelToken, tunnelId: edge.tunnelId, nodeCount: spec.nodes.length },
+    { plan: cloudflaredPlan(spec), namespace: network.metadata.name, tunnelToken: edge.tunnelToken, tunnelId: edge.tunnelId },
     { providers: [kubernetes] },
 );
 

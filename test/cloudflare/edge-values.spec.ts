@@ -2,9 +2,10 @@ import { strict as assert } from "assert";
 import fc from "fast-check";
 import * as ipaddr from "ipaddr.js";
 import {
-    DnsRecordSpec, EdgeApp, dnsTokenPermissionGroups, dnsTokenPolicies, externalHostname, permissionGroupIds, publicDnsRecords,
+    DnsRecordSpec, EdgeApp, dnsTokenPermissionGroups, dnsTokenPolicies, permissionGroupIds, publicDnsRecords,
     tunnelIngressConfig, tunnelTarget,
 } from "../../components/cloudflare/edge-values";
+import { tunnelHostname } from "../../components/spec/facts";
 import { homeSpec, publishFirstApp } from "../harness/home";
 
 const tunnelId = "6ff42ae2-765d-4adf-8112-31c55c1551ef";
@@ -101,7 +102,7 @@ describe("Cloudflare public DNS records", () => {
     });
 
     it("names the tunnel's own record external.<domain>", () => {
-        assert.equal(externalHostname("ragas.cc"), "external.ragas.cc");
+        assert.equal(tunnelHostname("ragas.cc"), "external.ragas.cc");
     });
 });
 

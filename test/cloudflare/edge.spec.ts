@@ -2,12 +2,12 @@ import { strict as assert } from "assert";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as edgeModule from "../../components/cloudflare/edge";
-import { tunnelIngressConfig } from "../../components/cloudflare/edge-values";
-import { evaluate } from "../harness/engine";
-import { Graph } from "../harness/graph";
+import { edgePlan, tunnelIngressConfig } from "../../components/cloudflare/edge-values";
+import { evaluate } from "../../tools/offline/engine";
+import { Graph } from "../../tools/offline/graph";
 import { canary, homeValues } from "../harness/home";
-import { Registration } from "../harness/record";
-import { declaredSecrets, stackConfigFromObject } from "../harness/stack-config";
+import { Registration } from "../../tools/offline/record";
+import { declaredSecrets, stackConfigFromObject } from "../../tools/offline/stack-config";
 import { HomeValues, homeSpec, publishFirstApp } from "../harness/home";
 
 // CloudflareEdge and Cloudflared under the recording mock engine, through test/cloudflare/edge-program.ts.
@@ -180,7 +180,7 @@ describe("CloudflareEdge with scopedTokens", () => {
     it("mints a token with DNS Write and Zone Read on this zone only, and hands it out as the secret dnsToken", async () => {
         const spec = homeSpec();
         assert.equal(spec.cloudflare?.scopedTokens, true, "the default");
-        const component = new edge.CloudflareEdge("scoped", { domain: spec.domain, cloudflare: spec.cloudflare!, apps: spec.apps });
+        const component = new edge.CloudflareEdge("scoped", { plan: edgePlan(spec)! });
         assert.deepEqual(await unwrap(component.dnsToken!), { value: "scoped-token-value", secret: true });
         assert.deepEqual(await unwrap(component.tunnelToken), { value: "tunnel-token", secret: true });
         const token = created.find((c) => c.type === "cloudflare:index/apiToken:ApiToken")!;

@@ -18,13 +18,14 @@ describe("AdGuard Home forwarder (against a fake checked by openapi.yaml)", func
 
     before(async function () {
         fake = await startAdguardFake(referenceFile("adguard-home/v0.107.79/openapi.yaml", this), "admin", password);
-        api = { url: fake.url, username: "admin", password, timeoutMs: 2000 };
+        api = { url: fake.url, username: "admin", password, timeoutMs: 2000, settleMs: 0 };
     });
     after(async () => fake?.close());
     beforeEach(() => {
         fake.upstreams = [...others];
         fake.upstreamFile = "";
         fake.failure = undefined;
+        fake.hook = undefined;
         fake.log.length = 0;
         fake.violations.length = 0;
     });
@@ -101,7 +102,7 @@ describe("AdGuard Home forwarder (against a fake checked by openapi.yaml)", func
         });
 
         it("shows drift after a change by hand, through the provider's read", async () => {
-            const props: AdguardForwarderProps = { url: fake.url, username: "admin", password, domain, target: gateway, timeoutMs: 2000 };
+            const props: AdguardForwarderProps = { url: fake.url, username: "admin", password, domain, target: gateway, timeoutMs: 2000, settleMs: 0 };
             const created = await adguardForwarderProvider.create(props);
             fake.upstreams = fake.upstreams.map((l) => (l === "[/ragas.cc/]172.16.1.60" ? "[/ragas.cc/]10.0.0.9" : l));
             const read = await adguardForwarderProvider.read!(created.id, props);
@@ -113,7 +114,7 @@ describe("AdGuard Home forwarder (against a fake checked by openapi.yaml)", func
     });
 
     describe("provider", () => {
-        const props = (): AdguardForwarderProps => ({ url: fake.url, username: "admin", password, domain, target: gateway, timeoutMs: 2000 });
+        const props = (): AdguardForwarderProps => ({ url: fake.url, username: "admin", password, domain, target: gateway, timeoutMs: 2000, settleMs: 0 });
 
         it("creates with an id of server and domain, and keeps the inputs as state", async () => {
             const created = await adguardForwarderProvider.create(props());

@@ -1,6 +1,6 @@
 // What the fakes answer once a request has passed the reference checks: the in-memory emulation of
 // each API, plus the failure modes a test can switch on.
-import type { AdguardFake, Answer, FakeServer, FakeZone, LoggedRequest, TechnitiumFake } from "./fake-servers";
+import type { AdguardFake, Answer, FakeForwarder, FakeServer, FakeZone, LoggedRequest, TechnitiumFake } from "./fake-types";
 
 /** AdGuard's defaults, used when upstream_dns is set to an empty list ("Empty value will reset it"). */
 export const adguardDefaultUpstreams = ["https://dns10.quad9.net/dns-query"];
@@ -49,13 +49,20 @@ function zoneOf(fake: TechnitiumFake, p: Record<string, string>): [string, FakeZ
     return [name, fake.zones.get(name)];
 }
 
-function fwdRecords(name: string, zone: FakeZone): unknown[] {
-    const soa = { disabled: false, name, type: "SOA", ttl: 900, rData: { primaryNameServer: "dns2", responsiblePerson: `hostadmin.${name}`, serial: 1, refresh: 900, retry: 300, expire: 604800, minimum: 900 }, dnssecStatus: "Unknown" };
+/** An FWD record with Technitium's defaults for whatever `fields` leaves out. */
+export function fakeForwarder(forwarder: string, fields: Partial<FakeForwarder> = {}): FakeForwarder {
+    return { forwarder, protocol: "Udp", priority: 0, dnssecValidation: false, proxyType: "DefaultProxy", disabled: false, expiryTtl: 0, ...fields };
+}
+
+/** Records as `records/get` lists them (WebServiceZonesApi.cs WriteRecordAsJson): the SOA, FWDs, then the rest. */
+function zoneRecords(name: string, zone: FakeZone): { name: string }[] {
+    const soa = { disabled: false, name, type: "SOA", ttl: 0, rData: { primaryNameServer: "dns2", responsiblePerson: "invalid", serial: 1, refresh: 900, retry: 300, expire: 604800, minimum: 900 }, dnssecStatus: "Unknown", expiryTtl: 0 };
     const fwds = zone.records.map((r) => ({
-        disabled: false, name, type: "FWD", ttl: 0, dnssecStatus: "Unknown",
-        rData: { protocol: r.protocol, forwarder: r.forwarder, forwarderPriority: 0, dnssecValidation: false, proxyType: "DefaultProxy" },
+        disabled: r.disabled, name, type: "FWD", ttl: 0, ...(r.comments ? { comments: r.comments } : {}), dnssecStatus: "Unknown", expiryTtl: r.expiryTtl,
+        rData: { protocol: r.protocol, forwarder: r.forwarder, priority: r.priority, dnssecValidation: r.dnssecValidation, proxyType: r.proxyType },
     }));
-    return [soa, ...fwds];
+    const others = (zone.others ?? []).map((o) => ({ disabled: false, ttl: 3600, dnssecStatus: "Unknown", expiryTtl: 0, ...o }));
+    return [soa, ...fwds, ...others];
 }
 
 /** Technitium's answer to a request that is documented and carries the right token. */
@@ -65,40 +72,44 @@ export function technitiumRoute(fake: TechnitiumFake, request: LoggedRequest): A
     const failed = failureAnswer(fake, !reads.includes(request.path), { status: "ok", response: { zones: "none" } }, error("Access to the path 'zones' is denied."));
     if (failed) return failed;
     const [name, zone] = zoneOf(fake, p);
-    const fwd = { forwarder: p.forwarder, protocol: p.protocol ?? "Udp" };
-    const same = (r: { forwarder: string; protocol: string }) => r.forwarder === fwd.forwarder && r.protocol === fwd.protocol;
     switch (request.path) {
         case "/api/zones/list":
             return ok({ zones: [...fake.zones].map(([n, z]) => ({ name: n, type: z.type, internal: false, dnssecStatus: "Unsigned", disabled: false })) });
         case "/api/zones/create":
             if (zone) return error(`Zone already exists: ${name}`);
             if (p.type === "Forwarder" && p.initializeForwarder !== "false" && !p.forwarder) return error("Parameter 'forwarder' missing.");
-            fake.zones.set(name, { type: p.type, records: p.type === "Forwarder" && p.forwarder ? [fwd] : [] });
+            fake.zones.set(name, {
+                type: p.type,
+                records: p.type === "Forwarder" && p.forwarder ? [fakeForwarder(p.forwarder, {
+                    protocol: p.protocol ?? "Udp", dnssecValidation: p.dnssecValidation === "true", proxyType: p.proxyType ?? "DefaultProxy",
+                })] : [],
+            });
             return ok({ domain: name });
         case "/api/zones/delete":
             if (!zone) return error(`No such zone was found: ${name}`);
             fake.zones.delete(name);
             return ok();
-        case "/api/zones/records/get":
+        case "/api/zones/records/get": {
             if (!zone) return error(`No authoritative zone was not found for domain: ${name}`);
-            return ok({ zone: { name, type: zone.type, internal: false, dnssecStatus: "Unsigned", disabled: false }, records: fwdRecords(name, zone) });
-    }
-    if (!zone) return error(`No authoritative zone was not found for domain: ${name}`);
-    if (p.type !== "FWD") return error(`the fake emulates only FWD records, not ${p.type}`);
-    switch (request.path) {
-        case "/api/zones/records/add":
-            if (!p.forwarder || !p.protocol) return error("Parameter 'forwarder' or 'protocol' missing.");
-            zone.records.push(fwd);
-            return ok({ zone: { name, type: zone.type }, addedRecord: { name, type: "FWD", rData: fwd } });
-        case "/api/zones/records/update": {
-            const record = zone.records.find(same);
-            if (!record || !p.newForwarder) return error("Cannot update record: no such record or new forwarder missing.");
-            Object.assign(record, { forwarder: p.newForwarder, protocol: p.newProtocol ?? "Udp" });
-            return ok({ zone: { name, type: zone.type }, updatedRecord: { name, type: "FWD", rData: record } });
+            const domain = (p.domain ?? "").toLowerCase();
+            const records = zoneRecords(name, zone).filter((r) => p.listZone === "true" || r.name === domain);
+            return ok({ zone: { name, type: zone.type, internal: false, dnssecStatus: "Unsigned", disabled: false }, records });
         }
-        case "/api/zones/records/delete":
-            zone.records = zone.records.filter((r) => !same(r));
-            return ok();
+        case "/api/zones/records/update": {
+            if (!zone) return error(`No such zone was found: ${name}`);
+            if (p.type !== "FWD") return error(`the fake emulates only FWD records, not ${p.type}`);
+            const protocol = p.protocol ?? "Udp";
+            const index = zone.records.findIndex((r) => r.forwarder === p.forwarder && r.protocol === protocol);
+            if (index < 0 || !p.forwarder) return error("Cannot update record: no such record exists.");
+            // As the server does: every setting the call leaves out takes its default again.
+            zone.records[index] = {
+                forwarder: p.newForwarder ?? p.forwarder, protocol: p.newProtocol ?? protocol,
+                priority: Number(p.forwarderPriority ?? 0), dnssecValidation: p.dnssecValidation === "true",
+                proxyType: p.proxyType ?? "DefaultProxy", disabled: p.disable === "true",
+                ...(p.comments !== undefined ? { comments: p.comments } : {}), expiryTtl: Number(p.expiryTtl ?? 0),
+            };
+            return ok({ zone: { name, type: zone.type }, updatedRecord: zoneRecords(name, { type: zone.type, records: [zone.records[index]] })[1] });
+        }
     }
     return { status: 200, body: { status: "error", errorMessage: `the fake does not emulate ${request.path}` } };
 }

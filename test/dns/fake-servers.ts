@@ -7,61 +7,22 @@ import * as net from "net";
 import Ajv, { ValidateFunction } from "ajv";
 import * as YAML from "yaml";
 import { adguardRoute, technitiumRoute } from "./fake-routes";
+import { AdguardFake, Answer, LoggedRequest, TechnitiumFake } from "./fake-types";
 
-/** One request as the fake saw it. */
-export interface LoggedRequest {
-    method: string;
-    path: string;
-    /** Query and form fields (Technitium) merged; empty for AdGuard. */
-    params: Record<string, string>;
-    /** The parsed JSON body (AdGuard), or undefined. */
-    json?: unknown;
-}
+export * from "./fake-types";
 
-/** How the fake misbehaves: every request gets this answer instead of the emulated one. */
-export type FailureMode = "http401" | "http500" | "notJson" | "hang" | "badShape" | "writeError";
 
-/** An answer the routes hand back: a status and a body (objects are sent as JSON). */
-export interface Answer {
-    status: number;
-    body: unknown;
-}
-
-export interface FakeServer {
-    /** Base URL, e.g. "http://127.0.0.1:40123". */
-    url: string;
-    log: LoggedRequest[];
-    /** Requests that broke the reference (undocumented path, parameter or body): must stay empty. */
-    violations: string[];
-    /** Set to make the server fail; undefined to emulate normally. */
-    failure?: FailureMode;
-    close(): Promise<void>;
-}
-
-export interface AdguardFake extends FakeServer {
-    /** The live `upstream_dns` list. */
-    upstreams: string[];
-    /** The live `upstream_dns_file` ("" when upstreams come from the list). */
-    upstreamFile: string;
-}
-
-export interface FakeZone {
-    type: string;
-    records: { forwarder: string; protocol: string }[];
-}
-
-export interface TechnitiumFake extends FakeServer {
-    /** Zones by name. */
-    zones: Map<string, FakeZone>;
-}
-
-type Handler = (req: http.IncomingMessage, body: string, res: http.ServerResponse) => void;
+type Handler = (req: http.IncomingMessage, body: string, res: http.ServerResponse) => void | Promise<void>;
 
 async function listen(handler: Handler): Promise<{ url: string; close(): Promise<void> }> {
     const server = http.createServer((req, res) => {
         const chunks: Buffer[] = [];
         req.on("data", (c: Buffer) => chunks.push(c));
-        req.on("end", () => handler(req, Buffer.concat(chunks).toString("utf8"), res));
+        req.on("end", () => {
+            Promise.resolve(handler(req, Buffer.concat(chunks).toString("utf8"), res)).catch((error: Error) => {
+                if (!res.headersSent) res.writeHead(500).end(`fake failed: ${error.message}`);
+            });
+        });
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as net.AddressInfo;
@@ -131,12 +92,12 @@ export async function startAdguardFake(specFile: string, username: string, passw
     const check = openApiChecker(specFile);
     const expected = `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
     const fake = { log: [], violations: [], upstreams: [], upstreamFile: "" } as unknown as AdguardFake;
-    const server = await listen((req, body, res) => {
+    const server = await listen(async (req, body, res) => {
         const url = new URL(req.url ?? "/", "http://fake");
         const entry: LoggedRequest = { method: req.method ?? "", path: url.pathname, params: {} };
         try { entry.json = body ? JSON.parse(body) : undefined; } catch { entry.json = body; }
         fake.log.push(entry);
-        if (fake.failure === "hang") return;
+        if (fake.failure === "hang" || (fake.hook && await fake.hook(entry, res))) return;
         if (!url.pathname.startsWith("/control/")) return send(res, { status: 404, body: "not found" });
         const rejected = check(entry.method, url.pathname.slice("/control".length), body);
         if (rejected) {
@@ -189,7 +150,7 @@ export function parseTechnitiumDocs(markdown: string): Map<string, DocumentedCal
 export async function startTechnitiumFake(docsFile: string, token: string): Promise<TechnitiumFake> {
     const calls = parseTechnitiumDocs(fs.readFileSync(docsFile, "utf8"));
     const fake = { log: [], violations: [], zones: new Map() } as unknown as TechnitiumFake;
-    const server = await listen((req, body, res) => {
+    const server = await listen(async (req, body, res) => {
         const url = new URL(req.url ?? "/", "http://fake");
         const params = Object.fromEntries(url.searchParams);
         if (req.method === "POST" && body) {
@@ -200,7 +161,7 @@ export async function startTechnitiumFake(docsFile: string, token: string): Prom
         }
         const entry: LoggedRequest = { method: req.method ?? "", path: url.pathname, params };
         fake.log.push(entry);
-        if (fake.failure === "hang") return;
+        if (fake.failure === "hang" || (fake.hook && await fake.hook(entry, res))) return;
         const call = calls.get(url.pathname);
         const problems = !call ? [`undocumented path ${url.pathname}`]
             : req.method !== "GET" && req.method !== "POST" ? [`method ${req.method}`]
@@ -241,4 +202,17 @@ export async function failure(action: () => Promise<unknown>): Promise<string> {
         return (error as Error).message;
     }
     throw new Error("expected a failure, but the call succeeded");
+}
+
+/** Runs `action` and returns what it printed with console.warn (how a provider warns; see forwarder-provider.ts). */
+export async function capturedWarnings(action: () => Promise<unknown>): Promise<string[]> {
+    const printed: string[] = [];
+    const original = console.warn;
+    console.warn = (...args: unknown[]) => { printed.push(args.map(String).join(" ")); };
+    try {
+        await action();
+    } finally {
+        console.warn = original;
+    }
+    return printed;
 }

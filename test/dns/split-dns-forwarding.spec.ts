@@ -1,13 +1,6 @@
 import * as assert from "assert";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as component from "../../components/dns/split-dns-forwarding";
-import { adguardForwarderProvider } from "../../components/dns/adguard-forwarder";
-import { technitiumForwarderProvider } from "../../components/dns/technitium-forwarder";
-import { referenceFile } from "../harness/reference";
-import { AdguardFake, startAdguardFake } from "./fake-servers";
 
 /** Waits for an output's value (and whether it is secret) without `done()` inside `apply`. */
 function unwrap<T>(output: pulumi.Output<T>): Promise<{ value: T; secret: boolean }> {
@@ -93,39 +86,5 @@ describe("SplitDnsForwarding component", function () {
             ...base, adguard: { url: "http://172.16.1.11" }, technitium: { url: "http://172.16.1.10:5380" },
         }), { message: "split DNS forwarding no-secrets: homelab:adguardPassword is not set, but homelab:dnsForwarders.adguard.url is (http://172.16.1.11); " +
             "homelab:technitiumToken is not set, but homelab:dnsForwarders.technitium.url is (http://172.16.1.10:5380)" });
-    });
-});
-
-describe("forwarder providers survive Pulumi's closure serializer", function () {
-    let fake: AdguardFake;
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-dns-"));
-
-    before(async function () {
-        fake = await startAdguardFake(referenceFile("adguard-home/v0.107.79/openapi.yaml", this), "admin", "pw");
-    });
-    after(async () => {
-        await fake?.close();
-        fs.rmSync(dir, { recursive: true, force: true });
-    });
-
-    /** Serializes a provider as `pulumi up` would, then loads the text back as a fresh module. */
-    async function roundTrip(provider: pulumi.dynamic.ResourceProvider, file: string): Promise<pulumi.dynamic.ResourceProvider> {
-        const serialized = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false });
-        assert.ok(!serialized.text.includes("require(\"@pulumi/pulumi\")"), "the provider drags in the Pulumi SDK");
-        fs.writeFileSync(path.join(dir, file), serialized.text);
-        return (require(path.join(dir, file)) as { handler: () => pulumi.dynamic.ResourceProvider }).handler();
-    }
-
-    it("the AdGuard provider, reloaded from its serialized text, still creates the line", async () => {
-        const provider = await roundTrip(adguardForwarderProvider, "adguard.js");
-        fake.upstreams = ["tls://1.1.1.1"];
-        await provider.create({ url: fake.url, username: "admin", password: "pw", domain: "ragas.cc", target: "172.16.1.60" });
-        assert.deepStrictEqual(fake.upstreams, ["tls://1.1.1.1", "[/ragas.cc/]172.16.1.60"]);
-        assert.deepStrictEqual(fake.violations, []);
-    });
-
-    it("the Technitium provider serializes too", async () => {
-        const provider = await roundTrip(technitiumForwarderProvider, "technitium.js");
-        assert.deepStrictEqual(Object.keys(provider).sort(), ["create", "delete", "diff", "read", "update"]);
     });
 });

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
-import { Graph } from "../harness/graph";
+import { Graph } from "../../tools/offline/graph";
 import { homeValues, runStack } from "../harness/home";
-import { Registration } from "../harness/record";
+import { Registration } from "../../tools/offline/record";
 import { specHttpRoute } from "../harness/spec-examples";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { comparableInputs, Graph } from "../harness/graph";
+import { comparableInputs, Graph } from "../../tools/offline/graph";
 import { homeValues, runStack } from "../harness/home";
 
 // A config edit must touch only the resources it has to: compare every resource's inputs by URN.

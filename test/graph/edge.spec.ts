@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import * as ipaddr from "ipaddr.js";
-import { Graph } from "../harness/graph";
+import { Graph } from "../../tools/offline/graph";
 import { homeValues, runStack } from "../harness/home";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
-import { comparableInputs, Graph } from "../harness/graph";
+import { comparableInputs, Graph } from "../../tools/offline/graph";
 import { homeValues, previewStack, runStack } from "../harness/home";
-import { Registration } from "../harness/record";
+import { Registration } from "../../tools/offline/record";
 
 // `pulumi preview --diff` must show what a change touches and nothing else. In a preview, what is being
 // created has unknown outputs; anything downstream of them that is not ignored would show as changed too.

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { Graph } from "../harness/graph";
+import { Graph } from "../../tools/offline/graph";
 import { canary, homeValues, runStack } from "../harness/home";
 
 const mainToken = canary("homelab:cloudflareApiToken");
@@ -21,7 +21,7 @@ describe("secrets", () => {
         const graph = await runStack();
         const provider = graph.ofType("pulumi:providers:proxmoxve")[0];
         const tampered = { ...graph.run, resources: [{ ...provider, secretPaths: [] }] };
-        const leaks = new (graph.constructor as typeof import("../harness/graph").Graph)(tampered).leaks("CANARY");
+        const leaks = new (graph.constructor as typeof import("../../tools/offline/graph").Graph)(tampered).leaks("CANARY");
         assert.ok(leaks.some((l) => l.endsWith("/apiToken")), leaks.join("\n"));
     });
 

@@ -1,7 +1,7 @@
-import { PlainSpec, validateConfig } from "../../components/spec";
-import { evaluate } from "./engine";
-import { Graph } from "./graph";
-import { declaredSecrets, stackConfigFromObject, stackValues } from "./stack-config";
+import { PlainSpec, specFromStackConfig } from "../../components/spec";
+import { evaluate } from "../../tools/offline/engine";
+import { Graph } from "../../tools/offline/graph";
+import { declaredSecrets, stackConfigFromObject, stackValues } from "../../tools/offline/stack-config";
 
 // The home stack as tests use it: every secret set to a canary, so a leak anywhere is detectable.
 
@@ -35,9 +35,7 @@ export type HomeValues = Record<string, any>; // eslint-disable-line @typescript
 export function homeSpec(edit: (values: HomeValues) => void = () => undefined): PlainSpec {
     const values = homeValues();
     edit(values);
-    const raw = Object.fromEntries(Object.entries(values).map(([key, value]) => [key.replace(/^homelab:/, ""), value]));
-    // The secrets runStack sets: those Pulumi.yaml declares.
-    const result = validateConfig(raw, new Set(declaredSecrets().map((k) => k.replace(/^homelab:/, ""))));
+    const result = specFromStackConfig(stackConfigFromObject(values, canary, declaredSecrets()).config);
     if (!result.ok) throw new Error(result.problems.map((p) => `${p.key} ${p.message}`).join("\n"));
     return result.spec;
 }

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import {
     appKey, envoyProxySelector, httpRouteManifest, networkPolicyManifest,
 } from "../../components/kubernetes/apps-manifests";
-import { gatewayName, gatewayNamespace } from "../../components/kubernetes/gateway-names";
+import { envoyGatewayName, networkNamespace } from "../../components/spec/facts";
 import { AppSpec } from "../../components/spec";
 import { Validate, crdValidator } from "../harness/schemas";
 import { homeSpec } from "../harness/home";
@@ -169,9 +169,9 @@ describe("app routes and policies", () => {
         it("come from the app's namespace and name, never its position", () => {
             assert.equal(appKey(myApp), "default.my-app");
             assert.equal(appKey({ namespace: "a-b", name: "c" }) === appKey({ namespace: "a", name: "b-c" }), false);
-            assert.equal(gatewayName("internal"), "envoy-internal");
-            assert.equal(gatewayName("external"), "envoy-external");
-            assert.equal(gatewayNamespace, "network");
+            assert.equal(envoyGatewayName("internal"), "envoy-internal");
+            assert.equal(envoyGatewayName("external"), "envoy-external");
+            assert.equal(networkNamespace, "network");
         });
 
         it("give the same objects, keys in the same order, from the same config", () => {

@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as ipaddr from "ipaddr.js";
 import {
-    CiliumPlan, CiliumValues, ciliumValues, l2PolicyManifest, lbPoolManifest, nodeInterfacePatterns,
+    CiliumPlan, ciliumPlan, CiliumValues, ciliumValues, l2PolicyManifest, lbPoolManifest, nodeInterfacePatterns,
 } from "../../components/kubernetes/cilium-values";
+import { homeSpec } from "../harness/home";
 import { referenceFile } from "../harness/reference";
 import { Validate, chartDefaults, crdValidator, valuesValidator } from "../harness/schemas";
 
@@ -17,7 +18,6 @@ const homePlan: CiliumPlan = Object.freeze({
     podCidr: "10.42.0.0/16",
     loadBalancerRange: Object.freeze({ start: "172.16.1.60", stop: "172.16.1.69" }),
     controlPlaneCount: 3,
-    nodeCount: 4,
 });
 
 function withRange(start: string, stop: string): CiliumPlan {
@@ -133,11 +133,14 @@ describe("ciliumValues", () => {
         assert.deepEqual(values.bpf, { masquerade: true, hostLegacyRouting: true });
     });
 
+    it("plans the home stack from its spec: pod CIDR, the pool's range and three control planes", () => {
+        assert.deepEqual(ciliumPlan(homeSpec()), homePlan);
+    });
+
     it("runs two operators with three control planes, two with two, and one with a single control plane", () => {
         assert.equal(values.operator.replicas, 2);
-        assert.equal(ciliumValues({ ...homePlan, controlPlaneCount: 2, nodeCount: 2 }).operator.replicas, 2);
-        assert.equal(ciliumValues({ ...homePlan, controlPlaneCount: 1, nodeCount: 1 }).operator.replicas, 1);
-        assert.equal(ciliumValues({ ...homePlan, controlPlaneCount: 1, nodeCount: 4 }).operator.replicas, 1);
+        assert.equal(ciliumValues({ ...homePlan, controlPlaneCount: 2 }).operator.replicas, 2);
+        assert.equal(ciliumValues({ ...homePlan, controlPlaneCount: 1 }).operator.replicas, 1);
     });
 
     it("adds one lease request per pool address per 2 s retry period to the agent's default 10 qps / 20 burst", () => {

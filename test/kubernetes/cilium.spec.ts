@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { Graph } from "../harness/graph";
+import { Graph } from "../../tools/offline/graph";
 import { runStack } from "../harness/home";
 import { ciliumValues } from "../../components/kubernetes/cilium-values";
 import * as versions from "../../components/versions";
@@ -20,7 +20,7 @@ describe("Cilium in the graph", () => {
         assert.equal(c.inputs.chart, "cilium");
         assert.equal(c.inputs.version, versions.cilium.version);
         assert.equal(c.inputs.namespace, "kube-system");
-        const expected = ciliumValues({ podCidr: "10.42.0.0/16", loadBalancerRange: { start: "172.16.1.60", stop: "172.16.1.69" }, controlPlaneCount: 3, nodeCount: 4 });
+        const expected = ciliumValues({ podCidr: "10.42.0.0/16", loadBalancerRange: { start: "172.16.1.60", stop: "172.16.1.69" }, controlPlaneCount: 3 });
         assert.deepEqual(c.inputs.values, JSON.parse(JSON.stringify(expected)));
         const values = c.inputs.values as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
         assert.equal(values.kubeProxyReplacement, true);

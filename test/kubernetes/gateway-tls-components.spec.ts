@@ -1,9 +1,9 @@
 import { strict as assert } from "assert";
 import * as path from "path";
 import * as versions from "../../components/versions";
-import { evaluate } from "../harness/engine";
-import { Graph } from "../harness/graph";
-import { Registration } from "../harness/record";
+import { evaluate } from "../../tools/offline/engine";
+import { Graph } from "../../tools/offline/graph";
+import { Registration } from "../../tools/offline/record";
 
 // The EnvoyGateway and CertManager components alone (fixtures/gateway-tls-program.ts) under the recording
 // engine: names, namespaces, the dependencies the pure tests cannot see, and the token's secrecy.

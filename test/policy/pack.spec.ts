@@ -69,7 +69,7 @@ describe("policy pack", () => {
     });
 
     it("turns a read of a value unknown at preview into one advisory verdict, as the analyzer does", async () => {
-        // test/harness/record.ts writes a value unknown at registration as "<unknown>".
+        // tools/offline/record.ts writes a value unknown at registration as "<unknown>".
         const unknownAddress = edit({ ...vm, name: "talos-vms-talos-cp-9" }, (p) => (p.initialization.ipConfigs[0].ipv4.address = "<unknown>"));
         assert.deepEqual(await runPolicies([planned(unknownAddress), planned(vm)]), [
             {

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
-import { Graph } from "../harness/graph";
+import { Graph } from "../../tools/offline/graph";
 import { homeValues, runStack } from "../harness/home";
-import { Registration } from "../harness/record";
+import { Registration } from "../../tools/offline/record";
 import { deriveMac } from "../../components/spec/names";
 import * as versions from "../../components/versions";
 

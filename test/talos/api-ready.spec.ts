@@ -4,10 +4,12 @@ import * as fs from "fs";
 import * as https from "https";
 import { AddressInfo } from "net";
 import * as os from "os";
+import Module from "module";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { transformSync } from "@swc/core";
 import { apiReadyProvider, GateProps, nodesNotReady, nodesReadyProvider, probe, probeReadyz, ProbeResult, waitForApi, waitForNodes } from "../../components/talos/api-ready";
-import { Graph } from "../harness/graph";
+import { Graph } from "../../tools/offline/graph";
 import { runStack } from "../harness/home";
 
 // A throwaway CA, server and client certificate from openssl, so the probe is checked against a real
@@ -132,6 +134,26 @@ describe("Kubernetes API readiness gate", () => {
             fs.writeFileSync(file, serialized.text);
             const provider = (require(file) as { handler: () => typeof apiReadyProvider }).handler();
             assert.deepEqual(await provider.create(api), { id: "kubernetes-api-ready", outs: { host: api.host } });
+        });
+
+        it("still works when swc transpiled it, as `pulumi up` does (tsconfig.pulumi.json)", async () => {
+            // swc turns `import * as https` into an interop copy that the serializer cannot take for the module;
+            // the probe requires https inside, so the serialized provider needs nothing of the module scope.
+            const source = path.resolve(__dirname, "../../components/talos/api-ready.ts");
+            const { code } = transformSync(fs.readFileSync(source, "utf8"), {
+                filename: source, jsc: { parser: { syntax: "typescript" }, target: "es2020" }, module: { type: "commonjs" },
+            });
+            const compiled = new Module(source, module);
+            compiled.filename = source;
+            compiled.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(source));
+            (compiled as unknown as { _compile(code: string, file: string): void })._compile(code, source);
+            const swcBuilt = compiled.exports as { apiReadyProvider: typeof apiReadyProvider; nodesReadyProvider: typeof nodesReadyProvider };
+            const serialized = await pulumi.runtime.serializeFunction(() => swcBuilt.apiReadyProvider, { allowSecrets: false });
+            const file = path.join(dir, "api-ready-swc.js");
+            fs.writeFileSync(file, serialized.text);
+            const provider = (require(file) as { handler: () => typeof apiReadyProvider }).handler();
+            assert.deepEqual(await provider.create(api), { id: "kubernetes-api-ready", outs: { host: api.host } });
+            await pulumi.runtime.serializeFunction(() => swcBuilt.nodesReadyProvider, { allowSecrets: false });
         });
 
         it("reads the node list with the same certificate, and the nodes gate is created on it", async () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import * as YAML from "yaml";
-import { Graph } from "../harness/graph";
+import { Graph } from "../../tools/offline/graph";
 import { runStack } from "../harness/home";
 import { talosDocumentValidator } from "../harness/talos-schema";
 import * as versions from "../../components/versions";

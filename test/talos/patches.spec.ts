@@ -12,7 +12,7 @@ const home: TalosClusterPlan = {
     vip: "172.16.1.49",
     nodeCidr: "172.16.1.0/24",
     prefixLength: 24,
-    gateway: "172.16.1.1",
+    router: "172.16.1.1",
     nameservers: ["172.16.1.11", "172.16.1.10"],
     podCidr: "10.42.0.0/16",
     serviceCidr: "10.43.0.0/16",

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 import * as pulumi from "@pulumi/pulumi";
-import { MockMonitor, MockResourceArgs, MockCallArgs } from "@pulumi/pulumi/runtime/mocks";
+import { MockMonitor } from "../../tools/offline/pulumi-internals";
 import * as talos from "@pulumiverse/talos";
 
 // Holds the hand-written Talos SDK (sdks/talos) to the upstream provider schema: every token, every
@@ -224,13 +224,13 @@ export function recordingMonitor(schema: Schema): { monitor: MockMonitor; sent: 
     const fill = (names: string[], inputs: Record<string, unknown>): Record<string, unknown> =>
         Object.fromEntries(names.map((k) => [k, inputs[k] ?? `mock-${k}`]));
     const mocks = {
-        newResource(args: MockResourceArgs) {
+        newResource(args: pulumi.runtime.MockResourceArgs) {
             const props = args.type === "pulumi:providers:talos" ? schema.provider.properties : schema.resources[args.type]?.properties;
             const state = fill(keys(props), args.inputs);
             for (const k of pendingSecrets.get(`${args.type}::${args.name}`) ?? []) state[k] = pulumi.secret(state[k]);
             return { id: `${args.name}-id`, state };
         },
-        call(args: MockCallArgs) {
+        call(args: pulumi.runtime.MockCallArgs) {
             return fill(keys(schema.functions[args.token]?.outputs.properties), args.inputs);
         },
     };

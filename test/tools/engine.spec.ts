@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import * as path from "path";
-import { evaluate } from "../harness/engine";
+import { evaluate } from "../../tools/offline/engine";
 
 describe("recording mock engine", () => {
     it("fails the run on an invoke no mock implements, naming its token", async () => {

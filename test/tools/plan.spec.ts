@@ -6,9 +6,9 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { main } from "../../tools/plan";
 import { escapeCell, table } from "../../tools/plan-report";
-import { Graph } from "../harness/graph";
+import { Graph } from "../../tools/offline/graph";
 import { homeValues } from "../harness/home";
-import { projectRoot } from "../harness/stack-config";
+import { projectRoot } from "../../tools/offline/stack-config";
 
 // Every address and network of the spec's three tables.
 const specAddresses = [

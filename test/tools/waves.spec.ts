@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { Registration } from "../harness/record";
+import { Registration } from "../../tools/offline/record";
 import { buildPlan } from "../../tools/waves";
 import { toDot } from "../../tools/graph-dot";
 

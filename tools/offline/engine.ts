@@ -1,8 +1,8 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { decodeWire, Invocation, RecordedRun, Registration, StackExport, wire } from "./record";
 import { mockCall, mockResource } from "./mock-outputs";
+import { enableEngineFeatures, forgetLeakCandidates, MockMonitor, registerResourceResponse, rememberResource, serializeProperties, waitForRPCs } from "./pulumi-internals";
 
 // The recording mock engine: runs index.ts under Pulumi's mocks with a monitor that records every
 // registration (parent, dependencies, provider, secrets, options) and invoke. It also does the two
@@ -12,12 +12,6 @@ import { mockCall, mockResource } from "./mock-outputs";
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Req = any;
 type Callback = (err: Error | null, response?: unknown) => void;
-
-const structproto = require("google-protobuf/google/protobuf/struct_pb");
-const resproto = require("@pulumi/pulumi/proto/resource_pb");
-const settings = require("@pulumi/pulumi/runtime/settings");
-const rpc = require("@pulumi/pulumi/runtime/rpc");
-const state = require("@pulumi/pulumi/runtime/state");
 
 /** The URN the mock monitor gives: the parent's type is prefixed to the child's, as the engine does. */
 function urnOf(parent: string, type: string, name: string): string {
@@ -81,11 +75,7 @@ class RecordingMonitor extends MockMonitor {
             if (preview.create || (this.prior && !preview.inputs)) {
                 // Created, or changed by an unknown input: the inputs come back, computed outputs stay unknown.
                 const existing = this.prior?.get(urn);
-                const response = new resproto.RegisterResourceResponse();
-                response.setUrn(urn);
-                response.setId(existing ? `${registration.name}-id` : "");
-                response.setObject(structproto.Struct.fromJavaScript(raw));
-                return callback(null, response);
+                return callback(null, registerResourceResponse(urn, existing ? `${registration.name}-id` : "", raw));
             }
             const result = await this.mocks.newResource({
                 type: registration.type,
@@ -96,19 +86,15 @@ class RecordingMonitor extends MockMonitor {
                 custom: registration.custom,
                 id: req.getImportid(),
             });
-            const state = await rpc.serializeProperties("", result.state);
+            const state = await serializeProperties(result.state);
             const secretInputs = new Set(secretPaths.map((p) => p.split("/")[1]));
             for (const key of Object.keys(state)) {
                 if ((registration.additionalSecretOutputs.includes(key) || secretInputs.has(key)) && state[key]?.[wire.sigKey] !== wire.secretSig) {
                     state[key] = { [wire.sigKey]: wire.secretSig, value: state[key] };
                 }
             }
-            (this as unknown as { resources: Map<string, unknown> }).resources.set(urn, { urn, id: result.id ?? null, state });
-            const response = new resproto.RegisterResourceResponse();
-            response.setUrn(urn);
-            response.setId(result.id || "");
-            response.setObject(structproto.Struct.fromJavaScript(state));
-            callback(null, response);
+            rememberResource(this, urn, result.id ?? null, state);
+            callback(null, registerResourceResponse(urn, result.id || "", state));
         } catch (err) {
             callback(err as Error);
         }
@@ -145,26 +131,15 @@ export interface EvaluateOptions {
     program?: string;
     /** Run as `pulumi preview` against the resources of a previous run (see RecordingMonitor.previewInputs). */
     previewAgainst?: readonly Registration[];
+    /** Keep Pulumi's per-promise stack traces, as a real run does (the whole-process bench). */
+    keepStackTraces?: boolean;
 }
 
 export async function evaluate(config: StackConfig, secretKeys: string[], opts: EvaluateOptions = {}): Promise<RecordedRun> {
     const prior = opts.previewAgainst ? new Map(opts.previewAgainst.map((r) => [r.urn, r])) : undefined;
     const monitor = new RecordingMonitor(prior);
     pulumi.runtime.setMockOptions(monitor, opts.project ?? "homelab", opts.stack ?? "home", prior !== undefined);
-    // The features setMocks switches on (it would install its own monitor), so options such as
-    // replaceWith behave as under a current CLI.
-    Object.assign(state.getStore(), {
-        supportsSecrets: true,
-        supportsResourceReferences: true,
-        supportsOutputValues: false,
-        supportsDeletedWith: true,
-        supportsReplaceWith: true,
-        supportsAliasSpecs: true,
-        supportsTransforms: false,
-        supportsParameterization: true,
-        supportsResourceHooks: true,
-        supportsErrorHooks: true,
-    });
+    enableEngineFeatures();
     pulumi.runtime.setAllConfig(config, secretKeys);
 
     // A failed registration surfaces only as an unhandled rejection while the outputs that depend on it
@@ -181,23 +156,21 @@ export async function evaluate(config: StackConfig, secretKeys: string[], opts: 
         delete require.cache[require.resolve(file)];
         const program = require(file);
         for (const key of Object.keys(program).sort()) exports[key] = await unwrapExport(program[key]);
-        await settings.waitForRPCs();
+        await waitForRPCs();
     };
     // Pulumi records a stack trace for every promise it creates (runtime/debuggable.js, for leak reports),
     // and under ts-node each trace is source-mapped frame by frame. That cost grows faster than the graph
     // (measured, 3 + 60 nodes: 10.0 s at the default 10 frames, 0.9 s with none), so a run records none:
     // the figures then measure the program, not the tracing. Errors keep their messages.
     const stackTraceLimit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
+    if (!opts.keepStackTraces) Error.stackTraceLimit = 0;
     try {
         await Promise.race([run(), aborted]);
     } catch (err) {
         error = err as Error;
     } finally {
         Error.stackTraceLimit = stackTraceLimit;
-        // The runtime keeps every promise of a run as a leak candidate until the process exits; a process
-        // that evaluates many times (the tests, the bench) would otherwise carry them all.
-        state.getStore().leakCandidates = new Set();
+        forgetLeakCandidates();
         clearTimeout(watchdog);
         await new Promise((resolve) => setImmediate(resolve));
         process.off("unhandledRejection", onRejection);

@@ -75,6 +75,6 @@ const invokes: Record<string, (args: State) => State> = {
 
 export function mockCall(args: pulumi.runtime.MockCallArgs): State {
     const answer = invokes[args.token];
-    if (!answer) throw new Error(`the mock engine has no answer for invoke ${args.token}: add one to test/harness/mock-outputs.ts`);
+    if (!answer) throw new Error(`the mock engine has no answer for invoke ${args.token}: add one to tools/offline/mock-outputs.ts`);
     return answer(args.inputs);
 }
