@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import { certManagerNamespace } from "../spec/facts";
 import * as versions from "../versions";
 import { CertManagerPlan, certManagerValues, cloudflareTokenSecret, clusterIssuerManifest, wildcardCertificateManifest } from "./cert-manager-values";
 
@@ -24,7 +25,7 @@ export class CertManager extends pulumi.ComponentResource {
         super("homelab:kubernetes:CertManager", name, {}, opts);
         const { plan } = args;
 
-        const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: "cert-manager" } }, { parent: this });
+        const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: certManagerNamespace } }, { parent: this });
 
         // A Helm release, not helm.v4.Chart: v4 never applies hook resources, and the chart's post-install
         // startupapicheck Job is what waits until the webhook's certificate is trusted. Without it the

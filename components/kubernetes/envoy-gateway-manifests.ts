@@ -1,6 +1,6 @@
 import type { Input } from "@pulumi/pulumi";
 import type { GatewayName, GatewaysSpec, PlainSpec } from "../spec";
-import { envoyGatewayName, envoyGateways, lbIpsAnnotation, replicasFor, wildcardTlsSecretName } from "../spec/facts";
+import { envoyGatewayName, envoyGateways, httpsRedirectRouteName, lbIpsAnnotation, replicasFor, wildcardTlsSecretName } from "../spec/facts";
 
 // Pure inputs for Envoy Gateway v1.9.0 (versions.ts): Helm values (keys from
 // reference/envoy-gateway/v1.9.0/values.tmpl.yaml) and the objects in the gateways' namespace: EnvoyProxy and
@@ -160,7 +160,7 @@ export function httpsRedirectManifest(namespace: Input<string>) {
     return {
         apiVersion: "gateway.networking.k8s.io/v1",
         kind: "HTTPRoute",
-        metadata: { name: "https-redirect", namespace },
+        metadata: { name: httpsRedirectRouteName, namespace },
         spec: {
             parentRefs: envoyGateways.map((g) => ({ name: gatewayNames[g], namespace, sectionName: listenerNames.http })),
             rules: [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }],

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { GatewayName } from "../spec";
-import { envoyGateways } from "../spec/facts";
+import { envoyGatewayNamespace, envoyGateways } from "../spec/facts";
 import * as versions from "../versions";
 import {
     clientTrafficPolicyManifest, EnvoyGatewayPlan, envoyGatewayValues, envoyProxyManifest, gatewayClassManifest,
@@ -44,7 +44,7 @@ export class EnvoyGateway extends pulumi.ComponentResource {
         const { plan } = args;
         const network = args.namespace;
 
-        const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: "envoy-gateway-system" } }, { parent: this });
+        const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: envoyGatewayNamespace } }, { parent: this });
         // Cluster-scoped objects only: no namespace. Pulumi applies them server-side, so the largest CRD
         // (EnvoyProxy, ~1.4 MB) needs no last-applied annotation, which would exceed the 256 KiB limit.
         this.crds = new k8s.helm.v4.Chart(

@@ -1,7 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type { Input } from "@pulumi/pulumi";
 import { InfrastructureHost, PlainSpec } from "../spec";
-import { lbIpsAnnotation, networkNamespace, replicasFor } from "../spec/facts";
+import { dnsServiceName, lbIpsAnnotation, networkNamespace, replicasFor } from "../spec/facts";
 
 // Pure inputs for the k8s_gateway release: Helm values for chart 3.7.2 (versions.ts). Value keys are the
 // chart's (reference/k8s-gateway/chart-3.7.2/values.yaml); the chart ships no values schema.
@@ -94,14 +94,6 @@ const chartZonePlugins = [
 /** The chart's pod selector label (`app.kubernetes.io/name`, the chart's name: fullnameOverride does not change it). */
 const podLabels = { "app.kubernetes.io/name": "k8s-gateway" };
 
-/**
- * The LoadBalancer Service at the DNS address, made by the program and not by the chart: the chart has no key for
- * `allocateLoadBalancerNodePorts` (templates/service.yaml), and a LoadBalancer Service gets a NodePort per port by
- * default, so port 53 would also answer on a high port of every node address. Cilium's kube-proxy replacement
- * serves the LB address without them. The chart's own Service is headless (k8sGatewayValues).
- */
-export const dnsServiceName = "k8s-gateway-dns";
-
 /** Helm values for the k8s-gateway chart. */
 export function k8sGatewayValues(plan: K8sGatewayPlan) {
     return {
@@ -136,7 +128,13 @@ export function k8sGatewayValues(plan: K8sGatewayPlan) {
     };
 }
 
-/** The Service the home resolvers forward the domain to, on UDP and TCP 53 (they retry a truncated answer over TCP). */
+/**
+ * The Service the home resolvers forward the domain to, on UDP and TCP 53 (they retry a truncated answer over TCP).
+ * Made by the program and not by the chart: the chart has no key for `allocateLoadBalancerNodePorts`
+ * (templates/service.yaml), and a LoadBalancer Service gets a NodePort per port by default, so port 53 would also
+ * answer on a high port of every node address. Cilium's kube-proxy replacement serves the LB address without them.
+ * The chart's own Service is headless (k8sGatewayValues).
+ */
 export function dnsServiceManifest(plan: K8sGatewayPlan, namespace: Input<string>) {
     return {
         metadata: {
