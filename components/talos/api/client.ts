@@ -1,0 +1,118 @@
+// A client of one node's apid (port 50000), over mutual TLS with the talosconfig client certificate.
+// We dial each node itself and send no `node` header: apid then serves the call locally (its director
+// routes a call without `node`/`nodes` metadata to the local backend), and a node that is down fails
+// fast instead of being proxied through a neighbour. `node` exists for routing through another endpoint,
+// as talosctl does with `-e endpoint -n node` (it sets the `node` metadata per target).
+import type * as grpcTypes from "@grpc/grpc-js";
+import { MethodDefinition, serviceDefinition } from "./protos";
+
+/** The cluster's client configuration, as the Talos provider's `clientConfiguration` gives it. */
+export interface TalosClientConfiguration {
+    /** Base64 PEM of the Talos CA certificate. */
+    caCertificate: string;
+    /** Base64 PEM of the admin client certificate. */
+    clientCertificate: string;
+    /** Base64 PEM of its key. */
+    clientKey: string;
+}
+
+export interface TalosEndpoint {
+    /** Node name, for messages: `talos-cp-1`. */
+    name: string;
+    /** `172.16.1.50:50000`. */
+    address: string;
+    /** Route through `address` to this node (talosctl's `node` metadata); unset to talk to `address` itself. */
+    node?: string;
+}
+
+export interface TalosClientOptions {
+    /** Deadline of a unary call, in ms. */
+    callTimeoutMs: number;
+    /** Deadline of a streaming call (image pull, install), in ms. */
+    streamTimeoutMs: number;
+}
+
+/** A failed call, with the node and method it failed on; `code` is the gRPC status code. */
+export class TalosApiError extends Error {
+    constructor(public readonly node: string, public readonly method: string, public readonly code: number | undefined, detail: string) {
+        super(`${node}: Talos API ${method}: ${detail}`);
+    }
+}
+
+const grpcStatusNames: Record<number, string> = { 1: "CANCELLED", 4: "DEADLINE_EXCEEDED", 7: "PERMISSION_DENIED", 12: "UNIMPLEMENTED", 14: "UNAVAILABLE", 16: "UNAUTHENTICATED" };
+
+// A refused client certificate and a node that is down look the same to the client (no connection), so the
+// message names both causes.
+const unreachableHint = "the node is down or unreachable, or refused the TLS handshake (is the client configuration this cluster's?)";
+
+function explainGrpcError(error: grpcTypes.ServiceError | Error): { code?: number; detail: string } {
+    const code = (error as grpcTypes.ServiceError).code;
+    const details = (error as grpcTypes.ServiceError).details ?? error.message;
+    if (code === 14 && /No connection established/.test(details)) return { code, detail: `UNAVAILABLE: ${unreachableHint}: ${details.replace(/\. Resolution note: .*$/, "")}` };
+    return { code, detail: code !== undefined ? `${grpcStatusNames[code] ?? `code ${code}`}: ${details}` : details };
+}
+
+export class TalosClient {
+    private readonly client: grpcTypes.Client;
+    private readonly grpc: typeof grpcTypes;
+
+    constructor(public readonly endpoint: TalosEndpoint, credentials: TalosClientConfiguration, private readonly options: TalosClientOptions) {
+        this.grpc = require("@grpc/grpc-js") as typeof grpcTypes;
+        const pem = (b64: string) => Buffer.from(b64, "base64");
+        let channelCredentials: grpcTypes.ChannelCredentials;
+        try {
+            channelCredentials = this.grpc.credentials.createSsl(pem(credentials.caCertificate), pem(credentials.clientKey), pem(credentials.clientCertificate));
+        } catch (error) {
+            throw new TalosApiError(endpoint.name, "client configuration", undefined, `the CA, client certificate or key is not usable PEM: ${(error as Error).message}`);
+        }
+        // Reconnect no slower than we poll: grpc-js' default backoff grows to 120 s, which would leave a
+        // rebooted node unnoticed for minutes.
+        this.client = new this.grpc.Client(endpoint.address, channelCredentials, {
+            "grpc.initial_reconnect_backoff_ms": 200,
+            "grpc.max_reconnect_backoff_ms": Math.max(200, Math.min(5000, options.callTimeoutMs)),
+        });
+    }
+
+    close(): void {
+        this.client.close();
+    }
+
+    private metadata(): grpcTypes.Metadata {
+        const metadata = new this.grpc.Metadata();
+        if (this.endpoint.node) metadata.set("node", this.endpoint.node);
+        return metadata;
+    }
+
+    /** One unary call with a deadline; a gRPC error becomes a TalosApiError naming node and method. */
+    unary<T>(service: string, method: string, request: object): Promise<T> {
+        const definition: MethodDefinition = serviceDefinition(service)[method];
+        const deadline = Date.now() + this.options.callTimeoutMs;
+        return new Promise((resolve, reject) => {
+            this.client.makeUnaryRequest(definition.path, definition.requestSerialize, definition.responseDeserialize, request, this.metadata(), { deadline }, (error, response) => {
+                if (error) {
+                    const { code, detail } = explainGrpcError(error);
+                    reject(new TalosApiError(this.endpoint.name, `${service.split(".").pop()}.${method}`, code, detail));
+                } else resolve(response as T);
+            });
+        });
+    }
+
+    /** A server stream with a deadline: every message in order, or a TalosApiError. */
+    stream<T>(service: string, method: string, request: object, onMessage?: (message: T) => void): Promise<T[]> {
+        const definition: MethodDefinition = serviceDefinition(service)[method];
+        const deadline = Date.now() + this.options.streamTimeoutMs;
+        return new Promise((resolve, reject) => {
+            const messages: T[] = [];
+            const call = this.client.makeServerStreamRequest(definition.path, definition.requestSerialize, definition.responseDeserialize, request, this.metadata(), { deadline });
+            call.on("data", (message: T) => {
+                messages.push(message);
+                onMessage?.(message);
+            });
+            call.on("error", (error: grpcTypes.ServiceError) => {
+                const { code, detail } = explainGrpcError(error);
+                reject(new TalosApiError(this.endpoint.name, `${service.split(".").pop()}.${method}`, code, detail));
+            });
+            call.on("end", () => resolve(messages));
+        });
+    }
+}

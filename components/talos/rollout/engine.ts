@@ -1,0 +1,156 @@
+// The rollout engine: reads what every node runs, refuses to start on a cluster that is not healthy, then
+// runs the planned steps one at a time, each gated on the node (and etcd) being healthy again before the
+// next. A failure stops the rollout there: later nodes are untouched and the error names the node and the
+// check. Steps come from what the nodes run now, so a rollout run again after a failure skips what landed.
+import type { ApiAccess } from "../api-ready";
+import { TalosClientConfiguration } from "../api/client";
+import { controlPlanePods, nodeState, podReady, setUnschedulable } from "../api/kubernetes";
+import { activeMachineConfig, applyNoReboot, bootId, install, legacyUpgrade, pullImage, reboot, talosVersion } from "../api/machine";
+import { Connections, drain, etcdProblem, GateError, RolloutTiming, waitBack, waitEtcdHealthy, waitFor, WaitStats, waitNodeReady, withNode } from "./gates";
+import { configuredVersions, withComponentVersion } from "./machine-config";
+import { describeStep, hasLifecycleApi, NodeObservation, planRollout, rolloutProblems, RolloutNode, RolloutTarget, Step } from "./plan";
+
+export interface RolloutRequest {
+    /** In rollout order: control planes first (in config order), then workers. */
+    nodes: RolloutNode[];
+    target: RolloutTarget;
+    /** Nodes to reboot although no upgrade is pending, with the reason (a staged config, a resize). */
+    restarts?: Record<string, string>;
+    talos: TalosClientConfiguration;
+    kubernetes: ApiAccess;
+    timing: RolloutTiming;
+    /** How a restart step takes its node down; default: Talos' MachineService.Reboot. A resize needs the
+     *  hypervisor instead: Proxmox applies pending CPU or memory changes only when it restarts the VM, which
+     *  a reboot inside the guest does not do. Upgrades always reboot through Talos. */
+    restartVia?: (node: RolloutNode, reason: string) => Promise<void>;
+    /** Progress lines; never given a secret. */
+    log?: (line: string) => void;
+}
+
+/** What a node runs once the rollout has left it. */
+export interface Landed {
+    talosVersion: string;
+    kubeletVersion: string;
+}
+
+export interface RolloutResult {
+    steps: Step[];
+    landed: Record<string, Landed>;
+    /** Idle time between polls, in all. */
+    waits: WaitStats;
+}
+
+export class RolloutError extends Error {
+    constructor(message: string, public readonly landed: Record<string, Landed>, public readonly failedStep?: Step) {
+        super(message);
+        this.name = "RolloutError";
+    }
+}
+
+/** Reads every node (in parallel) before anything moves; all problems at once, in rollout order. */
+async function observe(connections: Connections, nodes: RolloutNode[]): Promise<{ observed: Map<string, NodeObservation>; problems: string[] }> {
+    const observed = new Map<string, NodeObservation>();
+    const problems = await Promise.all(nodes.map(async (node): Promise<string[]> => {
+        try {
+            const [version, config] = await withNode(connections, node, async (client) => [await talosVersion(client), await activeMachineConfig(client)]);
+            const state = await nodeState(connections.kubernetes, node.name, connections.timing.callTimeoutMs);
+            // Control-plane components are read from the config, as upgrade-k8s compares them; the kubelet
+            // from the Node object, which says what actually runs.
+            const components = configuredVersions(config, node.role);
+            delete components.kubelet;
+            observed.set(node.name, { talosVersion: version, kubeletVersion: state.kubeletVersion, components: node.role === "controlplane" ? components : undefined });
+            return state.ready ? [] : [`${node.name}: kubelet is not Ready`];
+        } catch (error) {
+            return [(error as Error).message];
+        }
+    }));
+    return { observed, problems: problems.flat() };
+}
+
+export async function runRollout(request: RolloutRequest): Promise<RolloutResult> {
+    const connections: Connections = { talos: request.talos, kubernetes: request.kubernetes, timing: request.timing, stats: { polls: 0, sleptMs: 0 } };
+    const log = request.log ?? (() => undefined);
+    const controlPlanes = request.nodes.filter((n) => n.role === "controlplane");
+
+    const { observed, problems } = await observe(connections, request.nodes);
+    if (!problems.length) problems.push(...rolloutProblems(request.nodes, request.target, observed));
+    if (problems.length) throw new RolloutError(`rollout not started, nothing was changed: ${problems.join("; ")}`, {});
+    const landed: Record<string, Landed> = Object.fromEntries(request.nodes.map((n) => [n.name, { talosVersion: observed.get(n.name)!.talosVersion, kubeletVersion: observed.get(n.name)!.kubeletVersion }]));
+
+    const steps = planRollout(request.nodes, request.target, observed, request.restarts);
+    if (!steps.length) return { steps, landed, waits: connections.stats! };
+    // Never take a node down while etcd is already short of a member.
+    if (controlPlanes.length) {
+        const etcd = await etcdProblem(connections, controlPlanes);
+        if (etcd) throw new RolloutError(`rollout not started, nothing was changed: etcd is not healthy: ${etcd}`, landed);
+    }
+
+    for (const [index, step] of steps.entries()) {
+        const node = request.nodes.find((n) => n.name === step.node)!;
+        log(`step ${index + 1}/${steps.length}: ${describeStep(step)}`);
+        try {
+            if (step.kind === "talos-upgrade" || step.kind === "restart") await rebootStep(connections, node, step, controlPlanes, log, request.restartVia);
+            else await kubernetesStep(connections, node, step);
+        } catch (error) {
+            const untouched = [...new Set(steps.slice(index + 1).map((s) => s.node))].filter((n) => n !== step.node);
+            const rest = untouched.length ? `; not started: ${untouched.join(", ")}` : "";
+            throw new RolloutError(`rollout stopped at ${describeStep(step)}: ${(error as Error).message}${rest}`, landed, step);
+        }
+        if (step.kind === "talos-upgrade") landed[step.node].talosVersion = step.to;
+        if (step.kind === "kubelet") landed[step.node].kubeletVersion = step.to;
+    }
+    return { steps, landed, waits: connections.stats! };
+}
+
+/** Install (for an upgrade), cordon, drain, reboot, wait back, Ready and etcd, uncordon: one node down at a time. */
+async function rebootStep(
+    connections: Connections, node: RolloutNode, step: Extract<Step, { kind: "talos-upgrade" | "restart" }>, controlPlanes: RolloutNode[],
+    log: (line: string) => void, restartVia?: RolloutRequest["restartVia"],
+): Promise<void> {
+    const { kubernetes: api, timing } = connections;
+    const legacy = step.kind === "talos-upgrade" && !hasLifecycleApi(step.from);
+    const { before, running } = await withNode(connections, node, async (client) => {
+        const ids = { before: await bootId(client), running: await talosVersion(client) };
+        if (step.kind === "talos-upgrade" && !legacy) {
+            const pulled = await pullImage(client, step.image);
+            log(`${node.name}: pulled ${pulled}`);
+            const result = await install(client, step.image);
+            if (result.exitCode !== 0) throw new GateError(node.name, "install", `exit code ${result.exitCode} (last message: ${result.messages[result.messages.length - 1] ?? "none"}); the node was not rebooted`);
+        }
+        return ids;
+    });
+    await setUnschedulable(api, node.name, true, timing.callTimeoutMs);
+    log(`${node.name}: cordoned`);
+    try {
+        await drain(connections, node, (pod) => log(`${node.name}: evicted ${pod.metadata.namespace}/${pod.metadata.name}`));
+        if (step.kind === "restart" && restartVia) await restartVia(node, step.reason);
+        else await withNode(connections, node, (client) => (legacy ? legacyUpgrade(client, (step as { image: string }).image) : reboot(client)));
+        log(`${node.name}: ${legacy ? "upgrading through the deprecated MachineService.Upgrade (node older than v1.13)" : "rebooting"}`);
+        await waitBack(connections, node, before, step.kind === "talos-upgrade" ? step.to : running);
+        await waitNodeReady(connections, node);
+        if (node.role === "controlplane") await waitEtcdHealthy(connections, node, controlPlanes);
+    } finally {
+        // As talosctl does, uncordon even when a wait failed: the error still stops the rollout.
+        await setUnschedulable(api, node.name, false, timing.callTimeoutMs).then(() => log(`${node.name}: uncordoned`), () => log(`${node.name}: uncordon failed`));
+    }
+}
+
+/** One Kubernetes component on one node: patch its image in the machine config, apply without a reboot,
+ *  wait until it runs the new version and is Ready. */
+async function kubernetesStep(connections: Connections, node: RolloutNode, step: Extract<Step, { kind: "control-plane-component" | "kubelet" }>): Promise<void> {
+    const component = step.kind === "kubelet" ? "kubelet" : step.component;
+    const { image } = await withNode(connections, node, async (client) => {
+        const patched = withComponentVersion(await activeMachineConfig(client), component, step.to);
+        if (patched.changed) await applyNoReboot(client, patched.yaml);
+        return patched;
+    });
+    if (step.kind === "kubelet") return waitNodeReady(connections, node, step.to);
+    const { healthTimeoutMs, pollIntervalMs, callTimeoutMs } = connections.timing;
+    await waitFor(node.name, `${component} ${step.to} Ready`, healthTimeoutMs, pollIntervalMs, async () => {
+        const pod = (await controlPlanePods(connections.kubernetes, component, callTimeoutMs)).find((p) => p.spec?.nodeName === node.name);
+        if (!pod) return `no ${component} pod`;
+        const running = pod.spec?.containers?.[0]?.image;
+        if (running !== image) return `running ${running}`;
+        return podReady(pod) ? undefined : "not Ready";
+    }, connections.stats);
+}

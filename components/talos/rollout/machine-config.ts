@@ -1,0 +1,61 @@
+// Pure edits of a node's machine configuration, as `talosctl upgrade-k8s` (v1.13.9,
+// pkg/cluster/kubernetes/talos_managed.go and kubelet.go) makes them: it reads the active config, sets one
+// component's image to the target version, and applies the whole config back with mode NO_REBOOT. The
+// other documents of a multi-document config are left byte for byte.
+import type * as yamlTypes from "yaml";
+import { ControlPlaneComponent } from "./plan";
+
+export type KubernetesComponent = ControlPlaneComponent | "kubelet";
+
+/** Where each image sits in the v1alpha1 document, and Talos 1.13.9's image repositories (constants.go). */
+const images: Record<KubernetesComponent, { path: string[]; repository: string }> = {
+    "kube-apiserver": { path: ["cluster", "apiServer", "image"], repository: "registry.k8s.io/kube-apiserver" },
+    "kube-controller-manager": { path: ["cluster", "controllerManager", "image"], repository: "registry.k8s.io/kube-controller-manager" },
+    "kube-scheduler": { path: ["cluster", "scheduler", "image"], repository: "registry.k8s.io/kube-scheduler" },
+    kubelet: { path: ["machine", "kubelet", "image"], repository: "ghcr.io/siderolabs/kubelet" },
+};
+
+function parse(yaml: string) {
+    const YAML = require("yaml") as typeof yamlTypes;
+    const documents = YAML.parseAllDocuments(yaml);
+    const errors = documents.flatMap((d) => d.errors);
+    if (errors.length) throw new Error(`the machine configuration is not YAML: ${errors[0].message}`);
+    // The v1alpha1 document is the one with `version: v1alpha1` and no `kind` (the others are typed documents).
+    const main = documents.find((d) => d.get("version") === "v1alpha1" && d.get("kind") === undefined);
+    if (!main) throw new Error("the machine configuration has no v1alpha1 document");
+    return { documents, main };
+}
+
+/** The tag of an image reference, without a digest: `registry.k8s.io/kube-apiserver:v1.36.4@sha256:..` -> `v1.36.4`. */
+function tagOf(image: string): string {
+    const withoutDigest = image.split("@")[0];
+    const slash = withoutDigest.lastIndexOf("/");
+    const colon = withoutDigest.lastIndexOf(":");
+    return colon > slash ? withoutDigest.slice(colon + 1) : "";
+}
+
+/** The Kubernetes version each component's image in the config is tagged with; "" when no image is set. */
+export function configuredVersions(yaml: string, role: "controlplane" | "worker"): Partial<Record<KubernetesComponent, string>> {
+    const { main } = parse(yaml);
+    const versions: Partial<Record<KubernetesComponent, string>> = {};
+    for (const [component, { path }] of Object.entries(images) as [KubernetesComponent, (typeof images)[KubernetesComponent]][]) {
+        if (role === "worker" && component !== "kubelet") continue;
+        const image = main.getIn(path);
+        // The kubelet image may carry a -fat/-slim flavour suffix; the version is what precedes it.
+        versions[component] = typeof image === "string" ? tagOf(image).replace(/-(fat|slim)$/, "") : "";
+    }
+    return versions;
+}
+
+/** The config with `component`'s image set to `version`, or `changed: false` when it already is. */
+export function withComponentVersion(yaml: string, component: KubernetesComponent, version: string): { yaml: string; changed: boolean; image: string } {
+    const { documents, main } = parse(yaml);
+    const { path, repository } = images[component];
+    const current = main.getIn(path);
+    // upgrade-k8s keeps the kubelet's flavour suffix (extractKubeletVersionSuffix).
+    const suffix = component === "kubelet" && typeof current === "string" ? (/-(fat|slim)$/.exec(current.split("@")[0])?.[0] ?? "") : "";
+    const image = `${repository}:${version}${suffix}`;
+    if (current === image) return { yaml, changed: false, image };
+    main.setIn(path, image);
+    return { yaml: documents.map((d) => d.toString({ lineWidth: 0 })).join(""), changed: true, image };
+}

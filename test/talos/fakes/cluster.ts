@@ -1,0 +1,171 @@
+// The simulated cluster both fakes serve: each node's Talos version, boot, machine config and Kubernetes
+// state, with simulated reboot time. It records what happened, in order, and how many nodes were down at once.
+import * as YAML from "yaml";
+
+export type Role = "controlplane" | "worker";
+
+export interface FakeNodeSpec {
+    name: string;
+    role: Role;
+    talosVersion: string;
+    kubernetesVersion: string;
+    /** How long a reboot keeps the node down, in ms. */
+    rebootMs: number;
+}
+
+export interface Faults {
+    /** Nodes that go down on reboot and never come back. */
+    neverBack?: string[];
+    /** Install exit code per node (non-zero: the install failed; the RPC still succeeds). */
+    installExitCode?: Record<string, number>;
+    /** Nodes whose etcd is unhealthy once they have rebooted. */
+    etcdUnhealthyAfterReboot?: string[];
+    /** Nodes whose apid answers every call after this many ms only (to test deadlines). */
+    hang?: string[];
+}
+
+export interface FakeNode extends FakeNodeSpec {
+    up: boolean;
+    /** Version on disk: what the next boot runs. */
+    installed: string;
+    bootId: string;
+    boots: number;
+    pulled: string[];
+    config: string;
+    unschedulable: boolean;
+    /** Kubernetes object state, derived from the config when the kubelet/static pods restart. */
+    kubeletVersion: string;
+    staticPods: Record<string, { image: string; ready: boolean }>;
+    pods: { namespace: string; name: string; owner?: string; mirror?: boolean }[];
+    portTalos?: number;
+}
+
+export const controlPlaneComponents = ["kube-apiserver", "kube-controller-manager", "kube-scheduler"] as const;
+const componentKeys: Record<string, string> = { "kube-apiserver": "apiServer", "kube-controller-manager": "controllerManager", "kube-scheduler": "scheduler" };
+const componentImages: Record<string, string> = { "kube-apiserver": "registry.k8s.io/kube-apiserver", "kube-controller-manager": "registry.k8s.io/kube-controller-manager", "kube-scheduler": "registry.k8s.io/kube-scheduler" };
+
+function initialConfig(spec: FakeNodeSpec): string {
+    const v1alpha1: Record<string, unknown> = {
+        version: "v1alpha1",
+        machine: { type: spec.role, kubelet: { image: `ghcr.io/siderolabs/kubelet:${spec.kubernetesVersion}` }, install: { disk: "/dev/sda" } },
+        cluster: { clusterName: "home", proxy: { disabled: true } },
+    };
+    if (spec.role === "controlplane") {
+        const cluster = v1alpha1.cluster as Record<string, unknown>;
+        for (const c of controlPlaneComponents) cluster[componentKeys[c]] = { image: `${componentImages[c]}:${spec.kubernetesVersion}` };
+    }
+    // A second document, as Talos 1.13 configs carry, to prove a patch leaves the others alone.
+    return `${YAML.stringify(v1alpha1)}---\napiVersion: v1alpha1\nkind: HostnameConfig\nhostname: ${spec.name}\nauto: off\n`;
+}
+
+export class FakeCluster {
+    readonly nodes = new Map<string, FakeNode>();
+    /** `cordon talos-cp-1`, `reboot talos-cp-1`, `down talos-cp-1`, `up talos-cp-1`, `evict default/web-1`, ... */
+    readonly events: string[] = [];
+    /** Date.now() of each event, same index. */
+    readonly eventTimes: number[] = [];
+    downNow = 0;
+    maxDown = 0;
+    /** Sum of the simulated down time of every reboot that happened, in ms. */
+    rebootTimeTotal = 0;
+    private timers = new Set<NodeJS.Timeout>();
+
+    constructor(specs: FakeNodeSpec[], public faults: Faults = {}, private readonly restartMs = 5) {
+        for (const spec of specs) {
+            const node: FakeNode = {
+                ...spec, up: true, installed: spec.talosVersion, bootId: `${spec.name}-boot-0`, boots: 0, pulled: [], config: initialConfig(spec),
+                unschedulable: false, kubeletVersion: spec.kubernetesVersion, staticPods: {},
+                pods: [
+                    { namespace: "kube-system", name: `cilium-${spec.name}`, owner: "DaemonSet" },
+                    { namespace: "default", name: `web-${spec.name}`, owner: "ReplicaSet" },
+                ],
+            };
+            if (spec.role === "controlplane") {
+                for (const c of controlPlaneComponents) {
+                    node.staticPods[c] = { image: `${componentImages[c]}:${spec.kubernetesVersion}`, ready: true };
+                    node.pods.push({ namespace: "kube-system", name: `${c}-${spec.name}`, mirror: true });
+                }
+            }
+            this.nodes.set(spec.name, node);
+        }
+    }
+
+    node(name: string): FakeNode {
+        const node = this.nodes.get(name);
+        if (!node) throw new Error(`no fake node ${name}`);
+        return node;
+    }
+
+    record(event: string): void {
+        this.events.push(event);
+        this.eventTimes.push(Date.now());
+    }
+
+    later(ms: number, action: () => void): void {
+        const timer = setTimeout(() => {
+            this.timers.delete(timer);
+            action();
+        }, ms);
+        this.timers.add(timer);
+    }
+
+    /** The node goes down at once and comes back after its reboot time running what is installed. */
+    reboot(name: string): void {
+        const node = this.node(name);
+        this.record(`reboot ${name}`);
+        node.up = false;
+        this.downNow++;
+        this.maxDown = Math.max(this.maxDown, this.downNow);
+        this.record(`down ${name}`);
+        if (this.faults.neverBack?.includes(name)) return;
+        this.later(node.rebootMs, () => {
+            node.up = true;
+            node.boots++;
+            node.bootId = `${name}-boot-${node.boots}`;
+            node.talosVersion = node.installed;
+            this.rebootTimeTotal += node.rebootMs;
+            this.downNow--;
+            this.applyConfig(node);
+            this.record(`up ${name} ${node.talosVersion}`);
+        });
+    }
+
+    /** Static pods and kubelet follow the config: at boot, or a moment after a no-reboot apply. */
+    applyConfig(node: FakeNode): void {
+        const doc = YAML.parseAllDocuments(node.config)[0].toJS() as { machine: { kubelet: { image: string } }; cluster: Record<string, { image?: string }> };
+        node.kubeletVersion = doc.machine.kubelet.image.split(":").pop()!.replace(/-(fat|slim)$/, "");
+        for (const c of Object.keys(node.staticPods)) node.staticPods[c] = { image: doc.cluster[componentKeys[c]].image!, ready: true };
+    }
+
+    /** ApplyConfiguration NO_REBOOT: changed components restart and are Ready again after `restartMs`. */
+    applyNoReboot(name: string, yaml: string): void {
+        const node = this.node(name);
+        node.config = yaml;
+        this.record(`apply ${name}`);
+        for (const c of Object.keys(node.staticPods)) node.staticPods[c].ready = false;
+        this.later(this.restartMs, () => this.applyConfig(node));
+    }
+
+    etcdHealthy(name: string): boolean {
+        const node = this.node(name);
+        return !(this.faults.etcdUnhealthyAfterReboot?.includes(name) && node.boots > 0);
+    }
+
+    /** Nodes in the order they were rebooted. */
+    rebootOrder(): string[] {
+        return this.events.filter((e) => e.startsWith("reboot ")).map((e) => e.slice("reboot ".length));
+    }
+
+    stop(): void {
+        for (const timer of this.timers) clearTimeout(timer);
+        this.timers.clear();
+    }
+}
+
+/** The home stack (3 control planes + 1 worker) or any m + n stack, in rollout order. */
+export function stackSpecs(controlPlanes: number, workers: number, talosVersion: string, kubernetesVersion: string, rebootMs: number): FakeNodeSpec[] {
+    const specs: FakeNodeSpec[] = [];
+    for (let i = 1; i <= controlPlanes; i++) specs.push({ name: `talos-cp-${i}`, role: "controlplane", talosVersion, kubernetesVersion, rebootMs });
+    for (let i = 1; i <= workers; i++) specs.push({ name: `talos-worker-${i}`, role: "worker", talosVersion, kubernetesVersion, rebootMs });
+    return specs;
+}

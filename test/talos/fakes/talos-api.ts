@@ -1,0 +1,145 @@
+// A fake of each node's apid on 127.0.0.1, one port per node: gRPC over mutual TLS (the server demands a
+// client certificate its CA signed), serving the calls of components/talos/api/protos.ts from FakeCluster.
+// A node that is down answers UNAVAILABLE, as a closed port does to a client. Every call is logged.
+import * as grpc from "@grpc/grpc-js";
+import { encodeMachineConfigSpec, serviceDefinition } from "../../../components/talos/api/protos";
+import { FakeCluster, FakeNode } from "./cluster";
+import { TestPki } from "./certs";
+
+/** Installer image tag -> Talos version: `factory.talos.dev/installer/abc:v1.14.0` runs `v1.14.0`. */
+const versionOf = (image: string) => image.split(":").pop()!;
+/** Talos older than the lifecycle API (talosctl: `>1.13.0-alpha.2`) has no LifecycleService. */
+const hasLifecycleApi = (version: string) => !/^v1\.(\d|1[0-2])\./.test(version);
+
+type Unary = (request: Record<string, unknown>) => object;
+type Streaming = (request: Record<string, unknown>, send: (message: object) => void) => Promise<void> | void;
+
+export interface FakeTalosApi {
+    /** `127.0.0.1:port` per node name. */
+    endpoints: Record<string, string>;
+    /** `node method` for every call that reached a node, in order. */
+    calls: string[];
+    close(): Promise<void>;
+}
+
+const unavailable = (node: FakeNode) => ({ code: grpc.status.UNAVAILABLE, details: `${node.name} is rebooting` });
+
+function machineHandlers(cluster: FakeCluster, node: FakeNode): Record<string, Unary | Streaming> {
+    const meta = { hostname: node.name, error: "" };
+    const controlPlanes = () => [...cluster.nodes.values()].filter((n) => n.role === "controlplane");
+    return {
+        Version: () => ({ messages: [{ metadata: meta, version: { tag: node.talosVersion, arch: "amd64", os: "linux" }, platform: { name: "metal", mode: "metal" } }] }),
+        ServiceList: () => ({
+            messages: [{
+                metadata: meta,
+                services: [
+                    ...(node.role === "controlplane" ? [{ id: "etcd", state: "Running", events: { events: [{ msg: "Health check successful", state: "Running" }] }, health: { healthy: cluster.etcdHealthy(node.name), last_message: cluster.etcdHealthy(node.name) ? "" : "context deadline exceeded" } }] : []),
+                    { id: "kubelet", state: "Running", events: { events: [{ msg: "Health check successful", state: "Running" }] }, health: { healthy: true } },
+                ],
+            }],
+        }),
+        EtcdMemberList: () => {
+            if (node.role !== "controlplane") throw { code: grpc.status.FAILED_PRECONDITION, details: "etcd is not running on a worker" };
+            return { messages: [{ metadata: meta, members: controlPlanes().map((n, i) => ({ id: String(1000 + i), hostname: n.name, peer_urls: [`https://${n.name}:2380`], is_learner: false })) }] };
+        },
+        Read: (request: Record<string, unknown>, send: (message: object) => void) => {
+            if (request.path !== "/proc/sys/kernel/random/boot_id") throw { code: grpc.status.PERMISSION_DENIED, details: "path not allowed" };
+            send({ metadata: meta, bytes: Buffer.from(`${node.bootId}\n`) });
+        },
+        Reboot: () => {
+            // Talos acknowledges first, then goes down.
+            setImmediate(() => cluster.reboot(node.name));
+            return { messages: [{ metadata: meta, actor_id: "reboot" }] };
+        },
+        Upgrade: (request: Record<string, unknown>) => {
+            cluster.record(`legacy-upgrade ${node.name} ${request.image}${request.preserve ? " preserve" : ""}${request.force ? " force" : ""}`);
+            node.installed = versionOf(String(request.image));
+            setImmediate(() => cluster.reboot(node.name));
+            return { messages: [{ metadata: meta, ack: "Upgrade request received", actor_id: "upgrade" }] };
+        },
+        ApplyConfiguration: (request: Record<string, unknown>) => {
+            if (request.mode !== "NO_REBOOT") throw { code: grpc.status.INVALID_ARGUMENT, details: `the fake only applies NO_REBOOT, got ${request.mode}` };
+            cluster.applyNoReboot(node.name, (request.data as Buffer).toString("utf8"));
+            return { messages: [{ metadata: meta, mode: "NO_REBOOT", mode_details: "Applied configuration without a reboot" }] };
+        },
+    };
+}
+
+function otherHandlers(cluster: FakeCluster, node: FakeNode): Record<string, Record<string, Unary | Streaming>> {
+    return {
+        "machine.ImageService": {
+            Pull: async (request, send) => {
+                const ref = String(request.image_ref);
+                send({ pull_progress: { layer_id: "sha256:0001", progress: { status: "DOWNLOADING", offset: 1, total: 2 } } });
+                send({ pull_progress: { layer_id: "sha256:0001", progress: { status: "EXTRACT_COMPLETE", offset: 2, total: 2 } } });
+                node.pulled.push(ref);
+                cluster.record(`pull ${node.name} ${ref}`);
+                send({ name: ref });
+            },
+        },
+        "machine.LifecycleService": {
+            Upgrade: (request: Record<string, unknown>, send: (message: object) => void) => {
+                if (!hasLifecycleApi(node.talosVersion)) throw { code: grpc.status.UNIMPLEMENTED, details: "unknown service machine.LifecycleService" };
+                const ref = String((request.source as { image_name: string }).image_name);
+                send({ progress: { message: `installing ${ref}` } });
+                const failed = cluster.faults.installExitCode?.[node.name] ?? (node.pulled.includes(ref) ? 0 : 1);
+                if (failed === 0) node.installed = versionOf(ref);
+                cluster.record(`install ${node.name} ${ref} exit ${failed}`);
+                send({ progress: { message: failed === 0 ? "upgrade successful" : `image ${ref}: install failed` } });
+                send({ progress: { exit_code: failed } });
+            },
+        },
+        "cosi.resource.State": {
+            Get: (request: Record<string, unknown>) => {
+                if (request.type !== "MachineConfigs.config.talos.dev" || request.id !== "v1alpha1") throw { code: grpc.status.NOT_FOUND, details: "resource not found" };
+                return { resource: { metadata: { namespace: "config", type: request.type, id: "v1alpha1", version: "1" }, spec: { proto_spec: encodeMachineConfigSpec(node.config) } } };
+            },
+        },
+    };
+}
+
+export async function startFakeTalos(cluster: FakeCluster, pki: TestPki, options: { hangMs?: number } = {}): Promise<FakeTalosApi> {
+    const servers: grpc.Server[] = [];
+    const endpoints: Record<string, string> = {};
+    const calls: string[] = [];
+    for (const node of cluster.nodes.values()) {
+        const server = new grpc.Server();
+        const services = { "machine.MachineService": machineHandlers(cluster, node), ...otherHandlers(cluster, node) };
+        for (const [service, handlers] of Object.entries(services)) {
+            const definition = serviceDefinition(service);
+            const implementation: grpc.UntypedServiceImplementation = {};
+            for (const [method, handler] of Object.entries(handlers)) {
+                const wrap = async (request: Record<string, unknown>, send: (m: object) => void, metadata: grpc.Metadata) => {
+                    // apid routes by the `node` metadata; the fake records it when a client sends one.
+                    const routed = metadata.get("node");
+                    calls.push(`${node.name} ${service.split(".").pop()}.${method}${routed.length ? ` node=${routed.join(",")}` : ""}`);
+                    if (cluster.faults.hang?.includes(node.name)) await new Promise((r) => setTimeout(r, options.hangMs ?? 1000));
+                    if (!node.up) throw unavailable(node);
+                    return handler(request, send);
+                };
+                implementation[method] = definition[method].responseStream
+                    ? (call: grpc.ServerWritableStream<Record<string, unknown>, object>) => {
+                        wrap(call.request, (m) => call.write(m), call.metadata).then(() => call.end(), (error) => call.emit("error", error));
+                    }
+                    : (call: grpc.ServerUnaryCall<Record<string, unknown>, object>, callback: grpc.sendUnaryData<object>) => {
+                        wrap(call.request, () => undefined, call.metadata).then((response) => callback(null, response as object), (error) => callback(error));
+                    };
+            }
+            server.addService(definition as unknown as grpc.ServiceDefinition, implementation);
+        }
+        const credentials = grpc.ServerCredentials.createSsl(Buffer.from(pki.ca.cert), [{ cert_chain: Buffer.from(pki.server.cert), private_key: Buffer.from(pki.server.key) }], true);
+        const port = await new Promise<number>((resolve, reject) => server.bindAsync("127.0.0.1:0", credentials, (error, bound) => (error ? reject(error) : resolve(bound))));
+        node.portTalos = port;
+        endpoints[node.name] = `127.0.0.1:${port}`;
+        servers.push(server);
+    }
+    return {
+        endpoints,
+        calls,
+        close: async () => {
+            cluster.stop();
+            // Force: a call that hangs on purpose must not hold the test up.
+            for (const server of servers) server.forceShutdown();
+        },
+    };
+}
