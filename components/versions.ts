@@ -33,7 +33,10 @@ export const envoyGateway = {
     version: "v1.9.0",
 } as const;
 
-/** The maintained k8s_gateway fork (app 1.8.0). */
+/**
+ * The maintained k8s_gateway fork. Chart 3.7.2 says appVersion 1.8.0, but its values.yaml pins `image.tag: 1.7.0`
+ * and its Deployment uses that tag, so k8s_gateway 1.7.0 is what runs.
+ */
 export const k8sGateway = { chart: "oci://ghcr.io/k8s-gateway/charts/k8s-gateway", version: "3.7.2" } as const;
 
 export const cloudflared = { image: "docker.io/cloudflare/cloudflared:2026.8.2" } as const;

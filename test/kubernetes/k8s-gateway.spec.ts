@@ -36,6 +36,10 @@ describe("k8s_gateway values", () => {
         const chartYaml = fs.readFileSync(referenceFile(`${chart}/Chart.yaml`, this), "utf8");
         assert.match(chartYaml, new RegExp(`^version: ${versions.k8sGateway.version.replace(/\./g, "\\.")}$`, "m"));
         assert.equal(versions.k8sGateway.chart, "oci://ghcr.io/k8s-gateway/charts/k8s-gateway");
+        // What runs is the image the values pin, not the chart's appVersion (versions.ts says so).
+        assert.match(chartYaml, /^appVersion: 1\.8\.0$/m);
+        assert.deepEqual((defaults.image as { tag: string }).tag, "1.7.0");
+        assert.equal("image" in values, false, "the program does not override the chart's image");
     });
 
     it("sets exactly the spec's domain, watched resources, a headless chart Service and the apex of the DNS Service", () => {
