@@ -45,8 +45,9 @@ export class EnvoyGateway extends pulumi.ComponentResource {
         const network = args.namespace;
 
         const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: envoyGatewayNamespace } }, { parent: this });
-        // Cluster-scoped objects only: no namespace. Pulumi applies them server-side, so the largest CRD
-        // (EnvoyProxy, ~1.4 MB) needs no last-applied annotation, which would exceed the 256 KiB limit.
+        // Cluster-scoped objects only: no namespace. The provider creates them and updates them by server-side
+        // apply, never with a last-applied annotation, which the largest CRD (EnvoyProxy, ~1.4 MB) would take past
+        // the 256 KiB limit. A cluster whose CRDs gateway-helm installed needs one adopting run (README).
         this.crds = new k8s.helm.v4.Chart(
             `${name}-crds`,
             { chart: versions.envoyGateway.crdsChart, version: versions.envoyGateway.version, values: gatewayCrdsValues() },
