@@ -80,6 +80,21 @@ describe("ingress, certificates and split DNS in the graph", () => {
         assert.equal(graph.dependsOn(chart("home-k8s-gateway-chart"), chart("home-envoy-gateway-chart")), false);
     });
 
+    it("trusts X-Forwarded-For on envoy-external only, and gives neither gateway NodePorts", () => {
+        const policy = (g: string) => graph.get("kubernetes:gateway.envoyproxy.io/v1alpha1:ClientTrafficPolicy", `home-envoy-gateway-client-traffic-${g}`).inputs as any;
+        assert.deepEqual(policy("external").spec.clientIPDetection, { xForwardedFor: { trustedCIDRs: ["10.42.0.0/16"] } });
+        assert.equal("clientIPDetection" in policy("internal").spec, false);
+        assert.deepEqual([policy("internal").spec.targetRefs[0].name, policy("external").spec.targetRefs[0].name], ["envoy-internal", "envoy-external"]);
+        const proxy = graph.get("kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy", "home-envoy-gateway-envoy-proxy").inputs as any;
+        assert.equal(proxy.spec.provider.kubernetes.envoyService.allocateLoadBalancerNodePorts, false);
+    });
+
+    it("keeps cloudflared alive on /healthcheck, which does not depend on the WAN", () => {
+        const deployment = graph.get("kubernetes:apps/v1:Deployment", "home-cloudflared-deployment").inputs as any;
+        const container = deployment.spec.template.spec.containers[0];
+        assert.deepEqual([container.livenessProbe.httpGet.path, container.readinessProbe.httpGet.path], ["/healthcheck", "/ready"]);
+    });
+
     it("forwards the domain on both home DNS servers to .60, only after k8s_gateway", () => {
         for (const type of ["pulumi-nodejs:dynamic/dns:AdguardForwarder", "pulumi-nodejs:dynamic/dns:TechnitiumForwarder"]) {
             const [forwarder] = graph.ofType(type);
