@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { computeFor } from "../resource-error";
 import * as versions from "../versions";
-import { CiliumPlan, ciliumValues, l2PolicyManifest, lbPoolManifest } from "./cilium-values";
+import { ciliumNamespace, CiliumPlan, ciliumValues, l2PolicyManifest, lbPoolManifest, lbPoolName } from "./cilium-values";
 
 export interface CiliumArgs {
     /** ciliumPlan(spec): pod CIDR, LB range and control-plane count; everything the values and manifests are computed from. */
@@ -22,11 +22,11 @@ export class Cilium extends pulumi.ComponentResource {
     constructor(name: string, args: CiliumArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:kubernetes:Cilium", name, {}, opts);
         const values = computeFor(this, () => ciliumValues(args.plan));
-        const pool = computeFor(this, () => lbPoolManifest(args.plan, "lb-pool"));
+        const pool = computeFor(this, () => lbPoolManifest(args.plan, lbPoolName));
         // helm.v4.Chart renders in the provider, so every Cilium object shows in `pulumi preview --diff`.
         this.chart = new k8s.helm.v4.Chart(
             `${name}-chart`,
-            { chart: versions.cilium.chart, version: versions.cilium.version, repositoryOpts: { repo: versions.cilium.repo }, namespace: "kube-system", values },
+            { chart: versions.cilium.chart, version: versions.cilium.version, repositoryOpts: { repo: versions.cilium.repo }, namespace: ciliumNamespace, values },
             { parent: this },
         );
         // The pool's and the policy's CRDs are registered by the Cilium operator once it runs: no input

@@ -1,0 +1,69 @@
+import { strict as assert } from "assert";
+import { expectedAnswers, expectedCiliumConfig, l2LeaseName, pinnedServices } from "../../tools/verify/expect";
+import { fail, pass, runChecks } from "../../tools/verify/check";
+import { nslookupAddresses } from "../../tools/verify/in-cluster";
+import { parseVerifyArgs } from "../../tools/verify/options";
+import { CheckResult, tableRow } from "../../tools/verify/report";
+import { homeSpec } from "../harness/home";
+
+// The command line, what verify expects of the home stack, the runner and the table: no servers needed.
+
+describe("verify: options and expectations", () => {
+    it("parses every override, and reports every bad argument at once", () => {
+        const options = parseVerifyArgs(["--stack", "lab", "--json", "--resolver", "adguard=10.0.0.1:5353", "--gateway-address", "external=127.0.0.1:8443", "--cloudflare-api", "http://127.0.0.1:9/client/v4/", "--timeout", "1.5"]);
+        assert.deepEqual(
+            { stack: options.stack, json: options.json, resolvers: options.resolvers, gateways: options.gatewayAddresses, api: options.cloudflareApi, timeout: options.timeoutMs, deadline: options.deadlineMs },
+            { stack: "lab", json: true, resolvers: { adguard: { host: "10.0.0.1", port: 5353 } }, gateways: { external: { host: "127.0.0.1", port: 8443 } }, api: "http://127.0.0.1:9/client/v4", timeout: 1500, deadline: 120_000 },
+        );
+        assert.throws(() => parseVerifyArgs(["--resolver", "dns=172.16.1.60", "--gateway-address", "dmz=1.2.3.4:443", "--timeout", "0", "--cloudflare-token", "secret"]), {
+            message: [
+                '--resolver dns: "172.16.1.60" is not HOST:PORT (e.g. 172.16.1.60:53)',
+                '--gateway-address: "dmz=1.2.3.4:443" must be one of internal=HOST:PORT, external=HOST:PORT',
+                '--timeout: "0" is not a number of seconds between 0 and 3600',
+                "unknown argument --cloudflare-token: use --stack NAME, --config FILE, --kubeconfig FILE, --json, --in-cluster, --resolver dns|adguard|technitium=HOST:PORT, --gateway-address internal|external=HOST:PORT, --gateway-ca FILE, --cloudflare-api URL, --timeout SECONDS, --deadline SECONDS",
+            ].join("\n"),
+        });
+    });
+
+    it("expects of the home stack what the program builds", () => {
+        const spec = homeSpec();
+        assert.deepEqual(expectedCiliumConfig(spec), { "kube-proxy-replacement": "true", "bpf-lb-mode": "dsr", "bpf-lb-algorithm": "maglev", "enable-l2-announcements": "true", "routing-mode": "native" });
+        assert.deepEqual(pinnedServices(spec).map((s) => [`${s.namespace}/${s.name}`, s.address, l2LeaseName(s)]), [
+            ["network/k8s-gateway", "172.16.1.60", "cilium-l2announce-network-k8s-gateway"],
+            ["network/envoy-internal", "172.16.1.61", "cilium-l2announce-network-envoy-internal"],
+            ["network/envoy-external", "172.16.1.62", "cilium-l2announce-network-envoy-external"],
+        ]);
+        assert.deepEqual(expectedAnswers(spec).map((a) => `${a.hostname} ${a.address}`), [
+            "myapp.ragas.cc 172.16.1.61", "adguard.ragas.cc 172.16.1.11", "pve1.ragas.cc 172.16.1.2", "pve2.ragas.cc 172.16.1.3",
+            "pve3.ragas.cc 172.16.1.4", "pve4.ragas.cc 172.16.1.5", "router.ragas.cc 172.16.1.1", "technitium.ragas.cc 172.16.1.10",
+        ]);
+    });
+
+    it("reads the addresses busybox nslookup prints for the name, not the server's", () => {
+        assert.deepEqual(nslookupAddresses("Server:\t\t10.43.0.10\nAddress:\t10.43.0.10:53\n\nName:\tmyapp.ragas.cc\nAddress: 172.16.1.61\n"), ["172.16.1.61"]);
+        assert.deepEqual(nslookupAddresses("Server:\t\t10.43.0.10\nAddress:\t10.43.0.10:53\n\n** server can't find myapp.ragas.cc: NXDOMAIN\n"), []);
+    });
+});
+
+describe("verify: the runner and the table", () => {
+    it("reports in the checks' order, a crashed check and one past the run's bound as failures", async () => {
+        const reported: string[] = [];
+        const results = await runChecks([
+            { area: "DNS", check: "slow", run: () => new Promise(() => undefined) },
+            { area: "DNS", check: "crash", run: async () => { throw new Error("boom\nat somewhere"); } },
+            { area: "DNS", check: "fast", run: async () => pass("ok") },
+        ], 200, (r) => reported.push(r.check));
+        assert.deepEqual(reported, ["slow", "crash", "fast"]);
+        assert.deepEqual(results.map((r) => [r.check, r.status, r.detail]), [
+            ["slow", "fail", "not finished within the run's bound of 0.2 s"],
+            ["crash", "fail", "check crashed: boom"],
+            ["fast", "pass", "ok"],
+        ]);
+    });
+
+    it("colours the status only when asked (a terminal), and puts the fix under its row", () => {
+        const result: CheckResult = { area: "Gateways", check: "Gateway network/envoy-internal", ...fail("Programmed=False", "run pulumi up") };
+        assert.equal(tableRow(result, false), `FAIL  Gateways  ${"Gateway network/envoy-internal".padEnd(48)}  Programmed=False\n${" ".repeat(16)}fix: run pulumi up`);
+        assert.equal(tableRow(result, true).split("\n")[0], `\x1b[31mFAIL\x1b[0m  Gateways  ${"Gateway network/envoy-internal".padEnd(48)}  Programmed=False`);
+    });
+});
