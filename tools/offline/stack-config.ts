@@ -28,10 +28,15 @@ export function declaredSecrets(root = projectRoot): string[] {
 export type SecretStandIn = (key: string) => string;
 export const planStandIn: SecretStandIn = (key) => `<placeholder for secret ${key}>`;
 
+/** The namespace the program reads; other keys (`kubernetes:context`, `proxmoxve:insecure`) belong to providers. */
+const namespace = "homelab:";
+
 export function stackConfigFromObject(values: Record<string, unknown>, standIn: SecretStandIn, declared: string[]): LoadedStack {
     const config: StackConfig = {};
     const secretKeys = new Set<string>();
     for (const [key, value] of Object.entries(values)) {
+        // The offline run has no providers to configure: another namespace's keys are left out, secure or not.
+        if (!key.startsWith(namespace)) continue;
         if (value && typeof value === "object" && "secure" in (value as object)) {
             config[key] = standIn(key);
             secretKeys.add(key);
@@ -46,11 +51,38 @@ export function stackConfigFromObject(values: Record<string, unknown>, standIn: 
     return { config, secretKeys: [...secretKeys].sort() };
 }
 
+/**
+ * The `config:` map of a stack file, or an error that says "<file> is not a stack file" and why: empty, binary
+ * (a NUL byte or bytes that are not UTF-8), not YAML, or YAML without a `config:` map.
+ */
+export function readStackFile(file: string): Record<string, unknown> {
+    const bytes = fs.readFileSync(file);
+    const notStackFile = (why: string) => new Error(`${file} is not a stack file: ${why}. A stack file is YAML with a \`config:\` map of homelab:<key> values, like Pulumi.home.yaml`);
+    if (bytes.includes(0)) throw notStackFile("it is binary (it holds NUL bytes)");
+    let text: string;
+    try {
+        text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    } catch {
+        throw notStackFile("it is not UTF-8 text");
+    }
+    if (text.trim() === "") throw notStackFile("it is empty");
+    let document: unknown;
+    try {
+        document = YAML.parse(text);
+    } catch (error) {
+        throw notStackFile(`it is not YAML (${(error as Error).message.split("\n")[0]})`);
+    }
+    const config = (document as { config?: unknown } | null)?.config;
+    if (!document || typeof document !== "object" || Array.isArray(document) || !config || typeof config !== "object" || Array.isArray(config)) {
+        throw notStackFile("it has no `config:` map");
+    }
+    return config as Record<string, unknown>;
+}
+
 export function loadStackConfig(stack: string, standIn: SecretStandIn = planStandIn, root = projectRoot): LoadedStack {
     const file = path.join(root, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) throw new Error(`no stack file ${file}: pass --stack with an existing Pulumi.<stack>.yaml`);
-    const values = YAML.parse(fs.readFileSync(file, "utf8"))?.config ?? {};
-    return stackConfigFromObject(values, standIn, declaredSecrets(root));
+    return stackConfigFromObject(readStackFile(file), standIn, declaredSecrets(root));
 }
 
 /** The home stack's values as an object, for tests that edit one key and run again. */
