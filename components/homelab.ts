@@ -53,14 +53,18 @@ export class Homelab extends pulumi.ComponentResource {
         const talos = new TalosCluster(`${name}-talos`, { plan: talosNodes, vms: vms.vms, installerImage: image.installerImage, proxmoxApiToken: secrets.proxmoxApiToken }, { parent: this });
 
         // The Cloudflare edge needs nothing from the cluster: it starts with the VMs.
+        // Validation requires the main token exactly when homelab:cloudflare is set.
         const edgeSettings = edgePlan(spec);
-        const edge = edgeSettings
+        const edge = edgeSettings && secrets.cloudflareApiToken
             ? new CloudflareEdge(
                   `${name}-edge`,
-                  { plan: edgeSettings, apiToken: secrets.cloudflareApiToken },
+                  { plan: edgeSettings },
                   { parent: this, providers: [cloudflareProvider(`${name}-cloudflare`, secrets.cloudflareApiToken, { parent: this })] },
               )
             : undefined;
+        // DNS-01's token: the zone-scoped one the edge mints, or the DNS-only one the user gives; never the main token.
+        const certManagerToken = edge?.dnsToken ?? secrets.cloudflareDnsToken;
+        if (!certManagerToken) throw new pulumi.ResourceError("cert-manager has no DNS-only token: set homelab:cloudflareDnsToken or homelab:cloudflare.scopedTokens", this);
 
         // The CNI, then the gate every add-on waits for.
         const cilium = new Cilium(`${name}-cilium`, { plan: ciliumPlan(spec) }, { parent: this, providers: [talos.provider] });
@@ -77,8 +81,7 @@ export class Homelab extends pulumi.ComponentResource {
         const envoyGateway = new EnvoyGateway(`${name}-envoy-gateway`, { plan: envoyGatewayPlan(spec), namespace }, cluster);
         new CertManager(
             `${name}-cert-manager`,
-            // DNS-01 uses the zone-scoped token when the edge makes one, else the main token.
-            { plan: certManagerPlan(spec), cloudflareApiToken: edge?.dnsToken ?? secrets.cloudflareApiToken, namespace, gatewayApiCrds: envoyGateway.chart },
+            { plan: certManagerPlan(spec), cloudflareApiToken: certManagerToken, namespace, gatewayApiCrds: envoyGateway.crds },
             cluster,
         );
         new Apps(
@@ -87,7 +90,7 @@ export class Homelab extends pulumi.ComponentResource {
             { plan: appsPlan(spec), routesAfter: [envoyGateway.gateways.internal.resource, envoyGateway.gateways.external.resource], policiesAfter: [cilium.chart] },
             cluster,
         );
-        const k8sGateway = new K8sGateway(`${name}-k8s-gateway`, { plan: k8sGatewayPlan(spec), namespace, gatewayApiCrds: envoyGateway.chart }, cluster);
+        const k8sGateway = new K8sGateway(`${name}-k8s-gateway`, { plan: k8sGatewayPlan(spec), namespace, gatewayApiCrds: envoyGateway.crds }, cluster);
         if (edge) {
             new Cloudflared(`${name}-cloudflared`, { plan: cloudflaredPlan(spec), namespace, tunnelToken: edge.tunnelToken, tunnelId: edge.tunnelId }, cluster);
         }
@@ -100,7 +103,7 @@ export class Homelab extends pulumi.ComponentResource {
                 technitiumToken: secrets.technitiumToken,
                 // The home DNS servers may send the domain to k8s_gateway only once it answers there; its
                 // address is known from config, so no input carries that order.
-                after: [k8sGateway.chart],
+                after: [k8sGateway.service],
             },
             { parent: this },
         );

@@ -50,7 +50,7 @@ function sdkFloorProcess(): ProcessRun {
 /** One evaluation as `pulumi up` runs the program: a whole process (tools/offline/pulumi-process.js). */
 function programProcess(values: Record<string, unknown>): ProcessRun {
     const file = path.join(os.tmpdir(), `homelab-bench-${process.pid}.json`);
-    fs.writeFileSync(file, JSON.stringify(stackConfigFromObject(values, standIn, knownSecrets())));
+    fs.writeFileSync(file, JSON.stringify(stackConfigFromObject(values, standIn, knownSecrets(values))));
     try {
         return timedProcess([path.join(projectRoot, "tools/offline/pulumi-process.js"), file]);
     } finally {
@@ -77,7 +77,7 @@ export function grownValues(workers: number): Record<string, unknown> {
 }
 
 async function run(values: Record<string, unknown>): Promise<{ ms: number; run: RecordedRun }> {
-    const stack = stackConfigFromObject(values, standIn, knownSecrets());
+    const stack = stackConfigFromObject(values, standIn, knownSecrets(values));
     const start = performance.now();
     const result = await evaluate(stack.config, stack.secretKeys);
     const ms = performance.now() - start;

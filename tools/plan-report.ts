@@ -4,7 +4,17 @@ import { BuildPlan } from "./waves";
 
 // Pure text rendering for `npm run plan`: tables and the component tree.
 
-export function table(headers: string[], rows: string[][]): string {
+/**
+ * A Markdown table cell: `|` would end the cell and a line break the row, so `|` becomes `\|` (after `\` becomes
+ * `\\`, so a `\` the text already has cannot escape our delimiter) and line breaks become spaces.
+ * `Rack A | shelf 2` -> `Rack A \| shelf 2`.
+ */
+export function escapeCell(text: string): string {
+    return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ");
+}
+
+export function table(headers: string[], rawRows: string[][]): string {
+    const rows = rawRows.map((r) => r.map(escapeCell));
     const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
     return [line(headers), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n");

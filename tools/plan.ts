@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { planAddresses, planSegments } from "../components/spec";
+import { planAddresses, planSegments, plainHttpWarnings } from "../components/spec";
 import { projectRoot } from "./offline/stack-config";
 import { runStackOffline } from "./stack-run";
 import { toDot, renderSvg } from "./graph-dot";
@@ -18,7 +18,10 @@ interface Options {
     configFile?: string;
     out: string;
     svg: string;
-    /** Where the policy pack's config for this stack goes (policy/<stack>.json). */
+    /**
+     * Where the policy pack's config goes: asked for, or policy/<stack>.json for a --stack run. A --config run
+     * writes none unless asked, so it never overwrites a committed stack's file.
+     */
     policyConfig?: string;
     /** Another program than index.ts (tests only). */
     program?: string;
@@ -41,13 +44,22 @@ function parseArgs(argv: string[]): Options {
 
 export async function main(argv: string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
     const options = parseArgs(argv);
-    const { run, spec } = await runStackOffline(options.stack, { configFile: options.configFile, program: options.program });
+    let stackRun: Awaited<ReturnType<typeof runStackOffline>>;
+    try {
+        stackRun = await runStackOffline(options.stack, { configFile: options.configFile, program: options.program });
+    } catch (error) {
+        err(error instanceof Error ? error.message : String(error));
+        return 1;
+    }
+    const { run, spec } = stackRun;
     if (run.error || !spec) {
         err(run.error?.message ?? "the program failed");
         return 1;
     }
     const build = buildPlan(run.resources);
-    out(`homelab plan: stack ${options.stack} (offline, mock engine; secrets are placeholders)\n`);
+    out(`homelab plan: ${options.configFile ? path.relative(process.cwd(), options.configFile) || options.configFile : `stack ${options.stack}`} (offline, mock engine; secrets are placeholders)\n`);
+    const warnings = plainHttpWarnings(spec);
+    if (warnings.length) out(`Warnings\n${warnings.map((w) => `  - ${w}`).join("\n")}\n`);
     out(`Resources by component (${run.resources.length} registrations)`);
     out(componentTree(run.resources));
     out("\nNetwork segments");
@@ -61,8 +73,8 @@ export async function main(argv: string[], out: (line: string) => void = console
     out(`\nCritical path: first pulumi up takes about ${minutes(build.estimateSeconds)} (typical durations, tools/durations.ts)`);
     out(criticalPathTable(build));
     // The pack's config comes from the same stack file, so the two never drift.
-    const policyFile = options.policyConfig ?? path.join(projectRoot, `policy/${options.stack}.json`);
-    fs.writeFileSync(policyFile, JSON.stringify(policyConfigFile(spec), null, 2) + "\n");
+    const policyFile = options.policyConfig ?? (options.configFile ? undefined : path.join(projectRoot, `policy/${options.stack}.json`));
+    if (policyFile) fs.writeFileSync(policyFile, JSON.stringify(policyConfigFile(spec), null, 2) + "\n");
     const verdicts = await runPolicies(run.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs })), policyConfigFromSpec(spec));
     const blocking = verdicts.filter((v) => v.enforcementLevel === "mandatory");
     out(`\nPolicy verdicts (policy pack homelab-network over ${run.resources.length} registrations): ${verdicts.length ? `${verdicts.length} found, ${blocking.length} mandatory` : "every rule passes"}`);
@@ -70,7 +82,8 @@ export async function main(argv: string[], out: (line: string) => void = console
 
     fs.writeFileSync(options.out, JSON.stringify({ stack: options.stack, resources: run.resources, invokes: run.invokes, build, verdicts }, null, 2) + "\n");
     fs.writeFileSync(options.svg, await renderSvg(toDot(run.resources, build)));
-    out(`\nWrote ${path.relative(process.cwd(), options.out) || options.out} and ${path.relative(process.cwd(), options.svg) || options.svg} and ${path.relative(process.cwd(), policyFile)}`);
+    const written = [options.out, options.svg, ...(policyFile ? [policyFile] : [])].map((f) => path.relative(process.cwd(), f) || f);
+    out(`\nWrote ${written.join(", ")}`);
     if (blocking.length) {
         err(`${blocking.length} mandatory policy violation${blocking.length === 1 ? "" : "s"}: pulumi preview --policy-pack policy would refuse this plan`);
         return 2;

@@ -1,9 +1,7 @@
-import * as fs from "fs";
-import * as YAML from "yaml";
 import { PlainSpec, specFromStackConfig } from "../components/spec";
 import { evaluate } from "./offline/engine";
 import { RecordedRun } from "./offline/record";
-import { knownSecrets, loadStackConfig, planStandIn, stackConfigFromObject } from "./offline/stack-config";
+import { knownSecrets, loadStackConfig, planStandIn, readStackFile, stackConfigFromObject } from "./offline/stack-config";
 
 // One offline evaluation of a stack, shared by `npm run plan` and `npm run docs`: the recorded run and,
 // when the config is valid, the same spec the program built.
@@ -15,7 +13,7 @@ export interface StackRun {
 
 export async function runStackOffline(stack: string, opts: { configFile?: string; program?: string } = {}): Promise<StackRun> {
     const loaded = opts.configFile
-        ? stackConfigFromObject(YAML.parse(fs.readFileSync(opts.configFile, "utf8"))?.config ?? {}, planStandIn, knownSecrets())
+        ? ((values) => stackConfigFromObject(values, planStandIn, knownSecrets(values)))(readStackFile(opts.configFile))
         : loadStackConfig(stack);
     const run = await evaluate(loaded.config, loaded.secretKeys, { stack, program: opts.program });
     if (run.error) return { run };

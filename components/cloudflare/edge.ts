@@ -8,8 +8,6 @@ import {
 export interface CloudflareEdgeArgs {
     /** edgePlan(spec): the zone, the tunnel settings and the apps. */
     plan: EdgePlan;
-    /** The API token the caller's provider uses (secret); handed on as dnsToken unless scopedTokens. */
-    apiToken: pulumi.Input<string>;
 }
 
 /**
@@ -24,8 +22,11 @@ export class CloudflareEdge extends pulumi.ComponentResource {
     public readonly tunnelId: pulumi.Output<string>;
     /** What cloudflared runs with (TUNNEL_TOKEN); secret. */
     public readonly tunnelToken: pulumi.Output<string>;
-    /** A token for DNS-01 and other record edits on this zone; secret. */
-    public readonly dnsToken: pulumi.Output<string>;
+    /**
+     * With scopedTokens: a token that can edit only this zone's DNS, for DNS-01; secret. Otherwise undefined: the
+     * caller's main token is never handed on, as it can also repoint the tunnel.
+     */
+    public readonly dnsToken: pulumi.Output<string> | undefined;
 
     constructor(name: string, args: CloudflareEdgeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:cloudflare:CloudflareEdge", name, {}, opts);
@@ -73,8 +74,6 @@ export class CloudflareEdge extends pulumi.ComponentResource {
                 { parent: this },
             );
             this.dnsToken = pulumi.secret(dnsToken.value);
-        } else {
-            this.dnsToken = pulumi.secret(args.apiToken);
         }
 
         this.registerOutputs({ zoneId: this.zoneId, accountId: this.accountId, tunnelId: this.tunnelId, tunnelToken: this.tunnelToken, dnsToken: this.dnsToken });

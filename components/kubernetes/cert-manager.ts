@@ -1,16 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import { certManagerNamespace } from "../spec/facts";
 import * as versions from "../versions";
 import { CertManagerPlan, certManagerValues, cloudflareTokenSecret, clusterIssuerManifest, wildcardCertificateManifest } from "./cert-manager-values";
 
 export interface CertManagerArgs {
     /** certManagerPlan(spec): the zone, the issuer and the node count. */
     plan: CertManagerPlan;
-    /** Cloudflare API token that can edit the zone's DNS, for DNS-01: the edge's zone-scoped token when it mints one, else the main token; a secret. */
+    /** A DNS-only Cloudflare token (Zone Read and DNS Edit on the domain's zone), for DNS-01; a secret. Never the main token. */
     cloudflareApiToken: pulumi.Input<string>;
     /** The `network` Namespace's metadata.name output: the wildcard Certificate and its Secret live there. */
     namespace: pulumi.Input<string>;
-    /** What installs the Gateway API CRDs (Envoy Gateway's chart): with Gateway API support on, the controller exits at start without them. */
+    /** What applies the Gateway API CRDs (EnvoyGateway.crds): with Gateway API support on, the controller exits at start without them. */
     gatewayApiCrds: pulumi.Resource;
 }
 
@@ -24,7 +25,7 @@ export class CertManager extends pulumi.ComponentResource {
         super("homelab:kubernetes:CertManager", name, {}, opts);
         const { plan } = args;
 
-        const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: "cert-manager" } }, { parent: this });
+        const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: certManagerNamespace } }, { parent: this });
 
         // A Helm release, not helm.v4.Chart: v4 never applies hook resources, and the chart's post-install
         // startupapicheck Job is what waits until the webhook's certificate is trusted. Without it the

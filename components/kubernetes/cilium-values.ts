@@ -2,8 +2,8 @@ import { controlPlanes, PlainSpec } from "../spec";
 import { parseAddress, rangeSize } from "../spec/addresses";
 import { kubePrismPort, replicasFor } from "../spec/facts";
 
-// Pure inputs for the Cilium release: Helm values for chart 1.20.0 (versions.ts), the LB-IPAM pool and the
-// L2 announcement policy. Value keys are the chart's (reference/cilium/chart-1.20.0/values.yaml).
+// Pure inputs for the Cilium release: Helm values for chart 1.20.1 (versions.ts), the LB-IPAM pool and the
+// L2 announcement policy. Value keys are the chart's (reference/cilium/chart-1.20.0/values.yaml: the patch release keeps its schema).
 
 /** Where the chart is installed: the agents, the operator, cilium-config and the L2 announcement leases live there. */
 export const ciliumNamespace = "kube-system";

@@ -68,7 +68,7 @@ export interface CloudflaredPlan<S> {
  * Where UDP is blocked it falls back to http2 by itself (https://github.com/cloudflare/cloudflared/issues/749).
  */
 export function cloudflaredDeployment<S extends pulumi.Input<string>>(plan: CloudflaredPlan<S>) {
-    const readyProbe = { httpGet: { path: "/ready", port: "metrics" }, periodSeconds: 10, failureThreshold: 3 };
+    const probe = (path: string) => ({ httpGet: { path, port: "metrics" }, periodSeconds: 10, failureThreshold: 3 });
     return {
         metadata: { name: cloudflaredName, namespace: plan.namespace, labels },
         spec: {
@@ -102,10 +102,13 @@ export function cloudflaredDeployment<S extends pulumi.Input<string>>(plan: Clou
                             args: ["tunnel", "--no-autoupdate", "--metrics", `0.0.0.0:${metricsPort}`, "run"],
                             env: [{ name: tokenEnvVar, valueFrom: { secretKeyRef: { name: plan.tokenSecretName, key: tokenEnvVar } } }],
                             ports: [{ name: "metrics", containerPort: metricsPort, protocol: "TCP" }],
-                            // /ready answers 200 once at least one connection to the edge is registered, else 503.
-                            readinessProbe: readyProbe,
-                            // A connector that lost every edge connection and does not get one back is restarted.
-                            livenessProbe: { ...readyProbe, initialDelaySeconds: 10 },
+                            // /ready answers 200 while at least one connection to the edge is registered, else 503
+                            // (metrics/readiness.go): a connector without the edge takes no traffic.
+                            readinessProbe: probe("/ready"),
+                            // /healthcheck answers OK whenever the process serves HTTP (metrics/metrics.go). Liveness
+                            // must not follow /ready: a WAN outage would turn into a crash loop whose back-off
+                            // delays the reconnect once the WAN is back; cloudflared retries the edge by itself.
+                            livenessProbe: { ...probe("/healthcheck"), initialDelaySeconds: 10 },
                             // No CPU limit: throttling a proxy adds latency to every request; memory is capped.
                             resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "256Mi" } },
                             securityContext: {
@@ -119,4 +122,25 @@ export function cloudflaredDeployment<S extends pulumi.Input<string>>(plan: Clou
             },
         },
     } satisfies k8s.types.input.apps.v1.Deployment;
+}
+
+/**
+ * Who may reach cloudflared's pods: the kubelet of their own node (Cilium's `host` entity; other nodes are
+ * `remote-node`), for the probes, on the metrics port only. Once a policy selects the pods, Cilium drops every
+ * other inbound connection. The metrics listener also serves /debug/pprof, /config (the tunnel's ingress rules)
+ * and /diag/* (metrics/metrics.go, diagnostic/consts.go), none of which any pod needs; cloudflared takes no
+ * inbound traffic otherwise (it dials the edge). Egress is untouched: the policy has no egress rules.
+ * With Cilium's default `allow-localhost: auto` the local host reaches local pods anyway in Kubernetes mode;
+ * the rule keeps the probes working where that is set to `policy`.
+ */
+export function metricsPolicyManifest<S extends pulumi.Input<string>>(namespace: S) {
+    return {
+        apiVersion: "cilium.io/v2",
+        kind: "CiliumNetworkPolicy",
+        metadata: { name: `${cloudflaredName}-metrics`, namespace },
+        spec: {
+            endpointSelector: { matchLabels: labels },
+            ingress: [{ fromEntities: ["host"], toPorts: [{ ports: [{ port: String(metricsPort), protocol: "TCP" }] }] }],
+        },
+    };
 }

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as versions from "../versions";
-import { cloudflaredDeployment, CloudflaredSizing, tokenSecretManifest } from "./cloudflared-manifests";
+import { cloudflaredDeployment, CloudflaredSizing, metricsPolicyManifest, tokenSecretManifest } from "./cloudflared-manifests";
 
 export interface CloudflaredArgs {
     /** cloudflaredPlan(spec): 2 replicas, one per node, when more than 1 node; else 1. */
@@ -25,6 +25,7 @@ export interface CloudflaredArgs {
 export class Cloudflared extends pulumi.ComponentResource {
     public readonly secret: k8s.core.v1.Secret;
     public readonly deployment: k8s.apps.v1.Deployment;
+    public readonly metricsPolicy: k8s.apiextensions.CustomResource;
 
     constructor(name: string, args: CloudflaredArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:kubernetes:Cloudflared", name, {}, opts);
@@ -45,6 +46,9 @@ export class Cloudflared extends pulumi.ComponentResource {
             }),
             { parent: this },
         );
+        // The CiliumNetworkPolicy CRD is Cilium's, registered before any node is Ready: the cluster gate behind
+        // the provider already waits for it.
+        this.metricsPolicy = new k8s.apiextensions.CustomResource(`${name}-metrics-policy`, metricsPolicyManifest(pulumi.output(args.namespace)), { parent: this });
         this.registerOutputs({});
     }
 }

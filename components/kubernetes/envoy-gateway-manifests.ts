@@ -1,6 +1,6 @@
 import type { Input } from "@pulumi/pulumi";
 import type { GatewayName, GatewaysSpec, PlainSpec } from "../spec";
-import { envoyGatewayName, envoyGateways, lbIpsAnnotation, replicasFor, wildcardTlsSecretName } from "../spec/facts";
+import { envoyGatewayName, envoyGateways, httpsRedirectRouteName, lbIpsAnnotation, replicasFor, wildcardTlsSecretName } from "../spec/facts";
 
 // Pure inputs for Envoy Gateway v1.9.0 (versions.ts): Helm values (keys from
 // reference/envoy-gateway/v1.9.0/values.tmpl.yaml) and the objects in the gateways' namespace: EnvoyProxy and
@@ -65,6 +65,19 @@ export function envoyGatewayValues() {
 
 export type EnvoyGatewayValues = ReturnType<typeof envoyGatewayValues>;
 
+/**
+ * Values for gateway-crds-helm (reference/envoy-gateway/v1.9.0/gateway-crds-helm/values.yaml; every part is off by
+ * default). That chart keeps the CRDs in templates/, so a helm.v4.Chart of it applies them on every change and a
+ * version bump upgrades them; gateway-helm keeps them in its crds/ folder, which Helm installs once and never
+ * upgrades (https://helm.sh/docs/chart_best_practices/custom_resource_definitions/). Envoy Gateway's install guide
+ * asks for the CRDs to be upgraded before the controller (site/content/en/latest/install/install-helm.md).
+ * The experimental channel is the one gateway-helm installs, so a cluster built before keeps every CRD it has
+ * (the standard channel lacks TCPRoute, UDPRoute, TLSRoute and BackendTLSPolicy, and would drop them).
+ */
+export function gatewayCrdsValues() {
+    return { crds: { gatewayAPI: { enabled: true, channel: "experimental" }, envoyGateway: { enabled: true } } };
+}
+
 /** The proxy settings every Gateway of the class shares. */
 export function envoyProxyManifest(plan: EnvoyGatewayPlan, namespace: Input<string>) {
     return {
@@ -84,6 +97,9 @@ export function envoyProxyManifest(plan: EnvoyGatewayPlan, namespace: Input<stri
                         // lease, which may run no proxy; with Local that node drops the traffic
                         // (https://github.com/onedr0p/cluster-template/issues/1606). DSR keeps the client address anyway.
                         externalTrafficPolicy: "Cluster",
+                        // Cilium's kube-proxy replacement serves the LB address itself; NodePorts would only open
+                        // 80 and 443 again on a high port of every node address.
+                        allocateLoadBalancerNodePorts: false,
                     },
                 },
             },
@@ -144,7 +160,7 @@ export function httpsRedirectManifest(namespace: Input<string>) {
     return {
         apiVersion: "gateway.networking.k8s.io/v1",
         kind: "HTTPRoute",
-        metadata: { name: "https-redirect", namespace },
+        metadata: { name: httpsRedirectRouteName, namespace },
         spec: {
             parentRefs: envoyGateways.map((g) => ({ name: gatewayNames[g], namespace, sectionName: listenerNames.http })),
             rules: [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }],
@@ -153,18 +169,21 @@ export function httpsRedirectManifest(namespace: Input<string>) {
 }
 
 /**
- * Client-side settings of both gateways. X-Forwarded-For is believed only from pod addresses: cloudflared,
- * the external gateway's only client, sets it to the visitor's address. LAN clients reach the proxies with
- * their own source address (Cilium DSR), so a header they send is not trusted.
+ * Client-side settings of one gateway, in a policy named after it (two policies on one Gateway conflict, and
+ * Envoy Gateway then applies only the older). Both require TLS 1.2.
+ * X-Forwarded-For is believed on envoy-external only, and only from pod addresses: its one client is cloudflared,
+ * which sets the header to the visitor's address. Nothing proxies in front of envoy-internal: LAN clients and pods
+ * reach it with their own source address (Cilium DSR keeps it), so there a header any pod or laptop sends would
+ * let it pose as another client; without clientIPDetection Envoy uses the connection's address.
  */
-export function clientTrafficPolicyManifest(plan: EnvoyGatewayPlan, namespace: Input<string>) {
+export function clientTrafficPolicyManifest(plan: EnvoyGatewayPlan, gateway: GatewayName, namespace: Input<string>) {
     return {
         apiVersion: "gateway.envoyproxy.io/v1alpha1",
         kind: "ClientTrafficPolicy",
-        metadata: { name: "envoy", namespace },
+        metadata: { name: gatewayNames[gateway], namespace },
         spec: {
-            targetRefs: envoyGateways.map((g) => ({ group: "gateway.networking.k8s.io", kind: "Gateway", name: gatewayNames[g] })),
-            clientIPDetection: { xForwardedFor: { trustedCIDRs: [plan.podCidr] } },
+            targetRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: gatewayNames[gateway] }],
+            ...(gateway === "external" ? { clientIPDetection: { xForwardedFor: { trustedCIDRs: [plan.podCidr] } } } : {}),
             tls: { minVersion: "1.2" },
         },
     };

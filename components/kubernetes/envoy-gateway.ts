@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { GatewayName } from "../spec";
+import { envoyGatewayNamespace, envoyGateways } from "../spec/facts";
 import * as versions from "../versions";
 import {
     clientTrafficPolicyManifest, EnvoyGatewayPlan, envoyGatewayValues, envoyProxyManifest, gatewayClassManifest,
-    gatewayManifest, gatewayNames, httpsRedirectManifest,
+    gatewayCrdsValues, gatewayManifest, gatewayNames, httpsRedirectManifest,
 } from "./envoy-gateway-manifests";
 
 export { gatewayNames, gatewayServiceHost } from "./envoy-gateway-manifests";
@@ -30,7 +31,11 @@ export interface GatewayRef {
  * envoy-external at their homelab:gateways addresses, each with its own Envoy Deployment and LoadBalancer Service in `network`.
  */
 export class EnvoyGateway extends pulumi.ComponentResource {
-    /** Also installs the Gateway API CRDs: anything that needs them (cert-manager's controller) waits for this. */
+    /**
+     * The Gateway API and Envoy Gateway CRDs, applied and upgraded from gateway-crds-helm: anything that needs them
+     * (this controller, cert-manager's, k8s_gateway) waits for this.
+     */
+    public readonly crds: k8s.helm.v4.Chart;
     public readonly chart: k8s.helm.v3.Release;
     public readonly gateways: Readonly<Record<GatewayName, GatewayRef>>;
 
@@ -39,7 +44,15 @@ export class EnvoyGateway extends pulumi.ComponentResource {
         const { plan } = args;
         const network = args.namespace;
 
-        const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: "envoy-gateway-system" } }, { parent: this });
+        const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: envoyGatewayNamespace } }, { parent: this });
+        // Cluster-scoped objects only: no namespace. The provider creates them and updates them by server-side
+        // apply, never with a last-applied annotation, which the largest CRD (EnvoyProxy, ~1.4 MB) would take past
+        // the 256 KiB limit. A cluster whose CRDs gateway-helm installed needs one adopting run (README).
+        this.crds = new k8s.helm.v4.Chart(
+            `${name}-crds`,
+            { chart: versions.envoyGateway.crdsChart, version: versions.envoyGateway.version, values: gatewayCrdsValues() },
+            { parent: this },
+        );
         // A Helm release, not helm.v4.Chart: v4 never applies hook resources, and the chart's pre-install
         // certgen Job makes the Secret the controller mounts (without it: "secret envoy-gateway not found",
         // https://github.com/envoyproxy/gateway/issues/6480). The preview shows the release's values.
@@ -50,9 +63,14 @@ export class EnvoyGateway extends pulumi.ComponentResource {
                 version: versions.envoyGateway.version,
                 namespace: namespace.metadata.name,
                 values: envoyGatewayValues(),
+                // The CRDs come from this.crds. crds.enabled stays on (the chart default): it also renders the
+                // Gateway API safe-upgrades ValidatingAdmissionPolicy from the crds subchart's templates, which
+                // gateway-crds-helm does not ship.
+                skipCrds: true,
                 waitForJobs: true,
             },
-            { parent: this },
+            // The controller watches kinds those CRDs define, and upgrades must reach the CRDs first.
+            { parent: this, dependsOn: [this.crds] },
         );
 
         // Every object below is of a kind whose CRD the chart installs, and the controller that acts on them
@@ -69,7 +87,7 @@ export class EnvoyGateway extends pulumi.ComponentResource {
         };
         this.gateways = { internal: gateway("internal"), external: gateway("external") };
         resource("https-redirect", httpsRedirectManifest(network));
-        resource("client-traffic-policy", clientTrafficPolicyManifest(plan, network));
+        for (const g of envoyGateways) resource(`client-traffic-${g}`, clientTrafficPolicyManifest(plan, g, network));
 
         this.registerOutputs({});
     }

@@ -1,5 +1,7 @@
+import type * as k8s from "@pulumi/kubernetes";
+import type { Input } from "@pulumi/pulumi";
 import { InfrastructureHost, PlainSpec } from "../spec";
-import { lbIpsAnnotation } from "../spec/facts";
+import { dnsServiceName, lbIpsAnnotation, networkNamespace, replicasFor } from "../spec/facts";
 
 // Pure inputs for the k8s_gateway release: Helm values for chart 3.7.2 (versions.ts). Value keys are the
 // chart's (reference/k8s-gateway/chart-3.7.2/values.yaml); the chart ships no values schema.
@@ -11,6 +13,8 @@ export interface K8sGatewayPlan {
     address: string;
     /** Fixed hosts, published as `<name>.<domain>` A records: the spec's "External Services (manual records)". */
     infrastructure: readonly InfrastructureHost[];
+    /** Nodes of every role: a second replica only when it can run on another node. */
+    nodeCount: number;
 }
 
 export interface ManualRecord {
@@ -20,7 +24,7 @@ export interface ManualRecord {
 }
 
 export function k8sGatewayPlan(spec: PlainSpec): K8sGatewayPlan {
-    return { domain: spec.domain, address: spec.gateways.dns, infrastructure: spec.infrastructure };
+    return { domain: spec.domain, address: spec.gateways.dns, infrastructure: spec.infrastructure, nodeCount: spec.nodes.length };
 }
 
 /**
@@ -68,9 +72,13 @@ export function manualRecordsPlugin(plan: K8sGatewayPlan): { name: "hosts"; para
 
 /**
  * The chart's default zone plugins, restated because a values list replaces the default list instead of
- * merging into it. The chart's probes and Service depend on them: `health` (liveness, :8080/health),
- * `ready` (readiness, :8181/ready), `prometheus` (the Service's prometheus.io/port 9153). `forward` only
- * sees names outside the domain, as k8s_gateway does not fall through.
+ * merging into it, less `forward . /etc/resolv.conf` and `loop`. The chart renders one `.:1053` server block
+ * (templates/configmap.yaml), so with `forward` every name outside the domain was recursed through the node's
+ * resolvers: .60 was an open resolver for the LAN, and answered `*.svc.cluster.local` too. The home resolvers
+ * send only the domain here, so nothing else needs an answer; without `forward` a name outside the domain
+ * reaches the end of the plugin chain and gets SERVFAIL. `loop` only detects forwarding loops, and there is no
+ * forwarding left. The probes and the Service depend on the rest: `health` (liveness, :8080/health), `ready`
+ * (readiness, :8181/ready), `prometheus` (the Service's prometheus.io/port 9153).
  */
 const chartZonePlugins = [
     { name: "log" },
@@ -78,12 +86,13 @@ const chartZonePlugins = [
     { name: "health", configBlock: "lameduck 5s" },
     { name: "ready" },
     { name: "prometheus", parameters: "0.0.0.0:9153" },
-    { name: "forward", parameters: ". /etc/resolv.conf" },
-    { name: "loop" },
     // Re-reads the Corefile when the ConfigMap changes, so a new infrastructure host needs no pod restart.
     { name: "reload" },
     { name: "loadbalance" },
 ];
+
+/** The chart's pod selector label (`app.kubernetes.io/name`, the chart's name: fullnameOverride does not change it). */
+const podLabels = { "app.kubernetes.io/name": "k8s-gateway" };
 
 /** Helm values for the k8s-gateway chart. */
 export function k8sGatewayValues(plan: K8sGatewayPlan) {
@@ -95,20 +104,57 @@ export function k8sGatewayValues(plan: K8sGatewayPlan) {
         // Gateway API routes (each name answers with its Gateway's address) and LoadBalancer Services; no
         // Ingress controller runs here.
         watchedResources: ["HTTPRoute", "Service"],
-        service: {
-            type: "LoadBalancer",
-            port: 53,
-            // LB-IPAM hands out exactly this address, the one the home resolvers forward the domain to.
-            annotations: { [lbIpsAnnotation]: plan.address },
-            // L2 announcements pick a node by lease, not by where the pod runs: with Local, the announcing
-            // node may have no k8s_gateway pod and drop every query
-            // (https://github.com/onedr0p/cluster-template/issues/1606).
-            externalTrafficPolicy: "Cluster",
-            // TCP too: the home resolvers retry a truncated UDP answer over TCP.
-            useTcp: true,
-        },
+        // The chart's Service, headless: it allocates no address and no port; dnsServiceManifest serves .60.
+        service: { type: "ClusterIP", clusterIP: "None", port: 53, useTcp: true },
+        // `<name>.<namespace>` of the Service whose address answers the zone's NS glue (k8s_gateway's SelfAddress
+        // looks it up); the chart's default is its own Service, which no longer has one.
+        apex: `${dnsServiceName}.${networkNamespace}`,
         extraZonePlugins: [...chartZonePlugins.map((p) => ({ ...p })), manualRecordsPlugin(plan)],
+        // The only upstream for the domain at home: a second replica on another node keeps it answering while a
+        // node restarts. Tainted nodes (control planes, by Talos' default) are left out of the skew, so both
+        // still run when one node takes workloads; pod-template-hash keeps a rollout's new pods from counting
+        // against the old ones.
+        replicaCount: replicasFor(plan.nodeCount),
+        topologySpreadConstraints: [
+            {
+                maxSkew: 1,
+                topologyKey: "kubernetes.io/hostname",
+                whenUnsatisfiable: "DoNotSchedule",
+                nodeTaintsPolicy: "Honor",
+                labelSelector: { matchLabels: { ...podLabels } },
+                matchLabelKeys: ["pod-template-hash"],
+            },
+        ],
     };
 }
 
-export type K8sGatewayValues = ReturnType<typeof k8sGatewayValues>;
+/**
+ * The Service the home resolvers forward the domain to, on UDP and TCP 53 (they retry a truncated answer over TCP).
+ * Made by the program and not by the chart: the chart has no key for `allocateLoadBalancerNodePorts`
+ * (templates/service.yaml), and a LoadBalancer Service gets a NodePort per port by default, so port 53 would also
+ * answer on a high port of every node address. Cilium's kube-proxy replacement serves the LB address without them.
+ * The chart's own Service is headless (k8sGatewayValues).
+ */
+export function dnsServiceManifest(plan: K8sGatewayPlan, namespace: Input<string>) {
+    return {
+        metadata: {
+            name: dnsServiceName,
+            namespace,
+            // LB-IPAM hands out exactly this address, the one the home resolvers forward the domain to.
+            annotations: { [lbIpsAnnotation]: plan.address },
+        },
+        spec: {
+            type: "LoadBalancer",
+            allocateLoadBalancerNodePorts: false,
+            // L2 announcements pick a node by lease, not by where the pod runs: with Local, the announcing node may
+            // have no k8s_gateway pod and drop every query (https://github.com/onedr0p/cluster-template/issues/1606).
+            externalTrafficPolicy: "Cluster",
+            selector: { ...podLabels },
+            // The container ports the chart names (templates/deployment.yaml).
+            ports: [
+                { name: "dns-udp", port: 53, protocol: "UDP", targetPort: "dns-udp" },
+                { name: "dns-tcp", port: 53, protocol: "TCP", targetPort: "dns-tcp" },
+            ],
+        },
+    } satisfies k8s.types.input.core.v1.Service;
+}

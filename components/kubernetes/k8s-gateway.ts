@@ -1,14 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as versions from "../versions";
-import { K8sGatewayPlan, k8sGatewayValues } from "./k8s-gateway-values";
+import { dnsServiceManifest, K8sGatewayPlan, k8sGatewayValues } from "./k8s-gateway-values";
 
 export interface K8sGatewayArgs {
     /** k8sGatewayPlan(spec): domain, DNS address and infrastructure hosts the values are computed from. */
     plan: K8sGatewayPlan;
     /** Namespace to install into (`network`): pass the Namespace's metadata.name, which links the two. */
     namespace: pulumi.Input<string>;
-    /** What installs the Gateway API CRDs (Envoy Gateway's chart): k8s_gateway must start after them. */
+    /** What applies the Gateway API CRDs (EnvoyGateway.crds): k8s_gateway must start after them. */
     gatewayApiCrds: pulumi.Resource;
 }
 
@@ -19,6 +19,8 @@ export interface K8sGatewayArgs {
  */
 export class K8sGateway extends pulumi.ComponentResource {
     public readonly chart: k8s.helm.v4.Chart;
+    /** The LoadBalancer Service at the DNS address, without NodePorts; answers once the pods run. */
+    public readonly service: k8s.core.v1.Service;
 
     constructor(name: string, args: K8sGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:kubernetes:K8sGateway", name, {}, opts);
@@ -30,6 +32,8 @@ export class K8sGateway extends pulumi.ComponentResource {
             { chart: versions.k8sGateway.chart, version: versions.k8sGateway.version, namespace: args.namespace, values: k8sGatewayValues(args.plan) },
             { parent: this, dependsOn: [args.gatewayApiCrds] },
         );
+        // Selects the chart's pods by label only, so the order is stated: the address answers once they run.
+        this.service = new k8s.core.v1.Service(`${name}-dns-service`, dnsServiceManifest(args.plan, args.namespace), { parent: this, dependsOn: [this.chart] });
         this.registerOutputs({});
     }
 }

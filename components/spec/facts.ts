@@ -5,6 +5,16 @@ import type { GatewayName } from "./shape";
 /** The namespace of both Envoy Gateways, their proxies and Services, the wildcard Secret, k8s_gateway and cloudflared. */
 export const networkNamespace = "network";
 
+/** The namespaces of cert-manager's and Envoy Gateway's controllers. */
+export const certManagerNamespace = "cert-manager";
+export const envoyGatewayNamespace = "envoy-gateway-system";
+
+/** The HTTPRoute in the network namespace that answers plain HTTP on both gateways with a redirect to HTTPS. */
+export const httpsRedirectRouteName = "https-redirect";
+
+/** k8s_gateway's LoadBalancer Service at homelab:gateways.dns, in the network namespace. */
+export const dnsServiceName = "k8s-gateway-dns";
+
 /** The two Envoy Gateways of the spec (not k8s_gateway, the DNS server; not the router). */
 export const envoyGateways: readonly GatewayName[] = ["internal", "external"];
 

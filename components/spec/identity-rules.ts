@@ -78,11 +78,14 @@ export function identityProblems(c: ParsedConfig): Problem[] {
         else if (infraNames.has(fqdn.slice(0, -c.domain.length - 1))) {
             // k8s_gateway serves infrastructure hosts as manual records before it looks at routes.
             report(`${key}.hostname`, `${fqdn} is already the manual record of homelab:infrastructure host ${fqdn.split(".")[0]}`, "pick a name no infrastructure host has");
-        } else if (app.gateway === "external") {
-            // Published through the tunnel: `external.<domain>` is the tunnel's own record, and Cloudflare's
-            // edge certificate, the tunnel's `*.<domain>` rule and Envoy's wildcard cover one label only.
-            if (fqdn === tunnelHostname(c.domain)) report(`${key}.hostname`, `${fqdn} is the tunnel's own public record`, `pick another name under ${c.domain}`);
-            else if (fqdn.slice(0, -c.domain.length - 1).includes(".")) report(`${key}.hostname`, `${fqdn} is more than one label below ${c.domain}, which the edge certificate (*.${c.domain}) does not cover`, `use a single label, e.g. ${fqdn.split(".")[0]}.${c.domain}`);
+        } else if (c.cloudflare && fqdn === tunnelHostname(c.domain)) {
+            // The tunnel's own public record, on either gateway: inside the house k8s_gateway would answer it
+            // with an Envoy address instead of the name the world sees.
+            report(`${key}.hostname`, `${fqdn} is the tunnel's own public record`, `pick another name under ${c.domain}`);
+        } else if (app.gateway === "external" && fqdn.slice(0, -c.domain.length - 1).includes(".")) {
+            // Published through the tunnel: Cloudflare's edge certificate, the tunnel's `*.<domain>` rule and
+            // Envoy's wildcard cover one label only.
+            report(`${key}.hostname`, `${fqdn} is more than one label below ${c.domain}, which the edge certificate (*.${c.domain}) does not cover`, `use a single label, e.g. ${fqdn.split(".")[0]}.${c.domain}`);
         }
     });
     duplicates(apps, (a) => `${a.namespace}/${a.name}`, (i) => `homelab:apps[${i}].name`, "name", report);

@@ -3,6 +3,7 @@ import { configKeys, SecretKey, secretKeys } from "./schema";
 import { SpecError } from "./problems";
 import { requiredSecrets } from "./structure";
 import { HomelabSpec, SpecSecrets } from "./types";
+import { plainHttpWarnings } from "./url-rules";
 import { validateConfig, Validation } from "./validate";
 
 const namespace = "homelab";
@@ -42,6 +43,8 @@ function parseJson(text: string): unknown {
 export function loadSpec(): HomelabSpec {
     const result = specFromStackConfig(pulumi.runtime.allConfig());
     if (!result.ok) throw new SpecError(result.problems);
+    // To the CLI's diagnostics. Offline runs (the plan tool, the tests) have no engine, and the plan prints them itself.
+    if (pulumi.runtime.hasEngine()) for (const warning of plainHttpWarnings(result.spec)) pulumi.log.warn(warning);
     const config = new pulumi.Config(namespace);
     const secrets: Partial<Record<SecretKey, pulumi.Output<string>>> = {};
     for (const key of requiredSecrets(result.spec)) secrets[key] = config.requireSecret(key);

@@ -12,12 +12,20 @@ export function formatProblem(p: Problem): string {
     return `${p.key}: ${p.message}. Fix: ${p.fix}.`;
 }
 
-/** Thrown before any resource is registered; the message lists every problem, one per line. */
+/** How many problems the message lists: a generated config with thousands of bad entries stays readable. */
+export const listedProblems = 25;
+
+/**
+ * Thrown before any resource is registered; the message lists the first `listedProblems` problems, one per line,
+ * and counts the rest. `problems` holds all of them.
+ */
 export class SpecError extends pulumi.RunError {
     constructor(public readonly problems: readonly Problem[]) {
+        const rest = problems.length - listedProblems;
         super(
             `homelab config has ${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was created:\n` +
-                problems.map((p) => `  - ${formatProblem(p)}`).join("\n"),
+                problems.slice(0, listedProblems).map((p) => `  - ${formatProblem(p)}`).join("\n") +
+                (rest > 0 ? `\n  ... and ${rest} more problem${rest === 1 ? "" : "s"}: fix these and run again to see them` : ""),
         );
         this.name = "SpecError";
     }

@@ -57,8 +57,10 @@ export const nodeSchema = z.strictObject({
     ip: text,
     host: text,
     vmId: z.number().int(),
-    cores: z.number().int().min(1).default(4),
-    memoryMiB: z.number().int().min(2048).default(8192),
+    // Upper bounds: what the Proxmox provider accepts (bpg terraform-provider-proxmox, proxmoxtf/resource/vm:
+    // cpu.cores 1-2304, memory.dedicated 64-268435456 MiB). A disk has no upper bound there: it is the datastore's.
+    cores: z.number().int().min(1).max(2304, "is more than the 2304 cores the Proxmox provider accepts").default(4),
+    memoryMiB: z.number().int().min(2048).max(268435456, "is more than the 268435456 MiB (256 TiB) the Proxmox provider accepts").default(8192),
     diskGiB: z.number().int().min(10).default(64),
     /** Optional fixed MAC; derived from the node name when absent. */
     mac: text.optional(),
@@ -70,7 +72,11 @@ export const cloudflareSchema = z.strictObject({
     /** Account that owns the tunnel; looked up from the domain's zone when absent. */
     accountId: z.string().regex(/^[0-9a-f]{32}$/, "must be 32 lower-case hex digits").optional(),
     tunnelName: text,
-    scopedTokens: z.boolean().default(false),
+    /**
+     * Mint cert-manager a token that can edit only this zone's DNS (the default). false: the user gives one in
+     * homelab:cloudflareDnsToken. cert-manager never gets the main token, which can repoint the tunnel.
+     */
+    scopedTokens: z.boolean().default(true),
 });
 
 export const certificatesSchema = z.strictObject({
@@ -100,6 +106,8 @@ export const appSchema = z.strictObject({
     podSelector: labels.optional(),
     /** Label sets allowed to reach the app's pods; a CiliumNetworkPolicy is made when set. */
     allowFrom: z.array(labels).optional(),
+    /** Opt-in for an app in a namespace Kubernetes or the program runs (app-rules.ts systemNamespaces). */
+    allowSystemNamespace: z.boolean().optional(),
 });
 
 /** Every plain config key, with whether the stack must set it. */
@@ -124,6 +132,7 @@ export const secretKeys = [
     "proxmoxApiToken",
     "proxmoxSshPrivateKey",
     "cloudflareApiToken",
+    "cloudflareDnsToken",
     "adguardPassword",
     "technitiumToken",
 ] as const;

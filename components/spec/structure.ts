@@ -52,16 +52,44 @@ export function parseStructure(raw: Readonly<Record<string, unknown>>): { parsed
     return { parsed: parsed as ParsedConfig, problems };
 }
 
-/** Which secrets the parsed config needs: the forwarders' only when that forwarder is configured. */
-export function requiredSecrets(parsed: Pick<ParsedConfig, "dnsForwarders">): SecretKey[] {
-    const needed: SecretKey[] = ["proxmoxApiToken", "proxmoxSshPrivateKey", "cloudflareApiToken"];
+/**
+ * Which secrets the parsed config needs: the main Cloudflare token only for the edge (homelab:cloudflare); a
+ * DNS-only token for cert-manager unless the edge mints one (scopedTokens); the forwarders' only when that
+ * forwarder is configured.
+ */
+export function requiredSecrets(parsed: Pick<ParsedConfig, "dnsForwarders" | "cloudflare">): SecretKey[] {
+    const needed: SecretKey[] = ["proxmoxApiToken", "proxmoxSshPrivateKey"];
+    if (parsed.cloudflare) needed.push("cloudflareApiToken");
+    if (!parsed.cloudflare?.scopedTokens) needed.push("cloudflareDnsToken");
     if (parsed.dnsForwarders?.adguard) needed.push("adguardPassword");
     if (parsed.dnsForwarders?.technitium) needed.push("technitiumToken");
     return needed;
 }
 
-export function secretProblems(parsed: ParsedConfig, present: ReadonlySet<string>): Problem[] {
-    return requiredSecrets(parsed)
-        .filter((key) => !present.has(key))
-        .map((key) => ({ key: `homelab:${key}`, message: "is a required secret and is not set", fix: `run \`pulumi config set --secret homelab:${key} <value>\`` }));
+const dnsTokenFix = "run `pulumi config set --secret homelab:cloudflareDnsToken <token>` with a token that has Zone Read and DNS Edit on the domain's zone only";
+
+/** `cloudflareUnparsed`: homelab:cloudflare is set but has problems of its own, so its token rules are not judged. */
+export function secretProblems(parsed: ParsedConfig, present: ReadonlySet<string>, cloudflareUnparsed = false): Problem[] {
+    const problems: Problem[] = [];
+    for (const key of requiredSecrets(parsed)) {
+        if (present.has(key) || (cloudflareUnparsed && key.startsWith("cloudflare"))) continue;
+        if (key === "cloudflareDnsToken") {
+            const why = parsed.cloudflare ? "homelab:cloudflare.scopedTokens is false" : "homelab:cloudflare is not set";
+            problems.push({
+                key: "homelab:cloudflareDnsToken",
+                message: `is not set: cert-manager needs a DNS-only token for DNS-01, ${why}, and the main token (homelab:cloudflareApiToken) never goes into the cluster`,
+                fix: parsed.cloudflare ? `${dnsTokenFix}, or set homelab:cloudflare.scopedTokens to true to have one made` : dnsTokenFix,
+            });
+            continue;
+        }
+        problems.push({ key: `homelab:${key}`, message: "is a required secret and is not set", fix: `run \`pulumi config set --secret homelab:${key} <value>\`` });
+    }
+    if (parsed.cloudflare?.scopedTokens && present.has("cloudflareDnsToken")) {
+        problems.push({
+            key: "homelab:cloudflareDnsToken",
+            message: "is set while homelab:cloudflare.scopedTokens is true (the default), which makes cert-manager its own token: one of the two would go unused",
+            fix: "set homelab:cloudflare.scopedTokens to false to use this token, or remove it with `pulumi config rm homelab:cloudflareDnsToken`",
+        });
+    }
+    return problems;
 }

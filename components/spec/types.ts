@@ -10,7 +10,10 @@ export * from "./shape";
 export interface SpecSecrets {
     proxmoxApiToken: pulumi.Output<string>;
     proxmoxSshPrivateKey: pulumi.Output<string>;
-    cloudflareApiToken: pulumi.Output<string>;
+    /** The main token (tunnel, records, minting the DNS token); only with homelab:cloudflare. Never in the cluster. */
+    cloudflareApiToken?: pulumi.Output<string>;
+    /** cert-manager's DNS-only token, when the edge does not mint one (scopedTokens false, or no homelab:cloudflare). */
+    cloudflareDnsToken?: pulumi.Output<string>;
     adguardPassword?: pulumi.Output<string>;
     technitiumToken?: pulumi.Output<string>;
 }

@@ -1,4 +1,6 @@
 import { addressProblems } from "./address-rules";
+import { appProblems } from "./app-rules";
+import { urlProblems } from "./url-rules";
 import { identityProblems } from "./identity-rules";
 import { Problem } from "./problems";
 import { PlainSpec, specSchema } from "./shape";
@@ -17,7 +19,7 @@ export type Validation = { ok: true; spec: PlainSpec } | { ok: false; problems: 
  */
 export function validateConfig(raw: Readonly<Record<string, unknown>>, presentSecrets: ReadonlySet<string>): Validation {
     const { parsed, problems } = parseStructure(raw);
-    problems.push(...addressProblems(parsed), ...identityProblems(parsed), ...secretProblems(parsed, presentSecrets));
+    problems.push(...addressProblems(parsed), ...identityProblems(parsed), ...appProblems(parsed), ...urlProblems(parsed), ...secretProblems(parsed, presentSecrets, raw.cloudflare !== undefined && !parsed.cloudflare));
     if (parsed.talos) problems.push(...versionProblems(parsed.talos, pinnedVersions));
     if (problems.length > 0) return { ok: false, problems };
     return { ok: true, spec: deepFreeze(specSchema.parse(raw) as PlainSpec) };

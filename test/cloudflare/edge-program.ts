@@ -13,10 +13,12 @@ const spec = loadSpec();
 const plan = edgePlan(spec);
 if (!plan) throw new Error("homelab:cloudflare must be set for this program");
 
+if (!spec.secrets.cloudflareApiToken) throw new Error("homelab:cloudflareApiToken must be set for this program");
+
 const cloudflare = cloudflareProvider("cloudflare", spec.secrets.cloudflareApiToken);
 const edge = new CloudflareEdge(
     "edge",
-    { plan, apiToken: spec.secrets.cloudflareApiToken },
+    { plan },
     { providers: [cloudflare] },
 );
 

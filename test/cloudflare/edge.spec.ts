@@ -17,7 +17,7 @@ const program = path.resolve(__dirname, "edge-program.ts");
 async function runEdge(edit: (values: HomeValues) => void = () => undefined): Promise<Graph> {
     const values = homeValues();
     edit(values);
-    const stack = stackConfigFromObject(values, canary, knownSecrets());
+    const stack = stackConfigFromObject(values, canary, knownSecrets(values));
     const graph = new Graph(await evaluate(stack.config, stack.secretKeys, { program }));
     assert.equal(graph.run.error, undefined);
     return graph;
@@ -35,8 +35,9 @@ describe("CloudflareEdge and Cloudflared, home stack", () => {
     const tunnelId = () => graph.run.exports.tunnelId.value as string;
     const invoke = (token: string) => graph.run.invokes.filter((i) => i.token === token);
 
-    it("creates the tunnel, its config and the one public record inside the component, all through the given provider", () => {
+    it("creates the tunnel, its config, the one public record and the DNS token inside the component, all through the given provider", () => {
         assert.deepEqual(graph.children(edge()).map((r) => [r.type, r.name]).sort(), [
+            ["cloudflare:index/apiToken:ApiToken", "edge-dns-token"],
             ["cloudflare:index/dnsRecord:DnsRecord", "edge-dns-external.ragas.cc"],
             ["cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared", "edge-tunnel"],
             ["cloudflare:index/zeroTrustTunnelCloudflaredConfig:ZeroTrustTunnelCloudflaredConfig", "edge-tunnel-config"],
@@ -72,8 +73,9 @@ describe("CloudflareEdge and Cloudflared, home stack", () => {
             { accountId: graph.run.exports.accountId.value, tunnelId: tunnelId() },
         ]);
         assert.deepEqual(graph.run.exports.tunnelToken, { value: "CANARY-tunnel-token", secret: true });
-        assert.deepEqual(graph.run.exports.dnsToken, { value: canary("homelab:cloudflareApiToken"), secret: true }, "scopedTokens false: the main token");
-        assert.deepEqual(graph.ofType("cloudflare:index/apiToken:ApiToken"), []);
+        // scopedTokens is on by default: the DNS token is the minted one, never the main token.
+        assert.deepEqual(graph.run.exports.dnsToken, { value: "CANARY-scoped-cloudflare-token", secret: true });
+        assert.equal(graph.ofType("cloudflare:index/apiToken:ApiToken").length, 1);
         assert.deepEqual(graph.leaks("CANARY"), []);
     });
 
@@ -95,7 +97,7 @@ describe("CloudflareEdge and Cloudflared, home stack", () => {
 
     it("builds the Cloudflare side without waiting for anything in the cluster", () => {
         const cluster = graph.resources.filter((r) => r.type.startsWith("kubernetes:") || r.type === "pulumi:providers:kubernetes");
-        assert.equal(cluster.length, 4);
+        assert.deepEqual(cluster.map((r) => r.type).sort(), ["kubernetes:apps/v1:Deployment", "kubernetes:cilium.io/v2:CiliumNetworkPolicy", "kubernetes:core/v1:Namespace", "kubernetes:core/v1:Secret", "pulumi:providers:kubernetes"]);
         for (const r of graph.resources.filter(isCloudflare)) {
             for (const k of cluster) assert.ok(!graph.dependsOn(r, k), `${r.name} waits for ${k.name}`);
         }
@@ -176,9 +178,10 @@ describe("CloudflareEdge with scopedTokens", () => {
     });
 
     it("mints a token with DNS Write and Zone Read on this zone only, and hands it out as the secret dnsToken", async () => {
-        const spec = homeSpec((v) => (v["homelab:cloudflare"].scopedTokens = true));
-        const component = new edge.CloudflareEdge("scoped", { plan: edgePlan(spec)!, apiToken: pulumi.secret("main-token") });
-        assert.deepEqual(await unwrap(component.dnsToken), { value: "scoped-token-value", secret: true });
+        const spec = homeSpec();
+        assert.equal(spec.cloudflare?.scopedTokens, true, "the default");
+        const component = new edge.CloudflareEdge("scoped", { plan: edgePlan(spec)! });
+        assert.deepEqual(await unwrap(component.dnsToken!), { value: "scoped-token-value", secret: true });
         assert.deepEqual(await unwrap(component.tunnelToken), { value: "tunnel-token", secret: true });
         const token = created.find((c) => c.type === "cloudflare:index/apiToken:ApiToken")!;
         assert.equal(token.name, "scoped-dns-token");

@@ -46,11 +46,20 @@ describe("ingress, certificates and split DNS in the graph", () => {
         assert.equal(certificate.metadata.namespace, "network");
     });
 
-    it("pins k8s_gateway to .60 for the domain", () => {
+    it("pins k8s_gateway to .60 for the domain, with no NodePorts and no forwarding plugin", () => {
         const values = chart("home-k8s-gateway-chart").inputs.values as any;
         assert.equal(values.domain, "ragas.cc");
-        assert.equal(values.service.annotations["lbipam.cilium.io/ips"], "172.16.1.60");
         assert.equal(chart("home-k8s-gateway-chart").inputs.namespace, "network");
+        assert.deepEqual(values.extraZonePlugins.filter((p: any) => ["forward", "loop"].includes(p.name)), []);
+        assert.equal(JSON.stringify(values).includes("resolv.conf"), false);
+        assert.equal(values.replicaCount, 2);
+        const service = graph.get("kubernetes:core/v1:Service", "home-k8s-gateway-dns-service");
+        const inputs = service.inputs as any;
+        assert.deepEqual([inputs.metadata.namespace, inputs.metadata.annotations, inputs.spec.type, inputs.spec.allocateLoadBalancerNodePorts],
+            ["network", { "lbipam.cilium.io/ips": "172.16.1.60" }, "LoadBalancer", false]);
+        assert.ok(service.dependencies.includes(chart("home-k8s-gateway-chart").urn));
+        // The only LoadBalancer Services the program makes itself: none with NodePorts.
+        for (const s of graph.ofType("kubernetes:core/v1:Service")) assert.equal((s.inputs as any).spec.allocateLoadBalancerNodePorts, false, s.name);
     });
 
     it("issues the certificate after cert-manager and its issuer", () => {
@@ -59,10 +68,31 @@ describe("ingress, certificates and split DNS in the graph", () => {
         assert.ok(graph.dependsOn(certificate, graph.get("kubernetes:cert-manager.io/v1:ClusterIssuer", "home-cert-manager-issuer")));
     });
 
-    it("creates the gateways after Envoy Gateway, and cert-manager after the Gateway API CRDs it brings", () => {
+    it("applies the CRDs first; Envoy Gateway, cert-manager and k8s_gateway wait for them, the gateways for Envoy Gateway", () => {
+        const crds = graph.get(CHART, "home-envoy-gateway-crds");
         for (const gw of graph.ofType(GATEWAY)) assert.ok(graph.dependsOn(gw, chart("home-envoy-gateway-chart")), gw.name);
-        assert.ok(graph.dependsOn(chart("home-cert-manager-chart"), chart("home-envoy-gateway-chart")) ||
-            graph.dependsOn(graph.get("kubernetes:cert-manager.io/v1:ClusterIssuer", "home-cert-manager-issuer"), chart("home-envoy-gateway-chart")));
+        for (const name of ["home-envoy-gateway-chart", "home-cert-manager-chart", "home-k8s-gateway-chart"]) {
+            assert.ok(chart(name).dependencies.includes(crds.urn), name);
+        }
+        assert.equal(chart("home-envoy-gateway-chart").inputs.skipCrds, true);
+        // Only the CRDs: neither waits for the Envoy Gateway controller.
+        assert.equal(graph.dependsOn(chart("home-cert-manager-chart"), chart("home-envoy-gateway-chart")), false);
+        assert.equal(graph.dependsOn(chart("home-k8s-gateway-chart"), chart("home-envoy-gateway-chart")), false);
+    });
+
+    it("trusts X-Forwarded-For on envoy-external only, and gives neither gateway NodePorts", () => {
+        const policy = (g: string) => graph.get("kubernetes:gateway.envoyproxy.io/v1alpha1:ClientTrafficPolicy", `home-envoy-gateway-client-traffic-${g}`).inputs as any;
+        assert.deepEqual(policy("external").spec.clientIPDetection, { xForwardedFor: { trustedCIDRs: ["10.42.0.0/16"] } });
+        assert.equal("clientIPDetection" in policy("internal").spec, false);
+        assert.deepEqual([policy("internal").spec.targetRefs[0].name, policy("external").spec.targetRefs[0].name], ["envoy-internal", "envoy-external"]);
+        const proxy = graph.get("kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy", "home-envoy-gateway-envoy-proxy").inputs as any;
+        assert.equal(proxy.spec.provider.kubernetes.envoyService.allocateLoadBalancerNodePorts, false);
+    });
+
+    it("keeps cloudflared alive on /healthcheck, which does not depend on the WAN", () => {
+        const deployment = graph.get("kubernetes:apps/v1:Deployment", "home-cloudflared-deployment").inputs as any;
+        const container = deployment.spec.template.spec.containers[0];
+        assert.deepEqual([container.livenessProbe.httpGet.path, container.readinessProbe.httpGet.path], ["/healthcheck", "/ready"]);
     });
 
     it("forwards the domain on both home DNS servers to .60, only after k8s_gateway", () => {
@@ -71,6 +101,7 @@ describe("ingress, certificates and split DNS in the graph", () => {
             assert.equal(forwarder.inputs.domain, "ragas.cc");
             assert.equal(forwarder.inputs.target, "172.16.1.60");
             assert.ok(graph.dependsOn(forwarder, chart("home-k8s-gateway-chart")), type);
+            assert.ok(graph.dependsOn(forwarder, graph.get("kubernetes:core/v1:Service", "home-k8s-gateway-dns-service")), type);
         }
         assert.deepEqual(graph.run.exports.skippedDnsForwarders.value, []);
     });

@@ -19,7 +19,8 @@ const expected: Record<string, Day2Summary> = {
     "another system extension (`talos.extensions`)": row({ replace: [...images, "home-talos-image-schematic"], update: ["home-talos-rollout", ...configs] }),
     "Kubernetes v1.36.4 -> v1.37.0 (`talos.kubernetesVersion`)": row({ update: ["home-talos-rollout", ...configs] }),
     "Cilium chart bump (versions.ts)": row({ update: ["home-cilium-chart"] }),
-    "Envoy Gateway chart bump (versions.ts)": row({ update: ["home-envoy-gateway-chart"] }),
+    // The CRDs' chart moves with the controller's version (the CRDs upgrade first).
+    "Envoy Gateway chart bump (versions.ts)": row({ update: ["home-envoy-gateway-chart", "home-envoy-gateway-crds"] }),
     "cert-manager chart bump (versions.ts)": row({ update: ["home-cert-manager-chart"] }),
     "resize a control plane (talos-cp-2: 8 cores, 16 GiB)": row({ update: ["home-talos-rollout", "home-vms-talos-cp-2"] }),
     "add a worker (talos-worker-2)": row({ create: ["home-talos-talos-worker-2", "home-vms-talos-worker-2"] }),

@@ -61,14 +61,23 @@ describe("Cloudflare edge in the graph", () => {
         assert.equal(deployment.spec.replicas, 2);
     });
 
-    it("gives cert-manager a zone-scoped DNS token when scopedTokens is set", async () => {
-        const values = homeValues();
-        values["homelab:cloudflare"].scopedTokens = true;
-        const scoped = await runStack(values);
-        assert.equal(scoped.run.error, undefined, String(scoped.run.error));
-        const token = scoped.get("cloudflare:index/apiToken:ApiToken", "home-edge-dns-token");
-        const secret = scoped.get("kubernetes:core/v1:Secret", "home-cert-manager-cloudflare-token");
-        assert.ok(scoped.dependsOn(secret, token));
-        assert.deepEqual(scoped.leaks("CANARY"), []);
+    it("closes cloudflared's metrics port to every pod, behind the gate that waits for Cilium's CRDs", () => {
+        const policy = graph.get("kubernetes:cilium.io/v2:CiliumNetworkPolicy", "home-cloudflared-metrics-policy");
+        const spec = (policy.inputs as any).spec;
+        assert.deepEqual([(policy.inputs as any).metadata, spec.ingress], [
+            { name: "cloudflared-metrics", namespace: "network" },
+            [{ fromEntities: ["host"], toPorts: [{ ports: [{ port: "8080", protocol: "TCP" }] }] }],
+        ]);
+        const deployment = graph.get("kubernetes:apps/v1:Deployment", "home-cloudflared-deployment");
+        assert.deepEqual(spec.endpointSelector.matchLabels, (deployment.inputs as any).spec.selector.matchLabels);
+        assert.equal(policy.provider, deployment.provider);
+        assert.ok(graph.dependsOn(policy, graph.get("kubernetes:helm.sh/v4:Chart", "home-cilium-chart")));
+    });
+
+    it("gives cert-manager the zone-scoped DNS token by default", () => {
+        const token = graph.get("cloudflare:index/apiToken:ApiToken", "home-edge-dns-token");
+        const secret = graph.get("kubernetes:core/v1:Secret", "home-cert-manager-cloudflare-token");
+        assert.ok(graph.dependsOn(secret, token));
+        assert.deepEqual(graph.leaks("CANARY"), []);
     });
 });

@@ -20,7 +20,8 @@ describe("a built stack in steady state", () => {
     });
 
     async function preview(unreachable: string[] = []): Promise<Graph> {
-        const stack = stackConfigFromObject(homeValues(), canary, knownSecrets());
+        const values = homeValues();
+        const stack = stackConfigFromObject(values, canary, knownSecrets(values));
         return new Graph(await evaluate(stack.config, stack.secretKeys, { previewAgainst: built.resources, unreachable }));
     }
 
@@ -28,6 +29,7 @@ describe("a built stack in steady state", () => {
         const unchanged = await preview();
         assert.equal(unchanged.run.error, undefined);
         assert.deepEqual([...new Set(unchanged.run.invokes.map((i) => i.token))].sort(), [
+            "cloudflare:index/getApiTokenPermissionGroupsList:getApiTokenPermissionGroupsList",
             "cloudflare:index/getZeroTrustTunnelCloudflaredToken:getZeroTrustTunnelCloudflaredToken",
             "cloudflare:index/getZone:getZone",
             "talos:client/getConfiguration:getConfiguration",

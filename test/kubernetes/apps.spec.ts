@@ -88,7 +88,7 @@ describe("app routes and policies", () => {
         });
 
         it("names the https listener only for an app in the gateways' own namespace", () => {
-            const inNetwork = homeApp((a) => (a.namespace = "network"));
+            const inNetwork = homeApp((a) => Object.assign(a, { namespace: "network", allowSystemNamespace: true }));
             const route = httpRouteManifest(inNetwork);
             assert.deepEqual(route.spec.parentRefs, [{ name: "envoy-internal", namespace: "network", sectionName: "https" }]);
             assert.deepEqual(route.metadata, { name: "my-app", namespace: "network" });

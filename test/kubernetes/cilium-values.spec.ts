@@ -8,7 +8,11 @@ import { homeSpec } from "../harness/home";
 import { referenceFile } from "../harness/reference";
 import { Validate, chartDefaults, crdValidator, valuesValidator } from "../harness/schemas";
 
+import * as versions from "../../components/versions";
+
+/** The pinned patch release's minor keeps the 1.20.0 values schema (versions.ts); a new minor needs its own reference. */
 const chart = "cilium/chart-1.20.0";
+assert.match(versions.cilium.version, /^1\.20\.\d+$/, `cilium ${versions.cilium.version} is not a 1.20 patch release: add its chart to the reference`);
 
 const homePlan: CiliumPlan = Object.freeze({
     podCidr: "10.42.0.0/16",

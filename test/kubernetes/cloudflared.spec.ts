@@ -1,9 +1,10 @@
 import { strict as assert } from "assert";
 import {
-    CloudflaredPlan, cloudflaredDeployment, cloudflaredReplicas, tokenSecretManifest,
+    CloudflaredPlan, cloudflaredDeployment, cloudflaredReplicas, metricsPolicyManifest, tokenSecretManifest,
 } from "../../components/kubernetes/cloudflared-manifests";
 import * as versions from "../../components/versions";
 import { homeSpec } from "../harness/home";
+import { Validate, crdValidator } from "../harness/schemas";
 
 const token = "CANARY-eyJhIjoiYWNjb3VudCIsInQiOiJ0dW5uZWwiLCJzIjoic2VjcmV0In0=";
 const tunnelId = "6ff42ae2-765d-4adf-8112-31c55c1551ef";
@@ -46,10 +47,12 @@ describe("cloudflared Deployment", () => {
         assert.deepEqual(deployment.metadata, { name: "cloudflared", namespace: "network", labels: { "app.kubernetes.io/name": "cloudflared" } });
     });
 
-    it("is ready and alive while /ready on the metrics port answers", () => {
+    it("is ready while an edge connection is up (/ready), and alive while it serves HTTP (/healthcheck), WAN or not", () => {
         assert.deepEqual(container.readinessProbe, { httpGet: { path: "/ready", port: "metrics" }, periodSeconds: 10, failureThreshold: 3 });
-        assert.deepEqual(container.livenessProbe, { httpGet: { path: "/ready", port: "metrics" }, periodSeconds: 10, failureThreshold: 3, initialDelaySeconds: 10 });
-        assert.equal(container.ports.find((p) => p.name === container.readinessProbe.httpGet.port)?.containerPort, 8080);
+        assert.deepEqual(container.livenessProbe, { httpGet: { path: "/healthcheck", port: "metrics" }, periodSeconds: 10, failureThreshold: 3, initialDelaySeconds: 10 });
+        for (const probe of [container.readinessProbe, container.livenessProbe]) {
+            assert.equal(container.ports.find((p) => p.name === probe.httpGet.port)?.containerPort, 8080);
+        }
     });
 
     it("runs as the image's non-root user, read-only, with no capabilities, no escalation and RuntimeDefault seccomp", () => {
@@ -86,5 +89,33 @@ describe("cloudflared Deployment", () => {
         assert.deepEqual(deployment.spec.template.metadata.annotations, { "homelab/tunnel-id": tunnelId });
         const other = cloudflaredDeployment({ ...planFor(4), tunnelId: "00000000-0000-4000-8000-000000000000" });
         assert.deepEqual(other.spec.template.metadata.annotations, { "homelab/tunnel-id": "00000000-0000-4000-8000-000000000000" });
+    });
+});
+
+describe("cloudflared metrics policy", () => {
+    let validate: Validate;
+    before(function () {
+        validate = crdValidator("cilium/crds-v1.18.0/v2/ciliumnetworkpolicies.yaml", "v2", this);
+    });
+    const policy = metricsPolicyManifest("network");
+
+    it("admits only the pods' own node (kubelet probes), on the metrics port only", () => {
+        assert.deepEqual(policy, {
+            apiVersion: "cilium.io/v2",
+            kind: "CiliumNetworkPolicy",
+            metadata: { name: "cloudflared-metrics", namespace: "network" },
+            spec: {
+                endpointSelector: { matchLabels: { "app.kubernetes.io/name": "cloudflared" } },
+                ingress: [{ fromEntities: ["host"], toPorts: [{ ports: [{ port: "8080", protocol: "TCP" }] }] }],
+            },
+        });
+        assert.deepEqual(policy.spec.endpointSelector.matchLabels, deployment.spec.template.metadata.labels);
+        assert.equal("egress" in policy.spec, false, "egress to the edge stays open");
+    });
+
+    it("is a valid cilium.io/v2 CiliumNetworkPolicy, with a check that can fail", () => {
+        assert.deepEqual(validate(policy), []);
+        const misspelt = { ...policy, spec: { ...policy.spec, ingress: [{ ...policy.spec.ingress[0], fromEntities: ["kubelet"] }] } };
+        assert.deepEqual(validate(misspelt), ["/spec/ingress/0/fromEntities/0 must be equal to one of the allowed values"]);
     });
 });

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { certManagerPlan, wildcardCertificateManifest } from "../../components/kubernetes/cert-manager-values";
 import {
     clientTrafficPolicyManifest, envoyGatewayPlan, envoyGatewayValues, envoyProxyManifest, gatewayClassManifest,
-    gatewayManifest, gatewayNames, gatewayServiceHost, httpsRedirectManifest,
+    gatewayCrdsValues, gatewayManifest, gatewayNames, gatewayServiceHost, httpsRedirectManifest,
 } from "../../components/kubernetes/envoy-gateway-manifests";
 import * as versions from "../../components/versions";
 import { Validate, chartDefaults, crdValidator, unknownValueKeys } from "../harness/schemas";
@@ -54,6 +54,25 @@ describe("Envoy Gateway values", () => {
     });
 });
 
+describe("Envoy Gateway CRDs chart values", () => {
+    it("turns on the Gateway API CRDs (experimental channel, as gateway-helm installs them) and Envoy Gateway's own", function () {
+        assert.deepEqual(gatewayCrdsValues(), { crds: { gatewayAPI: { enabled: true, channel: "experimental" }, envoyGateway: { enabled: true } } });
+        const defaults = chartDefaults(`${envoyReference}/gateway-crds-helm/values.yaml`, this);
+        assert.deepEqual(unknownValueKeys(gatewayCrdsValues(), defaults), []);
+        // Every part is off by default: without these values the chart applies nothing.
+        assert.deepEqual(defaults, { crds: { gatewayAPI: { enabled: false, channel: "experimental" }, envoyGateway: { enabled: false } } });
+        assert.deepEqual(unknownValueKeys({ crds: { gatewayApi: { enabled: true } } }, defaults), ["crds.gatewayApi"]);
+    });
+
+    it("pins the CRDs chart to the controller's release", () => {
+        assert.deepEqual(versions.envoyGateway, {
+            chart: "oci://docker.io/envoyproxy/gateway-helm",
+            crdsChart: "oci://docker.io/envoyproxy/gateway-crds-helm",
+            version: "v1.9.0",
+        });
+    });
+});
+
 describe("Envoy Gateway manifests", () => {
     const spec = homeSpec();
     const plan = envoyGatewayPlan(spec);
@@ -62,7 +81,8 @@ describe("Envoy Gateway manifests", () => {
     const internal = gatewayManifest(plan, "internal", network);
     const external = gatewayManifest(plan, "external", network);
     const redirect = httpsRedirectManifest(network);
-    const clientPolicy = clientTrafficPolicyManifest(plan, network);
+    const clientPolicy = clientTrafficPolicyManifest(plan, "external", network);
+    const internalClientPolicy = clientTrafficPolicyManifest(plan, "internal", network);
     const schemas: Record<string, Validate> = {};
 
     before(function () {
@@ -83,7 +103,7 @@ describe("Envoy Gateway manifests", () => {
     });
 
     it("are each valid against their CRD", () => {
-        for (const manifest of [proxy, gatewayClass, internal, external, redirect, clientPolicy]) {
+        for (const manifest of [proxy, gatewayClass, internal, external, redirect, clientPolicy, internalClientPolicy]) {
             assert.deepEqual(schemas[manifest.kind](manifest), [], manifest.kind);
         }
     });
@@ -165,7 +185,7 @@ describe("Envoy Gateway manifests", () => {
         for (const gateway of [internal, external]) assert.equal(gateway.spec.gatewayClassName, gatewayClass.metadata.name);
     });
 
-    it("runs two proxies per gateway behind a LoadBalancer with externalTrafficPolicy Cluster, draining 180 s", () => {
+    it("runs two proxies per gateway behind a LoadBalancer with externalTrafficPolicy Cluster and no NodePorts, draining 180 s", () => {
         assert.deepEqual(proxy, {
             apiVersion: "gateway.envoyproxy.io/v1alpha1",
             kind: "EnvoyProxy",
@@ -173,7 +193,7 @@ describe("Envoy Gateway manifests", () => {
             spec: {
                 provider: {
                     type: "Kubernetes",
-                    kubernetes: { envoyDeployment: { replicas: 2 }, envoyService: { type: "LoadBalancer", externalTrafficPolicy: "Cluster" } },
+                    kubernetes: { envoyDeployment: { replicas: 2 }, envoyService: { type: "LoadBalancer", externalTrafficPolicy: "Cluster", allocateLoadBalancerNodePorts: false } },
                 },
                 shutdown: { drainTimeout: "180s" },
             },
@@ -206,20 +226,20 @@ describe("Envoy Gateway manifests", () => {
         }
     });
 
-    it("requires TLS 1.2 on both gateways and trusts X-Forwarded-For only from the pod network", () => {
-        assert.deepEqual(clientPolicy, {
+    it("requires TLS 1.2 on both gateways and trusts X-Forwarded-For on envoy-external only, from the pod network", () => {
+        const policy = (name: string) => ({
             apiVersion: "gateway.envoyproxy.io/v1alpha1",
             kind: "ClientTrafficPolicy",
-            metadata: { name: "envoy", namespace: "network" },
+            metadata: { name, namespace: "network" },
             spec: {
-                targetRefs: [
-                    { group: "gateway.networking.k8s.io", kind: "Gateway", name: "envoy-internal" },
-                    { group: "gateway.networking.k8s.io", kind: "Gateway", name: "envoy-external" },
-                ],
-                clientIPDetection: { xForwardedFor: { trustedCIDRs: ["10.42.0.0/16"] } },
+                targetRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name }],
+                ...(name === "envoy-external" ? { clientIPDetection: { xForwardedFor: { trustedCIDRs: ["10.42.0.0/16"] } } } : {}),
                 tls: { minVersion: "1.2" },
             },
         });
+        assert.deepEqual(clientPolicy, policy("envoy-external"));
+        assert.deepEqual(internalClientPolicy, policy("envoy-internal"));
+        assert.equal("clientIPDetection" in internalClientPolicy.spec, false, "no proxy stands in front of envoy-internal");
     });
 
     it("takes the pod CIDR and addresses from the spec", () => {
@@ -228,7 +248,7 @@ describe("Envoy Gateway manifests", () => {
             v["homelab:gateways"] = { dns: "172.16.1.65", internal: "172.16.1.66", external: "172.16.1.67" };
         });
         const editedPlan = envoyGatewayPlan(edited);
-        assert.deepEqual(clientTrafficPolicyManifest(editedPlan, network).spec.clientIPDetection.xForwardedFor.trustedCIDRs, ["10.244.0.0/16"]);
+        assert.deepEqual(clientTrafficPolicyManifest(editedPlan, "external", network).spec.clientIPDetection?.xForwardedFor.trustedCIDRs, ["10.244.0.0/16"]);
         const gateway = gatewayManifest(editedPlan, "external", "edge");
         assert.deepEqual([gateway.metadata.namespace, gateway.spec.infrastructure.annotations["lbipam.cilium.io/ips"], gateway.spec.listeners[1].tls?.certificateRefs],
             ["edge", "172.16.1.67", [{ kind: "Secret", name: "wildcard-ragas-cc-tls" }]]);

@@ -33,8 +33,15 @@ describe("EnvoyGateway and CertManager components", () => {
         assert.deepEqual(certChart().propertyDependencies.namespace, [certNamespace.urn]);
     });
 
-    it("starts cert-manager only once the Gateway API CRDs' chart is in", () => {
-        assert.ok(certChart().dependencies.includes(envoyChart().urn));
+    it("applies the CRDs from gateway-crds-helm, and starts Envoy Gateway and cert-manager only once they are in", () => {
+        const crds = get("kubernetes:helm.sh/v4:Chart", "home-envoy-gateway-crds");
+        assert.deepEqual([crds.inputs.chart, crds.inputs.version, crds.inputs.values, crds.inputs.namespace],
+            ["oci://docker.io/envoyproxy/gateway-crds-helm", "v1.9.0", { crds: { gatewayAPI: { enabled: true, channel: "experimental" }, envoyGateway: { enabled: true } } }, undefined]);
+        assert.equal(envoyChart().inputs.skipCrds, true);
+        assert.ok(envoyChart().dependencies.includes(crds.urn));
+        assert.ok(certChart().dependencies.includes(crds.urn));
+        // cert-manager needs the CRDs, not the Envoy Gateway controller.
+        assert.equal(graph.dependsOn(certChart(), envoyChart()), false);
     });
 
     it("creates every Envoy Gateway object in network after the chart", () => {
@@ -44,7 +51,8 @@ describe("EnvoyGateway and CertManager components", () => {
             [cr("gateway.networking.k8s.io/v1", "Gateway"), "home-envoy-gateway-envoy-internal"],
             [cr("gateway.networking.k8s.io/v1", "Gateway"), "home-envoy-gateway-envoy-external"],
             [cr("gateway.networking.k8s.io/v1", "HTTPRoute"), "home-envoy-gateway-https-redirect"],
-            [cr("gateway.envoyproxy.io/v1alpha1", "ClientTrafficPolicy"), "home-envoy-gateway-client-traffic-policy"],
+            [cr("gateway.envoyproxy.io/v1alpha1", "ClientTrafficPolicy"), "home-envoy-gateway-client-traffic-internal"],
+            [cr("gateway.envoyproxy.io/v1alpha1", "ClientTrafficPolicy"), "home-envoy-gateway-client-traffic-external"],
         ];
         for (const [type, name] of objects) {
             const r = get(type, name);

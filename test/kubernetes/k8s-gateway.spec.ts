@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import {
-    K8sGatewayPlan, k8sGatewayPlan, k8sGatewayValues, manualRecords, manualRecordsPlugin, recordTtlSeconds,
+    K8sGatewayPlan, dnsServiceManifest, k8sGatewayPlan, k8sGatewayValues, manualRecords, manualRecordsPlugin, recordTtlSeconds,
 } from "../../components/kubernetes/k8s-gateway-values";
 import * as versions from "../../components/versions";
 import { referenceFile } from "../harness/reference";
@@ -16,7 +16,7 @@ const chart = "k8s-gateway/chart-3.7.2";
  */
 const templateOnlyKeys: Record<string, { commented: boolean; reason: string }> = {
     fullnameOverride: { commented: false, reason: "read by the chart's k8s-gateway.fullname helper (templates/_helper.tpl)" },
-    "service.externalTrafficPolicy": { commented: true, reason: "`# externalTrafficPolicy: Local` under service:, read by templates/service.yaml" },
+    "service.clusterIP": { commented: true, reason: "`# clusterIP: 10.43.0.53` under service:, read by templates/service.yaml for type ClusterIP" },
 };
 
 
@@ -36,24 +36,60 @@ describe("k8s_gateway values", () => {
         const chartYaml = fs.readFileSync(referenceFile(`${chart}/Chart.yaml`, this), "utf8");
         assert.match(chartYaml, new RegExp(`^version: ${versions.k8sGateway.version.replace(/\./g, "\\.")}$`, "m"));
         assert.equal(versions.k8sGateway.chart, "oci://ghcr.io/k8s-gateway/charts/k8s-gateway");
+        // What runs is the image the values pin, not the chart's appVersion (versions.ts says so).
+        assert.match(chartYaml, /^appVersion: 1\.8\.0$/m);
+        assert.deepEqual((defaults.image as { tag: string }).tag, "1.7.0");
+        assert.equal("image" in values, false, "the program does not override the chart's image");
     });
 
-    it("sets exactly the spec's domain, DNS address and watched resources", () => {
-        assert.deepEqual({ ...values, extraZonePlugins: undefined }, {
+    it("sets exactly the spec's domain, watched resources, a headless chart Service and the apex of the DNS Service", () => {
+        assert.deepEqual({ ...values, extraZonePlugins: undefined, topologySpreadConstraints: undefined }, {
             fullnameOverride: "k8s-gateway",
             domain: "ragas.cc",
             ttl: 30,
             watchedResources: ["HTTPRoute", "Service"],
-            service: {
-                type: "LoadBalancer",
-                port: 53,
-                annotations: { "lbipam.cilium.io/ips": "172.16.1.60" },
-                externalTrafficPolicy: "Cluster",
-                useTcp: true,
-            },
+            service: { type: "ClusterIP", clusterIP: "None", port: 53, useTcp: true },
+            apex: "k8s-gateway-dns.network",
             extraZonePlugins: undefined,
+            replicaCount: 2,
+            topologySpreadConstraints: undefined,
         });
         assert.equal(recordTtlSeconds, 30);
+        assert.equal(defaults.apex, "", "the chart's apex default (its own Service) is what this replaces");
+    });
+
+    it("runs two replicas spread over nodes, one on a single node", () => {
+        assert.deepEqual(values.topologySpreadConstraints, [
+            {
+                maxSkew: 1,
+                topologyKey: "kubernetes.io/hostname",
+                whenUnsatisfiable: "DoNotSchedule",
+                nodeTaintsPolicy: "Honor",
+                labelSelector: { matchLabels: { "app.kubernetes.io/name": "k8s-gateway" } },
+                matchLabelKeys: ["pod-template-hash"],
+            },
+        ]);
+        assert.equal(defaults.replicaCount, 1);
+        assert.deepEqual(defaults.topologySpreadConstraints, []);
+        assert.equal(k8sGatewayValues({ ...plan, nodeCount: 1 }).replicaCount, 1);
+        assert.equal(k8sGatewayValues({ ...plan, nodeCount: 2 }).replicaCount, 2);
+    });
+
+    it("serves .60 from a LoadBalancer Service of its own, without NodePorts, on UDP and TCP 53", () => {
+        assert.deepEqual(dnsServiceManifest(plan, "network"), {
+            metadata: { name: "k8s-gateway-dns", namespace: "network", annotations: { "lbipam.cilium.io/ips": "172.16.1.60" } },
+            spec: {
+                type: "LoadBalancer",
+                allocateLoadBalancerNodePorts: false,
+                externalTrafficPolicy: "Cluster",
+                selector: { "app.kubernetes.io/name": "k8s-gateway" },
+                ports: [
+                    { name: "dns-udp", port: 53, protocol: "UDP", targetPort: "dns-udp" },
+                    { name: "dns-tcp", port: 53, protocol: "TCP", targetPort: "dns-tcp" },
+                ],
+            },
+        });
+        assert.equal(values.apex, `${dnsServiceManifest(plan, "network").metadata.name}.network`);
     });
 
     it("sets no key values.yaml lacks, but the template-only ones it names", () => {
@@ -70,14 +106,16 @@ describe("k8s_gateway values", () => {
     });
 
     it("catches a misspelt key", () => {
-        const misspelt = { ...values, service: { ...values.service, externalTraficPolicy: "Cluster" }, watchedResource: ["HTTPRoute"] };
-        assert.deepEqual(unknownValueKeys(misspelt, defaults).filter((p) => !(p in templateOnlyKeys)), ["service.externalTraficPolicy", "watchedResource"]);
+        const misspelt = { ...values, service: { ...values.service, clusterIp: "None" }, watchedResource: ["HTTPRoute"] };
+        assert.deepEqual(unknownValueKeys(misspelt, defaults).filter((p) => !(p in templateOnlyKeys)), ["service.clusterIp", "watchedResource"]);
     });
 
-    it("keeps every default zone plugin (the probes need health and ready) and adds hosts", () => {
+    it("keeps the default zone plugins the probes and metrics need, drops forward and loop, and adds hosts", () => {
         const plugins = values.extraZonePlugins;
-        assert.deepEqual(plugins.slice(0, -1), defaults.extraZonePlugins);
-        assert.deepEqual(plugins.map((p) => p.name).slice(-1), ["hosts"]);
+        const chartDefaults = defaults.extraZonePlugins as { name: string }[];
+        assert.deepEqual(plugins.slice(0, -1), chartDefaults.filter((p) => p.name !== "forward" && p.name !== "loop"));
+        assert.deepEqual(chartDefaults.filter((p) => ["forward", "loop"].includes(p.name)), [{ name: "forward", parameters: ". /etc/resolv.conf" }, { name: "loop" }]);
+        assert.deepEqual(plugins.map((p) => p.name), ["log", "errors", "health", "ready", "prometheus", "reload", "loadbalance", "hosts"]);
     });
 
     it("publishes every infrastructure host as <name>.<domain>, sorted by name", () => {
@@ -134,7 +172,7 @@ describe("k8s_gateway values", () => {
             "adguard.ragas.cc", "nas.ragas.cc", "pve1.ragas.cc", "pve2.ragas.cc", "pve3.ragas.cc", "pve4.ragas.cc", "router.ragas.cc", "technitium.ragas.cc",
         ]);
         assert.match(manualRecordsPlugin(edited).configBlock, /^172\.16\.1\.20 nas\.ragas\.cc$/m);
-        const moved = k8sGatewayValues({ ...plan, address: "172.16.1.65" });
-        assert.deepEqual(moved.service.annotations, { "lbipam.cilium.io/ips": "172.16.1.65" });
+        const moved = dnsServiceManifest({ ...plan, address: "172.16.1.65" }, "network");
+        assert.deepEqual(moved.metadata.annotations, { "lbipam.cilium.io/ips": "172.16.1.65" });
     });
 });

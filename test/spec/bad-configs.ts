@@ -186,6 +186,75 @@ export const badConfigs: BadConfig[] = [
         message: "homelab:apps[0].hostname: router.ragas.cc is already the manual record of homelab:infrastructure host router. Fix: pick a name no infrastructure host has.",
     },
     {
+        rule: "an empty podSelector",
+        edit: (c) => (c["homelab:apps"][0].podSelector = {}),
+        message: "homelab:apps[0].podSelector: is empty, so the app's network policy would select every pod in namespace default. Fix: name the labels of the app's pods, e.g. {app: my-app}, or leave podSelector out for app: my-app.",
+    },
+    {
+        rule: "an allowFrom entry with no labels",
+        edit: (c) => c["homelab:apps"][0].allowFrom.push({}),
+        message: "homelab:apps[0].allowFrom[1]: has no labels, so it would admit every pod of namespace default. Fix: name the labels of the pods that may connect, e.g. {app: frontend}.",
+    },
+    {
+        rule: "a label key Kubernetes refuses",
+        edit: (c) => (c["homelab:apps"][0].allowFrom = [{ "k8s:app": "frontend" }]),
+        message: "homelab:apps[0].allowFrom[0].k8s:app: \"k8s:app\" is not a label key Kubernetes accepts. Fix: use an optional DNS prefix and `/`, then up to 63 letters, digits, `-`, `_` or `.` that start and end with a letter or digit, e.g. app.kubernetes.io/name (pods of another namespace: io.kubernetes.pod.namespace).",
+    },
+    {
+        rule: "a label value Kubernetes refuses",
+        edit: (c) => (c["homelab:apps"][0].podSelector = { app: "my app" }),
+        message: "homelab:apps[0].podSelector.app: \"my app\" is not a label value Kubernetes accepts. Fix: use up to 63 letters, digits, `-`, `_` or `.` that start and end with a letter or digit.",
+    },
+    {
+        rule: "an app in a system namespace without the opt-in",
+        edit: (c) => (c["homelab:apps"][0].namespace = "kube-system"),
+        message: "homelab:apps[0].namespace: kube-system is run by Kubernetes or by this program (kube-system, kube-public, kube-node-lease, network, cert-manager, envoy-gateway-system), where an app could take the name of one of their objects or change who reaches them. " +
+            "Fix: use the app's own namespace, or set homelab:apps[0].allowSystemNamespace: true if it really belongs in kube-system.",
+    },
+    {
+        rule: "an app on the program's redirect route",
+        edit: (c) => Object.assign(c["homelab:apps"][0], { name: "https-redirect", namespace: "network", allowSystemNamespace: true }),
+        message: "homelab:apps[0].name: https-redirect in network is the program's HTTP-to-HTTPS redirect route, which the app's route would replace. Fix: pick another app name.",
+    },
+    {
+        rule: "an internal app on the tunnel's public name",
+        edit: (c) => c["homelab:apps"].push({ name: "status", hostname: "external", gateway: "internal", service: { name: "status", port: 80 } }),
+        message: "homelab:apps[1].hostname: external.ragas.cc is the tunnel's own public record. Fix: pick another name under ragas.cc.",
+    },
+    {
+        rule: "an app on the name of one of the program's LoadBalancer Services",
+        edit: (c) => (c["homelab:apps"][0].hostname = "k8s-gateway-dns.network.ragas.cc"),
+        message: "homelab:apps[0].hostname: k8s-gateway-dns.network.ragas.cc is the name k8s_gateway gives the program's LoadBalancer Service k8s-gateway-dns.network. Fix: pick another name under ragas.cc.",
+    },
+    {
+        rule: "more cores than Proxmox accepts",
+        edit: (c) => (node(c, 0).cores = 4096),
+        message: "homelab:nodes[0].cores: is more than the 2304 cores the Proxmox provider accepts. Fix: give at most 2304.",
+    },
+    {
+        rule: "more memory than Proxmox accepts",
+        edit: (c) => (node(c, 0).memoryMiB = 300000000),
+        message: "homelab:nodes[0].memoryMiB: is more than the 268435456 MiB (256 TiB) the Proxmox provider accepts. Fix: give at most 268435456.",
+    },
+    {
+        rule: "credentials in the Proxmox endpoint",
+        edit: (c) => (c["homelab:proxmox"].endpoint = "https://root%40pam:hunter2@172.16.1.2:8006"),
+        message: "homelab:proxmox.endpoint: carries credentials (user:password@) in the URL, which would be stored in plain text in the state and shown in previews. " +
+            "Fix: remove them from the URL: the API token goes in homelab:proxmoxApiToken (`pulumi config set --secret homelab:proxmoxApiToken <user@realm!id=uuid>`).",
+    },
+    {
+        rule: "credentials in the AdGuard URL",
+        edit: (c) => (c["homelab:dnsForwarders"].adguard.url = "http://admin:hunter2@172.16.1.11"),
+        message: "homelab:dnsForwarders.adguard.url: carries credentials (user:password@) in the URL, which would be stored in plain text in the state and shown in previews. " +
+            "Fix: remove them from the URL: the user name goes in homelab:dnsForwarders.adguard.username and the password in homelab:adguardPassword (`pulumi config set --secret homelab:adguardPassword <password>`).",
+    },
+    {
+        rule: "a token in the Technitium URL's query",
+        edit: (c) => (c["homelab:dnsForwarders"].technitium.url = "http://172.16.1.10:5380/?token=abc123"),
+        message: "homelab:dnsForwarders.technitium.url: carries a credential in its query (?token=), which would be stored in plain text in the state and shown in previews. " +
+            "Fix: remove the query: the API token goes in homelab:technitiumToken (`pulumi config set --secret homelab:technitiumToken <token>`).",
+    },
+    {
         rule: "a required secret unset",
         edit: () => undefined,
         unset: ["homelab:proxmoxApiToken"],
@@ -216,6 +285,24 @@ export const badConfigs: BadConfig[] = [
         rule: "a config contract ahead of the installed Talos",
         edit: (c) => (c["homelab:talos"].configContract = "v1.14"),
         message: "homelab:talos.configContract: v1.14 is newer than the installed Talos v1.13.9, whose nodes would refuse the config. Fix: keep v1.13 until every node runs v1.14; bump it in a later `pulumi up`.",
+    },
+    {
+        rule: "no DNS-only token for cert-manager with scopedTokens off",
+        edit: (c) => (c["homelab:cloudflare"].scopedTokens = false),
+        message: "homelab:cloudflareDnsToken: is not set: cert-manager needs a DNS-only token for DNS-01, homelab:cloudflare.scopedTokens is false, and the main token (homelab:cloudflareApiToken) never goes into the cluster. " +
+            "Fix: run `pulumi config set --secret homelab:cloudflareDnsToken <token>` with a token that has Zone Read and DNS Edit on the domain's zone only, or set homelab:cloudflare.scopedTokens to true to have one made.",
+    },
+    {
+        rule: "no DNS-only token for cert-manager without homelab:cloudflare",
+        edit: (c) => delete c["homelab:cloudflare"],
+        message: "homelab:cloudflareDnsToken: is not set: cert-manager needs a DNS-only token for DNS-01, homelab:cloudflare is not set, and the main token (homelab:cloudflareApiToken) never goes into the cluster. " +
+            "Fix: run `pulumi config set --secret homelab:cloudflareDnsToken <token>` with a token that has Zone Read and DNS Edit on the domain's zone only.",
+    },
+    {
+        rule: "a DNS token given while the edge mints one",
+        edit: (c) => (c["homelab:cloudflareDnsToken"] = { secure: "v1:dns-only" }),
+        message: "homelab:cloudflareDnsToken: is set while homelab:cloudflare.scopedTokens is true (the default), which makes cert-manager its own token: one of the two would go unused. " +
+            "Fix: set homelab:cloudflare.scopedTokens to false to use this token, or remove it with `pulumi config rm homelab:cloudflareDnsToken`.",
     },
     {
         rule: "a required key missing",

@@ -38,8 +38,12 @@ describe("component plans of the home stack", () => {
     });
 
     it("edgePlan: none without homelab:cloudflare", () => {
-        assert.deepEqual(edgePlan(spec)?.cloudflare, { tunnelName: "home", scopedTokens: false });
-        assert.equal(edgePlan(homeSpec((v) => delete v["homelab:cloudflare"])), undefined);
+        assert.deepEqual(edgePlan(spec)?.cloudflare, { tunnelName: "home", scopedTokens: true });
+        const withoutEdge = homeSpec((v) => {
+            delete v["homelab:cloudflare"];
+            v["homelab:cloudflareDnsToken"] = { secure: "v1:dns-only" }; // cert-manager's token when there is no edge to mint one
+        });
+        assert.equal(edgePlan(withoutEdge), undefined);
     });
 
     it("splitDnsForwardingPlan: k8s_gateway's address and both home DNS servers", () => {

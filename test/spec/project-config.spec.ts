@@ -33,9 +33,10 @@ function demandedByCli(): string[] {
 const forwarderSecrets = ["homelab:adguardPassword", "homelab:technitiumToken"];
 
 describe("what the CLI demands of a stack (Pulumi.yaml)", () => {
-    it("demands the domain and the secrets every stack needs, and no forwarder secret", () => {
+    it("demands the domain and three secrets, and no forwarder secret", () => {
         assert.deepEqual(demandedByCli(), ["cloudflareApiToken", "domain", "proxmoxApiToken", "proxmoxSshPrivateKey"]);
-        assert.deepEqual(demandedByCli().filter((k) => k !== "domain"), [...requiredSecrets({})].sort());
+        const forwarderless = requiredSecrets({ cloudflare: { tunnelName: "home", scopedTokens: true } });
+        assert.deepEqual(forwarderless.filter((k) => !demandedByCli().includes(k)), [], "the CLI demands whatever a forwarder-less stack needs");
     });
 
     it("gives no secret a default, which the CLI would refuse as unencrypted", () => {
@@ -44,8 +45,11 @@ describe("what the CLI demands of a stack (Pulumi.yaml)", () => {
 
     it("leaves undeclared only the secrets the program reads on condition", () => {
         const declared = Object.keys(project.config).filter((k) => project.config[k].secret);
-        assert.deepEqual(secretKeys.filter((k) => !declared.includes(k)), ["adguardPassword", "technitiumToken"]);
-        assert.deepEqual(knownSecrets(), ["homelab:adguardPassword", "homelab:cloudflareApiToken", "homelab:proxmoxApiToken", "homelab:proxmoxSshPrivateKey", "homelab:technitiumToken"]);
+        assert.deepEqual(secretKeys.filter((k) => !declared.includes(k)), ["cloudflareDnsToken", "adguardPassword", "technitiumToken"]);
+        const values = homeValues();
+        assert.deepEqual(knownSecrets(values), ["homelab:adguardPassword", "homelab:cloudflareApiToken", "homelab:proxmoxApiToken", "homelab:proxmoxSshPrivateKey", "homelab:technitiumToken"]);
+        delete values["homelab:dnsForwarders"];
+        assert.deepEqual(knownSecrets(values), ["homelab:cloudflareApiToken", "homelab:proxmoxApiToken", "homelab:proxmoxSshPrivateKey"]);
     });
 });
 

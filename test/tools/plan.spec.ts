@@ -5,6 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { main } from "../../tools/plan";
+import { escapeCell, table } from "../../tools/plan-report";
 import { Graph } from "../../tools/offline/graph";
 import { homeValues } from "../harness/home";
 import { projectRoot } from "../../tools/offline/stack-config";
@@ -24,11 +25,18 @@ async function plan(args: string[]) {
 }
 
 function writeStack(values: Record<string, unknown>): string {
+    return writeFile(YAML.stringify({ config: values }));
+}
+
+function writeFile(content: string | Buffer): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-plan-"));
     const file = path.join(dir, "Pulumi.bad.yaml");
-    fs.writeFileSync(file, YAML.stringify({ config: values }));
+    fs.writeFileSync(file, content);
     return file;
 }
+
+/** The cells of a Markdown table row, split only at unescaped pipes. */
+const cells = (row: string) => row.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
 
 describe("npm run plan", () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-plan-"));
@@ -96,5 +104,93 @@ describe("npm run plan", () => {
             assert.match(stderr, /homelab:nodes\[0\]\.host: pve9 is not one of homelab:proxmox.hosts/);
             done();
         });
+    });
+
+    it("prints a warning for each server that gets a credential over plain http", async () => {
+        const result = await plan(files);
+        assert.equal(result.code, 0, result.err);
+        const warnings = result.out.split("\n").filter((l) => l.startsWith("  - homelab:"));
+        assert.deepEqual(warnings.map((w) => w.split(" is plain http")[0]), ["  - homelab:dnsForwarders.adguard.url", "  - homelab:dnsForwarders.technitium.url"]);
+    });
+
+    describe("with --config", () => {
+        const out = path.join(tmp, "config-plan.json");
+        const svg = path.join(tmp, "config-plan.svg");
+
+        it("reads only homelab: keys: another namespace's plain and secure keys are ignored", async () => {
+            const values: Record<string, unknown> = { ...homeValues(), "kubernetes:context": "home", "proxmoxve:insecure": "true", "cloudflare:apiToken": { secure: "v1:abc" } };
+            const result = await plan(["--config", writeStack(values), "--out", out, "--svg", svg]);
+            assert.equal(result.code, 0, result.err);
+            const recorded = JSON.parse(fs.readFileSync(out, "utf8"));
+            assert.equal(JSON.stringify(recorded).includes("kubernetes:context"), false);
+        });
+
+        it("writes no policy config unless asked, so the committed policy/home.json is untouched", async () => {
+            const committed = path.join(projectRoot, "policy/home.json");
+            const before = fs.statSync(committed).mtimeMs;
+            const result = await plan(["--config", writeStack(homeValues()), "--out", out, "--svg", svg]);
+            assert.equal(result.code, 0, result.err);
+            assert.equal(fs.statSync(committed).mtimeMs, before);
+            assert.match(result.out, /\nWrote [^\n]*config-plan\.json, [^\n]*config-plan\.svg$/);
+            const asked = path.join(tmp, "asked.json");
+            assert.equal((await plan(["--config", writeStack(homeValues()), "--out", out, "--svg", svg, "--policy-config", asked])).code, 0);
+            assert.equal(fs.readFileSync(asked, "utf8"), fs.readFileSync(committed, "utf8"));
+        });
+
+        for (const [what, content, why] of [
+            ["an empty file", "", "it is empty"],
+            ["a file of blanks", "\n  \n", "it is empty"],
+            ["a binary file", Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0x00]), "it is binary (it holds NUL bytes)"],
+            ["a file that is not UTF-8", Buffer.from([0x63, 0x6f, 0xff, 0xfe]), "it is not UTF-8 text"],
+            ["YAML without a config map", "homelab:domain: ragas.cc\n", "it has no `config:` map"],
+            ["a YAML list", "- config\n", "it has no `config:` map"],
+            ["a config that is a list", "config:\n  - a\n", "it has no `config:` map"],
+        ] as const) {
+            it(`says "not a stack file" for ${what}, and exits 1`, async () => {
+                const file = writeFile(content);
+                const result = await plan(["--config", file, "--out", out, "--svg", svg]);
+                assert.equal(result.code, 1);
+                assert.equal(result.err, `${file} is not a stack file: ${why}. A stack file is YAML with a \`config:\` map of homelab:<key> values, like Pulumi.home.yaml`);
+                assert.equal(result.out, "");
+            });
+        }
+
+        it("lists the first 25 problems and counts the rest, whatever their number", async () => {
+            const values = homeValues();
+            values["homelab:infrastructure"] = Array.from({ length: 2000 }, (_, i) => ({ name: `Bad_${i}`, ip: "172.16.1.1" }));
+            const result = await plan(["--config", writeStack(values), "--out", out, "--svg", svg]);
+            assert.equal(result.code, 1);
+            const lines = result.err.split("\n");
+            assert.match(lines[0], /^homelab config has (\d+) problems; nothing was created:$/);
+            const total = Number(/has (\d+) problems/.exec(lines[0])![1]);
+            assert.ok(total > 2000, String(total));
+            assert.equal(lines.filter((l) => l.startsWith("  - homelab:")).length, 25);
+            assert.equal(lines.at(-1), `  ... and ${total - 25} more problems: fix these and run again to see them`);
+            assert.ok(result.err.length < 10000, `${result.err.length} characters`);
+        });
+
+        it("escapes a | in a description, so the table keeps its columns", async () => {
+            const values = homeValues();
+            values["homelab:infrastructure"][0].description = "Router | rack A\\";
+            const result = await plan(["--config", writeStack(values), "--out", out, "--svg", svg]);
+            assert.equal(result.code, 0, result.err);
+            const row = result.out.split("\n").find((l) => l.startsWith("| 172.16.1.1 "))!;
+            assert.deepEqual(cells(row), ["172.16.1.1", "router", "Router \\| rack A\\\\", "Node Network 172.16.1.0/24"]);
+        });
+    });
+});
+
+describe("Markdown table cells", () => {
+    it("escape |, backslashes before it, and line breaks", () => {
+        assert.equal(escapeCell("Rack A | shelf 2"), "Rack A \\| shelf 2");
+        assert.equal(escapeCell("ends in \\"), "ends in \\\\");
+        assert.equal(escapeCell("a\\|b"), "a\\\\\\|b");
+        assert.equal(escapeCell("two\r\nlines\nhere"), "two lines here");
+        assert.equal(escapeCell("plain"), "plain");
+    });
+
+    it("keep every row at the header's number of columns", () => {
+        const text = table(["a", "b"], [["x | y", "z"], ["1\n2", "3|4"]]);
+        for (const row of text.split("\n")) assert.equal(cells(row).length, 2, row);
     });
 });

@@ -29,7 +29,7 @@ describe("verify: options and expectations", () => {
         const spec = homeSpec();
         assert.deepEqual(expectedCiliumConfig(spec), { "kube-proxy-replacement": "true", "bpf-lb-mode": "dsr", "bpf-lb-algorithm": "maglev", "enable-l2-announcements": "true", "routing-mode": "native" });
         assert.deepEqual(pinnedServices(spec).map((s) => [`${s.namespace}/${s.name}`, s.address, l2LeaseName(s)]), [
-            ["network/k8s-gateway", "172.16.1.60", "cilium-l2announce-network-k8s-gateway"],
+            ["network/k8s-gateway-dns", "172.16.1.60", "cilium-l2announce-network-k8s-gateway-dns"],
             ["network/envoy-internal", "172.16.1.61", "cilium-l2announce-network-envoy-internal"],
             ["network/envoy-external", "172.16.1.62", "cilium-l2announce-network-envoy-external"],
         ]);

@@ -32,7 +32,7 @@ describe("verify: live checks against fakes of the built cluster", function () {
         assert.equal(rows.length, 26);
         assert.ok(rows.every((r) => r.startsWith("PASS ")), rows.filter((r) => !r.startsWith("PASS ")).join("\n"));
         assert.match(table.out[table.out.length - 1], /^\n26 checks in \d+\.\d s: 26 passed, 0 failed, 0 skipped$/);
-        assert.ok(rows.some((r) => /^PASS {2}Cilium {4}L2 lease network\/k8s-gateway {22}cilium-l2announce-network-k8s-gateway held by talos-worker-1, renewed \d+ s ago$/.test(r)));
+        assert.ok(rows.some((r) => /^PASS {2}Cilium {4}L2 lease network\/k8s-gateway-dns {18}cilium-l2announce-network-k8s-gateway-dns held by talos-worker-1, renewed \d+ s ago$/.test(r)));
         assert.ok(rows.includes("PASS  Cilium    ConfigMap kube-system/cilium-config               kube-proxy-replacement=true, bpf-lb-mode=dsr, bpf-lb-algorithm=maglev, enable-l2-announcements=true, routing-mode=native"));
         assert.ok(rows.includes("PASS  DNS       Public records of external apps                   external.ragas.cc and blog.ragas.cc -> 8f3c1a52-6f1e-4c0a-9d4b-2e7f6a1b9c30.cfargotunnel.com"));
 

@@ -38,7 +38,7 @@ function service(namespace: string, name: string, ip: string, annotate = true) {
     return {
         apiVersion: "v1", kind: "Service",
         metadata: { namespace, name, ...(annotate ? { annotations: { "lbipam.cilium.io/ips": ip } } : {}) },
-        spec: { type: "LoadBalancer", externalTrafficPolicy: "Cluster", ports: [{ port: name === "k8s-gateway" ? 53 : 443, protocol: "TCP" }] },
+        spec: { type: "LoadBalancer", externalTrafficPolicy: "Cluster", ports: [{ port: name === "k8s-gateway-dns" ? 53 : 443, protocol: "TCP" }] },
         status: { loadBalancer: { ingress: [{ ip, ipMode: "VIP" }] } },
     };
 }
@@ -71,9 +71,9 @@ export function healthyObjects(): Map<string, unknown> {
         ["/apis/cilium.io/v2/ciliumloadbalancerippools/lb-pool", { apiVersion: "cilium.io/v2", kind: "CiliumLoadBalancerIPPool", metadata: { name: "lb-pool" }, spec: { allowFirstLastIPs: "Yes", blocks: [{ start: "172.16.1.60", stop: "172.16.1.69" }] }, status: { conditions: [{ type: "cilium.io/PoolConflict", status: "False", reason: "resolved" }, { type: "cilium.io/IPsAvailable", status: "True", message: "7" }] } }],
         ["/api/v1/services", { apiVersion: "v1", kind: "ServiceList", metadata: {}, items: [
             { apiVersion: "v1", kind: "Service", metadata: { namespace: "default", name: "kubernetes" }, spec: { type: "ClusterIP", clusterIP: "10.43.0.1" } },
-            service("network", "k8s-gateway", "172.16.1.60"), service("network", "envoy-internal", "172.16.1.61"), service("network", "envoy-external", "172.16.1.62"),
+            service("network", "k8s-gateway-dns", "172.16.1.60"), service("network", "envoy-internal", "172.16.1.61"), service("network", "envoy-external", "172.16.1.62"),
         ] }],
-        ["/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/cilium-l2announce-network-k8s-gateway", lease("cilium-l2announce-network-k8s-gateway", "talos-worker-1")],
+        ["/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/cilium-l2announce-network-k8s-gateway-dns", lease("cilium-l2announce-network-k8s-gateway-dns", "talos-worker-1")],
         ["/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/cilium-l2announce-network-envoy-internal", lease("cilium-l2announce-network-envoy-internal", "talos-cp-2")],
         ["/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/cilium-l2announce-network-envoy-external", lease("cilium-l2announce-network-envoy-external", "talos-cp-3")],
         ["/apis/gateway.networking.k8s.io/v1/namespaces/network/gateways/envoy-internal", gateway("envoy-internal", "172.16.1.61")],

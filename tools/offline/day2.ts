@@ -17,10 +17,15 @@ export interface Day2Change {
     edit(values: Values, pins: Versions): (() => void) | void;
 }
 
-/** Sets a pinned chart version for one evaluation. */
-function bump<K extends "cilium" | "envoyGateway" | "certManager">(pins: Versions, chart: K, version: string): () => void {
+/** `v1.9.0` -> `v1.9.1`, `1.20.1` -> `1.20.2`. */
+export function nextPatch(version: string): string {
+    return version.replace(/(\d+)$/, (patch) => String(Number(patch) + 1));
+}
+
+/** Moves a pinned chart to its next patch release for one evaluation. */
+function bump<K extends "cilium" | "envoyGateway" | "certManager">(pins: Versions, chart: K): () => void {
     const before = pins[chart].version;
-    (pins[chart] as { version: string }).version = version;
+    (pins[chart] as { version: string }).version = nextPatch(before);
     return () => void ((pins[chart] as { version: string }).version = before);
 }
 
@@ -28,9 +33,9 @@ export const day2Changes: readonly Day2Change[] = [
     { title: "Talos v1.13.9 -> v1.14.0 (`talos.version`)", edit: (v) => void (v["homelab:talos"].version = "v1.14.0") },
     { title: "another system extension (`talos.extensions`)", edit: (v) => void (v["homelab:talos"].extensions = ["siderolabs/qemu-guest-agent", "siderolabs/iscsi-tools"]) },
     { title: "Kubernetes v1.36.4 -> v1.37.0 (`talos.kubernetesVersion`)", edit: (v) => void (v["homelab:talos"].kubernetesVersion = "v1.37.0") },
-    { title: "Cilium chart bump (versions.ts)", edit: (_v, pins) => bump(pins, "cilium", "1.20.1") },
-    { title: "Envoy Gateway chart bump (versions.ts)", edit: (_v, pins) => bump(pins, "envoyGateway", "v1.9.1") },
-    { title: "cert-manager chart bump (versions.ts)", edit: (_v, pins) => bump(pins, "certManager", "v1.21.2") },
+    { title: "Cilium chart bump (versions.ts)", edit: (_v, pins) => bump(pins, "cilium") },
+    { title: "Envoy Gateway chart bump (versions.ts)", edit: (_v, pins) => bump(pins, "envoyGateway") },
+    { title: "cert-manager chart bump (versions.ts)", edit: (_v, pins) => bump(pins, "certManager") },
     { title: "resize a control plane (talos-cp-2: 8 cores, 16 GiB)", edit: (v) => void Object.assign(v["homelab:nodes"][1], { cores: 8, memoryMiB: 16384 }) },
     { title: "add a worker (talos-worker-2)", edit: (v) => void v["homelab:nodes"].push({ name: "talos-worker-2", role: "worker", ip: "172.16.1.54", host: "pve4", vmId: 154 }) },
     { title: "remove a worker (talos-worker-1)", edit: (v) => void (v["homelab:nodes"] = v["homelab:nodes"].filter((n: { name: string }) => n.name !== "talos-worker-1")) },
@@ -62,7 +67,7 @@ export function withDay2Table(readme: string, table: string): string {
 
 /** Builds the home stack offline, then previews each day-2 change against it: one row per change. */
 export async function day2Rows(stack = "home"): Promise<{ title: string; summary: Day2Summary }[]> {
-    const load = (values: Values) => stackConfigFromObject(values, planStandIn, knownSecrets());
+    const load = (values: Values) => stackConfigFromObject(values, planStandIn, knownSecrets(values));
     const base = load(stackValues(stack));
     const built = await evaluate(base.config, base.secretKeys, { stack });
     if (built.error) throw built.error;

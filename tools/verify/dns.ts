@@ -3,6 +3,7 @@ import { Check, fail, listed, once, pass, skip } from "./check";
 import { VerifyContext } from "./context";
 import { expectedAnswers, ExpectedAnswer, forwarderEndpoint } from "./expect";
 import { Endpoint } from "./options";
+import { dnsServiceName } from "../../components/spec/facts";
 
 // Split DNS from the LAN: k8s_gateway answers every app and infrastructure name with its planned address,
 // and AdGuard and Technitium give the same answers because they forward the domain to it.
@@ -63,7 +64,7 @@ export function dnsChecks(ctx: VerifyContext): Check[] {
         run: async () => {
             const answers = await gatewayAnswers();
             if (answers.every((a) => "unanswered" in a)) {
-                return fail(`${(answers[0] as { unanswered: string }).unanswered} (asked ${expected.length} names)`, `k8s_gateway does not answer at ${where}: check the LoadBalancer k8s-gateway and its L2 lease above, its pod in the network namespace, and that UDP/TCP 53 reach the node network`);
+                return fail(`${(answers[0] as { unanswered: string }).unanswered} (asked ${expected.length} names)`, `k8s_gateway does not answer at ${where}: check the LoadBalancer Service ${dnsServiceName} and its L2 lease above, its pod in the network namespace, and that UDP/TCP 53 reach the node network`);
             }
             const wrong = mismatches(expected, answers);
             if (!wrong.length) return pass(`${names} answered as planned`);

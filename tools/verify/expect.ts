@@ -4,9 +4,9 @@ import { certManagerPlan, wildcardCertificateManifest } from "../../components/k
 import { ciliumPlan, ciliumValues } from "../../components/kubernetes/cilium-values";
 import { cloudflaredName, cloudflaredReplicas } from "../../components/kubernetes/cloudflared-manifests";
 import { gatewayNames } from "../../components/kubernetes/envoy-gateway-manifests";
-import { k8sGatewayPlan, k8sGatewayValues, manualRecords } from "../../components/kubernetes/k8s-gateway-values";
+import { k8sGatewayPlan, manualRecords } from "../../components/kubernetes/k8s-gateway-values";
 import { GatewayName, PlainSpec } from "../../components/spec";
-import { envoyGateways, networkNamespace, tunnelHostname } from "../../components/spec/facts";
+import { dnsServiceName, envoyGateways, networkNamespace, tunnelHostname } from "../../components/spec/facts";
 
 export { ciliumNamespace, lbPoolName } from "../../components/kubernetes/cilium-values";
 export { lbIpsAnnotation } from "../../components/spec/facts";
@@ -55,7 +55,7 @@ export interface PinnedService {
 /** The LoadBalancer Services the program pins an address on: k8s_gateway and each gateway's Envoy Service. */
 export function pinnedServices(spec: PlainSpec): PinnedService[] {
     return [
-        { namespace: networkNamespace, name: k8sGatewayValues(k8sGatewayPlan(spec)).fullnameOverride, address: spec.gateways.dns, key: "homelab:gateways.dns" },
+        { namespace: networkNamespace, name: dnsServiceName, address: spec.gateways.dns, key: "homelab:gateways.dns" },
         ...envoyGateways.map((g) => ({ namespace: networkNamespace, name: gatewayNames[g], address: spec.gateways[g], key: `homelab:gateways.${g}` })),
     ];
 }
