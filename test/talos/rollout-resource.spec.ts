@@ -38,8 +38,8 @@ describe("TalosRollout resource", function () {
             timing: fastTiming,
         });
         assert.equal(await pulumi.isSecret(inputs.talos), true);
-        assert.equal(await pulumi.isSecret(pulumi.output(inputs.kubernetes.clientKey)), true);
-        assert.equal(await pulumi.isSecret(pulumi.output(inputs.kubernetes.host)), false);
+        assert.equal(await pulumi.isSecret(pulumi.output(inputs.kubernetes!.clientKey)), true);
+        assert.equal(await pulumi.isSecret(pulumi.output(inputs.kubernetes!.host)), false);
     });
 
     describe("provider", () => {

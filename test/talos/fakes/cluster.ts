@@ -22,6 +22,8 @@ export interface Faults {
     etcdUnhealthyAfterReboot?: string[];
     /** Nodes whose apid answers every call after this many ms only (to test deadlines). */
     hang?: string[];
+    /** Control planes that fail MachineService.Kubeconfig: with an error, or with an archive cut short. */
+    kubeconfig?: Record<string, "error" | "truncated">;
 }
 
 export interface FakeNode extends FakeNodeSpec {
@@ -64,6 +66,8 @@ export class FakeCluster {
     readonly events: string[] = [];
     /** Date.now() of each event, same index. */
     readonly eventTimes: number[] = [];
+    /** The fake kube-apiserver's URL: the server the admin kubeconfig names. */
+    apiServer?: string;
     downNow = 0;
     maxDown = 0;
     /** Sum of the simulated down time of every reboot that happened, in ms. */
