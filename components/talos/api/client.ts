@@ -39,7 +39,7 @@ export class TalosApiError extends Error {
     }
 }
 
-const grpcStatusNames: Record<number, string> = { 1: "CANCELLED", 4: "DEADLINE_EXCEEDED", 7: "PERMISSION_DENIED", 12: "UNIMPLEMENTED", 14: "UNAVAILABLE", 16: "UNAUTHENTICATED" };
+const grpcStatusNames: Record<number, string> = { 1: "CANCELLED", 2: "UNKNOWN", 4: "DEADLINE_EXCEEDED", 5: "NOT_FOUND", 7: "PERMISSION_DENIED", 9: "FAILED_PRECONDITION", 12: "UNIMPLEMENTED", 13: "INTERNAL", 14: "UNAVAILABLE", 16: "UNAUTHENTICATED" };
 
 // A refused client certificate and a node that is down look the same to the client (no connection), so the
 // message names both causes.

@@ -81,7 +81,7 @@ export function apiAccessFromKubeconfig(text: string): ApiAccess {
     const YAML = require("yaml") as typeof yamlTypes;
     let doc: Record<string, unknown>;
     try {
-        doc = YAML.parse(text, { prettyErrors: false }) as Record<string, unknown>;
+        doc = YAML.parse(text) as Record<string, unknown>;
     } catch (error) {
         // The parser's message may quote the line, which may be the key: report where only.
         const at = (error as { linePos?: { line: number }[] }).linePos?.[0]?.line;
