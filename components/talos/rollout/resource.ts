@@ -80,19 +80,19 @@ export interface TalosRolloutArgs {
     timing: RolloutTiming;
 }
 
-/** Kubernetes access as an input, the client key secret; none when the rollout reads it through Talos. */
-function kubernetesInputs(access: pulumi.Input<ApiAccess> | undefined) {
-    if (access === undefined) return {};
-    const kubernetes = pulumi.output(access);
+/** Kubernetes access as an input, the client key secret. */
+function kubernetesInputs(kubernetes: pulumi.Output<ApiAccess>) {
     return { kubernetes: { host: kubernetes.host, caCertificate: kubernetes.caCertificate, clientCertificate: kubernetes.clientCertificate, clientKey: pulumi.secret(kubernetes.clientKey) } };
 }
 
 /** The dynamic resource's inputs: secrets wrapped, the rest plain. */
 export function talosRolloutInputs(args: TalosRolloutArgs) {
+    const kubernetes = pulumi.output(args.kubernetes);
     return {
         ...args.plan,
         talos: pulumi.secret(args.talos),
-        ...kubernetesInputs(args.kubernetes),
+        // None given: the rollout reads it through Talos.
+        ...(args.kubernetes === undefined ? {} : kubernetesInputs(kubernetes as pulumi.Output<ApiAccess>)),
         timing: args.timing,
     };
 }
