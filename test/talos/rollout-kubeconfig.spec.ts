@@ -18,12 +18,14 @@ describe("rollout without Kubernetes access: the admin kubeconfig through Talos"
     });
     const kubeconfigCalls = (stack: TestStack) => stack.talos.calls.filter((c) => c.endsWith("MachineService.Kubeconfig"));
 
-    const cases: [string, { kubernetesVersion?: string }, Partial<RolloutTarget>][] = [
-        ["a Talos upgrade", {}, {}],
-        ["a Kubernetes upgrade", { kubernetesVersion: "v1.35.9" }, { talosVersion: "v1.13.9", kubernetesVersion: "v1.36.4" }],
+    const home = ["talos-cp-1", "talos-cp-2", "talos-cp-3", "talos-worker-1"];
+    // The cordons the fake Kubernetes API records: each node around its reboot; none for a Kubernetes upgrade.
+    const cases: [string, { kubernetesVersion?: string }, Partial<RolloutTarget>, string[]][] = [
+        ["a Talos upgrade", {}, {}, home.flatMap((n) => [`cordon ${n}`, `uncordon ${n}`])],
+        ["a Kubernetes upgrade", { kubernetesVersion: "v1.35.9" }, { talosVersion: "v1.13.9", kubernetesVersion: "v1.36.4" }, []],
     ];
-    for (const [what, options, target] of cases) {
-        it(`runs ${what} on the home stack exactly as with access given: same steps, same events, cordons recorded by the Kubernetes API`, async () => {
+    for (const [what, options, target, cordons] of cases) {
+        it(`runs ${what} on the home stack exactly as with access given: same steps, same events, same cordons`, async () => {
             const given = await start(options);
             const withAccess = await runRollout(given.request(target));
             const through = await start(options);
@@ -32,6 +34,7 @@ describe("rollout without Kubernetes access: the admin kubeconfig through Talos"
             assert.deepEqual(without.steps, withAccess.steps);
             assert.deepEqual(without.landed, withAccess.landed);
             assert.deepEqual(through.cluster.events, given.cluster.events);
+            assert.deepEqual(through.cluster.events.filter((e) => /^(un)?cordon /.test(e)), cordons);
             assert.ok(without.steps.length >= 4, `${without.steps.length} steps`);
             assert.deepEqual(kubeconfigCalls(through), ["talos-cp-1 MachineService.Kubeconfig"], "read once, from the first control plane");
             assert.deepEqual(kubeconfigCalls(given), [], "not read when access is given");
@@ -60,6 +63,18 @@ describe("rollout without Kubernetes access: the admin kubeconfig through Talos"
         assert.deepEqual(kubeconfigCalls(stack), ["talos-cp-1 MachineService.Kubeconfig", "talos-cp-2 MachineService.Kubeconfig", "talos-cp-3 MachineService.Kubeconfig"]);
         assert.equal(lines[0], `talos-cp-3: admin kubeconfig read through the Talos API (Kubernetes API ${stack.kube.host})`);
         assert.deepEqual(stack.cluster.rebootOrder(), ["talos-cp-1", "talos-cp-2", "talos-cp-3", "talos-worker-1"]);
+    });
+
+    it("bounds each try by one call's deadline, not a stream's: a control plane that answers late is passed over", async () => {
+        const stack = await start({ faults: { kubeconfig: { "talos-cp-1": "slow" } } });
+        const timing = { ...stack.request({}).timing, callTimeoutMs: 300, streamTimeoutMs: 5000 };
+        const lines: string[] = [];
+        const started = Date.now();
+        await runRollout(stack.request({ talosVersion: "v1.13.9", kubernetesVersion: "v1.36.4" }, { kubernetes: undefined, timing, restarts: { "talos-worker-1": "staged machine config" }, log: (line) => lines.push(line) }));
+        assert.equal(lines[0], `talos-cp-2: admin kubeconfig read through the Talos API (Kubernetes API ${stack.kube.host})`);
+        assert.deepEqual(kubeconfigCalls(stack), ["talos-cp-1 MachineService.Kubeconfig", "talos-cp-2 MachineService.Kubeconfig"]);
+        const elapsed = Date.now() - started;
+        assert.ok(elapsed >= 300 && elapsed < 1900, `${elapsed} ms: cp-1 given up at the 300 ms call deadline, not after its 2 s`);
     });
 
     it("stops before touching anything when no control plane serves it, naming each and why", async () => {

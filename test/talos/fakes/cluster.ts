@@ -22,8 +22,8 @@ export interface Faults {
     etcdUnhealthyAfterReboot?: string[];
     /** Nodes whose apid answers every call after this many ms only (to test deadlines). */
     hang?: string[];
-    /** Control planes that fail MachineService.Kubeconfig: with an error, or with an archive cut short. */
-    kubeconfig?: Record<string, "error" | "truncated">;
+    /** Control planes that fail MachineService.Kubeconfig: with an error, an archive cut short, or 2 s late. */
+    kubeconfig?: Record<string, "error" | "truncated" | "slow">;
 }
 
 export interface FakeNode extends FakeNodeSpec {

@@ -47,9 +47,11 @@ function machineHandlers(cluster: FakeCluster, node: FakeNode, pki: TestPki): Re
             if (request.path !== "/proc/sys/kernel/random/boot_id") throw { code: grpc.status.PERMISSION_DENIED, details: "path not allowed" };
             send({ metadata: meta, bytes: Buffer.from(`${node.bootId}\n`) });
         },
-        Kubeconfig: (_request: Record<string, unknown>, send: (message: object) => void) => {
+        Kubeconfig: async (_request: Record<string, unknown>, send: (message: object) => void) => {
             if (node.role !== "controlplane") throw { code: grpc.status.UNIMPLEMENTED, details: "kubeconfig is only available on control plane nodes" };
             const fault = cluster.faults.kubeconfig?.[node.name];
+            // Answers late (2 s), as a node whose machined is stuck; the cluster's stop clears the timer.
+            if (fault === "slow") await new Promise((resolve) => cluster.later(2000, () => resolve(undefined)));
             if (fault === "error") throw { code: grpc.status.UNKNOWN, details: "error getting Kubernetes CA: failed to parse PEM block" };
             if (!cluster.apiServer) throw { code: grpc.status.FAILED_PRECONDITION, details: "the fake has no Kubernetes API to name" };
             const archive = talosKubeconfigArchive(adminKubeconfigYaml("home", cluster.apiServer, pki));
