@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { RolloutError, runRollout } from "../../components/talos/rollout/engine";
+import { nodesLastRolled, orderLine } from "../../components/talos/rollout/inputs";
 import { RolloutTarget } from "../../components/talos/rollout/plan";
 import { startStack, TestStack } from "./fakes/stack";
 
@@ -90,6 +91,18 @@ describe("rollout without Kubernetes access: the admin kubeconfig through Talos"
         assert.deepEqual(kubeconfigCalls(stack).length, 3, "workers are not asked: Talos serves the kubeconfig on control planes only");
         assert.deepEqual(stack.cluster.events, []);
         assert.deepEqual(stack.kube.requests, []);
+    });
+
+    it("leaves out a node that joined since the last run: ahead of the applies it has no config to trust our certificate", async () => {
+        const stack = await start({ controlPlanes: 3, workers: 2 });
+        stack.cluster.node("talos-worker-2").up = false;
+        const request = stack.request({}, { kubernetes: undefined });
+        const lastOrder = ["talos-cp-1", "talos-cp-2", "talos-cp-3", "talos-worker-1"].map((n) => orderLine(n, { ...request.target, talosVersion: "v1.13.9" }));
+        assert.deepEqual(nodesLastRolled(request.nodes, undefined).map((n) => n.name), request.nodes.map((n) => n.name), "no state: every node");
+        await assert.rejects(runRollout(request), /^RolloutError: rollout not started, nothing was changed: talos-worker-2: Talos API MachineService.Version: UNAVAILABLE/);
+        await runRollout({ ...request, nodes: nodesLastRolled(request.nodes, lastOrder) });
+        assert.deepEqual(stack.cluster.rebootOrder(), ["talos-cp-1", "talos-cp-2", "talos-cp-3", "talos-worker-1"]);
+        assert.equal(stack.talos.calls.filter((c) => c.startsWith("talos-worker-2 ")).length, 1, "dialed only by the run given every node");
     });
 
     it("says what to give when the rollout has no control plane to ask", async () => {
