@@ -17,7 +17,8 @@ import { RolloutPlainInputs } from "./inputs";
 
 export interface TalosRolloutInputs extends RolloutPlainInputs {
     talos: TalosClientConfiguration;
-    kubernetes: ApiAccess;
+    /** Unset: read through the Talos API when the rollout has steps (engine.ts). */
+    kubernetes?: ApiAccess;
     timing: RolloutTiming;
 }
 
@@ -71,10 +72,17 @@ export interface TalosRolloutArgs {
     plan: RolloutPlainInputs;
     /** The Talos provider's client configuration: secret. */
     talos: pulumi.Input<TalosClientConfiguration>;
-    /** Kubernetes API access from the kubeconfig: the client key is secret. */
-    kubernetes: pulumi.Input<ApiAccess>;
+    /** Kubernetes API access from the kubeconfig: the client key is secret. Leave it out for a rollout that
+     *  must run before the kubeconfig resource exists (before the machine config applies): it then reads the
+     *  admin kubeconfig through the Talos API, only when it has steps to run, and keeps it in memory. */
+    kubernetes?: pulumi.Input<ApiAccess>;
     /** Deadlines and bounds; defaults sized for a real node (gates.ts, defaultTiming). */
     timing: RolloutTiming;
+}
+
+/** Kubernetes access as an input, the client key secret. */
+function kubernetesInputs(kubernetes: pulumi.Output<ApiAccess>) {
+    return { kubernetes: { host: kubernetes.host, caCertificate: kubernetes.caCertificate, clientCertificate: kubernetes.clientCertificate, clientKey: pulumi.secret(kubernetes.clientKey) } };
 }
 
 /** The dynamic resource's inputs: secrets wrapped, the rest plain. */
@@ -83,7 +91,8 @@ export function talosRolloutInputs(args: TalosRolloutArgs) {
     return {
         ...args.plan,
         talos: pulumi.secret(args.talos),
-        kubernetes: { host: kubernetes.host, caCertificate: kubernetes.caCertificate, clientCertificate: kubernetes.clientCertificate, clientKey: pulumi.secret(kubernetes.clientKey) },
+        // None given: the rollout reads it through Talos.
+        ...(args.kubernetes === undefined ? {} : kubernetesInputs(kubernetes as pulumi.Output<ApiAccess>)),
         timing: args.timing,
     };
 }
