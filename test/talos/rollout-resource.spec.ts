@@ -38,13 +38,24 @@ describe("TalosRollout resource", function () {
             timing: fastTiming,
         });
         assert.equal(await pulumi.isSecret(inputs.talos), true);
-        assert.equal(await pulumi.isSecret(pulumi.output(inputs.kubernetes.clientKey)), true);
-        assert.equal(await pulumi.isSecret(pulumi.output(inputs.kubernetes.host)), false);
+        assert.equal(await pulumi.isSecret(pulumi.output(inputs.kubernetes!.clientKey)), true);
+        assert.equal(await pulumi.isSecret(pulumi.output(inputs.kubernetes!.host)), false);
+        const throughTalos = talosRolloutInputs({ plan: rolloutPlainInputs(home, target("v1.13.9")), talos: { caCertificate: "Y2E=", clientCertificate: "Y2VydA==", clientKey: "a2V5" }, timing: fastTiming });
+        assert.ok(!("kubernetes" in throughTalos), "no access given: the rollout reads it through Talos");
     });
 
     describe("provider", () => {
         let stack: TestStack;
         afterEach(async () => stack && (await stack.close()));
+
+        /** The provider as Pulumi serializes it and the dynamic provider host evaluates it, with requires
+         *  resolved from the project. */
+        const serializedProvider = async () => {
+            const serialized = await pulumi.runtime.serializeFunction(() => talosRolloutProvider, { allowSecrets: false });
+            const module = { exports: {} as { handler?: () => pulumi.dynamic.ResourceProvider } };
+            new Function("exports", "require", "module", serialized.text)(module.exports, createRequire(path.join(__dirname, "../../package.json")), module);
+            return module.exports.handler!();
+        };
 
         const inputsFor = (s: TestStack, t: ReturnType<typeof target>): TalosRolloutInputs => {
             const request = s.request(t);
@@ -71,14 +82,22 @@ describe("TalosRollout resource", function () {
         it("runs the rollout on update, serialized as Pulumi serializes a dynamic provider", async () => {
             stack = await startStack();
             const olds = (await talosRolloutProvider.create!(inputsFor(stack, target("v1.13.9")))).outs;
-            const serialized = await pulumi.runtime.serializeFunction(() => talosRolloutProvider, { allowSecrets: false });
-            // Evaluated as the dynamic provider host does, with requires resolved from the project.
-            const module = { exports: {} as { handler?: () => pulumi.dynamic.ResourceProvider } };
-            new Function("exports", "require", "module", serialized.text)(module.exports, createRequire(path.join(__dirname, "../../package.json")), module);
-            const provider = module.exports.handler!();
+            const provider = await serializedProvider();
             const updated = await provider.update!("talos-rollout", olds, inputsFor(stack, target("v1.14.0")));
             assert.deepEqual(updated.outs.landed["talos-cp-3"], { talosVersion: "v1.14.0", kubeletVersion: "v1.36.4" });
             assert.deepEqual(stack.cluster.rebootOrder(), ["talos-cp-1", "talos-cp-2", "talos-cp-3", "talos-worker-1"]);
+        });
+
+        it("updates with no Kubernetes access input, serialized, reading the kubeconfig through Talos, and keeps it out of the outputs", async () => {
+            stack = await startStack();
+            const withoutAccess = (t: ReturnType<typeof target>): TalosRolloutInputs => ({ ...inputsFor(stack, t), kubernetes: undefined });
+            const olds = (await talosRolloutProvider.create!(withoutAccess(target("v1.13.9")))).outs;
+            const news = withoutAccess(target("v1.14.0"));
+            const updated = await (await serializedProvider()).update!("talos-rollout", olds, news);
+            assert.deepEqual(stack.cluster.rebootOrder(), ["talos-cp-1", "talos-cp-2", "talos-cp-3", "talos-worker-1"]);
+            assert.deepEqual(stack.talos.calls.filter((c) => c.endsWith("Kubeconfig")), ["talos-cp-1 MachineService.Kubeconfig"]);
+            assert.ok(!("kubernetes" in updated.outs!), "no access in the outputs");
+            assert.ok(!JSON.stringify(updated.outs).includes(stack.pki.clientConfiguration.clientKey));
         });
 
         it("records how far a failed update got, under the old order, without secrets", async () => {

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { TalosApiError, TalosClient, TalosClientConfiguration } from "../../components/talos/api/client";
+import { adminKubeconfig } from "../../components/talos/api/kubeconfig";
 import { activeMachineConfig, applyNoReboot, bootId, etcdMembers, install, legacyUpgrade, pullImage, reboot, services, talosVersion } from "../../components/talos/api/machine";
 import { makePki, TestPki } from "./fakes/certs";
 import { FakeCluster, stackSpecs } from "./fakes/cluster";
@@ -100,6 +101,25 @@ describe("Talos API client against a fake apid over mutual TLS", function () {
         await applyNoReboot(cp, yaml.replace("kube-apiserver:v1.36.4", "kube-apiserver:v1.37.0"));
         assert.match(cluster.node("talos-cp-2").config, /kube-apiserver:v1.37.0/);
         assert.deepEqual(cluster.events, ["apply talos-cp-2"]);
+    });
+
+    it("reads the admin kubeconfig from a control plane as API access; a worker refuses as Talos does", async () => {
+        cluster.apiServer = "https://172.16.1.49:6443";
+        const b64 = (text: string) => Buffer.from(text).toString("base64");
+        assert.deepEqual(await adminKubeconfig(connect("talos-cp-2")), {
+            host: "https://172.16.1.49:6443", caCertificate: b64(pki.ca.cert), clientCertificate: b64(pki.client.cert), clientKey: b64(pki.client.key),
+        });
+        await assert.rejects(adminKubeconfig(connect("talos-worker-1")), {
+            message: "talos-worker-1: Talos API MachineService.Kubeconfig: UNIMPLEMENTED: kubeconfig is only available on control plane nodes",
+        });
+        assert.deepEqual(fake.calls, ["talos-cp-2 MachineService.Kubeconfig", "talos-worker-1 MachineService.Kubeconfig"]);
+    });
+
+    it("stops reading a kubeconfig stream at the size bound, and names a broken archive", async () => {
+        cluster.apiServer = "https://172.16.1.49:6443";
+        await assert.rejects(adminKubeconfig(connect("talos-cp-1"), 1000), { message: "talos-cp-1: Talos API MachineService.Kubeconfig: the kubeconfig stream passed 1000 bytes; stopped reading" });
+        cluster.faults.kubeconfig = { "talos-cp-1": "truncated" };
+        await assert.rejects(adminKubeconfig(connect("talos-cp-1")), { message: "talos-cp-1: Talos API MachineService.Kubeconfig: the archive is not gzip: unexpected end of file" });
     });
 
     it("is refused with a client certificate another CA signed, and says so", async () => {

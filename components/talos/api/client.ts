@@ -39,7 +39,7 @@ export class TalosApiError extends Error {
     }
 }
 
-const grpcStatusNames: Record<number, string> = { 1: "CANCELLED", 4: "DEADLINE_EXCEEDED", 7: "PERMISSION_DENIED", 12: "UNIMPLEMENTED", 14: "UNAVAILABLE", 16: "UNAUTHENTICATED" };
+const grpcStatusNames: Record<number, string> = { 1: "CANCELLED", 2: "UNKNOWN", 4: "DEADLINE_EXCEEDED", 5: "NOT_FOUND", 7: "PERMISSION_DENIED", 9: "FAILED_PRECONDITION", 12: "UNIMPLEMENTED", 13: "INTERNAL", 14: "UNAVAILABLE", 16: "UNAUTHENTICATED" };
 
 // A refused client certificate and a node that is down look the same to the client (no connection), so the
 // message names both causes.
@@ -97,7 +97,8 @@ export class TalosClient {
         });
     }
 
-    /** A server stream with a deadline: every message in order, or a TalosApiError. */
+    /** A server stream with a deadline: every message in order, or a TalosApiError. An error `onMessage`
+     *  throws cancels the call and is the result (a size bound, say). */
     stream<T>(service: string, method: string, request: object, onMessage?: (message: T) => void): Promise<T[]> {
         const definition: MethodDefinition = serviceDefinition(service)[method];
         const deadline = Date.now() + this.options.streamTimeoutMs;
@@ -106,7 +107,12 @@ export class TalosClient {
             const call = this.client.makeServerStreamRequest(definition.path, definition.requestSerialize, definition.responseDeserialize, request, this.metadata(), { deadline });
             call.on("data", (message: T) => {
                 messages.push(message);
-                onMessage?.(message);
+                try {
+                    onMessage?.(message);
+                } catch (error) {
+                    reject(error);
+                    call.cancel();
+                }
             });
             call.on("error", (error: grpcTypes.ServiceError) => {
                 const { code, detail } = explainGrpcError(error);

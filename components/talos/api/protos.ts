@@ -34,6 +34,7 @@ package machine;
 service MachineService {
   rpc ApplyConfiguration(ApplyConfigurationRequest) returns (ApplyConfigurationResponse);
   rpc EtcdMemberList(EtcdMemberListRequest) returns (EtcdMemberListResponse);
+  rpc Kubeconfig(google.protobuf.Empty) returns (stream common.Data);
   rpc Read(ReadRequest) returns (stream common.Data);
   rpc Reboot(RebootRequest) returns (RebootResponse);
   rpc ServiceList(google.protobuf.Empty) returns (ServiceListResponse);

@@ -6,7 +6,8 @@ import type { ApiAccess } from "../api-ready";
 import { TalosClientConfiguration } from "../api/client";
 import { controlPlanePods, nodeState, podReady, setUnschedulable } from "../api/kubernetes";
 import { activeMachineConfig, applyNoReboot, bootId, install, legacyUpgrade, pullImage, reboot, talosVersion } from "../api/machine";
-import { Connections, drain, etcdProblem, GateError, RolloutTiming, waitBack, waitEtcdHealthy, waitFor, WaitStats, waitNodeReady, withNode } from "./gates";
+import { Connections, drain, etcdProblem, GateError, RolloutTiming, TalosConnections, waitBack, waitEtcdHealthy, waitFor, WaitStats, waitNodeReady, withNode } from "./gates";
+import { kubernetesThroughTalos } from "./kubernetes-access";
 import { configuredVersions, withComponentVersion } from "./machine-config";
 import { describeStep, hasLifecycleApi, NodeObservation, planRollout, rolloutProblems, RolloutNode, RolloutTarget, Step } from "./plan";
 
@@ -17,7 +18,10 @@ export interface RolloutRequest {
     /** Nodes to reboot although no upgrade is pending, with the reason (a staged config, a resize). */
     restarts?: Record<string, string>;
     talos: TalosClientConfiguration;
-    kubernetes: ApiAccess;
+    /** Kubernetes API access. Unset: the admin kubeconfig is read through the Talos API from the first control
+     *  plane that serves it, and only when the rollout has a step to run, so a rollout can run before the
+     *  kubeconfig resource exists. */
+    kubernetes?: ApiAccess;
     timing: RolloutTiming;
     /** How a restart step takes its node down; default: Talos' MachineService.Reboot. A resize needs the
      *  hypervisor instead: Proxmox applies pending CPU or memory changes only when it restarts the VM, which
@@ -47,42 +51,69 @@ export class RolloutError extends Error {
     }
 }
 
-/** Reads every node (in parallel) before anything moves; all problems at once, in rollout order. */
-async function observe(connections: Connections, nodes: RolloutNode[]): Promise<{ observed: Map<string, NodeObservation>; problems: string[] }> {
+/** Reads every node (in parallel) before anything moves: through Talos its version and the Kubernetes
+ *  versions its config names (the kubelet's too, until the Node object says what runs). Problems per node. */
+async function observeTalos(connections: TalosConnections, nodes: RolloutNode[]): Promise<{ observed: Map<string, NodeObservation>; problems: string[][] }> {
     const observed = new Map<string, NodeObservation>();
     const problems = await Promise.all(nodes.map(async (node): Promise<string[]> => {
         try {
             const [version, config] = await withNode(connections, node, async (client) => [await talosVersion(client), await activeMachineConfig(client)]);
-            const state = await nodeState(connections.kubernetes, node.name, connections.timing.callTimeoutMs);
-            // Control-plane components are read from the config, as upgrade-k8s compares them; the kubelet
-            // from the Node object, which says what actually runs.
-            const components = configuredVersions(config, node.role);
-            delete components.kubelet;
-            observed.set(node.name, { talosVersion: version, kubeletVersion: state.kubeletVersion, components: node.role === "controlplane" ? components : undefined });
-            return state.ready ? [] : [`${node.name}: kubelet is not Ready`];
+            // Control-plane components are read from the config, as upgrade-k8s compares them.
+            const { kubelet, ...components } = configuredVersions(config, node.role);
+            observed.set(node.name, { talosVersion: version, kubeletVersion: kubelet ?? "", components: node.role === "controlplane" ? components : undefined });
+            return [];
         } catch (error) {
             return [(error as Error).message];
         }
     }));
-    return { observed, problems: problems.flat() };
+    return { observed, problems };
+}
+
+/** The kubelet from the Node object, which says what actually runs, and whether it is Ready. */
+async function observeKubernetes(api: ApiAccess, timeoutMs: number, nodes: RolloutNode[], observed: Map<string, NodeObservation>, problems: string[][]): Promise<void> {
+    await Promise.all(nodes.map(async (node, index) => {
+        const seen = observed.get(node.name);
+        if (!seen) return;
+        try {
+            const state = await nodeState(api, node.name, timeoutMs);
+            seen.kubeletVersion = state.kubeletVersion;
+            if (!state.ready) problems[index].push(`${node.name}: kubelet is not Ready`);
+        } catch (error) {
+            problems[index].push((error as Error).message);
+        }
+    }));
 }
 
 export async function runRollout(request: RolloutRequest): Promise<RolloutResult> {
-    const connections: Connections = { talos: request.talos, kubernetes: request.kubernetes, timing: request.timing, stats: { polls: 0, sleptMs: 0 } };
+    const stats: WaitStats = { polls: 0, sleptMs: 0 };
     const log = request.log ?? (() => undefined);
     const controlPlanes = request.nodes.filter((n) => n.role === "controlplane");
+    const notStarted = (problems: string[], landed: Record<string, Landed> = {}) => new RolloutError(`rollout not started, nothing was changed: ${problems.join("; ")}`, landed);
 
-    const { observed, problems } = await observe(connections, request.nodes);
-    if (!problems.length) problems.push(...rolloutProblems(request.nodes, request.target, observed));
-    if (problems.length) throw new RolloutError(`rollout not started, nothing was changed: ${problems.join("; ")}`, {});
+    const { observed, problems } = await observeTalos({ talos: request.talos, timing: request.timing }, request.nodes);
+    let kubernetes = request.kubernetes;
+    // Without access given, Kubernetes is reached only when the Talos view shows work: an up with nothing to
+    // move reads no kubeconfig and makes no Kubernetes call.
+    if (!kubernetes && !problems.flat().length && planRollout(request.nodes, request.target, observed, request.restarts).length) {
+        kubernetes = await kubernetesThroughTalos({ talos: request.talos, timing: request.timing }, request.nodes, log).catch((error: Error) => {
+            throw notStarted([error.message]);
+        });
+    }
+    if (kubernetes) await observeKubernetes(kubernetes, request.timing.callTimeoutMs, request.nodes, observed, problems);
+    const all = problems.flat();
+    if (!all.length) all.push(...rolloutProblems(request.nodes, request.target, observed));
+    if (all.length) throw notStarted(all);
     const landed: Record<string, Landed> = Object.fromEntries(request.nodes.map((n) => [n.name, { talosVersion: observed.get(n.name)!.talosVersion, kubeletVersion: observed.get(n.name)!.kubeletVersion }]));
 
     const steps = planRollout(request.nodes, request.target, observed, request.restarts);
-    if (!steps.length) return { steps, landed, waits: connections.stats! };
+    if (!steps.length) return { steps, landed, waits: stats };
+    // Steps come from the same view that asked for access: there is access whenever there are steps.
+    if (!kubernetes) throw notStarted(["no Kubernetes access"], landed);
+    const connections: Connections = { talos: request.talos, kubernetes, timing: request.timing, stats };
     // Never take a node down while etcd is already short of a member.
     if (controlPlanes.length) {
         const etcd = await etcdProblem(connections, controlPlanes);
-        if (etcd) throw new RolloutError(`rollout not started, nothing was changed: etcd is not healthy: ${etcd}`, landed);
+        if (etcd) throw notStarted([`etcd is not healthy: ${etcd}`], landed);
     }
 
     for (const [index, step] of steps.entries()) {
@@ -99,7 +130,7 @@ export async function runRollout(request: RolloutRequest): Promise<RolloutResult
         if (step.kind === "talos-upgrade") landed[step.node].talosVersion = step.to;
         if (step.kind === "kubelet") landed[step.node].kubeletVersion = step.to;
     }
-    return { steps, landed, waits: connections.stats! };
+    return { steps, landed, waits: stats };
 }
 
 /** Install (for an upgrade), cordon, drain, reboot, wait back, Ready and etcd, uncordon: one node down at a time. */

@@ -76,9 +76,12 @@ export interface Connections {
     stats?: WaitStats;
 }
 
+/** What dialing a node needs: the Talos half of Connections (the Kubernetes half may not be known yet). */
+export type TalosConnections = Pick<Connections, "talos" | "timing"> & { kubernetes?: ApiAccess };
+
 /** Runs `use` with a fresh client to the node and closes it: a rebooted node is dialed anew, not through a
  *  channel that is still backing off from the last failure. */
-export async function withNode<T>(connections: Connections, node: RolloutNode, use: (client: TalosClient) => Promise<T>): Promise<T> {
+export async function withNode<T>(connections: TalosConnections, node: RolloutNode, use: (client: TalosClient) => Promise<T>): Promise<T> {
     const options: TalosClientOptions = { callTimeoutMs: connections.timing.callTimeoutMs, streamTimeoutMs: connections.timing.streamTimeoutMs };
     const client = new TalosClient({ name: node.name, address: node.endpoint }, connections.talos, options);
     try {

@@ -41,3 +41,15 @@ export function rolloutPlainInputs(nodes: RolloutNodeSpec[], target: RolloutTarg
         restarts: { ...restarts },
     };
 }
+
+/**
+ * The nodes an update rolls: those the last run's `order` lists (all of them when there is none). A node
+ * that joined since boots the current image, and a rollout that runs ahead of the machine config applies
+ * cannot reach it yet (no config, so no client certificate it trusts): left out, it is not dialed, and the
+ * applies that wait on the rollout can configure it.
+ */
+export function nodesLastRolled(nodes: readonly RolloutNode[], lastOrder: readonly string[] | undefined): RolloutNode[] {
+    if (!lastOrder) return [...nodes];
+    const known = new Set(lastOrder.map((line) => line.slice(0, line.indexOf(":"))));
+    return nodes.filter((n) => known.has(n.name));
+}

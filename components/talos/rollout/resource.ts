@@ -24,7 +24,8 @@ import { plannedRestarts, RestartTrigger } from "./restart-triggers";
 
 export interface TalosRolloutInputs extends RolloutPlainInputs {
     talos: TalosClientConfiguration;
-    kubernetes: ApiAccess;
+    /** Unset: read through the Talos API when the rollout has steps (engine.ts). */
+    kubernetes?: ApiAccess;
     timing: RolloutTiming;
     /** Per node, what a restart applies; a node whose entry changed restarts once (restart-triggers.ts). */
     restartTriggers?: Record<string, RestartTrigger>;
@@ -113,8 +114,10 @@ export interface TalosRolloutArgs {
     plan: RolloutPlainInputs;
     /** The Talos provider's client configuration: secret. */
     talos: pulumi.Input<TalosClientConfiguration>;
-    /** Kubernetes API access from the kubeconfig: the client key is secret. */
-    kubernetes: pulumi.Input<ApiAccess>;
+    /** Kubernetes API access from the kubeconfig: the client key is secret. Leave it out for a rollout that
+     *  must run before the kubeconfig resource exists (before the machine config applies): it then reads the
+     *  admin kubeconfig through the Talos API, only when it has steps to run, and keeps it in memory. */
+    kubernetes?: pulumi.Input<ApiAccess>;
     /** Deadlines and bounds; defaults sized for a real node (gates.ts, defaultTiming). */
     timing: RolloutTiming;
     /** The installer image when it comes from another resource (the image factory); overrides the plan's. */
@@ -125,6 +128,11 @@ export interface TalosRolloutArgs {
     proxmox?: { endpoint: string; apiToken: pulumi.Input<string>; insecure: boolean; vms: Record<string, { host: string; vmId: number }> };
 }
 
+/** Kubernetes access as an input, the client key secret. */
+function kubernetesInputs(kubernetes: pulumi.Output<ApiAccess>) {
+    return { kubernetes: { host: kubernetes.host, caCertificate: kubernetes.caCertificate, clientCertificate: kubernetes.clientCertificate, clientKey: pulumi.secret(kubernetes.clientKey) } };
+}
+
 /** The dynamic resource's inputs: secrets wrapped, the rest plain. */
 export function talosRolloutInputs(args: TalosRolloutArgs) {
     const kubernetes = pulumi.output(args.kubernetes);
@@ -133,7 +141,8 @@ export function talosRolloutInputs(args: TalosRolloutArgs) {
         ...args.plan,
         target: { ...args.plan.target, installerImage: args.installerImage ?? args.plan.target.installerImage },
         talos: pulumi.secret(args.talos),
-        kubernetes: { host: kubernetes.host, caCertificate: kubernetes.caCertificate, clientCertificate: kubernetes.clientCertificate, clientKey: pulumi.secret(kubernetes.clientKey) },
+        // None given: the rollout reads it through Talos.
+        ...(args.kubernetes === undefined ? {} : kubernetesInputs(kubernetes as pulumi.Output<ApiAccess>)),
         timing: args.timing,
         ...(args.restartTriggers ? { restartTriggers: args.restartTriggers } : {}),
         ...(proxmox ? { proxmox: { access: { endpoint: proxmox.endpoint, apiToken: pulumi.secret(proxmox.apiToken), insecure: proxmox.insecure }, vms: proxmox.vms } } : {}),

@@ -22,6 +22,8 @@ export interface Faults {
     etcdUnhealthyAfterReboot?: string[];
     /** Nodes whose apid answers every call after this many ms only (to test deadlines). */
     hang?: string[];
+    /** Control planes that fail MachineService.Kubeconfig: with an error, an archive cut short, or 2 s late. */
+    kubeconfig?: Record<string, "error" | "truncated" | "slow">;
 }
 
 export interface FakeNode extends FakeNodeSpec {
@@ -64,6 +66,8 @@ export class FakeCluster {
     readonly events: string[] = [];
     /** Date.now() of each event, same index. */
     readonly eventTimes: number[] = [];
+    /** The fake kube-apiserver's URL: the server the admin kubeconfig names. */
+    apiServer?: string;
     downNow = 0;
     maxDown = 0;
     /** Sum of the simulated down time of every reboot that happened, in ms. */

@@ -30,6 +30,7 @@ export async function startStack(options: { controlPlanes?: number; workers?: nu
     const cluster = new FakeCluster(specs, options.faults ?? {});
     const talos = await startFakeTalos(cluster, pki, { hangMs: options.hangMs ?? 300 });
     const kube = await startFakeKubernetes(cluster, pki);
+    cluster.apiServer = kube.host;
     return {
         pki, cluster, talos, kube,
         request: (target, overrides = {}) => ({

@@ -5,6 +5,7 @@ import * as grpc from "@grpc/grpc-js";
 import { encodeMachineConfigSpec, serviceDefinition } from "../../../components/talos/api/protos";
 import { FakeCluster, FakeNode } from "./cluster";
 import { TestPki } from "./certs";
+import { adminKubeconfigYaml, talosKubeconfigArchive } from "./kubeconfig";
 
 /** Installer image tag -> Talos version: `factory.talos.dev/installer/abc:v1.14.0` runs `v1.14.0`. */
 const versionOf = (image: string) => image.split(":").pop()!;
@@ -24,7 +25,7 @@ export interface FakeTalosApi {
 
 const unavailable = (node: FakeNode) => ({ code: grpc.status.UNAVAILABLE, details: `${node.name} is rebooting` });
 
-function machineHandlers(cluster: FakeCluster, node: FakeNode): Record<string, Unary | Streaming> {
+function machineHandlers(cluster: FakeCluster, node: FakeNode, pki: TestPki): Record<string, Unary | Streaming> {
     const meta = { hostname: node.name, error: "" };
     const controlPlanes = () => [...cluster.nodes.values()].filter((n) => n.role === "controlplane");
     return {
@@ -45,6 +46,16 @@ function machineHandlers(cluster: FakeCluster, node: FakeNode): Record<string, U
         Read: (request: Record<string, unknown>, send: (message: object) => void) => {
             if (request.path !== "/proc/sys/kernel/random/boot_id") throw { code: grpc.status.PERMISSION_DENIED, details: "path not allowed" };
             send({ metadata: meta, bytes: Buffer.from(`${node.bootId}\n`) });
+        },
+        Kubeconfig: async (_request: Record<string, unknown>, send: (message: object) => void) => {
+            if (node.role !== "controlplane") throw { code: grpc.status.UNIMPLEMENTED, details: "kubeconfig is only available on control plane nodes" };
+            const fault = cluster.faults.kubeconfig?.[node.name];
+            // Answers late (2 s), as a node whose machined is stuck; the cluster's stop clears the timer.
+            if (fault === "slow") await new Promise((resolve) => cluster.later(2000, () => resolve(undefined)));
+            if (fault === "error") throw { code: grpc.status.UNKNOWN, details: "error getting Kubernetes CA: failed to parse PEM block" };
+            if (!cluster.apiServer) throw { code: grpc.status.FAILED_PRECONDITION, details: "the fake has no Kubernetes API to name" };
+            const archive = talosKubeconfigArchive(adminKubeconfigYaml("home", cluster.apiServer, pki));
+            send({ bytes: fault === "truncated" ? archive.subarray(0, archive.length - 40) : archive });
         },
         Reboot: () => {
             // Talos acknowledges first, then goes down.
@@ -104,7 +115,7 @@ export async function startFakeTalos(cluster: FakeCluster, pki: TestPki, options
     const calls: string[] = [];
     for (const node of cluster.nodes.values()) {
         const server = new grpc.Server();
-        const services = { "machine.MachineService": machineHandlers(cluster, node), ...otherHandlers(cluster, node) };
+        const services = { "machine.MachineService": machineHandlers(cluster, node, pki), ...otherHandlers(cluster, node) };
         for (const [service, handlers] of Object.entries(services)) {
             const definition = serviceDefinition(service);
             const implementation: grpc.UntypedServiceImplementation = {};
