@@ -35,7 +35,9 @@ export class TalosCluster extends pulumi.ComponentResource {
     public readonly clientConfiguration: talos.machine.Secrets["clientConfiguration"];
     /** The Kubernetes API's address, CA and admin client certificate (the key is secret), for the gates. */
     public readonly apiAccess: pulumi.Output<ApiAccess>;
-    /** Upgrades and restarts, one node at a time, control planes first (components/talos/rollout). */
+    /** Talos and Kubernetes upgrades, one node at a time, control planes first, before the configs (rollout/). */
+    public readonly upgrade: TalosRollout;
+    /** Restarts for a resize or a staged config, one node at a time, after the configs (rollout/). */
     public readonly rollout: TalosRollout;
 
     constructor(name: string, args: TalosClusterArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -70,6 +72,18 @@ export class TalosCluster extends pulumi.ComponentResource {
             ).machineConfiguration;
         const configs = { controlplane: roleConfig("controlplane"), worker: roleConfig("worker") };
 
+        // Talos and Kubernetes versions move node by node before any config is pushed: a config carrying a new
+        // Kubernetes version, applied to every node at once, would restart every API server together. This
+        // rollout reaches Kubernetes through the Talos API, so it needs nothing the applies make; it creates
+        // nothing on a first build and leaves alone a node that joins in the same run.
+        const { versions } = plan;
+        const rolloutPlan = rolloutPlainInputs(plan.nodes, { talosVersion: versions.talos, installerImage: "", kubernetesVersion: versions.kubernetes });
+        this.upgrade = new TalosRollout(
+            `${name}-upgrade`,
+            { plan: rolloutPlan, installerImage: args.installerImage, talos: secrets.clientConfiguration, timing: defaultTiming },
+            { parent: this },
+        );
+
         const applies = new Map<string, talos.machine.ConfigurationApply>();
         for (const node of plan.nodes) {
             const vm = args.vms[node.name];
@@ -97,7 +111,8 @@ export class TalosCluster extends pulumi.ComponentResource {
                     // resets the old node while it still answers on the address, never the new one.
                     // deletedWith: when the whole cluster goes (its secrets with it), the resets are skipped: the
                     // VMs go anyway, and the last etcd member could not leave gracefully. One node removed is reset.
-                    { parent: this, replaceWith: [vm], deleteBeforeReplace: true, deletedWith: secrets },
+                    // The upgrade has no input of the apply's: its versions must land on the nodes first.
+                    { parent: this, replaceWith: [vm], deleteBeforeReplace: true, deletedWith: secrets, dependsOn: [this.upgrade] },
                 ),
             );
         }
@@ -141,12 +156,12 @@ export class TalosCluster extends pulumi.ComponentResource {
 
         this.provider = new k8s.Provider(`${name}-kubernetes`, { kubeconfig: this.kubeconfig }, { parent: this });
 
-        // Versions, resizes and staged configs land one node at a time, after the configs are applied.
-        const { versions } = plan;
+        // Resizes and staged configs land one node at a time, after the configs are applied (the same engine;
+        // its versions have landed already, through the upgrade above).
         this.rollout = new TalosRollout(
             `${name}-rollout`,
             {
-                plan: rolloutPlainInputs(plan.nodes, { talosVersion: versions.talos, installerImage: "", kubernetesVersion: versions.kubernetes }),
+                plan: rolloutPlan,
                 installerImage: args.installerImage,
                 talos: secrets.clientConfiguration,
                 kubernetes: this.apiAccess,

@@ -76,6 +76,15 @@ describe("Talos cluster", () => {
         for (const node of nodes) assert.equal(vm(node).inputs.rebootAfterUpdate, false, `${node}: a resize must not restart the VM at once`);
     });
 
+    it("upgrades versions node by node before any config is pushed, reaching Kubernetes through Talos", () => {
+        const upgrade = graph.get("pulumi-nodejs:dynamic/talos:TalosRollout", "home-talos-upgrade");
+        for (const node of nodes) assert.ok(apply(node).dependencies.includes(upgrade.urn), node);
+        assert.equal(upgrade.inputs.kubernetes, undefined, "no edge to the kubeconfig, which follows the applies");
+        assert.equal(graph.dependsOn(upgrade, graph.get("talos:cluster/kubeconfig:Kubeconfig", "home-talos-kubeconfig")), false);
+        assert.deepEqual(upgrade.inputs.order, graph.get("pulumi-nodejs:dynamic/talos:TalosRollout", "home-talos-rollout").inputs.order);
+        assert.ok(upgrade.secretPaths.includes("/talos"));
+    });
+
     it("rolls versions and restarts out after every config is applied, with its secrets secret", () => {
         const rollout = graph.get("pulumi-nodejs:dynamic/talos:TalosRollout", "home-talos-rollout");
         for (const node of nodes) assert.ok(rollout.dependencies.includes(apply(node).urn), node);

@@ -13,7 +13,7 @@ import type { ApiAccess } from "../api-ready";
 import type { TalosClientConfiguration } from "../api/client";
 import { Landed, RolloutError, runRollout } from "./engine";
 import type { RolloutTiming } from "./gates";
-import { RolloutPlainInputs } from "./inputs";
+import { nodesLastRolled, RolloutPlainInputs } from "./inputs";
 import { reboot } from "../api/machine";
 import { ProxmoxAccess, rebootApplyingPending } from "../../proxmox/power-cycle";
 import { formatProblem } from "../../spec/problems";
@@ -91,9 +91,12 @@ export const talosRolloutProvider: pulumi.dynamic.ResourceProvider = {
 
     async update(_id: string, olds: RolloutState & { __provider?: string }, news: TalosRolloutInputs & { __provider?: string }) {
         const planned = plannedRestarts(news.nodes, olds.restartTriggers, news.restartTriggers);
+        // Without Kubernetes access the rollout runs ahead of the config applies: a node that joined in this
+        // run has no config yet, so only the nodes it rolled last time are dialed (inputs.ts, nodesLastRolled).
+        const nodes = news.kubernetes ? news.nodes : nodesLastRolled(news.nodes, olds.order);
         try {
             const result = await runRollout({
-                nodes: news.nodes, target: news.target, restarts: { ...news.restarts, ...planned.restarts }, talos: news.talos, kubernetes: news.kubernetes, timing: news.timing,
+                nodes, target: news.target, restarts: { ...news.restarts, ...planned.restarts }, talos: news.talos, kubernetes: news.kubernetes, timing: news.timing,
                 restartVia: planned.viaHypervisor.length ? restartVia(news, planned.viaHypervisor) : undefined,
             });
             return { outs: { order: news.order, restarts: news.restarts, restartTriggers: news.restartTriggers ?? {}, landed: result.landed } };
