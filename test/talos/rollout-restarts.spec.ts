@@ -104,6 +104,18 @@ describe("restarts through the rollout engine", function () {
         assert.deepEqual(await talosRolloutProvider.diff!("talos-rollout", updated.outs, news), { changes: false, replaces: [] });
     });
 
+    it("dials no node that joined since the last run, and records it for the next", async () => {
+        await start();
+        const all = inputs(sized({}));
+        const withoutNew = { ...all, nodes: all.nodes.filter((n) => n.name !== "talos-worker-2"), order: all.order.filter((l) => !l.startsWith("talos-worker-2:")) };
+        const olds = (await talosRolloutProvider.create!(withoutNew)).outs;
+        const news = inputs(sized({ "talos-cp-3": 8 }));
+        const updated = await talosRolloutProvider.update!("talos-rollout", olds, news);
+        assert.deepEqual(stack.cluster.rebootOrder(), ["talos-cp-3"]);
+        assert.deepEqual(stack.talos.calls.filter((c) => c.startsWith("talos-worker-2 ")), [], "the new node is not dialed");
+        assert.deepEqual(updated.outs.order, news.order, "and is rolled from the next run on");
+    });
+
     it("stops at a failed restart, naming the node and the check, and leaves the rest untouched", async () => {
         await start(["talos-cp-2"]);
         const olds = (await talosRolloutProvider.create!(inputs(sized({})))).outs;

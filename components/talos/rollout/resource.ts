@@ -91,9 +91,10 @@ export const talosRolloutProvider: pulumi.dynamic.ResourceProvider = {
 
     async update(_id: string, olds: RolloutState & { __provider?: string }, news: TalosRolloutInputs & { __provider?: string }) {
         const planned = plannedRestarts(news.nodes, olds.restartTriggers, news.restartTriggers);
-        // Without Kubernetes access the rollout runs ahead of the config applies: a node that joined in this
-        // run has no config yet, so only the nodes it rolled last time are dialed (inputs.ts, nodesLastRolled).
-        const nodes = news.kubernetes ? news.nodes : nodesLastRolled(news.nodes, olds.order);
+        // Only the nodes it rolled last time are dialed (inputs.ts, nodesLastRolled): a node that joined in this
+        // run booted the current image and config, and may have no config yet (a rollout ahead of the applies)
+        // or not be Ready yet (one after them). The next update records it.
+        const nodes = nodesLastRolled(news.nodes, olds.order);
         try {
             const result = await runRollout({
                 nodes, target: news.target, restarts: { ...news.restarts, ...planned.restarts }, talos: news.talos, kubernetes: news.kubernetes, timing: news.timing,
