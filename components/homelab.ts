@@ -50,7 +50,7 @@ export class Homelab extends pulumi.ComponentResource {
         const proxmox = proxmoxProvider(`${name}-proxmox`, spec.proxmox, secrets.proxmoxApiToken, secrets.proxmoxSshPrivateKey, { parent: this });
         const image = new TalosImage(`${name}-talos-image`, { plan: talosImagePlan(spec) }, { parent: this, providers: [proxmox] });
         const vms = new TalosVms(`${name}-vms`, { plan: talosVmsPlan(spec), imageFileIds: image.fileIds }, { parent: this, providers: [proxmox] });
-        const talos = new TalosCluster(`${name}-talos`, { plan: talosNodes, vms: vms.vms, installerImage: image.installerImage }, { parent: this });
+        const talos = new TalosCluster(`${name}-talos`, { plan: talosNodes, vms: vms.vms, installerImage: image.installerImage, proxmoxApiToken: secrets.proxmoxApiToken }, { parent: this });
 
         // The Cloudflare edge needs nothing from the cluster: it starts with the VMs.
         // Validation requires the main token exactly when homelab:cloudflare is set.

@@ -4,6 +4,11 @@
 export const talos = {
     /** Talos Linux; the config schema in reference/talos/v1.13.9 is this release's. */
     version: "v1.13.9",
+    /**
+     * The machine-config contract: the Talos minor whose config defaults every node's generated config
+     * uses (getConfiguration's talosVersion). Moved on purpose, once every node runs that minor.
+     */
+    configContract: "v1.13",
     /** Image factory: schematics, disk images and installer images. */
     factoryUrl: "https://factory.talos.dev",
     /** Local SDK of the Pulumiverse provider (sdks/talos), bridged from terraform-provider-talos v0.11.0. */

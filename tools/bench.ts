@@ -4,9 +4,9 @@ import { performance } from "perf_hooks";
 import * as os from "os";
 import * as path from "path";
 import { evaluate } from "./offline/engine";
-import { declaredSecrets, projectRoot, stackConfigFromObject, stackValues } from "./offline/stack-config";
+import { knownSecrets, projectRoot, stackConfigFromObject, stackValues } from "./offline/stack-config";
 import { RecordedRun } from "./offline/record";
-import { comparableInputs } from "./offline/graph";
+import { planPreview } from "./offline/preview-plan";
 import { table } from "./plan-report";
 import { buildPlan } from "./waves";
 
@@ -50,7 +50,7 @@ function sdkFloorProcess(): ProcessRun {
 /** One evaluation as `pulumi up` runs the program: a whole process (tools/offline/pulumi-process.js). */
 function programProcess(values: Record<string, unknown>): ProcessRun {
     const file = path.join(os.tmpdir(), `homelab-bench-${process.pid}.json`);
-    fs.writeFileSync(file, JSON.stringify(stackConfigFromObject(values, standIn, declaredSecrets())));
+    fs.writeFileSync(file, JSON.stringify(stackConfigFromObject(values, standIn, knownSecrets(values))));
     try {
         return timedProcess([path.join(projectRoot, "tools/offline/pulumi-process.js"), file]);
     } finally {
@@ -77,7 +77,7 @@ export function grownValues(workers: number): Record<string, unknown> {
 }
 
 async function run(values: Record<string, unknown>): Promise<{ ms: number; run: RecordedRun }> {
-    const stack = stackConfigFromObject(values, standIn, declaredSecrets());
+    const stack = stackConfigFromObject(values, standIn, knownSecrets(values));
     const start = performance.now();
     const result = await evaluate(stack.config, stack.secretKeys);
     const ms = performance.now() - start;
@@ -113,7 +113,7 @@ async function costPerKind(kind: string): Promise<number> {
 /** Existing resources whose inputs changed, as the engine compares them. */
 function changedResources(a: RecordedRun, b: RecordedRun): number {
     const before = new Map(a.resources.map((r) => [r.urn, r]));
-    return b.resources.filter((r) => before.has(r.urn) && comparableInputs({ ...r, inputs: before.get(r.urn)!.inputs }) !== comparableInputs(r)).length;
+    return planPreview(a.resources, b.resources).filter((s) => before.has(s.urn) && (s.op === "update" || s.op === "replace")).length;
 }
 
 async function main() {

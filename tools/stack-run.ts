@@ -1,7 +1,7 @@
 import { PlainSpec, specFromStackConfig } from "../components/spec";
 import { evaluate } from "./offline/engine";
 import { RecordedRun } from "./offline/record";
-import { declaredSecrets, loadStackConfig, planStandIn, readStackFile, stackConfigFromObject } from "./offline/stack-config";
+import { knownSecrets, loadStackConfig, planStandIn, readStackFile, stackConfigFromObject } from "./offline/stack-config";
 
 // One offline evaluation of a stack, shared by `npm run plan` and `npm run docs`: the recorded run and,
 // when the config is valid, the same spec the program built.
@@ -13,7 +13,7 @@ export interface StackRun {
 
 export async function runStackOffline(stack: string, opts: { configFile?: string; program?: string } = {}): Promise<StackRun> {
     const loaded = opts.configFile
-        ? stackConfigFromObject(readStackFile(opts.configFile), planStandIn, declaredSecrets())
+        ? ((values) => stackConfigFromObject(values, planStandIn, knownSecrets(values)))(readStackFile(opts.configFile))
         : loadStackConfig(stack);
     const run = await evaluate(loaded.config, loaded.secretKeys, { stack, program: opts.program });
     if (run.error) return { run };

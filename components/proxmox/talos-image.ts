@@ -9,7 +9,7 @@ export interface TalosImageArgs {
     plan: TalosImagePlan;
 }
 
-/** The Talos nocloud image for the pinned version and extensions, downloaded onto every Proxmox host in use. */
+/** The Talos nocloud image for the configured version and extensions, downloaded onto every Proxmox host in use. */
 export class TalosImage extends pulumi.ComponentResource {
     public readonly schematicId: pulumi.Output<string>;
     /** The installer image for machine.install.image (same schematic, so upgrades keep the extensions). */
@@ -19,10 +19,12 @@ export class TalosImage extends pulumi.ComponentResource {
 
     constructor(name: string, args: TalosImageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:proxmox:TalosImage", name, {}, opts);
-        const schematic = new talos.imagefactory.Schematic(`${name}-schematic`, { schematic: schematicYaml(args.plan.extensions) }, { parent: this });
+        // A new schematic is a new resource: the provider would update it in place with a new id, and the
+        // engine keeps a resource's id on update (pulumi/pulumi#3729), so the image would keep the old one.
+        const schematic = new talos.imagefactory.Schematic(`${name}-schematic`, { schematic: schematicYaml(args.plan.extensions) }, { parent: this, replaceOnChanges: ["schematic"] });
         this.schematicId = schematic.id;
         const urls = talos.imagefactory.getUrlsOutput(
-            { schematicId: schematic.id, talosVersion: versions.talos.version, platform: "nocloud", architecture: "amd64" },
+            { schematicId: schematic.id, talosVersion: args.plan.talosVersion, platform: "nocloud", architecture: "amd64" },
             { parent: this },
         );
         this.installerImage = urls.urls.installer;
@@ -35,12 +37,16 @@ export class TalosImage extends pulumi.ComponentResource {
                     nodeName: host.name,
                     datastoreId: args.plan.imageDatastore,
                     contentType: "iso",
-                    url: schematic.id.apply((id) => diskImageUrl(versions.talos.factoryUrl, id, versions.talos.version)),
-                    fileName: schematic.id.apply((id) => diskImageFileName(id, versions.talos.version)),
+                    url: schematic.id.apply((id) => diskImageUrl(versions.talos.factoryUrl, id, args.plan.talosVersion)),
+                    fileName: schematic.id.apply((id) => diskImageFileName(id, args.plan.talosVersion)),
                     decompressionAlgorithm: "gz",
                     // The default (true) re-downloads whenever the size at the URL differs; the image for a
                     // schematic and version never changes, and a new one gets a new name.
                     overwrite: false,
+                    // A file of this name left by a lost state or a half-failed create would otherwise stop every
+                    // later run with "file already exists". Its name holds the schematic and version, so the
+                    // file found is the same image: replacing it loses nothing (VMs hold imported copies).
+                    overwriteUnmanaged: true,
                     uploadTimeout: 1800,
                 },
                 { parent: this },

@@ -22,7 +22,7 @@ export class TalosVms extends pulumi.ComponentResource {
                 `${name}-${node.name}`,
                 {
                     ...vmSettings(node, plan.proxmox, plan.network, plan.clusterName),
-                    disks: [pulumi.output(args.imageFileIds[node.host]).apply((fileId) => bootDisk(node, plan.proxmox, fileId))],
+                    disks: [bootDisk(node, plan.proxmox, args.imageFileIds[node.host])],
                 },
                 {
                     parent: this,

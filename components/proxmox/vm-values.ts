@@ -4,6 +4,8 @@ import { NetworkSpec, NodeSpec, PlainSpec, ProxmoxHost, ProxmoxSpec, proxmoxHost
 
 /** What the TalosImage component reads. */
 export interface TalosImagePlan {
+    /** The Talos release the image and installer are built for (homelab:talos.version). */
+    talosVersion: string;
     /** Image factory system extensions, e.g. siderolabs/qemu-guest-agent (the VMs run the agent). */
     extensions: readonly string[];
     /** Proxmox hosts that run a node: the download is host-scoped, so each gets its own copy. */
@@ -13,7 +15,7 @@ export interface TalosImagePlan {
 }
 
 export function talosImagePlan(spec: PlainSpec): TalosImagePlan {
-    return { extensions: spec.talos.extensions, hosts: proxmoxHostsInUse(spec), imageDatastore: spec.proxmox.imageDatastore };
+    return { talosVersion: spec.talos.version, extensions: spec.talos.extensions, hosts: proxmoxHostsInUse(spec), imageDatastore: spec.proxmox.imageDatastore };
 }
 
 /** What the TalosVms component reads: one VM per node, on its own host. */
@@ -95,10 +97,18 @@ export function vmSettings(node: NodeSpec, proxmox: ProxmoxSpec, network: Networ
         started: true,
         // Destroying a VM should not wait on an ACPI shutdown the guest may never finish.
         stopOnDestroy: true,
+        // The provider's default (true) restarts a resized VM right after its update, every resized VM at
+        // once. Proxmox keeps new cores or memory pending instead, and the rolling restart restarts the
+        // nodes one at a time through Proxmox, which applies them (components/talos/rollout).
+        rebootAfterUpdate: false,
     };
 }
 
-/** The boot disk, imported from the host's copy of the image (raw, so Proxmox never converts it). */
-export function bootDisk(node: NodeSpec, proxmox: ProxmoxSpec, imageFileId: string) {
+/**
+ * The boot disk, imported from the host's copy of the image (raw, so Proxmox never converts it). A plain
+ * object even when the file id is not known yet: the VM ignores `disks[0].fileId`, and the engine can
+ * apply that nested path only under a known object (an unknown disk would plan a replacement of every VM).
+ */
+export function bootDisk<FileId>(node: NodeSpec, proxmox: ProxmoxSpec, imageFileId: FileId) {
     return { interface: "scsi0", datastoreId: proxmox.vmDatastore, fileId: imageFileId, fileFormat: "raw", size: node.diskGiB, discard: "on", ssd: true };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import * as versions from "../versions";
 
 // The shape of every `homelab:*` config key (DESIGN.md §3). Shapes and types only: rules that relate
 // one value to another (CIDR membership, uniqueness, counts) live in validate.ts so that every problem
@@ -42,6 +43,12 @@ export const talosSchema = z.strictObject({
     clusterName: text,
     vip: text,
     extensions: z.array(text).default(["siderolabs/qemu-guest-agent"]),
+    /** Installed Talos; a bump is a rolling upgrade (version-rules.ts: one minor at a time, never back). */
+    version: text.default(versions.talos.version),
+    /** Kubernetes; a bump rolls through the nodes the same way. */
+    kubernetesVersion: text.default(versions.kubernetes.version),
+    /** The machine-config contract (a Talos minor, e.g. v1.13): bumped on purpose, after the nodes run it. */
+    configContract: text.default(versions.talos.configContract),
 });
 
 export const nodeSchema = z.strictObject({

@@ -1,10 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as talos from "@pulumiverse/talos";
-import * as versions from "../versions";
 import { nodePatches, renderPatches, rolePatches } from "./patches";
 import { ApiAccess, KubernetesApiReady } from "./api-ready";
 import { TalosNodePlan, TalosPlan } from "./plan";
+import { defaultTiming } from "./rollout/gates";
+import { rolloutPlainInputs } from "./rollout/inputs";
+import { TalosRollout } from "./rollout/resource";
+import { stagedConfigDigest } from "./rollout/restart-triggers";
 
 export interface TalosClusterArgs {
     /** talosPlan(spec): the cluster, its nodes and their network. */
@@ -13,12 +16,15 @@ export interface TalosClusterArgs {
     vms: Readonly<Record<string, pulumi.Resource>>;
     /** The installer image of the schematic the VMs boot, for machine.install.image. */
     installerImage: pulumi.Input<string>;
+    /** The Proxmox API token (secret): a resized node is restarted through Proxmox. */
+    proxmoxApiToken: pulumi.Input<string>;
 }
 
 /**
  * Talos from maintenance mode to a running control plane: secrets, a config per node, bootstrap on the
- * first control plane, the Talos-level health gate, then kubeconfig, talosconfig and the Kubernetes
- * provider. There is no CNI yet, so nothing here checks Kubernetes itself.
+ * first control plane, kubeconfig, the API gate, talosconfig and the Kubernetes provider; then the rollout
+ * that upgrades and restarts nodes one at a time on later runs. No check here runs on every preview: the
+ * gates wait when they are created. There is no CNI yet, so nothing here checks the nodes' Kubernetes side.
  */
 export class TalosCluster extends pulumi.ComponentResource {
     public readonly bootstrap: talos.machine.Bootstrap;
@@ -29,6 +35,10 @@ export class TalosCluster extends pulumi.ComponentResource {
     public readonly clientConfiguration: talos.machine.Secrets["clientConfiguration"];
     /** The Kubernetes API's address, CA and admin client certificate (the key is secret), for the gates. */
     public readonly apiAccess: pulumi.Output<ApiAccess>;
+    /** Talos and Kubernetes upgrades, one node at a time, control planes first, before the configs (rollout/). */
+    public readonly upgrade: TalosRollout;
+    /** Restarts for a resize or a staged config, one node at a time, after the configs (rollout/). */
+    public readonly rollout: TalosRollout;
 
     constructor(name: string, args: TalosClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:talos:TalosCluster", name, {}, opts);
@@ -50,8 +60,10 @@ export class TalosCluster extends pulumi.ComponentResource {
                     clusterEndpoint: plan.endpoint,
                     machineType: role,
                     machineSecrets: secrets.machineSecrets,
-                    talosVersion: versions.talos.version,
-                    kubernetesVersion: versions.kubernetes.version,
+                    // The config contract, not the installed version: a Talos bump must not re-render every
+                    // node's config under the new minor while the nodes still run the old one. It moves on its own.
+                    talosVersion: plan.versions.configContract,
+                    kubernetesVersion: plan.versions.kubernetes,
                     docs: false,
                     examples: false,
                     configPatches: pulumi.output(args.installerImage).apply((image) => renderPatches(rolePatches({ ...plan.cluster, installImage: image }, role))),
@@ -59,6 +71,18 @@ export class TalosCluster extends pulumi.ComponentResource {
                 { parent: this },
             ).machineConfiguration;
         const configs = { controlplane: roleConfig("controlplane"), worker: roleConfig("worker") };
+
+        // Talos and Kubernetes versions move node by node before any config is pushed: a config carrying a new
+        // Kubernetes version, applied to every node at once, would restart every API server together. This
+        // rollout reaches Kubernetes through the Talos API, so it needs nothing the applies make; it creates
+        // nothing on a first build and leaves alone a node that joins in the same run.
+        const { versions } = plan;
+        const rolloutPlan = rolloutPlainInputs(plan.nodes, { talosVersion: versions.talos, installerImage: "", kubernetesVersion: versions.kubernetes });
+        this.upgrade = new TalosRollout(
+            `${name}-upgrade`,
+            { plan: rolloutPlan, installerImage: args.installerImage, talos: secrets.clientConfiguration, timing: defaultTiming },
+            { parent: this },
+        );
 
         const applies = new Map<string, talos.machine.ConfigurationApply>();
         for (const node of plan.nodes) {
@@ -76,12 +100,19 @@ export class TalosCluster extends pulumi.ComponentResource {
                         configPatches: renderPatches(nodePatches(plan.nodeNetwork, node)),
                         // Leave etcd and wipe the disk when a node is removed, so the cluster forgets it cleanly.
                         onDestroy: { graceful: true, reboot: false, reset: true },
+                        // A change that needs a reboot is staged, never applied with an immediate reboot of every
+                        // node at once; the rollout below restarts the nodes that hold one, one at a time. In
+                        // maintenance mode the provider's dry run answers "no reboot", so a first apply is applied.
+                        applyMode: "staged_if_needing_reboot",
                     },
                     // No input links a node's config to its VM. replaceWith states both edges: the config is
                     // applied once the VM runs (replaceWith targets are waited for, as dependsOn would be), and a
                     // replaced VM, booting into maintenance mode again, gets the config anew. Deleting first
                     // resets the old node while it still answers on the address, never the new one.
-                    { parent: this, replaceWith: [vm], deleteBeforeReplace: true },
+                    // deletedWith: when the whole cluster goes (its secrets with it), the resets are skipped: the
+                    // VMs go anyway, and the last etcd member could not leave gracefully. One node removed is reset.
+                    // The upgrade has no input of the apply's: its versions must land on the nodes first.
+                    { parent: this, replaceWith: [vm], deleteBeforeReplace: true, deletedWith: secrets, dependsOn: [this.upgrade] },
                 ),
             );
         }
@@ -96,32 +127,14 @@ export class TalosCluster extends pulumi.ComponentResource {
             { parent: this, dependsOn: plan.controlPlanes.map((n) => applies.get(n.name)!) },
         );
 
-        // Talos-level health only: with `cni: none` the Kubernetes checks cannot pass before Cilium
-        // (https://github.com/siderolabs/terraform-provider-talos/issues/183).
-        const talosHealthy = talos.cluster.getHealthOutput(
-            {
-                clientConfiguration: secrets.clientConfiguration,
-                controlPlaneNodes: controlPlaneIps,
-                workerNodes: plan.workerIps,
-                endpoints: controlPlaneIps,
-                skipKubernetesChecks: true,
-                timeouts: { read: "15m" },
-            },
-            { parent: this, dependsOn: [this.bootstrap, ...applies.values()] },
-        );
-
+        // No Talos health check here: a health invoke would dial every node on every preview and up. The
+        // kubeconfig's create retries until the node serves it (10 minutes, terraform-provider-talos v0.11.0
+        // talos_cluster_kubeconfig_resource.go Create), and the gates below wait, once, for /readyz (which
+        // needs etcd) and later for every node Ready.
         const kubeconfig = new talos.cluster.Kubeconfig(
             `${name}-kubeconfig`,
-            {
-                clientConfiguration: secrets.clientConfiguration,
-                // Threaded through the health result, so the kubeconfig is fetched after the gate.
-                node: pulumi.unsecret(talosHealthy.apply(() => first.ip)),
-                endpoint: first.ip,
-            },
-            // Once built, a new node makes the health result unknown in a preview; the node is always the
-            // first control plane, so that must not show as a kubeconfig change (and through the providers,
-            // as a change of every add-on); test/graph/preview.spec.ts holds it.
-            { parent: this, ignoreChanges: ["node"] },
+            { clientConfiguration: secrets.clientConfiguration, node: first.ip, endpoint: first.ip },
+            { parent: this, dependsOn: [this.bootstrap] },
         );
         this.apiAccess = kubeconfig.kubernetesClientConfiguration.apply((c) => ({
             host: c.host ?? "",
@@ -142,6 +155,26 @@ export class TalosCluster extends pulumi.ComponentResource {
         );
 
         this.provider = new k8s.Provider(`${name}-kubernetes`, { kubeconfig: this.kubeconfig }, { parent: this });
+
+        // Resizes and staged configs land one node at a time, after the configs are applied (the same engine;
+        // its versions have landed already, through the upgrade above).
+        this.rollout = new TalosRollout(
+            `${name}-rollout`,
+            {
+                plan: rolloutPlan,
+                installerImage: args.installerImage,
+                talos: secrets.clientConfiguration,
+                kubernetes: this.apiAccess,
+                timing: defaultTiming,
+                restartTriggers: Object.fromEntries(plan.nodes.map((n) => {
+                    const apply = applies.get(n.name)!;
+                    return [n.name, { hardware: plan.vms[n.name].hardware, stagedConfig: stagedConfigDigest(apply.resolvedApplyMode, apply.machineConfiguration) }];
+                })),
+                proxmox: { ...plan.proxmox, apiToken: args.proxmoxApiToken, vms: Object.fromEntries(plan.nodes.map((n) => [n.name, { host: plan.vms[n.name].host, vmId: plan.vms[n.name].vmId }])) },
+            },
+            // Each node's restart trigger carries its apply's outputs, so the rollout runs after every apply.
+            { parent: this },
+        );
         this.registerOutputs({ kubeconfig: this.kubeconfig, talosconfig: this.talosconfig });
     }
 }

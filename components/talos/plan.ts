@@ -75,15 +75,20 @@ export interface TalosPlan {
     nodes: TalosNodePlan[];
     /** The control planes in config order: etcd waits for all of their configs. */
     controlPlanes: TalosNodePlan[];
-    /** Control-plane addresses, in config order: health checks and talosctl's endpoints. */
+    /** Control-plane addresses, in config order: talosctl's endpoints. */
     controlPlaneIps: string[];
-    workerIps: string[];
     /** Where etcd is bootstrapped: the first control plane in config order (never the VIP). */
     bootstrapNode: TalosNodePlan;
     /** What every node's own documents read. */
     nodeNetwork: NodeNetworkPlan;
     /** The cluster plan but for the installer image, which comes from the image factory. */
     cluster: Omit<TalosClusterPlan, "installImage">;
+    /** Installed Talos, Kubernetes, and the machine-config contract the configs are generated under. */
+    versions: { talos: string; kubernetes: string; configContract: string };
+    /** Each node's VM, for a restart through Proxmox: host and VM id, and the hardware a restart applies. */
+    vms: Record<string, { host: string; vmId: number; hardware: string }>;
+    /** The Proxmox API the restarts use (its token is a secret, passed beside the plan). */
+    proxmox: { endpoint: string; insecure: boolean };
 }
 
 export function talosPlan(spec: PlainSpec): TalosPlan {
@@ -95,9 +100,11 @@ export function talosPlan(spec: PlainSpec): TalosPlan {
         nodes,
         controlPlanes: controlPlaneNodes,
         controlPlaneIps: controlPlaneNodes.map((n) => n.ip),
-        workerIps: nodes.filter((n) => n.role === "worker").map((n) => n.ip),
         bootstrapNode: controlPlaneNodes[0],
         nodeNetwork: nodeNetworkPlan(spec),
         cluster: clusterPlan(spec),
+        versions: { talos: spec.talos.version, kubernetes: spec.talos.kubernetesVersion, configContract: spec.talos.configContract },
+        vms: Object.fromEntries(spec.nodes.map((n) => [n.name, { host: n.host, vmId: n.vmId, hardware: `${n.cores} cores, ${n.memoryMiB} MiB` }])),
+        proxmox: { endpoint: spec.proxmox.endpoint, insecure: spec.proxmox.insecure },
     };
 }

@@ -7,7 +7,7 @@ import { evaluate } from "../../tools/offline/engine";
 import { Graph } from "../../tools/offline/graph";
 import { canary, homeValues } from "../harness/home";
 import { Registration } from "../../tools/offline/record";
-import { declaredSecrets, stackConfigFromObject } from "../../tools/offline/stack-config";
+import { knownSecrets, stackConfigFromObject } from "../../tools/offline/stack-config";
 import { HomeValues, homeSpec, publishFirstApp } from "../harness/home";
 
 // CloudflareEdge and Cloudflared under the recording mock engine, through test/cloudflare/edge-program.ts.
@@ -17,7 +17,7 @@ const program = path.resolve(__dirname, "edge-program.ts");
 async function runEdge(edit: (values: HomeValues) => void = () => undefined): Promise<Graph> {
     const values = homeValues();
     edit(values);
-    const stack = stackConfigFromObject(values, canary, declaredSecrets());
+    const stack = stackConfigFromObject(values, canary, knownSecrets(values));
     const graph = new Graph(await evaluate(stack.config, stack.secretKeys, { program }));
     assert.equal(graph.run.error, undefined);
     return graph;

@@ -1,20 +1,19 @@
 import { strict as assert } from "assert";
-import { comparableInputs, Graph } from "../../tools/offline/graph";
+import { Graph } from "../../tools/offline/graph";
+import { planPreview } from "../../tools/offline/preview-plan";
 import { homeValues, runStack } from "../harness/home";
 
-// A config edit must touch only the resources it has to: compare every resource's inputs by URN.
-
-function inputsByUrn(graph: Graph): Map<string, string> {
-    return new Map(graph.resources.map((r) => [r.urn, comparableInputs(r)]));
-}
+// A config edit must touch only the resources it has to: compare every resource by URN, and the ones in
+// both runs as the engine and their providers diff them (tools/offline/preview-plan.ts).
 
 function diff(before: Graph, after: Graph) {
-    const a = inputsByUrn(before);
-    const b = inputsByUrn(after);
+    const a = new Set(before.resources.map((r) => r.urn));
+    const b = new Set(after.resources.map((r) => r.urn));
+    const name = (urn: string) => urn.split("::").pop();
     return {
-        added: [...b.keys()].filter((urn) => !a.has(urn)).map((urn) => urn.split("::").pop()),
-        removed: [...a.keys()].filter((urn) => !b.has(urn)).map((urn) => urn.split("::").pop()),
-        changed: [...a.keys()].filter((urn) => b.has(urn) && a.get(urn) !== b.get(urn)).map((urn) => urn.split("::").pop()),
+        added: [...b].filter((urn) => !a.has(urn)).map(name),
+        removed: [...a].filter((urn) => !b.has(urn)).map(name),
+        changed: planPreview(before.resources, after.resources).filter((s) => s.op === "update" || s.op === "replace").map((s) => s.name),
     };
 }
 
@@ -53,11 +52,11 @@ describe("blast radius", () => {
         assert.deepEqual(d.changed.filter((n) => n?.startsWith("home-vms-")), [], "their disk input follows the image, and is ignored");
     });
 
-    it("resizing one VM changes that VM alone", async () => {
+    it("resizing one VM changes that VM, and the rollout that restarts it, alone", async () => {
         const values = homeValues();
         values["homelab:nodes"][1].memoryMiB = 16384;
         values["homelab:nodes"][1].cores = 8;
         const resized = await runStack(values);
-        assert.deepEqual(diff(home, resized), { added: [], removed: [], changed: ["home-vms-talos-cp-2"] });
+        assert.deepEqual(diff(home, resized), { added: [], removed: [], changed: ["home-vms-talos-cp-2", "home-talos-rollout"] });
     });
 });

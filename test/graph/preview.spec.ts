@@ -1,18 +1,14 @@
 import { strict as assert } from "assert";
-import { comparableInputs, Graph } from "../../tools/offline/graph";
+import { Graph } from "../../tools/offline/graph";
+import { planPreview } from "../../tools/offline/preview-plan";
 import { homeValues, previewStack, runStack } from "../harness/home";
-import { Registration } from "../../tools/offline/record";
 
 // `pulumi preview --diff` must show what a change touches and nothing else. In a preview, what is being
 // created has unknown outputs; anything downstream of them that is not ignored would show as changed too.
 
-/** Existing resources whose inputs differ from the built stack, outside the inputs they ignore. */
+/** Existing resources the preview updates or replaces, as the engine and the providers decide. */
 function touched(built: Graph, preview: Graph): string[] {
-    const before = new Map(built.resources.map((r) => [r.urn, r]));
-    return preview.resources
-        .filter((r) => before.has(r.urn))
-        .filter((r: Registration) => comparableInputs(r) !== comparableInputs({ ...r, inputs: before.get(r.urn)!.inputs }))
-        .map((r) => r.name);
+    return planPreview(built.resources, preview.resources).filter((s) => s.op === "update" || s.op === "replace").map((s) => s.name);
 }
 
 describe("preview against the built stack", () => {
@@ -39,11 +35,11 @@ describe("preview against the built stack", () => {
         assert.deepEqual(touched(built, preview), [], "the new node's unknowns must not ripple into the kubeconfig and every add-on");
     });
 
-    it("shows only the resized VM when one VM is resized", async () => {
+    it("shows only the resized VM, and the rollout that restarts it, when one VM is resized", async () => {
         const values = homeValues();
         values["homelab:nodes"][1].memoryMiB = 16384;
         const preview = await previewStack(values, built);
-        assert.deepEqual(touched(built, preview), ["home-vms-talos-cp-2"]);
+        assert.deepEqual(touched(built, preview), ["home-vms-talos-cp-2", "home-talos-rollout"]);
     });
 
     it("shows only the new route when an app is added", async () => {

@@ -1,7 +1,7 @@
 import { PlainSpec, specFromStackConfig } from "../../components/spec";
 import { evaluate } from "../../tools/offline/engine";
 import { Graph } from "../../tools/offline/graph";
-import { declaredSecrets, stackConfigFromObject, stackValues } from "../../tools/offline/stack-config";
+import { knownSecrets, stackConfigFromObject, stackValues } from "../../tools/offline/stack-config";
 
 // The home stack as tests use it: every secret set to a canary, so a leak anywhere is detectable.
 
@@ -12,16 +12,16 @@ export function homeValues(): Record<string, any> /* eslint-disable-line @typesc
     return structuredClone(stackValues("home"));
 }
 
-/** Runs the program on these values (default: the home stack) with every declared secret set. */
+/** Runs the program on these values (default: the home stack) with every secret it knows set, but `unset`. */
 export async function runStack(values: Record<string, unknown> = homeValues(), unset: string[] = []): Promise<Graph> {
-    const declared = declaredSecrets().filter((k) => !unset.includes(k));
-    const stack = stackConfigFromObject(values, canary, declared);
+    const secrets = knownSecrets(values).filter((k) => !unset.includes(k));
+    const stack = stackConfigFromObject(values, canary, secrets);
     return new Graph(await evaluate(stack.config, stack.secretKeys));
 }
 
 /** `pulumi preview` of these values against a stack that `up` already built from `built`. */
 export async function previewStack(values: Record<string, unknown>, built: Graph): Promise<Graph> {
-    const stack = stackConfigFromObject(values, canary, declaredSecrets());
+    const stack = stackConfigFromObject(values, canary, knownSecrets(values));
     return new Graph(await evaluate(stack.config, stack.secretKeys, { previewAgainst: built.resources }));
 }
 
@@ -35,7 +35,7 @@ export type HomeValues = Record<string, any>; // eslint-disable-line @typescript
 export function homeSpec(edit: (values: HomeValues) => void = () => undefined): PlainSpec {
     const values = homeValues();
     edit(values);
-    const result = specFromStackConfig(stackConfigFromObject(values, canary, declaredSecrets()).config);
+    const result = specFromStackConfig(stackConfigFromObject(values, canary, knownSecrets(values)).config);
     if (!result.ok) throw new Error(result.problems.map((p) => `${p.key} ${p.message}`).join("\n"));
     return result.spec;
 }

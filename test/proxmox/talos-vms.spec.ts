@@ -66,7 +66,7 @@ describe("Proxmox: Talos image and VMs", () => {
         }
     });
 
-    it("downloads the nocloud image of the schematic once per host in use, never overwriting", () => {
+    it("downloads the nocloud image of the schematic once per host in use, never re-downloading, taking over a leftover file", () => {
         const schematic = graph.get("talos:imageFactory/schematic:Schematic", "home-talos-image-schematic");
         assert.equal(schematic.inputs.schematic, "customization:\n  systemExtensions:\n    officialExtensions:\n      - siderolabs/qemu-guest-agent\n");
         const files = graph.ofType(FILE);
@@ -75,6 +75,7 @@ describe("Proxmox: Talos image and VMs", () => {
             assert.match(file.inputs.url as string, new RegExp(`^https://factory\\.talos\\.dev/image/[0-9a-f]{64}/${versions.talos.version}/nocloud-amd64\\.raw\\.gz$`));
             assert.match(file.inputs.fileName as string, /\.img$/);
             assert.equal(file.inputs.overwrite, false);
+            assert.equal(file.inputs.overwriteUnmanaged, true, "a file left by a lost state must not stop the run");
             assert.equal(file.inputs.contentType, "iso");
             assert.equal(file.inputs.decompressionAlgorithm, "gz");
             assert.equal(file.inputs.datastoreId, "local");

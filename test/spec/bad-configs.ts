@@ -267,6 +267,26 @@ export const badConfigs: BadConfig[] = [
         message: "homelab:technitiumToken: is a required secret and is not set. Fix: run `pulumi config set --secret homelab:technitiumToken <value>`.",
     },
     {
+        rule: "a Talos version that skips a minor",
+        edit: (c) => (c["homelab:talos"].version = "v1.15.0"),
+        message: "homelab:talos.version: v1.15.0 skips a minor version past the pinned v1.13.9; Talos moves one minor at a time. Fix: set a v1.14.x release (or a v1.13.x patch) first and run `pulumi up`, then the next minor.",
+    },
+    {
+        rule: "a Kubernetes version that goes backwards",
+        edit: (c) => (c["homelab:talos"].kubernetesVersion = "v1.35.2"),
+        message: "homelab:talos.kubernetesVersion: v1.35.2 is older than the pinned v1.36.4, and Kubernetes never moves backwards. Fix: set v1.36.4 or a newer patch or minor release, or remove the key to use the pin.",
+    },
+    {
+        rule: "a malformed Talos version",
+        edit: (c) => (c["homelab:talos"].version = "1.14"),
+        message: 'homelab:talos.version: "1.14" is not a release version like v1.13.9. Fix: give a version of the form vMAJOR.MINOR.PATCH, e.g. v1.13.9.',
+    },
+    {
+        rule: "a config contract ahead of the installed Talos",
+        edit: (c) => (c["homelab:talos"].configContract = "v1.14"),
+        message: "homelab:talos.configContract: v1.14 is newer than the installed Talos v1.13.9, whose nodes would refuse the config. Fix: keep v1.13 until every node runs v1.14; bump it in a later `pulumi up`.",
+    },
+    {
         rule: "no DNS-only token for cert-manager with scopedTokens off",
         edit: (c) => (c["homelab:cloudflare"].scopedTokens = false),
         message: "homelab:cloudflareDnsToken: is not set: cert-manager needs a DNS-only token for DNS-01, homelab:cloudflare.scopedTokens is false, and the main token (homelab:cloudflareApiToken) never goes into the cluster. " +

@@ -20,7 +20,6 @@ describe("component plans of the home stack", () => {
         assert.equal(plan.clusterName, "home");
         assert.equal(plan.endpoint, "https://172.16.1.49:6443");
         assert.deepEqual(plan.controlPlaneIps, ["172.16.1.50", "172.16.1.51", "172.16.1.52"]);
-        assert.deepEqual(plan.workerIps, ["172.16.1.53"]);
         assert.deepEqual(plan.nodes.map((n) => [n.name, n.role]), [
             ["talos-cp-1", "controlplane"], ["talos-cp-2", "controlplane"], ["talos-cp-3", "controlplane"], ["talos-worker-1", "worker"],
         ]);

@@ -36,16 +36,14 @@ describe("Talos cluster", () => {
         assert.equal(graph.dependsOn(bootstrap, apply("talos-worker-1")), false, "a worker's apply never holds up the bootstrap");
     });
 
-    it("gates the kubeconfig on a Talos-level health check with no Kubernetes checks", () => {
-        const health = graph.run.invokes.filter((i) => i.token === "talos:cluster/getHealth:getHealth" && i.args.skipKubernetesChecks);
-        assert.equal(health.length, 1);
-        assert.equal(health[0].args.skipKubernetesChecks, true);
-        assert.deepEqual(health[0].args.controlPlaneNodes, ["172.16.1.50", "172.16.1.51", "172.16.1.52"]);
-        assert.deepEqual(health[0].args.workerNodes, ["172.16.1.53"]);
+    it("fetches the kubeconfig from the first control plane after bootstrap, with no health invoke", () => {
+        assert.deepEqual(graph.run.invokes.filter((i) => i.token === "talos:cluster/getHealth:getHealth"), [], "a health invoke would dial every node on every preview");
         const kubeconfig = graph.get("talos:cluster/kubeconfig:Kubeconfig", "home-talos-kubeconfig");
-        assert.equal(kubeconfig.inputs.node, "172.16.1.50");
-        assert.ok(graph.dependsOn(kubeconfig, graph.get("talos:machine/bootstrap:Bootstrap", "home-talos-bootstrap")));
-        assert.ok(graph.dependsOn(kubeconfig, apply("talos-worker-1")), "health covers the worker too");
+        assert.deepEqual(kubeconfig.inputs, { clientConfiguration: kubeconfig.inputs.clientConfiguration, endpoint: "172.16.1.50", node: "172.16.1.50" });
+        assert.deepEqual(kubeconfig.ignoreChanges, []);
+        assert.ok(kubeconfig.dependencies.includes(graph.get("talos:machine/bootstrap:Bootstrap", "home-talos-bootstrap").urn));
+        assert.ok(graph.dependsOn(kubeconfig, apply("talos-cp-3")), "through bootstrap, every control plane's config");
+        assert.ok(!graph.dependsOn(kubeconfig, apply("talos-worker-1")), "no worker holds up the API");
     });
 
     it("builds the Kubernetes provider from the kubeconfig, as a secret, once the API answers", () => {
@@ -57,15 +55,48 @@ describe("Talos cluster", () => {
         assert.match(provider.inputs.kubeconfig as string, /client-key-data: CANARY-kube-client-key/);
     });
 
-    it("generates configs for the VIP endpoint and pinned versions, one invoke per role", () => {
+    it("generates configs for the VIP endpoint, the contract and the Kubernetes version, one invoke per role", () => {
         const configs = graph.run.invokes.filter((i) => i.token === "talos:machine/getConfiguration:getConfiguration");
         assert.deepEqual(configs.map((c) => c.args.machineType).sort(), ["controlplane", "worker"]);
         for (const c of configs) {
             assert.equal(c.args.clusterEndpoint, "https://172.16.1.49:6443");
-            assert.equal(c.args.talosVersion, versions.talos.version);
+            assert.equal(c.args.talosVersion, versions.talos.configContract, "the config contract, not the installed version");
             assert.equal(c.args.kubernetesVersion, versions.kubernetes.version);
             assert.equal(c.args.clusterName, "home");
         }
+    });
+
+    it("stages what needs a reboot, and skips each node's reset when the secrets go too", () => {
+        const secrets = graph.get("talos:machine/secrets:Secrets", "home-talos-secrets");
+        for (const node of nodes) {
+            assert.equal(apply(node).inputs.applyMode, "staged_if_needing_reboot", node);
+            assert.equal(apply(node).deletedWith, secrets.urn, node);
+            assert.deepEqual(apply(node).inputs.onDestroy, { graceful: true, reboot: false, reset: true });
+        }
+        for (const node of nodes) assert.equal(vm(node).inputs.rebootAfterUpdate, false, `${node}: a resize must not restart the VM at once`);
+    });
+
+    it("upgrades versions node by node before any config is pushed, reaching Kubernetes through Talos", () => {
+        const upgrade = graph.get("pulumi-nodejs:dynamic/talos:TalosRollout", "home-talos-upgrade");
+        for (const node of nodes) assert.ok(apply(node).dependencies.includes(upgrade.urn), node);
+        assert.equal(upgrade.inputs.kubernetes, undefined, "no edge to the kubeconfig, which follows the applies");
+        assert.equal(graph.dependsOn(upgrade, graph.get("talos:cluster/kubeconfig:Kubeconfig", "home-talos-kubeconfig")), false);
+        assert.deepEqual(upgrade.inputs.order, graph.get("pulumi-nodejs:dynamic/talos:TalosRollout", "home-talos-rollout").inputs.order);
+        assert.ok(upgrade.secretPaths.includes("/talos"));
+    });
+
+    it("rolls versions and restarts out after every config is applied, with its secrets secret", () => {
+        const rollout = graph.get("pulumi-nodejs:dynamic/talos:TalosRollout", "home-talos-rollout");
+        for (const node of nodes) assert.ok(rollout.dependencies.includes(apply(node).urn), node);
+        assert.deepEqual(rollout.inputs.order, [
+            "talos-cp-1: Talos v1.13.9, Kubernetes v1.36.4", "talos-cp-2: Talos v1.13.9, Kubernetes v1.36.4",
+            "talos-cp-3: Talos v1.13.9, Kubernetes v1.36.4", "talos-worker-1: Talos v1.13.9, Kubernetes v1.36.4",
+        ]);
+        assert.match((rollout.inputs.target as { installerImage: string }).installerImage, /^factory\.talos\.dev\/nocloud-installer\/[0-9a-f]{64}:v1\.13\.9$/);
+        assert.deepEqual(rollout.inputs.restartTriggers, Object.fromEntries(nodes.map((n) => [n, { hardware: "4 cores, 8192 MiB", stagedConfig: "" }])));
+        assert.deepEqual((rollout.inputs.proxmox as { vms: unknown }).vms, { "talos-cp-1": { host: "pve1", vmId: 150 }, "talos-cp-2": { host: "pve2", vmId: 151 }, "talos-cp-3": { host: "pve3", vmId: 152 }, "talos-worker-1": { host: "pve4", vmId: 153 } });
+        for (const path of ["/talos", "/kubernetes/clientKey", "/proxmox/access/apiToken"]) assert.ok(rollout.secretPaths.includes(path), path);
+        assert.ok(!rollout.secretPaths.includes("/order"));
     });
 
     it("keeps the machine secrets protected", () => {
@@ -90,7 +121,7 @@ describe("Talos cluster", () => {
 
     it("puts the Talos provider's version and download server on every Talos resource and invoke", () => {
         const talos = [...graph.resources.filter((r) => r.type.startsWith("talos:")), ...graph.run.invokes.filter((i) => i.token.startsWith("talos:"))];
-        assert.equal(talos.length, 13, "8 resources (secrets, schematic, 4 applies, bootstrap, kubeconfig) and 5 invokes (2 configs, urls, health, talosconfig)");
+        assert.equal(talos.length, 12, "8 resources (secrets, schematic, 4 applies, bootstrap, kubeconfig) and 4 invokes (2 configs, urls, talosconfig)");
         for (const r of talos) {
             assert.equal(r.version, "0.8.1");
             assert.equal(r.pluginDownloadURL, "github://api.github.com/pulumiverse");

@@ -2,6 +2,8 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { decodeWire, Invocation, RecordedRun, Registration, StackExport, wire } from "./record";
 import { mockCall, mockResource } from "./mock-outputs";
+import { applyIgnoreChanges } from "./ignore-changes";
+import { diffResource } from "./preview-plan";
 import { enableEngineFeatures, forgetLeakCandidates, MockMonitor, registerResourceResponse, rememberResource, serializeProperties, waitForRPCs } from "./pulumi-internals";
 
 // The recording mock engine: runs index.ts under Pulumi's mocks with a monitor that records every
@@ -19,26 +21,42 @@ function urnOf(parent: string, type: string, name: string): string {
     return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
 }
 
+/**
+ * The Talos provider's functions that dial the nodes they name (terraform-provider-talos v0.11.0:
+ * talos_cluster_health, talos_machine_disks); its other functions compute locally.
+ */
+export const nodeDialingInvokes: readonly string[] = ["talos:cluster/getHealth:getHealth", "talos:machine/getDisks:getDisks"];
+
 class RecordingMonitor extends MockMonitor {
     readonly registrations: Registration[] = [];
     readonly invokes: Invocation[] = [];
 
-    /** In a preview: the resources of the last `up`, by URN; anything else is being created. */
-    constructor(private readonly prior?: ReadonlyMap<string, Registration>) {
+    /** Replaced in this preview, by URN: their dependents by `replaceWith` are replaced too. */
+    private readonly replaced = new Set<string>();
+
+    /**
+     * In a preview: the resources of the last `up`, by URN; anything else is being created. `unreachable`:
+     * addresses no invoke can reach (a node that is down), so an invoke naming one fails as it would.
+     */
+    constructor(private readonly prior?: ReadonlyMap<string, Registration>, private readonly unreachable: readonly string[] = []) {
         super({ newResource: mockResource, call: mockCall });
     }
 
     /**
-     * What the engine answers in a preview. A resource being created gets no id and only its inputs back
-     * (its computed outputs are unknown). An existing one keeps its outputs unless an input it does not
-     * ignore is unknown; for an ignored input the engine keeps the old value (ignoreChanges).
+     * What the engine answers in a preview (./preview-plan.ts decides the step). A resource being created or
+     * replaced gets no id and only its inputs back (its computed outputs are unknown). One updated with an
+     * unknown input (ignoreChanges applied the engine's way) keeps its id, its outputs unknown; one unchanged
+     * or updated with known inputs answers as the provider would for those inputs.
      */
     private previewInputs(registration: Registration): { create: true } | { create: false; inputs?: Record<string, unknown> } {
         const prior = this.prior?.get(registration.urn);
         if (!prior) return { create: true };
-        const inputs = { ...registration.inputs };
-        const ignored = new Set(registration.ignoreChanges.map((path) => path.split(/[.[]/)[0]));
-        for (const key of ignored) if (JSON.stringify(inputs[key])?.includes("<unknown>")) inputs[key] = prior.inputs[key];
+        const step = diffResource(prior, registration);
+        if (step.op === "replace" || registration.replaceWith.some((urn) => this.replaced.has(urn))) {
+            this.replaced.add(registration.urn);
+            return { create: true };
+        }
+        const { inputs } = applyIgnoreChanges(registration.inputs, prior.inputs, registration.ignoreChanges);
         return JSON.stringify(inputs).includes("<unknown>") ? { create: false } : { create: false, inputs };
     }
 
@@ -64,6 +82,8 @@ class RecordingMonitor extends MockMonitor {
                 ignoreChanges: req.getIgnorechangesList(),
                 additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
                 replaceOnChanges: req.getReplaceonchangesList(),
+                replaceWith: [...req.getReplaceWithList()].sort(),
+                deletedWith: req.getDeletedwith(),
                 deleteBeforeReplace: req.getDeletebeforereplace(),
                 version: req.getVersion(),
                 pluginDownloadURL: req.getPlugindownloadurl(),
@@ -74,7 +94,7 @@ class RecordingMonitor extends MockMonitor {
             const preview = this.prior ? this.previewInputs(registration) : { create: false as const, inputs: undefined };
             if (preview.create || (this.prior && !preview.inputs)) {
                 // Created, or changed by an unknown input: the inputs come back, computed outputs stay unknown.
-                const existing = this.prior?.get(urn);
+                const existing = this.prior?.get(urn) && !this.replaced.has(urn);
                 return callback(null, registerResourceResponse(urn, existing ? `${registration.name}-id` : "", raw));
             }
             const result = await this.mocks.newResource({
@@ -103,6 +123,13 @@ class RecordingMonitor extends MockMonitor {
     async invoke(req: Req, callback: Callback): Promise<void> {
         const { value, secretPaths } = decodeWire(req.getArgs()?.toJavaScript() ?? {});
         this.invokes.push({ token: req.getTok(), args: value as Record<string, unknown>, secretPaths, version: req.getVersion(), pluginDownloadURL: req.getPlugindownloadurl() });
+        const text = JSON.stringify(value);
+        const dials = nodeDialingInvokes.includes(req.getTok());
+        const down = dials ? this.unreachable.find((address) => text.includes(`"${address}"`) || text.includes(`"${address}:`) || text.includes(`//${address}:`)) : undefined;
+        if (down) {
+            const message = `${req.getTok()}: dial ${down}: connection refused (the node is down)`;
+            return callback(Object.assign(new Error(message), { details: message }));
+        }
         // The SDK reports an invoke failure by its gRPC `details`, which a mock's thrown Error lacks.
         return super.invoke(req, (err, response) => callback(err ? Object.assign(err, { details: err.message }) : null, response));
     }
@@ -131,13 +158,15 @@ export interface EvaluateOptions {
     program?: string;
     /** Run as `pulumi preview` against the resources of a previous run (see RecordingMonitor.previewInputs). */
     previewAgainst?: readonly Registration[];
+    /** Addresses that do not answer: a node-dialing invoke that names one fails (a node that is down). */
+    unreachable?: readonly string[];
     /** Keep Pulumi's per-promise stack traces, as a real run does (the whole-process bench). */
     keepStackTraces?: boolean;
 }
 
 export async function evaluate(config: StackConfig, secretKeys: string[], opts: EvaluateOptions = {}): Promise<RecordedRun> {
     const prior = opts.previewAgainst ? new Map(opts.previewAgainst.map((r) => [r.urn, r])) : undefined;
-    const monitor = new RecordingMonitor(prior);
+    const monitor = new RecordingMonitor(prior, opts.unreachable);
     pulumi.runtime.setMockOptions(monitor, opts.project ?? "homelab", opts.stack ?? "home", prior !== undefined);
     enableEngineFeatures();
     pulumi.runtime.setAllConfig(config, secretKeys);

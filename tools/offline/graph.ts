@@ -2,14 +2,7 @@ import { RecordedRun, Registration } from "./record";
 
 // Queries over a recorded run, shared by every whole-program test and by the plan tool.
 
-/**
- * A resource's inputs as the engine compares them: those it ignores (ignoreChanges) left out, since the
- * engine keeps their old value. JSON, for comparing two runs.
- */
-export function comparableInputs(r: Registration): string {
-    const ignored = new Set(r.ignoreChanges.map((path) => path.split(/[.[]/)[0]));
-    return JSON.stringify(Object.fromEntries(Object.entries(r.inputs).filter(([key]) => !ignored.has(key))));
-}
+// Two runs are compared as the engine compares them in ./preview-plan.ts (planPreview).
 
 export class Graph {
     readonly byUrn: ReadonlyMap<string, Registration>;

@@ -21,7 +21,8 @@ const resourceOutputs: Record<string, (inputs: State, name: string) => State> = 
         kubeconfigRaw: `apiVersion: v1\nkind: Config\nclusters:\n- name: home\n  cluster:\n    server: https://${inputs.node}:6443\nusers:\n- name: admin\n  user:\n    client-key-data: CANARY-kube-client-key\n`,
         kubernetesClientConfiguration: { host: "https://mock:6443", caCertificate: "mock-ca", clientCertificate: "mock-crt", clientKey: "CANARY-kube-client-key" },
     }),
-    "talos:machine/configurationApply:ConfigurationApply": (inputs) => ({ machineConfiguration: inputs.machineConfigurationInput }),
+    // A first apply meets maintenance mode, whose dry run answers "no reboot": the provider resolves "auto".
+    "talos:machine/configurationApply:ConfigurationApply": (inputs) => ({ machineConfiguration: inputs.machineConfigurationInput, resolvedApplyMode: inputs.applyMode === "staged_if_needing_reboot" ? "auto" : inputs.applyMode }),
     "proxmoxve:download/file:File": () => ({ size: 1 }),
     "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared": () => ({ accountTag: "mock-account" }),
     "cloudflare:index/apiToken:ApiToken": () => ({ value: "CANARY-scoped-cloudflare-token" }),
@@ -43,7 +44,8 @@ export function mockResource(args: pulumi.runtime.MockResourceArgs): { id: strin
 const invokes: Record<string, (args: State) => State> = {
     "talos:machine/getConfiguration:getConfiguration": (a) => ({
         ...a,
-        machineConfiguration: `version: v1alpha1\nmachine:\n  type: ${a.machineType}\n  token: CANARY-machine-token\ncluster:\n  clusterName: ${a.clusterName}\n  controlPlane:\n    endpoint: ${a.clusterEndpoint}\n`,
+        // The generated config follows everything it is generated from: contract, Kubernetes version, patches.
+        machineConfiguration: `version: v1alpha1\n# contract ${a.talosVersion}, kubernetes ${a.kubernetesVersion}, patches ${digest(JSON.stringify(a.configPatches ?? [])).slice(0, 16)}\nmachine:\n  type: ${a.machineType}\n  token: CANARY-machine-token\ncluster:\n  clusterName: ${a.clusterName}\n  controlPlane:\n    endpoint: ${a.clusterEndpoint}\n`,
     }),
     "talos:client/getConfiguration:getConfiguration": (a) => ({
         ...a,

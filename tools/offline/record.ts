@@ -20,6 +20,10 @@ export interface Registration {
     ignoreChanges: string[];
     additionalSecretOutputs: string[];
     replaceOnChanges: string[];
+    /** URNs whose replacement replaces this resource too (the `replaceWith` option). */
+    replaceWith: string[];
+    /** URN of the `deletedWith` target, or "". */
+    deletedWith: string;
     deleteBeforeReplace: boolean;
     version: string;
     pluginDownloadURL: string;

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import { parseStructure, requiredSecrets } from "../../components/spec/structure";
 import { StackConfig } from "./engine";
 
 // Reads a stack the way the Pulumi CLI hands it to the program: Pulumi.<stack>.yaml values as flat
@@ -22,6 +23,20 @@ export function declaredSecrets(root = projectRoot): string[] {
         .filter(([, decl]) => (decl as { secret?: boolean }).secret === true)
         .map(([key]) => (key.includes(":") ? key : `${project.name}:${key}`))
         .sort();
+}
+
+/** The secrets a configured DNS forwarder needs; not declared in Pulumi.yaml, since a stack without one needs neither. */
+const forwarderSecrets: readonly string[] = ["adguardPassword", "technitiumToken"];
+
+/**
+ * The secrets stood in for a stack with these values, as full `homelab:` keys: those Pulumi.yaml declares
+ * (the CLI demands each) and the configured forwarders' (the program asks for each only then). Any other
+ * optional secret is stood in only when the stack file sets it.
+ */
+export function knownSecrets(values: Readonly<Record<string, unknown>>, root = projectRoot): string[] {
+    const raw = Object.fromEntries(Object.entries(values).filter(([k]) => k.startsWith("homelab:")).map(([k, v]) => [k.slice("homelab:".length), v]));
+    const forwarders = requiredSecrets(parseStructure(raw).parsed).filter((key) => forwarderSecrets.includes(key));
+    return [...new Set([...declaredSecrets(root), ...forwarders.map((key) => `homelab:${key}`)])].sort();
 }
 
 /** The stand-in for a secret: tests pass a canary, the plan a visible marker. */
@@ -82,7 +97,8 @@ export function readStackFile(file: string): Record<string, unknown> {
 export function loadStackConfig(stack: string, standIn: SecretStandIn = planStandIn, root = projectRoot): LoadedStack {
     const file = path.join(root, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) throw new Error(`no stack file ${file}: pass --stack with an existing Pulumi.<stack>.yaml`);
-    return stackConfigFromObject(readStackFile(file), standIn, declaredSecrets(root));
+    const values = readStackFile(file);
+    return stackConfigFromObject(values, standIn, knownSecrets(values, root));
 }
 
 /** The home stack's values as an object, for tests that edit one key and run again. */

@@ -13,14 +13,27 @@ import type { ApiAccess } from "../api-ready";
 import type { TalosClientConfiguration } from "../api/client";
 import { Landed, RolloutError, runRollout } from "./engine";
 import type { RolloutTiming } from "./gates";
-import { RolloutPlainInputs } from "./inputs";
+import { nodesLastRolled, RolloutPlainInputs } from "./inputs";
+import { reboot } from "../api/machine";
+import { ProxmoxAccess, rebootApplyingPending } from "../../proxmox/power-cycle";
+import { formatProblem } from "../../spec/problems";
+import { releaseProblems } from "../../spec/version-rules";
+import { withNode } from "./gates";
+import type { RolloutNode } from "./plan";
+import { plannedRestarts, RestartTrigger } from "./restart-triggers";
 
 export interface TalosRolloutInputs extends RolloutPlainInputs {
     talos: TalosClientConfiguration;
     /** Unset: read through the Talos API when the rollout has steps (engine.ts). */
     kubernetes?: ApiAccess;
     timing: RolloutTiming;
+    /** Per node, what a restart applies; a node whose entry changed restarts once (restart-triggers.ts). */
+    restartTriggers?: Record<string, RestartTrigger>;
+    /** For restarts that apply pending VM hardware: the Proxmox API (token secret) and each node's VM. */
+    proxmox?: { access: ProxmoxAccess; vms: Record<string, { host: string; vmId: number }> };
 }
+
+type RolloutState = TalosRolloutOutputs & { restarts: Record<string, string>; restartTriggers?: Record<string, RestartTrigger> };
 
 export interface TalosRolloutOutputs {
     order: string[];
@@ -32,35 +45,68 @@ const resourceId = "talos-rollout";
 /** What moves: a node that was there before with other versions, or a restart asked for. Credentials,
  *  endpoints and timings alone start no rollout, and neither does a node joining (it boots the current
  *  image) or leaving: no node is dialed for those. */
-function rolloutChanged(olds: Partial<TalosRolloutOutputs & { restarts: Record<string, string> }>, news: TalosRolloutInputs): boolean {
+export function rolloutChanged(olds: Partial<RolloutState>, news: TalosRolloutInputs): boolean {
     const nodeOf = (line: string) => line.slice(0, line.indexOf(":"));
     const before = new Map((olds.order ?? []).map((line) => [nodeOf(line), line]));
     const moved = news.order.some((line) => before.has(nodeOf(line)) && before.get(nodeOf(line)) !== line);
-    return moved || JSON.stringify(olds.restarts ?? {}) !== JSON.stringify(news.restarts);
+    const restarting = Object.keys(plannedRestarts(news.nodes, olds.restartTriggers, news.restartTriggers).restarts).length > 0;
+    return moved || restarting || JSON.stringify(olds.restarts ?? {}) !== JSON.stringify(news.restarts);
+}
+
+/**
+ * The versions a stack moves to, checked against what it last rolled out (the old inputs), so a preview
+ * refuses a skipped minor or a step back that the pins alone cannot see (a stack already past them).
+ */
+export function targetProblems(olds: Partial<TalosRolloutInputs>, news: TalosRolloutInputs): pulumi.dynamic.CheckFailure[] {
+    if (!olds.target) return [];
+    return [
+        ...releaseProblems("homelab:talos.version", "Talos", news.target.talosVersion, olds.target.talosVersion, "running"),
+        ...releaseProblems("homelab:talos.kubernetesVersion", "Kubernetes", news.target.kubernetesVersion, olds.target.kubernetesVersion, "running"),
+    ].map((p) => ({ property: "target", reason: formatProblem(p) }));
+}
+
+/** A restart through Proxmox for a resized node (its pending hardware), through Talos for the others. */
+function restartVia(news: TalosRolloutInputs, viaHypervisor: readonly string[]) {
+    return async (node: RolloutNode) => {
+        if (!viaHypervisor.includes(node.name)) return void (await withNode({ talos: news.talos, kubernetes: news.kubernetes, timing: news.timing }, node, (client) => reboot(client)));
+        if (!news.proxmox) throw new Error(`${node.name}: its VM hardware changed, and restarting it needs the Proxmox API, which the rollout was not given`);
+        const { callTimeoutMs, rebootTimeoutMs, pollIntervalMs } = news.timing;
+        await rebootApplyingPending(news.proxmox.access, { name: node.name, ...news.proxmox.vms[node.name] }, { callTimeoutMs, taskTimeoutMs: rebootTimeoutMs, pollIntervalMs, shutdownTimeoutSeconds: Math.round(rebootTimeoutMs / 2000) });
+    };
 }
 
 export const talosRolloutProvider: pulumi.dynamic.ResourceProvider = {
-    async create(inputs: TalosRolloutInputs) {
-        const landed = Object.fromEntries(inputs.nodes.map((n) => [n.name, { talosVersion: inputs.target.talosVersion, kubeletVersion: inputs.target.kubernetesVersion }]));
-        return { id: resourceId, outs: { order: inputs.order, restarts: inputs.restarts, landed } };
+    async check(olds: Partial<TalosRolloutInputs>, news: TalosRolloutInputs) {
+        return { inputs: news, failures: targetProblems(olds, news) };
     },
 
-    async diff(_id: string, olds: TalosRolloutOutputs & { restarts: Record<string, string> }, news: TalosRolloutInputs) {
+    async create(inputs: TalosRolloutInputs) {
+        const landed = Object.fromEntries(inputs.nodes.map((n) => [n.name, { talosVersion: inputs.target.talosVersion, kubeletVersion: inputs.target.kubernetesVersion }]));
+        return { id: resourceId, outs: { order: inputs.order, restarts: inputs.restarts, restartTriggers: inputs.restartTriggers ?? {}, landed } };
+    },
+
+    async diff(_id: string, olds: RolloutState, news: TalosRolloutInputs) {
         return { changes: rolloutChanged(olds, news), replaces: [] };
     },
 
-    async update(_id: string, olds: TalosRolloutOutputs & { restarts: Record<string, string>; __provider?: string }, news: TalosRolloutInputs & { __provider?: string }) {
+    async update(_id: string, olds: RolloutState & { __provider?: string }, news: TalosRolloutInputs & { __provider?: string }) {
+        const planned = plannedRestarts(news.nodes, olds.restartTriggers, news.restartTriggers);
+        // Only the nodes it rolled last time are dialed (inputs.ts, nodesLastRolled): a node that joined in this
+        // run booted the current image and config, and may have no config yet (a rollout ahead of the applies)
+        // or not be Ready yet (one after them). The next update records it.
+        const nodes = nodesLastRolled(news.nodes, olds.order);
         try {
             const result = await runRollout({
-                nodes: news.nodes, target: news.target, restarts: news.restarts, talos: news.talos, kubernetes: news.kubernetes, timing: news.timing,
+                nodes, target: news.target, restarts: { ...news.restarts, ...planned.restarts }, talos: news.talos, kubernetes: news.kubernetes, timing: news.timing,
+                restartVia: planned.viaHypervisor.length ? restartVia(news, planned.viaHypervisor) : undefined,
             });
-            return { outs: { order: news.order, restarts: news.restarts, landed: result.landed } };
+            return { outs: { order: news.order, restarts: news.restarts, restartTriggers: news.restartTriggers ?? {}, landed: result.landed } };
         } catch (error) {
             const landed = (error as RolloutError).landed ?? olds.landed;
             // Partial state: what landed, under the old order, so the next run still sees the change.
             throw Object.assign(new Error((error as Error).message), {
                 id: resourceId,
-                properties: { order: olds.order, restarts: olds.restarts, landed, __provider: news.__provider },
+                properties: { order: olds.order, restarts: olds.restarts, restartTriggers: olds.restartTriggers ?? {}, landed, __provider: news.__provider },
                 reasons: [(error as Error).message],
             });
         }
@@ -78,6 +124,12 @@ export interface TalosRolloutArgs {
     kubernetes?: pulumi.Input<ApiAccess>;
     /** Deadlines and bounds; defaults sized for a real node (gates.ts, defaultTiming). */
     timing: RolloutTiming;
+    /** The installer image when it comes from another resource (the image factory); overrides the plan's. */
+    installerImage?: pulumi.Input<string>;
+    /** Per node, what a restart applies (restart-triggers.ts); a node whose entry changed restarts once. */
+    restartTriggers?: Record<string, { [K in keyof RestartTrigger]: pulumi.Input<RestartTrigger[K]> }>;
+    /** For restarts that apply pending VM hardware: the Proxmox API (the token is secret) and each node's VM. */
+    proxmox?: { endpoint: string; apiToken: pulumi.Input<string>; insecure: boolean; vms: Record<string, { host: string; vmId: number }> };
 }
 
 /** Kubernetes access as an input, the client key secret. */
@@ -88,12 +140,16 @@ function kubernetesInputs(kubernetes: pulumi.Output<ApiAccess>) {
 /** The dynamic resource's inputs: secrets wrapped, the rest plain. */
 export function talosRolloutInputs(args: TalosRolloutArgs) {
     const kubernetes = pulumi.output(args.kubernetes);
+    const { proxmox } = args;
     return {
         ...args.plan,
+        target: { ...args.plan.target, installerImage: args.installerImage ?? args.plan.target.installerImage },
         talos: pulumi.secret(args.talos),
         // None given: the rollout reads it through Talos.
         ...(args.kubernetes === undefined ? {} : kubernetesInputs(kubernetes as pulumi.Output<ApiAccess>)),
         timing: args.timing,
+        ...(args.restartTriggers ? { restartTriggers: args.restartTriggers } : {}),
+        ...(proxmox ? { proxmox: { access: { endpoint: proxmox.endpoint, apiToken: pulumi.secret(proxmox.apiToken), insecure: proxmox.insecure }, vms: proxmox.vms } } : {}),
     };
 }
 
