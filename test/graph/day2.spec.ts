@@ -16,7 +16,8 @@ const row = (s: Partial<Day2Summary>): Day2Summary => ({ create: none, update: n
 
 const expected: Record<string, Day2Summary> = {
     "Talos v1.13.9 -> v1.14.0 (`talos.version`)": row({ replace: images, update: ["home-talos-rollout", ...configs, "home-talos-upgrade"] }),
-    "another system extension (`talos.extensions`)": row({ replace: [...images, "home-talos-image-schematic"], update: ["home-talos-rollout", ...configs] }),
+    // Another installer at the same version: the upgrade installs it node by node too.
+    "another system extension (`talos.extensions`)": row({ replace: [...images, "home-talos-image-schematic"], update: ["home-talos-rollout", ...configs, "home-talos-upgrade"] }),
     "Kubernetes v1.36.4 -> v1.37.0 (`talos.kubernetesVersion`)": row({ update: ["home-talos-rollout", ...configs, "home-talos-upgrade"] }),
     "Cilium chart bump (versions.ts)": row({ update: ["home-cilium-chart"] }),
     // The CRDs' chart moves with the controller's version (the CRDs upgrade first).

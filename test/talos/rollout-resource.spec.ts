@@ -77,6 +77,8 @@ describe("TalosRollout resource", function () {
             assert.deepEqual(await talosRolloutProvider.diff!("talos-rollout", created.outs, joined), { changes: false, replaces: [] }, "a new node boots the current image");
             const restart = { ...news, restarts: { "talos-cp-2": "memoryMiB 8192 -> 12288" } };
             assert.deepEqual(await talosRolloutProvider.diff!("talos-rollout", created.outs, restart), { changes: true, replaces: [] });
+            const extension = { ...news, target: { ...news.target, installerImage: `factory.talos.dev/installer/${"b".repeat(64)}:v1.13.9` } };
+            assert.deepEqual(await talosRolloutProvider.diff!("talos-rollout", created.outs, extension), { changes: true, replaces: [] }, "another installer at the same version");
         });
 
         it("runs the rollout on update, serialized as Pulumi serializes a dynamic provider", async () => {
@@ -98,6 +100,13 @@ describe("TalosRollout resource", function () {
             assert.deepEqual(stack.talos.calls.filter((c) => c.endsWith("Kubeconfig")), ["talos-cp-1 MachineService.Kubeconfig"]);
             assert.ok(!("kubernetes" in updated.outs!), "no access in the outputs");
             assert.ok(!JSON.stringify(updated.outs).includes(stack.pki.clientConfiguration.clientKey));
+        });
+
+        it("says where a serialized rollout stopped (the serializer's classes keep their messages)", async () => {
+            stack = await startStack({ faults: { installExitCode: { "talos-cp-2": 2 } } });
+            const olds = (await talosRolloutProvider.create!(inputsFor(stack, target("v1.13.9")))).outs;
+            const provider = await serializedProvider();
+            await assert.rejects(provider.update!("talos-rollout", olds, inputsFor(stack, target("v1.14.0"))), /^Error: rollout stopped at talos-cp-2: Talos v1.13.9 -> v1.14.0: talos-cp-2: install: exit code 2/);
         });
 
         it("records how far a failed update got, under the old order, without secrets", async () => {

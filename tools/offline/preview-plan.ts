@@ -60,7 +60,7 @@ export const replacingInputs: Readonly<Record<string, readonly string[]>> = {
 export const comparedInputs: Readonly<Record<string, readonly string[]>> = {
     "pulumi-nodejs:dynamic/talos:KubernetesApiReady": ["host"],
     "pulumi-nodejs:dynamic/talos:KubernetesNodesReady": ["host"],
-    "pulumi-nodejs:dynamic/talos:TalosRollout": ["order", "restarts", "restartTriggers"],
+    "pulumi-nodejs:dynamic/talos:TalosRollout": ["order", "restarts", "restartTriggers", "target"],
 };
 
 /** Dynamic resources whose provider's own diff decides whether anything changed. */

@@ -8,7 +8,7 @@ import { controlPlanePods, nodeState, podReady, setUnschedulable } from "../api/
 import { activeMachineConfig, applyNoReboot, bootId, install, legacyUpgrade, pullImage, reboot, talosVersion } from "../api/machine";
 import { Connections, drain, etcdProblem, GateError, RolloutTiming, TalosConnections, waitBack, waitEtcdHealthy, waitFor, WaitStats, waitNodeReady, withNode } from "./gates";
 import { kubernetesThroughTalos } from "./kubernetes-access";
-import { configuredVersions, withComponentVersion } from "./machine-config";
+import { configuredInstaller, configuredVersions, withComponentVersion, withInstaller } from "./machine-config";
 import { describeStep, hasLifecycleApi, NodeObservation, planRollout, rolloutProblems, RolloutNode, RolloutTarget, Step } from "./plan";
 
 export interface RolloutRequest {
@@ -47,6 +47,9 @@ export interface RolloutResult {
 export class RolloutError extends Error {
     constructor(message: string, public readonly landed: Record<string, Landed>, public readonly failedStep?: Step) {
         super(message);
+        // Set again: Pulumi's function serializer turns classes into functions whose Error super call
+        // leaves `this` without a message, and a rollout that stopped must still say where.
+        this.message = message;
         this.name = "RolloutError";
     }
 }
@@ -60,7 +63,7 @@ async function observeTalos(connections: TalosConnections, nodes: RolloutNode[])
             const [version, config] = await withNode(connections, node, async (client) => [await talosVersion(client), await activeMachineConfig(client)]);
             // Control-plane components are read from the config, as upgrade-k8s compares them.
             const { kubelet, ...components } = configuredVersions(config, node.role);
-            observed.set(node.name, { talosVersion: version, kubeletVersion: kubelet ?? "", components: node.role === "controlplane" ? components : undefined });
+            observed.set(node.name, { talosVersion: version, kubeletVersion: kubelet ?? "", installerImage: configuredInstaller(config), components: node.role === "controlplane" ? components : undefined });
             return [];
         } catch (error) {
             return [(error as Error).message];
@@ -158,6 +161,14 @@ async function rebootStep(
         else await withNode(connections, node, (client) => (legacy ? legacyUpgrade(client, (step as { image: string }).image) : reboot(client)));
         log(`${node.name}: ${legacy ? "upgrading through the deprecated MachineService.Upgrade (node older than v1.13)" : "rebooting"}`);
         await waitBack(connections, node, before, step.kind === "talos-upgrade" ? step.to : running);
+        // The node's config names the installer it now runs, as the config apply after the rollout will: a
+        // rollout run again after a failure sees this node done, even at an unchanged version.
+        if (step.kind === "talos-upgrade") {
+            await withNode(connections, node, async (client) => {
+                const recorded = withInstaller(await activeMachineConfig(client), step.image);
+                if (recorded.changed) await applyNoReboot(client, recorded.yaml);
+            });
+        }
         await waitNodeReady(connections, node);
         if (node.role === "controlplane") await waitEtcdHealthy(connections, node, controlPlanes);
     } finally {

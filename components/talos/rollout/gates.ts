@@ -37,6 +37,7 @@ export const defaultTiming: RolloutTiming = {
 export class GateError extends Error {
     constructor(public readonly node: string, public readonly check: string, detail: string) {
         super(`${node}: ${check}: ${detail}`);
+        this.message = `${node}: ${check}: ${detail}`; // kept through serialization, as RolloutError does
     }
 }
 

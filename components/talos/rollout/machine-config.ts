@@ -47,6 +47,20 @@ export function configuredVersions(yaml: string, role: "controlplane" | "worker"
     return versions;
 }
 
+/** `machine.install.image`: the installer the node was last installed or upgraded from, through our flow. */
+export function configuredInstaller(yaml: string): string | undefined {
+    const image = parse(yaml).main.getIn(["machine", "install", "image"]);
+    return typeof image === "string" ? image : undefined;
+}
+
+/** The config with `machine.install.image` set, or `changed: false` when it already is. */
+export function withInstaller(yaml: string, image: string): { yaml: string; changed: boolean } {
+    const { documents, main } = parse(yaml);
+    if (main.getIn(["machine", "install", "image"]) === image) return { yaml, changed: false };
+    main.setIn(["machine", "install", "image"], image);
+    return { yaml: documents.map((d) => d.toString({ lineWidth: 0 })).join(""), changed: true };
+}
+
 /** The config with `component`'s image set to `version`, or `changed: false` when it already is. */
 export function withComponentVersion(yaml: string, component: KubernetesComponent, version: string): { yaml: string; changed: boolean; image: string } {
     const { documents, main } = parse(yaml);

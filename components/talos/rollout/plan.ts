@@ -25,6 +25,8 @@ export interface RolloutTarget {
 export interface NodeObservation {
     talosVersion: string;
     kubeletVersion: string;
+    /** The installer its active machine config names (`machine.install.image`), when it names one. */
+    installerImage?: string;
     /** Control planes: the version of each component's image in the active machine config. */
     components?: Partial<Record<ControlPlaneComponent, string>>;
 }
@@ -142,7 +144,9 @@ export function planRollout(nodes: RolloutNode[], target: RolloutTarget, observe
     const steps: Step[] = [];
     for (const node of nodes) {
         const seen = observed.get(node.name)!;
-        if (seen.talosVersion !== target.talosVersion) steps.push({ kind: "talos-upgrade", node: node.name, from: seen.talosVersion, to: target.talosVersion, image: target.installerImage });
+        // Another installer at the same version is another set of system extensions: an upgrade too.
+        const otherInstaller = seen.installerImage !== undefined && seen.installerImage !== target.installerImage;
+        if (seen.talosVersion !== target.talosVersion || otherInstaller) steps.push({ kind: "talos-upgrade", node: node.name, from: seen.talosVersion, to: target.talosVersion, image: target.installerImage });
         else if (restarts[node.name]) steps.push({ kind: "restart", node: node.name, reason: restarts[node.name] });
     }
     const controlPlanes = nodes.filter((n) => n.role === "controlplane");
@@ -162,7 +166,7 @@ export function planRollout(nodes: RolloutNode[], target: RolloutTarget, observe
 /** One line per step, for logs and the preview: `talos-cp-1: Talos v1.13.9 -> v1.14.0`. */
 export function describeStep(step: Step): string {
     switch (step.kind) {
-        case "talos-upgrade": return `${step.node}: Talos ${step.from} -> ${step.to}`;
+        case "talos-upgrade": return step.from === step.to ? `${step.node}: Talos ${step.to}, installer -> ${step.image}` : `${step.node}: Talos ${step.from} -> ${step.to}`;
         case "restart": return `${step.node}: restart (${step.reason})`;
         case "control-plane-component": return `${step.node}: ${step.component} ${step.from} -> ${step.to}`;
         case "kubelet": return `${step.node}: kubelet ${step.from} -> ${step.to}`;

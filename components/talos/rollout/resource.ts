@@ -19,7 +19,7 @@ import { ProxmoxAccess, rebootApplyingPending } from "../../proxmox/power-cycle"
 import { formatProblem } from "../../spec/problems";
 import { releaseProblems } from "../../spec/version-rules";
 import { withNode } from "./gates";
-import type { RolloutNode } from "./plan";
+import type { RolloutNode, RolloutTarget } from "./plan";
 import { plannedRestarts, RestartTrigger } from "./restart-triggers";
 
 export interface TalosRolloutInputs extends RolloutPlainInputs {
@@ -33,7 +33,7 @@ export interface TalosRolloutInputs extends RolloutPlainInputs {
     proxmox?: { access: ProxmoxAccess; vms: Record<string, { host: string; vmId: number }> };
 }
 
-type RolloutState = TalosRolloutOutputs & { restarts: Record<string, string>; restartTriggers?: Record<string, RestartTrigger> };
+type RolloutState = TalosRolloutOutputs & { restarts: Record<string, string>; restartTriggers?: Record<string, RestartTrigger>; target?: RolloutTarget };
 
 export interface TalosRolloutOutputs {
     order: string[];
@@ -50,7 +50,10 @@ export function rolloutChanged(olds: Partial<RolloutState>, news: TalosRolloutIn
     const before = new Map((olds.order ?? []).map((line) => [nodeOf(line), line]));
     const moved = news.order.some((line) => before.has(nodeOf(line)) && before.get(nodeOf(line)) !== line);
     const restarting = Object.keys(plannedRestarts(news.nodes, olds.restartTriggers, news.restartTriggers).restarts).length > 0;
-    return moved || restarting || JSON.stringify(olds.restarts ?? {}) !== JSON.stringify(news.restarts);
+    // Another installer at the same version (a system extension change) moves every node too. A state
+    // written before the target was kept has none: that is no change.
+    const otherInstaller = olds.target !== undefined && olds.target.installerImage !== news.target.installerImage;
+    return moved || restarting || otherInstaller || JSON.stringify(olds.restarts ?? {}) !== JSON.stringify(news.restarts);
 }
 
 /**
@@ -82,7 +85,7 @@ export const talosRolloutProvider: pulumi.dynamic.ResourceProvider = {
 
     async create(inputs: TalosRolloutInputs) {
         const landed = Object.fromEntries(inputs.nodes.map((n) => [n.name, { talosVersion: inputs.target.talosVersion, kubeletVersion: inputs.target.kubernetesVersion }]));
-        return { id: resourceId, outs: { order: inputs.order, restarts: inputs.restarts, restartTriggers: inputs.restartTriggers ?? {}, landed } };
+        return { id: resourceId, outs: { order: inputs.order, target: inputs.target, restarts: inputs.restarts, restartTriggers: inputs.restartTriggers ?? {}, landed } };
     },
 
     async diff(_id: string, olds: RolloutState, news: TalosRolloutInputs) {
@@ -100,13 +103,13 @@ export const talosRolloutProvider: pulumi.dynamic.ResourceProvider = {
                 nodes, target: news.target, restarts: { ...news.restarts, ...planned.restarts }, talos: news.talos, kubernetes: news.kubernetes, timing: news.timing,
                 restartVia: planned.viaHypervisor.length ? restartVia(news, planned.viaHypervisor) : undefined,
             });
-            return { outs: { order: news.order, restarts: news.restarts, restartTriggers: news.restartTriggers ?? {}, landed: result.landed } };
+            return { outs: { order: news.order, target: news.target, restarts: news.restarts, restartTriggers: news.restartTriggers ?? {}, landed: result.landed } };
         } catch (error) {
             const landed = (error as RolloutError).landed ?? olds.landed;
             // Partial state: what landed, under the old order, so the next run still sees the change.
             throw Object.assign(new Error((error as Error).message), {
                 id: resourceId,
-                properties: { order: olds.order, restarts: olds.restarts, restartTriggers: olds.restartTriggers ?? {}, landed, __provider: news.__provider },
+                properties: { order: olds.order, target: olds.target, restarts: olds.restarts, restartTriggers: olds.restartTriggers ?? {}, landed, __provider: news.__provider },
                 reasons: [(error as Error).message],
             });
         }
