@@ -1,5 +1,5 @@
 import type { PlainSpec } from "../spec";
-import { replicasFor } from "../spec/facts";
+import { replicasFor, spreadOverNodes } from "../spec/facts";
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 
@@ -80,19 +80,8 @@ export function cloudflaredDeployment<S extends pulumi.Input<string>>(plan: Clou
                     // cloudflared never calls the Kubernetes API.
                     automountServiceAccountToken: false,
                     securityContext: { runAsNonRoot: true, runAsUser: nonRootUid, runAsGroup: nonRootUid, seccompProfile: { type: "RuntimeDefault" } },
-                    // One connector per node. Tainted nodes (control planes, by Talos' default) are left out
-                    // of the count, so both still run when one node takes workloads; pod-template-hash keeps a
-                    // rollout's new pods from being counted against the old ones.
-                    topologySpreadConstraints: [
-                        {
-                            maxSkew: 1,
-                            topologyKey: "kubernetes.io/hostname",
-                            whenUnsatisfiable: "DoNotSchedule",
-                            nodeTaintsPolicy: "Honor",
-                            labelSelector: { matchLabels: labels },
-                            matchLabelKeys: ["pod-template-hash"],
-                        },
-                    ],
+                    // One connector per node.
+                    topologySpreadConstraints: spreadOverNodes(labels),
                     containers: [
                         {
                             name: cloudflaredName,

@@ -1,7 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type { Input } from "@pulumi/pulumi";
 import { InfrastructureHost, PlainSpec } from "../spec";
-import { dnsServiceName, lbIpsAnnotation, networkNamespace, replicasFor } from "../spec/facts";
+import { dnsServiceName, lbIpsAnnotation, networkNamespace, replicasFor, spreadOverNodes } from "../spec/facts";
 
 // Pure inputs for the k8s_gateway release: Helm values for chart 3.7.2 (versions.ts). Value keys are the
 // chart's (reference/k8s-gateway/chart-3.7.2/values.yaml); the chart ships no values schema.
@@ -111,20 +111,9 @@ export function k8sGatewayValues(plan: K8sGatewayPlan) {
         apex: `${dnsServiceName}.${networkNamespace}`,
         extraZonePlugins: [...chartZonePlugins.map((p) => ({ ...p })), manualRecordsPlugin(plan)],
         // The only upstream for the domain at home: a second replica on another node keeps it answering while a
-        // node restarts. Tainted nodes (control planes, by Talos' default) are left out of the skew, so both
-        // still run when one node takes workloads; pod-template-hash keeps a rollout's new pods from counting
-        // against the old ones.
+        // node restarts.
         replicaCount: replicasFor(plan.nodeCount),
-        topologySpreadConstraints: [
-            {
-                maxSkew: 1,
-                topologyKey: "kubernetes.io/hostname",
-                whenUnsatisfiable: "DoNotSchedule",
-                nodeTaintsPolicy: "Honor",
-                labelSelector: { matchLabels: { ...podLabels } },
-                matchLabelKeys: ["pod-template-hash"],
-            },
-        ],
+        topologySpreadConstraints: spreadOverNodes(podLabels),
     };
 }
 

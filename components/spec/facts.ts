@@ -54,3 +54,21 @@ export const kubernetesApiPort = 6443;
 export function replicasFor(nodes: number): 1 | 2 {
     return nodes > 1 ? 2 : 1;
 }
+
+/**
+ * Where the replicas of `replicasFor` go: one per node. Tainted nodes (control planes, by Talos' default)
+ * are left out of the skew, so both replicas still run when one node takes workloads; pod-template-hash
+ * keeps a rollout's new pods from being counted against the old ones.
+ */
+export function spreadOverNodes(podLabels: Readonly<Record<string, string>>) {
+    return [
+        {
+            maxSkew: 1,
+            topologyKey: "kubernetes.io/hostname",
+            whenUnsatisfiable: "DoNotSchedule",
+            nodeTaintsPolicy: "Honor",
+            labelSelector: { matchLabels: { ...podLabels } },
+            matchLabelKeys: ["pod-template-hash"],
+        },
+    ];
+}
