@@ -289,12 +289,14 @@ export const badConfigs: BadConfig[] = [
     {
         rule: "no DNS-only token for cert-manager with scopedTokens off",
         edit: (c) => (c["homelab:cloudflare"].scopedTokens = false),
+        unset: ["homelab:cloudflareDnsToken"],
         message: "homelab:cloudflareDnsToken: is not set: cert-manager needs a DNS-only token for DNS-01, homelab:cloudflare.scopedTokens is false, and the main token (homelab:cloudflareApiToken) never goes into the cluster. " +
             "Fix: run `pulumi config set --secret homelab:cloudflareDnsToken <token>` with a token that has Zone Read and DNS Edit on the domain's zone only, or set homelab:cloudflare.scopedTokens to true to have one made.",
     },
     {
         rule: "no DNS-only token for cert-manager without homelab:cloudflare",
         edit: (c) => delete c["homelab:cloudflare"],
+        unset: ["homelab:cloudflareDnsToken"],
         message: "homelab:cloudflareDnsToken: is not set: cert-manager needs a DNS-only token for DNS-01, homelab:cloudflare is not set, and the main token (homelab:cloudflareApiToken) never goes into the cluster. " +
             "Fix: run `pulumi config set --secret homelab:cloudflareDnsToken <token>` with a token that has Zone Read and DNS Edit on the domain's zone only.",
     },

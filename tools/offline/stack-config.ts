@@ -25,18 +25,15 @@ export function declaredSecrets(root = projectRoot): string[] {
         .sort();
 }
 
-/** The secrets a configured DNS forwarder needs; not declared in Pulumi.yaml, since a stack without one needs neither. */
-const forwarderSecrets: readonly string[] = ["adguardPassword", "technitiumToken"];
-
 /**
  * The secrets stood in for a stack with these values, as full `homelab:` keys: those Pulumi.yaml declares
- * (the CLI demands each) and the configured forwarders' (the program asks for each only then). Any other
- * optional secret is stood in only when the stack file sets it.
+ * (the CLI demands each) and those the program requires of this config (the Cloudflare tokens, a configured
+ * forwarder's), which it asks for by key. Any other optional secret is stood in only when the stack file sets it.
  */
 export function knownSecrets(values: Readonly<Record<string, unknown>>, root = projectRoot): string[] {
     const raw = Object.fromEntries(Object.entries(values).filter(([k]) => k.startsWith("homelab:")).map(([k, v]) => [k.slice("homelab:".length), v]));
-    const forwarders = requiredSecrets(parseStructure(raw).parsed).filter((key) => forwarderSecrets.includes(key));
-    return [...new Set([...declaredSecrets(root), ...forwarders.map((key) => `homelab:${key}`)])].sort();
+    const needed = requiredSecrets(parseStructure(raw).parsed);
+    return [...new Set([...declaredSecrets(root), ...needed.map((key) => `homelab:${key}`)])].sort();
 }
 
 /** The stand-in for a secret: tests pass a canary, the plan a visible marker. */
