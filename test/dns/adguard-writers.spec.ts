@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { AdguardApi, adguardEnsureForwarder, adguardRemoveForwarder, planEnsure, writeAttempts, writeHeld } from "../../components/dns/adguard-api";
-import { referenceFile } from "../harness/reference";
-import { AdguardFake, failure, LoggedRequest, startAdguardFake, writeRequests } from "./fake-servers";
+import { useAdguardFake } from "./adguard-fixture";
+import { AdguardFake, failure, LoggedRequest, writeRequests } from "./fake-servers";
 
 const password = "s3cret-Adguard-pw";
 const others = ["https://dns10.quad9.net/dns-query", "# the router knows the LAN", "[/lan/]172.16.1.1", "tls://1.1.1.1"];
@@ -22,21 +22,10 @@ function barrier(method: string, count: number): (r: LoggedRequest) => Promise<b
 }
 
 describe("AdGuard Home forwarder with other writers (against the fake)", function () {
+    const adguard = useAdguardFake(password, others);
     let fake: AdguardFake;
     let api: AdguardApi;
-
-    before(async function () {
-        fake = await startAdguardFake(referenceFile("adguard-home/v0.107.79/openapi.yaml", this), "admin", password);
-        api = { url: fake.url, username: "admin", password, timeoutMs: 2000, settleMs: 0 };
-    });
-    after(async () => fake?.close());
-    beforeEach(() => {
-        fake.upstreams = [...others];
-        fake.hook = undefined;
-        fake.log.length = 0;
-        fake.violations.length = 0;
-    });
-    afterEach(() => assert.deepStrictEqual(fake.violations, []));
+    beforeEach(() => ({ fake, api } = adguard));
 
     it("two writers at once: both read the same list, the second write replaces the first, and the first writes again", async () => {
         const gets = barrier("GET", 2);

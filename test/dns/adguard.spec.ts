@@ -4,7 +4,8 @@ import {
 } from "../../components/dns/adguard-api";
 import { adguardForwarderProvider, AdguardForwarderProps } from "../../components/dns/adguard-forwarder";
 import { referenceFile } from "../harness/reference";
-import { AdguardFake, closedPort, openApiChecker, startAdguardFake, writeRequests, failure } from "./fake-servers";
+import { useAdguardFake } from "./adguard-fixture";
+import { AdguardFake, closedPort, openApiChecker, writeRequests, failure } from "./fake-servers";
 
 const password = "s3cret-Adguard-pw";
 const domain = "ragas.cc";
@@ -13,23 +14,10 @@ const others = ["https://dns10.quad9.net/dns-query", "# the router knows the LAN
 
 
 describe("AdGuard Home forwarder (against a fake checked by openapi.yaml)", function () {
+    const adguard = useAdguardFake(password, others);
     let fake: AdguardFake;
     let api: AdguardApi;
-
-    before(async function () {
-        fake = await startAdguardFake(referenceFile("adguard-home/v0.107.79/openapi.yaml", this), "admin", password);
-        api = { url: fake.url, username: "admin", password, timeoutMs: 2000, settleMs: 0 };
-    });
-    after(async () => fake?.close());
-    beforeEach(() => {
-        fake.upstreams = [...others];
-        fake.upstreamFile = "";
-        fake.failure = undefined;
-        fake.hook = undefined;
-        fake.log.length = 0;
-        fake.violations.length = 0;
-    });
-    afterEach(() => assert.deepStrictEqual(fake.violations, []));
+    beforeEach(() => ({ fake, api } = adguard));
 
     it("the fake rejects what openapi.yaml does not allow", async function () {
         const check = openApiChecker(referenceFile("adguard-home/v0.107.79/openapi.yaml", this));
