@@ -44,13 +44,13 @@ export class Homelab extends pulumi.ComponentResource {
         super("homelab:index:Homelab", name, {}, opts);
         const { spec } = args;
         const { secrets } = spec;
-        const talosNodes = talosPlan(spec);
+        const talosClusterPlan = talosPlan(spec);
 
         // Machines: image per host, VMs, Talos.
         const proxmox = proxmoxProvider(`${name}-proxmox`, spec.proxmox, secrets.proxmoxApiToken, secrets.proxmoxSshPrivateKey, { parent: this });
         const image = new TalosImage(`${name}-talos-image`, { plan: talosImagePlan(spec) }, { parent: this, providers: [proxmox] });
         const vms = new TalosVms(`${name}-vms`, { plan: talosVmsPlan(spec), imageFileIds: image.fileIds }, { parent: this, providers: [proxmox] });
-        const talos = new TalosCluster(`${name}-talos`, { plan: talosNodes, vms: vms.vms, installerImage: image.installerImage, proxmoxApiToken: secrets.proxmoxApiToken }, { parent: this });
+        const talos = new TalosCluster(`${name}-talos`, { plan: talosClusterPlan, vms: vms.vms, installerImage: image.installerImage, proxmoxApiToken: secrets.proxmoxApiToken }, { parent: this });
 
         // The Cloudflare edge needs nothing from the cluster: it starts with the VMs.
         // Validation requires the main token exactly when homelab:cloudflare is set.
@@ -70,7 +70,7 @@ export class Homelab extends pulumi.ComponentResource {
         const cilium = new Cilium(`${name}-cilium`, { plan: ciliumPlan(spec) }, { parent: this, providers: [talos.provider] });
         const ready = new ClusterReady(
             `${name}-ready`,
-            { access: talos.apiAccess, kubeconfig: talos.kubeconfig, expectedNodes: talosNodes.nodes.length, after: [cilium] },
+            { access: talos.apiAccess, kubeconfig: talos.kubeconfig, expectedNodes: talosClusterPlan.nodes.length, after: [cilium] },
             { parent: this },
         );
         const cluster = { parent: this, providers: [ready.provider] };
@@ -81,7 +81,7 @@ export class Homelab extends pulumi.ComponentResource {
         const envoyGateway = new EnvoyGateway(`${name}-envoy-gateway`, { plan: envoyGatewayPlan(spec), namespace }, cluster);
         new CertManager(
             `${name}-cert-manager`,
-            { plan: certManagerPlan(spec), cloudflareApiToken: certManagerToken, namespace, gatewayApiCrds: envoyGateway.crds },
+            { plan: certManagerPlan(spec), dnsToken: certManagerToken, namespace, gatewayApiCrds: envoyGateway.crds },
             cluster,
         );
         new Apps(

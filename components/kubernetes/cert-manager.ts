@@ -8,7 +8,7 @@ export interface CertManagerArgs {
     /** certManagerPlan(spec): the zone, the issuer and the node count. */
     plan: CertManagerPlan;
     /** A DNS-only Cloudflare token (Zone Read and DNS Edit on the domain's zone), for DNS-01; a secret. Never the main token. */
-    cloudflareApiToken: pulumi.Input<string>;
+    dnsToken: pulumi.Input<string>;
     /** The `network` Namespace's metadata.name output: the wildcard Certificate and its Secret live there. */
     namespace: pulumi.Input<string>;
     /** What applies the Gateway API CRDs (EnvoyGateway.crds): with Gateway API support on, the controller exits at start without them. */
@@ -50,7 +50,7 @@ export class CertManager extends pulumi.ComponentResource {
             {
                 metadata: { name: cloudflareTokenSecret.name, namespace: namespace.metadata.name },
                 type: "Opaque",
-                stringData: { [cloudflareTokenSecret.key]: pulumi.secret(args.cloudflareApiToken) },
+                stringData: { [cloudflareTokenSecret.key]: pulumi.secret(args.dnsToken) },
             },
             { parent: this },
         );

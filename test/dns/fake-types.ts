@@ -43,7 +43,10 @@ export interface AdguardFake extends FakeServer {
     upstreamFile: string;
 }
 
-/** An FWD record as Technitium keeps it (rData and the record's own settings). */
+/**
+ * An FWD record as Technitium keeps it (rData and the record's own settings). Written apart from the client's
+ * ForwarderRecord on purpose: the fake models the server, so a field the client names wrongly fails here.
+ */
 export interface FakeForwarder {
     forwarder: string;
     protocol: string;

@@ -70,11 +70,11 @@ describe("EnvoyGateway and CertManager components", () => {
         assert.deepEqual(graph.run.exports.tunnelOrigin, graph.run.exports.gatewayService);
     });
 
-    it("keeps the Cloudflare token secret, in cert-manager's namespace", () => {
+    it("keeps the DNS-only Cloudflare token secret, in cert-manager's namespace", () => {
         const secret = get("kubernetes:core/v1:Secret", "home-cert-manager-cloudflare-token");
         assert.deepEqual(secret.inputs.metadata, { name: "cloudflare-api-token", namespace: "cert-manager" });
         assert.deepEqual(secret.secretPaths, ["/stringData"]);
-        assert.deepEqual((secret.inputs.stringData as Record<string, string>)["api-token"], "CANARY-cloudflareApiToken");
+        assert.deepEqual((secret.inputs.stringData as Record<string, string>)["api-token"], "CANARY-dnsToken");
         assert.deepEqual(graph.leaks("CANARY"), []);
     });
 
