@@ -1,15 +1,19 @@
 import { PlainSpec, specFromStackConfig } from "../../components/spec";
 import { evaluate } from "../../tools/offline/engine";
 import { Graph } from "../../tools/offline/graph";
-import { knownSecrets, stackConfigFromObject, stackValues } from "../../tools/offline/stack-config";
+import * as path from "node:path";
+import { knownSecrets, readStackFile, stackConfigFromObject } from "../../tools/offline/stack-config";
 
-// The home stack as tests use it: every secret set to a canary, so a leak anywhere is detectable.
+// The home stack as tests use it: every secret set to a canary, so a leak anywhere is detectable. Tests own
+// their fixture (test/fixtures/home.yaml, the spec's home network): the user's Pulumi.home.yaml is theirs to edit.
+
+export const homeFixture = path.join(__dirname, "..", "fixtures", "home.yaml");
 
 export const canary = (key: string) => `CANARY-${key}`;
 
-/** A deep copy of Pulumi.home.yaml's values, to edit. */
+/** A fresh copy of the home fixture's values, to edit. */
 export function homeValues(): Record<string, any> /* eslint-disable-line @typescript-eslint/no-explicit-any */ {
-    return structuredClone(stackValues("home"));
+    return readStackFile(homeFixture);
 }
 
 /** Runs the program on these values (default: the home stack) with every secret it knows set, but `unset`. */
@@ -25,7 +29,7 @@ export async function previewStack(values: Record<string, unknown>, built: Graph
     return new Graph(await evaluate(stack.config, stack.secretKeys, { previewAgainst: built.resources }));
 }
 
-/** Pulumi.home.yaml's values. */
+/** The home fixture's values. */
 export type HomeValues = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /**
