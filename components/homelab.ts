@@ -24,6 +24,7 @@ import { HomelabSpec, networkNamespace } from "./spec";
 import { TalosCluster } from "./talos/cluster";
 import { ClusterReady } from "./talos/cluster-ready";
 import { talosPlan } from "./talos/plan";
+import { VerifyAccess } from "./kubernetes/verify-access";
 
 export interface HomelabArgs {
     /** The validated spec; the only input. */
@@ -97,6 +98,9 @@ export class Homelab extends pulumi.ComponentResource {
         if (edge) {
             new Cloudflared(`${name}-cloudflared`, { plan: cloudflaredPlan(spec), namespace, tunnelToken: edge.tunnelToken, tunnelId: edge.tunnelId }, cluster);
         }
+
+        // What `npm run verify` reads, read-only, so it need not run as the cluster admin.
+        new VerifyAccess(`${name}-verify-access`, { network }, cluster);
 
         const forwarding = new SplitDnsForwarding(
             `${name}-split-dns`,
