@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { CloudflareEdge } from "./cloudflare/edge";
 import { edgePlan } from "./cloudflare/edge-values";
-import { cloudflareProvider } from "./cloudflare/provider";
+import { cloudflareProvider, tokenMintingProvider } from "./cloudflare/provider";
 import { SplitDnsForwarding, splitDnsForwardingPlan } from "./dns/split-dns-forwarding";
 import { Apps } from "./kubernetes/apps";
 import { appsPlan } from "./kubernetes/apps-manifests";
@@ -24,6 +24,7 @@ import { HomelabSpec, networkNamespace } from "./spec";
 import { TalosCluster } from "./talos/cluster";
 import { ClusterReady } from "./talos/cluster-ready";
 import { talosPlan } from "./talos/plan";
+import { VerifyAccess } from "./kubernetes/verify-access";
 
 export interface HomelabArgs {
     /** The validated spec; the only input. */
@@ -58,13 +59,16 @@ export class Homelab extends pulumi.ComponentResource {
         const edge = edgeSettings && secrets.cloudflareApiToken
             ? new CloudflareEdge(
                   `${name}-edge`,
-                  { plan: edgeSettings },
+                  {
+                      plan: edgeSettings,
+                      tokenMinter: edgeSettings.cloudflare.mintDnsToken ? tokenMintingProvider(`${name}-cloudflare-token-minter`, process.env, { parent: this }) : undefined,
+                  },
                   { parent: this, providers: [cloudflareProvider(`${name}-cloudflare`, secrets.cloudflareApiToken, { parent: this })] },
               )
             : undefined;
-        // DNS-01's token: the zone-scoped one the edge mints, or the DNS-only one the user gives; never the main token.
+        // DNS-01's token: the DNS-only one the user gives, or the expiring one the edge mints; never the main token.
         const certManagerToken = edge?.dnsToken ?? secrets.cloudflareDnsToken;
-        if (!certManagerToken) throw new pulumi.ResourceError("cert-manager has no DNS-only token: set homelab:cloudflareDnsToken or homelab:cloudflare.scopedTokens", this);
+        if (!certManagerToken) throw new pulumi.ResourceError("cert-manager has no DNS-only token: set homelab:cloudflareDnsToken or homelab:cloudflare.mintDnsToken", this);
 
         // The CNI, then the gate every add-on waits for.
         const cilium = new Cilium(`${name}-cilium`, { plan: ciliumPlan(spec) }, { parent: this, providers: [talos.provider] });
@@ -94,6 +98,9 @@ export class Homelab extends pulumi.ComponentResource {
         if (edge) {
             new Cloudflared(`${name}-cloudflared`, { plan: cloudflaredPlan(spec), namespace, tunnelToken: edge.tunnelToken, tunnelId: edge.tunnelId }, cluster);
         }
+
+        // What `npm run verify` reads, read-only, so it need not run as the cluster admin.
+        new VerifyAccess(`${name}-verify-access`, { network }, cluster);
 
         const forwarding = new SplitDnsForwarding(
             `${name}-split-dns`,

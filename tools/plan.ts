@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { planAddresses, planSegments, plainHttpWarnings } from "../components/spec";
+import { planAddresses, planSegments, configWarnings } from "../components/spec";
 import { projectRoot } from "./offline/stack-config";
 import { runStackOffline } from "./stack-run";
 import { toDot, renderSvg } from "./graph-dot";
@@ -58,7 +58,7 @@ export async function main(argv: string[], out: (line: string) => void = console
     }
     const build = buildPlan(run.resources);
     out(`homelab plan: ${options.configFile ? path.relative(process.cwd(), options.configFile) || options.configFile : `stack ${options.stack}`} (offline, mock engine; secrets are placeholders)\n`);
-    const warnings = plainHttpWarnings(spec);
+    const warnings = configWarnings(spec);
     if (warnings.length) out(`Warnings\n${warnings.map((w) => `  - ${w}`).join("\n")}\n`);
     out(`Resources by component (${run.resources.length} registrations)`);
     out(componentTree(run.resources));

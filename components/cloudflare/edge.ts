@@ -1,6 +1,7 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import { computeFor } from "../resource-error";
+import { dnsTokenTerm, TokenTermResource } from "./token-term";
 import {
     dnsTokenName, dnsTokenPolicies, EdgePlan, permissionGroupIds, publicDnsRecords, tunnelIngressConfig, tunnelTarget, zoneScope,
 } from "./edge-values";
@@ -8,12 +9,17 @@ import {
 export interface CloudflareEdgeArgs {
     /** edgePlan(spec): the zone, the tunnel settings and the apps. */
     plan: EdgePlan;
+    /**
+     * With cloudflare.mintDnsToken: the provider that creates the DNS token, holding no token of its own
+     * (provider.ts, tokenMintingProvider). Unset: nothing is minted.
+     */
+    tokenMinter?: cloudflare.Provider;
 }
 
 /**
  * The public edge: a remotely managed Cloudflare Tunnel, its ingress rules, the zone's public records and,
- * with scopedTokens, an API token that can edit only this zone's DNS. Nothing here needs the cluster, so it
- * is built while the VMs boot. The Cloudflare provider comes through opts.providers.
+ * with mintDnsToken, an API token that can edit only this zone's DNS and expires. Nothing here needs the cluster,
+ * so it is built while the VMs boot. The Cloudflare provider comes through opts.providers.
  */
 export class CloudflareEdge extends pulumi.ComponentResource {
     public readonly zoneId: pulumi.Output<string>;
@@ -23,10 +29,12 @@ export class CloudflareEdge extends pulumi.ComponentResource {
     /** What cloudflared runs with (TUNNEL_TOKEN); secret. */
     public readonly tunnelToken: pulumi.Output<string>;
     /**
-     * With scopedTokens: a token that can edit only this zone's DNS, for DNS-01; secret. Otherwise undefined: the
-     * caller's main token is never handed on, as it can also repoint the tunnel.
+     * With mintDnsToken: a token that can edit only this zone's DNS, for DNS-01, valid for one term; secret.
+     * Otherwise undefined: the user's homelab:cloudflareDnsToken is used, and the main token is never handed on.
      */
     public readonly dnsToken: pulumi.Output<string> | undefined;
+    /** With mintDnsToken: the minted token's term (issued, expires, renewed after). */
+    public readonly dnsTokenTerm: TokenTermResource | undefined;
 
     constructor(name: string, args: CloudflareEdgeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:cloudflare:CloudflareEdge", name, {}, opts);
@@ -63,15 +71,22 @@ export class CloudflareEdge extends pulumi.ComponentResource {
             new cloudflare.DnsRecord(`${name}-dns-${record.name}`, { zoneId: zone.id, ...record }, { parent: this });
         }
 
-        if (spec.scopedTokens) {
-            const groups = cloudflare.getApiTokenPermissionGroupsListOutput({ scope: zoneScope }, { parent: this });
+        if (spec.mintDnsToken && args.tokenMinter) {
+            // Through the minting provider, whose token (CLOUDFLARE_API_TOKEN) can list permission groups and
+            // create tokens; the main token can do neither.
+            const minter = { parent: this, provider: args.tokenMinter };
+            const groups = cloudflare.getApiTokenPermissionGroupsListOutput({ scope: zoneScope }, minter);
+            this.dnsTokenTerm = new TokenTermResource(`${name}-dns-token-term`, dnsTokenTerm, { parent: this });
             const dnsToken = new cloudflare.ApiToken(
                 `${name}-dns-token`,
                 {
                     name: dnsTokenName(domain),
                     policies: pulumi.all([zone.id, groups.results]).apply(([zoneId, results]) => computeFor(this, () => dnsTokenPolicies(zoneId, permissionGroupIds(results)))),
+                    expiresOn: this.dnsTokenTerm.expiresOn,
                 },
-                { parent: this },
+                // A new term is a new token (a new secret value), not the old one with a later date; the old one is
+                // deleted once its successor exists and cert-manager's Secret holds it.
+                { ...minter, replaceOnChanges: ["expiresOn"] },
             );
             this.dnsToken = pulumi.secret(dnsToken.value);
         }

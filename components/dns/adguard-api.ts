@@ -2,11 +2,12 @@
 // `[/domain1/domain2/]upstream1 upstream2` (https://github.com/AdguardTeam/AdGuardHome/wiki/Configuration#upstreams).
 // Reading is GET /control/dns_info; writing is POST /control/dns_config with only `upstream_dns`
 // (reference/adguard-home/v0.107.79/openapi.yaml). Lines starting with `#` are comments.
+import type { ServerTrust } from "../tls/server-trust";
 import { basicAuthSecrets } from "./redact";
 import { ApiServer, defaultTimeoutMs, isObject, normalizeDomain, parseJsonAnswer, sendRequest, validateForwarding } from "./http";
 
-/** How to reach one AdGuard Home. */
-export interface AdguardApi {
+/** How to reach one AdGuard Home, and (over https) how it proves itself: a pinned fingerprint or a CA. */
+export interface AdguardApi extends ServerTrust {
     /** Base URL of the web interface, e.g. "http://172.16.1.11" (the API lives under /control). */
     url: string;
     /** Login name for HTTP basic auth. */
@@ -116,6 +117,8 @@ export function adguardServer(api: AdguardApi): ApiServer {
         secrets: basicAuthSecrets(api.username, api.password),
         credentialKey: "homelab:adguardPassword",
         timeoutMs: api.timeoutMs ?? defaultTimeoutMs,
+        trust: { caCertificate: api.caCertificate, fingerprint: api.fingerprint },
+        trustKey: "homelab:dnsForwarders.adguard",
     };
 }
 

@@ -1,5 +1,6 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { normalizeDomain } from "./http";
+import { redact } from "./redact";
 
 /** The state every forwarder resource keeps, on top of its credential. */
 export interface ForwarderProps {
@@ -11,6 +12,10 @@ export interface ForwarderProps {
     target: string;
     /** How long to wait for each answer, in ms. */
     timeoutMs?: number;
+    /** Over https: the CA that issued the server's certificate (PEM). */
+    caCertificate?: string;
+    /** Over https: the SHA-256 fingerprint of the server's certificate, `AB:CD:...`. */
+    fingerprint?: string;
 }
 
 /** What a server must offer to be managed by {@link forwarderProvider}. */
@@ -23,6 +28,8 @@ export interface ForwarderOps<P extends ForwarderProps> {
     update(olds: P, news: P): Promise<unknown>;
     /** Removes our forwarding; returns why something was left in place, or undefined. */
     remove(props: P): Promise<string | undefined>;
+    /** Every spelling of the credential in `props` that must never appear in a message. */
+    secrets(props: P): string[];
 }
 
 /** A stable id: the server and the domain, e.g. "http://172.16.1.11|ragas.cc". */
@@ -52,13 +59,23 @@ export function diffForwarder(olds: Record<string, unknown>, news: Record<string
  * host, loaded there from its module's text (self-contained.ts), never serialized itself.
  */
 export function forwarderProvider<P extends ForwarderProps>(ops: ForwarderOps<P>, keys: readonly string[]): pulumi.dynamic.ResourceProvider {
+    // Every message that leaves the provider, thrown or warned, is redacted here: a server can echo the credential
+    // in any field it returns (a Technitium forwarder record, an AdGuard upstream line), and those fields end up in
+    // messages far from the request helpers that redact what they quote.
+    const guarded = async <T>(props: P, work: () => Promise<T>): Promise<T> => {
+        try {
+            return await work();
+        } catch (error) {
+            throw new Error(redact(error instanceof Error ? error.message : String(error), ops.secrets(props)));
+        }
+    };
     return {
         async create(inputs: P): Promise<pulumi.dynamic.CreateResult> {
-            await ops.create(inputs);
+            await guarded(inputs, () => ops.create(inputs));
             return { id: forwarderId(inputs), outs: inputs };
         },
         async read(id: string, props: P): Promise<pulumi.dynamic.ReadResult> {
-            const live = { ...props, target: (await ops.read(props)) ?? "" };
+            const live = { ...props, target: (await guarded(props, () => ops.read(props))) ?? "" };
             // Returning the live target as both state and inputs makes the next preview show
             // `target: "<live>" => "<wanted>"` when someone changed the server by hand.
             return { id, props: live, inputs: live };
@@ -72,14 +89,14 @@ export function forwarderProvider<P extends ForwarderProps>(ops: ForwarderOps<P>
             return live === undefined || live === news.target ? result : { ...result, changes: true };
         },
         async update(_id: string, olds: P, news: P): Promise<pulumi.dynamic.UpdateResult> {
-            await ops.update(olds, news);
+            await guarded(news, () => ops.update(olds, news));
             return { outs: news };
         },
         async delete(_id: string, props: P): Promise<void> {
             // The provider host has no engine connection, so pulumi.log.warn would print to stderr too
             // (its fallback); the engine shows a provider's stderr with the resource's operation.
-            const left = await ops.remove(props);
-            if (left !== undefined) console.warn(`warning: ${left}`);
+            const left = await guarded(props, () => ops.remove(props));
+            if (left !== undefined) console.warn(`warning: ${redact(left, ops.secrets(props))}`);
         },
     };
 }

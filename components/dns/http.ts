@@ -1,6 +1,9 @@
 // The HTTP plumbing both DNS servers share. This module and the others of providers.ts run in
 // Pulumi's provider host, loaded from their compiled text (self-contained.ts), so they import only
-// each other and use only Node's globals (fetch, AbortSignal, URL, Buffer): no npm packages.
+// each other (and tls/server-trust) and use only Node's built-ins: no npm packages. Node's http, not
+// fetch: fetch cannot be handed a connection, and over https the credential must go only to a
+// connection whose server passed the trust check (tls/server-trust.ts).
+import { connectVerified, ServerTrust, UntrustedServerError } from "../tls/server-trust";
 import { quote, redact } from "./redact";
 
 /** How long to wait for one answer from a DNS server's API when nothing else is said, in ms. */
@@ -22,6 +25,10 @@ export interface ApiServer {
     timeoutMs: number;
     /** The wait before the first retry of a read, in ms; {@link defaultRetryDelayMs} when unset. */
     retryDelayMs?: number;
+    /** Over https: the CA or pinned fingerprint the server must prove itself with; none: a public CA and the host's name. */
+    trust?: ServerTrust;
+    /** The config key of that trust, for messages, e.g. "homelab:dnsForwarders.adguard". */
+    trustKey?: string;
 }
 
 /** A request body: JSON (AdGuard) or form fields (Technitium). */
@@ -60,33 +67,47 @@ function failed(message: string, transient: boolean): Error {
 
 function describeFailure(error: unknown): { text: string; transient: boolean } {
     if (!(error instanceof Error)) return { text: String(error), transient: false };
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const text = cause?.code ?? cause?.message ?? error.message;
-    // Node's fetch reports a connection the server dropped as ECONNRESET or UND_ERR_SOCKET ("other side closed").
-    return { text, transient: ["ECONNRESET", "UND_ERR_SOCKET", "EPIPE"].includes(cause?.code ?? "") };
+    const code = (error as { code?: string }).code;
+    if (error instanceof UntrustedServerError || code === "UNTRUSTED_SERVER") return { text: error.message, transient: false };
+    // Node reports a connection the server dropped as ECONNRESET ("socket hang up") or EPIPE.
+    return { text: code ?? error.message, transient: ["ECONNRESET", "EPIPE"].includes(code ?? "") };
 }
 
-/** Reads at most `limit` bytes of a body; a longer one is cancelled, never buffered whole. */
-async function readCapped(response: Response, limit: number): Promise<string | undefined> {
-    if (Number(response.headers.get("content-length") ?? 0) > limit) {
-        await response.body?.cancel();
-        return undefined;
-    }
-    if (!response.body) return "";
-    const reader = response.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        size += value.byteLength;
-        if (size > limit) {
-            await reader.cancel();
-            return undefined;
-        }
-        chunks.push(value);
-    }
-    return Buffer.concat(chunks).toString("utf8");
+/** The status and body of one exchange; `text` undefined when the body was longer than `limit` (not read whole). */
+function exchange(server: ApiServer, url: URL, method: string, headers: Record<string, string>, payload: string | undefined, limit: number): Promise<{ status: number; text?: string }> {
+    const secure = url.protocol === "https:";
+    const transport = (secure ? require("https") : require("http")) as typeof import("https");
+    const host = url.hostname.replace(/^\[|\]$/g, "");
+    const port = Number(url.port || (secure ? 443 : 80));
+    return new Promise((resolve, reject) => {
+        const request = transport.request(url, {
+            method,
+            headers: payload !== undefined ? { ...headers, "Content-Length": String(Buffer.byteLength(payload)) } : headers,
+            signal: AbortSignal.timeout(server.timeoutMs),
+            // With createConnection and no agent, Node writes the request only to the socket handed back, so the
+            // credential never reaches a server that failed the check.
+            ...(secure ? { createConnection: (_options: unknown, ready: (error: Error | null, socket: import("net").Socket) => void) => connectVerified({ host, port, trust: server.trust ?? {}, timeoutMs: server.timeoutMs }, ready) } : {}),
+        }, (response) => {
+            const status = response.statusCode ?? 0;
+            if (Number(response.headers["content-length"] ?? 0) > limit) {
+                response.destroy();
+                return resolve({ status });
+            }
+            const chunks: Buffer[] = [];
+            let size = 0;
+            response.on("data", (chunk: Buffer) => {
+                size += chunk.length;
+                if (size > limit) {
+                    response.destroy();
+                    resolve({ status });
+                } else chunks.push(chunk);
+            });
+            response.on("end", () => resolve({ status, text: Buffer.concat(chunks).toString("utf8") }));
+            response.on("error", reject);
+        });
+        request.on("error", reject);
+        request.end(payload);
+    });
 }
 
 async function sendOnce(server: ApiServer, method: "GET" | "POST", pathAndQuery: string, body?: RequestBody): Promise<string> {
@@ -101,33 +122,31 @@ async function sendOnce(server: ApiServer, method: "GET" | "POST", pathAndQuery:
         headers["Content-Type"] = "application/x-www-form-urlencoded";
         payload = new URLSearchParams(body.form).toString();
     }
-    let response: Response;
-    let text: string | undefined;
+    let answer: { status: number; text?: string };
     try {
-        response = await fetch(root + pathAndQuery, {
-            method, headers, body: payload, redirect: "manual", signal: AbortSignal.timeout(server.timeoutMs),
-        });
-        text = await readCapped(response, maxAnswerBytes);
+        answer = await exchange(server, new URL(root + pathAndQuery), method, headers, payload, maxAnswerBytes);
     } catch (error) {
         const name = (error as { name?: string }).name;
         if (name === "TimeoutError" || name === "AbortError") {
             throw failed(`${server.product} at ${root} did not answer ${what} within ${server.timeoutMs} ms`, false);
         }
         const reason = describeFailure(error);
-        throw failed(`${server.product} at ${root} could not be reached for ${what}: ${reason.text}`, reason.transient);
+        const untrusted = error instanceof UntrustedServerError ? `; nothing was sent (check ${server.trustKey ?? "the server's"}.fingerprint or .caCertificate)` : "";
+        throw failed(`${server.product} at ${root} could not be reached for ${what}: ${reason.text}${untrusted}`, reason.transient);
     }
+    const { status, text } = answer;
     if (text === undefined) {
         throw failed(`${server.product} at ${root} answered ${what} with more than ${maxAnswerBytes} bytes; refusing to read it`, false);
     }
     const excerpt = quote(text, server.secrets, 200) || "(empty body)";
-    if (response.status === 401 || response.status === 403) {
-        throw failed(`${server.product} at ${root} refused ${what} with HTTP ${response.status}: check ${server.credentialKey}`, false);
+    if (status === 401 || status === 403) {
+        throw failed(`${server.product} at ${root} refused ${what} with HTTP ${status}: check ${server.credentialKey}`, false);
     }
-    if (response.status >= 500) {
-        throw failed(`${server.product} at ${root} failed ${what} with HTTP ${response.status}: ${excerpt}`, [502, 503, 504].includes(response.status));
+    if (status >= 500) {
+        throw failed(`${server.product} at ${root} failed ${what} with HTTP ${status}: ${excerpt}`, [502, 503, 504].includes(status));
     }
-    if (response.status < 200 || response.status >= 300) {
-        throw failed(`${server.product} at ${root} answered ${what} with HTTP ${response.status}: ${excerpt}`, false);
+    if (status < 200 || status >= 300) {
+        throw failed(`${server.product} at ${root} answered ${what} with HTTP ${status}: ${excerpt}`, false);
     }
     return text;
 }

@@ -3,6 +3,7 @@
 // loads this module and the ones it imports from their compiled text.
 import { adguardEnsureForwarder, adguardReadForwarder, adguardRemoveForwarder } from "./adguard-api";
 import { ForwarderProps, forwarderProvider } from "./forwarder-provider";
+import { basicAuthSecrets } from "./redact";
 import { technitiumCreateForwarder, technitiumReadForwarder, technitiumRemoveForwarder, technitiumUpdateForwarder } from "./technitium-api";
 
 /** The state of an AdGuard forwarder: where to reach AdGuard Home and what to forward. */
@@ -27,7 +28,8 @@ export const adguardProvider = forwarderProvider<AdguardForwarderProps>({
     create: (p) => adguardEnsureForwarder(p, p.domain, p.target),
     update: (_olds, news) => adguardEnsureForwarder(news, news.domain, news.target),
     remove: async (p) => { await adguardRemoveForwarder(p, p.domain, p.target); return undefined; },
-}, ["url", "username", "password", "domain", "target", "timeoutMs"]);
+    secrets: (p) => basicAuthSecrets(p.username, p.password),
+}, ["url", "username", "password", "domain", "target", "timeoutMs", "caCertificate", "fingerprint"]);
 
 /**
  * Keeps a Conditional Forwarder zone for the domain on Technitium DNS: made when absent or adopted
@@ -38,4 +40,5 @@ export const technitiumProvider = forwarderProvider<TechnitiumForwarderProps>({
     create: (p) => technitiumCreateForwarder(p, p.domain, p.target),
     update: (olds, news) => technitiumUpdateForwarder(news, news.domain, olds.target, news.target),
     remove: (p) => technitiumRemoveForwarder(p, p.domain, p.target),
-}, ["url", "token", "domain", "target", "timeoutMs"]);
+    secrets: (p) => [p.token],
+}, ["url", "token", "domain", "target", "timeoutMs", "caCertificate", "fingerprint"]);

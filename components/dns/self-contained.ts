@@ -10,8 +10,8 @@ import * as fs from "fs";
 import * as path from "path";
 import type * as pulumi from "@pulumi/pulumi";
 
-/** The modules the forwarder providers run, dependencies first; all import only each other. */
-export const providerModules = ["redact", "http", "forwarder-provider", "adguard-api", "technitium-api", "providers"];
+/** The modules the forwarder providers run, dependencies first, by path from this folder; all import only each other. */
+export const providerModules = ["../tls/server-trust", "redact", "http", "forwarder-provider", "adguard-api", "technitium-api", "providers"];
 
 /**
  * Each module of this folder as CommonJS text, by name ("http" -> "...exports.sendRequest = ...").
@@ -50,8 +50,9 @@ export function selfContainedProvider(modules: Record<string, string>, entry: st
     const provider = (): pulumi.dynamic.ResourceProvider => {
         const cache: Record<string, { exports: Record<string, unknown> }> = {};
         const load = (request: string): unknown => {
-            if (!request.startsWith("./")) return require(request);
-            const name = request.slice(2);
+            // A relative request names one of the modules (`./http`, `../tls/server-trust`); anything else is Node's.
+            if (!request.startsWith(".")) return require(request);
+            const name = request.startsWith("./") ? request.slice(2) : request;
             if (modules[name] === undefined) throw new Error(`self-contained provider: no module ${request} among ${Object.keys(modules).join(", ")}`);
             if (!cache[name]) {
                 cache[name] = { exports: {} };

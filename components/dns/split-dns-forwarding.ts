@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PlainSpec } from "../spec";
+import type { ServerTrust } from "../tls/server-trust";
 import { AdguardForwarder } from "./adguard-forwarder";
 import { TechnitiumForwarder } from "./technitium-forwarder";
 
@@ -9,10 +10,15 @@ export interface SplitDnsForwardingPlan {
     domain: string;
     /** k8s_gateway's LoadBalancer address (homelab:gateways.dns), e.g. "172.16.1.60": the DNS server, not an Envoy Gateway. */
     gatewayAddress: string;
-    /** AdGuard Home (primary DNS): base URL and login ("admin" when unset); skipped when the URL is unset. */
-    adguard?: { url?: string; username?: string };
-    /** Technitium DNS (secondary DNS): base URL with its port; skipped when the URL is unset. */
-    technitium?: { url?: string };
+    /** AdGuard Home (primary DNS): base URL, login ("admin" when unset) and, over https, its CA or pin; skipped when the URL is unset. */
+    adguard?: ServerTrust & { url?: string; username?: string };
+    /** Technitium DNS (secondary DNS): base URL with its port and, over https, its CA or pin; skipped when the URL is unset. */
+    technitium?: ServerTrust & { url?: string };
+}
+
+/** The trust keys that are set, so a server without them adds nothing to its resource's inputs. */
+function trustInputs(trust: ServerTrust): ServerTrust {
+    return { ...(trust.caCertificate ? { caCertificate: trust.caCertificate } : {}), ...(trust.fingerprint ? { fingerprint: trust.fingerprint } : {}) };
 }
 
 export function splitDnsForwardingPlan(spec: PlainSpec): SplitDnsForwardingPlan {
@@ -74,6 +80,7 @@ export class SplitDnsForwarding extends pulumi.ComponentResource {
                 url: args.adguard.url,
                 username: args.adguard.username ?? "admin",
                 password: pulumi.secret(args.adguardPassword),
+                ...trustInputs(args.adguard),
                 ...forwarding,
             }, { parent: this, dependsOn: args.after });
         }
@@ -81,6 +88,7 @@ export class SplitDnsForwarding extends pulumi.ComponentResource {
             this.technitium = new TechnitiumForwarder(`${name}-technitium`, {
                 url: args.technitium.url,
                 token: pulumi.secret(args.technitiumToken),
+                ...trustInputs(args.technitium),
                 ...forwarding,
             }, { parent: this, dependsOn: args.after });
         }

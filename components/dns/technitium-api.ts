@@ -5,10 +5,11 @@
 // what `records/update` resets follow DnsServerCore/WebServiceZonesApi.cs of DnsServer v15.2.0.
 // Every answer is HTTP 200 with a JSON `status`; anything but "ok" is a failure.
 import { ApiServer, baseUrl, defaultTimeoutMs, isObject, normalizeDomain, parseJsonAnswer, sendRequest, validateForwarding } from "./http";
+import type { ServerTrust } from "../tls/server-trust";
 import { quote } from "./redact";
 
-/** How to reach one Technitium DNS server. */
-export interface TechnitiumApi {
+/** How to reach one Technitium DNS server, and (over https) how it proves itself: a pinned fingerprint or a CA. */
+export interface TechnitiumApi extends ServerTrust {
     /** Base URL of the web console, with its port, e.g. "http://172.16.1.10:5380". */
     url: string;
     /** An API token (homelab:technitiumToken), sent as `Authorization: Bearer <token>`. */
@@ -61,6 +62,8 @@ export function technitiumServer(api: TechnitiumApi): ApiServer {
         secrets: [api.token],
         credentialKey: "homelab:technitiumToken",
         timeoutMs: api.timeoutMs ?? defaultTimeoutMs,
+        trust: { caCertificate: api.caCertificate, fingerprint: api.fingerprint },
+        trustKey: "homelab:dnsForwarders.technitium",
     };
 }
 

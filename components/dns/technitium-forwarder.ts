@@ -17,6 +17,10 @@ export interface TechnitiumForwarderArgs {
     target: pulumi.Input<string>;
     /** How long to wait for each answer, in ms; 10000 when unset. */
     timeoutMs?: pulumi.Input<number>;
+    /** Over https: the PEM CA that issued the server's certificate; the host's name or IP is checked too. */
+    caCertificate?: pulumi.Input<string>;
+    /** Over https: the SHA-256 fingerprint of the server's certificate (`AB:CD:...`); checked before the credential is sent. */
+    fingerprint?: pulumi.Input<string>;
 }
 
 /** Technitium's Conditional Forwarder zone for one domain, managed by {@link technitiumForwarderProvider}. */

@@ -4,14 +4,22 @@
 // it down, and starting it again. Applies pending changes." (qemu-server PVE/API2/Qemu.pm, vm_reboot). The
 // rolling restart calls this for one node at a time. Every call has a deadline and every wait a bound.
 // `require` inside the functions: a dynamic provider's closure carries this module to its own process.
+// The token goes in a header, so it is written only to a connection whose server passed the trust check
+// (tls/server-trust.ts): the pinned certificate, the configured CA, or a public CA and the host's name.
+import { connectVerified, ServerTrust } from "../tls/server-trust";
 
-export interface ProxmoxAccess {
+/** The Proxmox API as the rollout reaches it: where, with which token, and how the host proves it is Proxmox. */
+export interface ProxmoxAccess extends ServerTrust {
     /** `https://172.16.1.2:8006` */
     endpoint: string;
     /** `user@realm!tokenid=uuid` (secret). */
     apiToken: string;
-    /** Accept the self-signed certificate a fresh Proxmox host has. */
-    insecure: boolean;
+}
+
+/** The API's address and trust without the token; a trust key that is unset adds nothing to an input. */
+export function proxmoxApi(proxmox: Omit<ProxmoxAccess, "apiToken">): Omit<ProxmoxAccess, "apiToken"> {
+    const { endpoint, caCertificate, fingerprint } = proxmox;
+    return { endpoint, ...(caCertificate ? { caCertificate } : {}), ...(fingerprint ? { fingerprint } : {}) };
 }
 
 export interface ProxmoxVm {
@@ -39,36 +47,66 @@ export class ProxmoxError extends Error {
     }
 }
 
+/** The largest answer read from the API: a VM's pending list or a task status is a few KiB. */
+export const maxAnswerBytes = 1024 * 1024;
+
+/** Plain http only to this machine (the tests' fakes): the token would cross any network in clear text. */
+function isLoopback(hostname: string): boolean {
+    return hostname === "localhost" || hostname === "[::1]" || /^127\./.test(hostname);
+}
+
 /** One API call: the `data` of the answer, or a ProxmoxError naming the VM and what was asked. */
 function call(api: ProxmoxAccess, vm: ProxmoxVm, method: "GET" | "POST", path: string, timeoutMs: number, body?: Record<string, string>): Promise<unknown> {
     const url = new URL(`/api2/json${path}`, api.endpoint);
+    const what = `${method} ${path}`;
+    if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopback(url.hostname))) {
+        return Promise.reject(new ProxmoxError(vm, what, `refusing to send the API token to ${url.origin}: the endpoint must be https`));
+    }
     const transport = (url.protocol === "http:" ? require("http") : require("https")) as typeof import("https");
     const form = body ? new URLSearchParams(body).toString() : undefined;
+    const port = Number(url.port || 443);
     return new Promise((resolve, reject) => {
         const request = transport.request(
             url,
             {
                 method,
                 timeout: timeoutMs,
-                rejectUnauthorized: !api.insecure,
+                // No agent: with createConnection and no agent, Node writes the request only to the socket handed back
+                // (node lib/_http_client.js; `agent: false` would make a fresh Agent and skip createConnection).
+                ...(url.protocol === "https:"
+                    ? { createConnection: (_options: unknown, ready: (error: Error | null, socket: import("net").Socket) => void) => connectVerified({ host: url.hostname.replace(/^\[|\]$/g, ""), port, trust: api, timeoutMs }, ready) }
+                    : {}),
                 headers: { Authorization: `PVEAPIToken=${api.apiToken}`, ...(form !== undefined ? { "Content-Type": "application/x-www-form-urlencoded", "Content-Length": Buffer.byteLength(form) } : {}) },
             },
             (response) => {
-                let text = "";
-                response.setEncoding("utf8");
-                response.on("data", (chunk: string) => (text += chunk));
+                const chunks: Buffer[] = [];
+                let size = Number(response.headers["content-length"] ?? 0);
+                const tooLarge = () => reject(new ProxmoxError(vm, what, `the answer is larger than ${maxAnswerBytes} bytes; refusing to read it`));
+                if (size > maxAnswerBytes) {
+                    response.destroy();
+                    return tooLarge();
+                }
+                size = 0;
+                response.on("data", (chunk: Buffer) => {
+                    size += chunk.length;
+                    if (size > maxAnswerBytes) {
+                        response.destroy();
+                        return tooLarge();
+                    }
+                    chunks.push(chunk);
+                });
                 response.on("end", () => {
-                    if (response.statusCode !== 200) return reject(new ProxmoxError(vm, `${method} ${path}`, `HTTP ${response.statusCode} ${response.statusMessage ?? ""}`.trim()));
+                    if (response.statusCode !== 200) return reject(new ProxmoxError(vm, what, `HTTP ${response.statusCode} ${response.statusMessage ?? ""}`.trim()));
                     try {
-                        resolve((JSON.parse(text) as { data: unknown }).data);
+                        resolve((JSON.parse(Buffer.concat(chunks).toString("utf8")) as { data: unknown }).data);
                     } catch {
-                        reject(new ProxmoxError(vm, `${method} ${path}`, "the answer is not JSON"));
+                        reject(new ProxmoxError(vm, what, "the answer is not JSON"));
                     }
                 });
             },
         );
         request.on("timeout", () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-        request.on("error", (error: Error) => reject(error instanceof ProxmoxError ? error : new ProxmoxError(vm, `${method} ${path}`, error.message)));
+        request.on("error", (error: Error) => reject(error instanceof ProxmoxError ? error : new ProxmoxError(vm, what, error.message)));
         request.end(form);
     });
 }

@@ -3,7 +3,7 @@ import { configKeys, SecretKey, secretKeys } from "./schema";
 import { SpecError } from "./problems";
 import { requiredSecrets } from "./structure";
 import { HomelabSpec, SpecSecrets } from "./types";
-import { plainHttpWarnings } from "./url-rules";
+import { configWarnings } from "./url-rules";
 import { validateConfig, Validation } from "./validate";
 
 const namespace = "homelab";
@@ -44,7 +44,7 @@ export function loadSpec(): HomelabSpec {
     const result = specFromStackConfig(pulumi.runtime.allConfig());
     if (!result.ok) throw new SpecError(result.problems);
     // To the CLI's diagnostics. Offline runs (the plan tool, the tests) have no engine, and the plan prints them itself.
-    if (pulumi.runtime.hasEngine()) for (const warning of plainHttpWarnings(result.spec)) pulumi.log.warn(warning);
+    if (pulumi.runtime.hasEngine()) for (const warning of configWarnings(result.spec)) pulumi.log.warn(warning);
     const config = new pulumi.Config(namespace);
     const secrets: Partial<Record<SecretKey, pulumi.Output<string>>> = {};
     for (const key of requiredSecrets(result.spec)) secrets[key] = config.requireSecret(key);

@@ -27,14 +27,34 @@ export const infrastructureSchema = z.array(
     }),
 );
 
+/** `AB:CD:...`: 32 bytes, as `pvenode cert info` and the Proxmox UI print a certificate's SHA-256 fingerprint. */
+const sha256Fingerprint = z.string().regex(/^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$/, "is not a SHA-256 fingerprint (32 hex bytes separated by colons, as `pvenode cert info` prints it)");
+/** One or more PEM certificates; parsed and checked to be CAs in trust-rules.ts. */
+const pemCertificates = z.string().max(64 * 1024, "is longer than 64 KiB, far more than a CA bundle needs").regex(/-----BEGIN CERTIFICATE-----/, "holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+/** How an https server proves it is the one configured; neither: a public CA and the host's name. */
+const serverTrust = { caCertificate: pemCertificates.optional(), fingerprint: sha256Fingerprint.optional() };
+
+// A Proxmox storage ID (PVE::JSONSchema parse_storage_id: a letter, then letters, digits, `-`, `_`, `.`, ending in a
+// letter or digit). Storage IDs land inside `local-lvm:vm-150-disk-0` volume names; `../..` is none.
+const storageId = z.string().max(64, "is longer than 64 characters").regex(/^[a-z][a-z0-9_.-]*[a-z0-9]$/i, "is not a Proxmox storage ID (a letter, then letters, digits, -, _ or ., e.g. local-lvm)");
+// A Linux bridge: an interface name of at most 15 characters (IFNAMSIZ). The provider writes `bridge=<value>` into the
+// comma-separated net0 property unescaped (bpg terraform-provider-proxmox v0.111.1, proxmox/nodes/vms/
+// custom_network_device.go EncodeValues), so `vmbr0,tag=5` would add a VLAN tag: no comma or `=` gets through.
+const bridgeName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/, "is not a Linux bridge name (up to 15 letters, digits, -, _ or ., e.g. vmbr0)");
+
 export const proxmoxSchema = z.strictObject({
     endpoint: z.url({ protocol: /^https$/ }),
-    /** Accept the self-signed certificate every fresh Proxmox host ships with. */
-    insecure: z.boolean().default(true),
+    /**
+     * Let the Proxmox provider skip certificate verification: the bpg provider takes no CA or pin (only this and
+     * minTls), so a self-signed host it cannot verify needs it. Only with a fingerprint or CA, which the program's own
+     * client still checks (trust-rules.ts).
+     */
+    insecure: z.boolean().default(false),
+    ...serverTrust,
     hosts: z.array(text).min(1),
-    vmDatastore: text.default("local-lvm"),
-    imageDatastore: text.default("local"),
-    bridge: text.default("vmbr0"),
+    vmDatastore: storageId.default("local-lvm"),
+    imageDatastore: storageId.default("local"),
+    bridge: bridgeName.default("vmbr0"),
     /** The SSH user the provider uses to import disk images on each host. */
     sshUsername: text.default("root"),
 });
@@ -42,7 +62,8 @@ export const proxmoxSchema = z.strictObject({
 export const talosSchema = z.strictObject({
     clusterName: text,
     vip: text,
-    extensions: z.array(text).default(["siderolabs/qemu-guest-agent"]),
+    /** Image factory names (`siderolabs/qemu-guest-agent`); a schematic holds a handful, the factory lists about a hundred. */
+    extensions: z.array(text.max(128)).max(64).default(["siderolabs/qemu-guest-agent"]),
     /** Installed Talos; a bump is a rolling upgrade (version-rules.ts: one minor at a time, never back). */
     version: text.default(versions.talos.version),
     /** Kubernetes; a bump rolls through the nodes the same way. */
@@ -73,21 +94,28 @@ export const cloudflareSchema = z.strictObject({
     accountId: z.string().regex(/^[0-9a-f]{32}$/, "must be 32 lower-case hex digits").optional(),
     tunnelName: text,
     /**
-     * Mint cert-manager a token that can edit only this zone's DNS (the default). false: the user gives one in
-     * homelab:cloudflareDnsToken. cert-manager never gets the main token, which can repoint the tunnel.
+     * Opt-in: mint cert-manager's DNS-only token, with an expiry, from a token that can create tokens, read from
+     * CLOUDFLARE_API_TOKEN at run time and never stored. Off (the default): the user gives that token once, in
+     * homelab:cloudflareDnsToken, and no stored token can create tokens.
      */
-    scopedTokens: z.boolean().default(true),
+    mintDnsToken: z.boolean().default(false),
 });
 
+// A cert-manager ClusterIssuer name: a Kubernetes object name (RFC 1123 subdomain, at most 253 characters).
+const issuerName = z.string().max(253).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, "is not a Kubernetes object name (lower-case letters, digits, - and ., e.g. letsencrypt-production)");
+
 export const certificatesSchema = z.strictObject({
-    issuer: text.default("letsencrypt-production"),
+    issuer: issuerName.default("letsencrypt-production"),
     /** Let's Encrypt account contact (expiry mail); optional for ACME. */
     acmeEmail: z.email().optional(),
 });
 
+// HTTP basic auth sends `user:password`: a user name with a colon would split at the wrong place (RFC 7617 section 2).
+const basicAuthUser = z.string().min(1).max(255).regex(/^[^:\s]+$/, "must not hold a colon or white space (HTTP basic auth splits user:password at the first colon)");
+
 export const dnsForwardersSchema = z.strictObject({
-    adguard: z.strictObject({ url: z.url({ protocol: /^https?$/ }), username: text }).optional(),
-    technitium: z.strictObject({ url: z.url({ protocol: /^https?$/ }) }).optional(),
+    adguard: z.strictObject({ url: z.url({ protocol: /^https?$/ }), username: basicAuthUser, ...serverTrust }).optional(),
+    technitium: z.strictObject({ url: z.url({ protocol: /^https?$/ }), ...serverTrust }).optional(),
 });
 
 export const appSchema = z.strictObject({
@@ -122,7 +150,8 @@ export const configKeys = {
     cloudflare: { schema: cloudflareSchema, required: false },
     certificates: { schema: certificatesSchema, required: true },
     dnsForwarders: { schema: dnsForwardersSchema, required: false },
-    apps: { schema: z.array(appSchema), required: false },
+    // A home cluster's apps: each is a route, a policy and public records; a generated list of thousands is a mistake.
+    apps: { schema: z.array(appSchema).max(500), required: false },
 } as const;
 
 export type ConfigKey = keyof typeof configKeys;

@@ -13,7 +13,9 @@ function fixFor(issue: z.core.$ZodIssue): string {
         case "invalid_value":
             return `use one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
         case "invalid_format":
-            return issue.format === "url" ? "give a full URL such as https://172.16.1.2:8006" : `give a valid ${issue.format}`;
+            if (issue.format === "url") return "give a full URL such as https://172.16.1.2:8006";
+            // A pattern's message says the shape with an example (schema.ts); "a valid regex" would name the check, not the value.
+            return issue.format === "regex" ? "give a value of the shape the message describes" : `give a valid ${issue.format}`;
         case "too_small":
             return `give at least ${String(issue.minimum)}`;
         case "too_big":
@@ -45,6 +47,14 @@ export function parseStructure(raw: Readonly<Record<string, unknown>>): { parsed
             continue;
         }
         for (const issue of result.error.issues) {
+            if (key === "cloudflare" && issue.code === "unrecognized_keys" && issue.keys.includes("scopedTokens")) {
+                problems.push({
+                    key: "homelab:cloudflare.scopedTokens",
+                    message: "is gone: minting made the stored main token able to create tokens for the whole account",
+                    fix: "remove it; cert-manager now gets homelab:cloudflareDnsToken, a DNS-only token you create once (README: Cloudflare tokens), or set mintDnsToken: true to mint one from CLOUDFLARE_API_TOKEN at run time",
+                });
+                if (issue.keys.length === 1) continue;
+            }
             const where = issue.code === "unrecognized_keys" ? [...issue.path, issue.keys.join(", ")] : issue.path;
             problems.push({ key: keyPath(key, where), message: issue.code === "unrecognized_keys" ? "is not a known key" : issue.message.replace(/^Invalid input: /, ""), fix: fixFor(issue) });
         }
@@ -53,20 +63,20 @@ export function parseStructure(raw: Readonly<Record<string, unknown>>): { parsed
 }
 
 /**
- * Which secrets the parsed config needs: the main Cloudflare token only for the edge (homelab:cloudflare); a
- * DNS-only token for cert-manager unless the edge mints one (scopedTokens); the forwarders' only when that
+ * Which secrets the parsed config needs: the main Cloudflare token only for the edge (homelab:cloudflare); the
+ * DNS-only token for cert-manager unless the edge mints one (mintDnsToken); the forwarders' only when that
  * forwarder is configured.
  */
 export function requiredSecrets(parsed: Pick<ParsedConfig, "dnsForwarders" | "cloudflare">): SecretKey[] {
     const needed: SecretKey[] = ["proxmoxApiToken", "proxmoxSshPrivateKey"];
     if (parsed.cloudflare) needed.push("cloudflareApiToken");
-    if (!parsed.cloudflare?.scopedTokens) needed.push("cloudflareDnsToken");
+    if (!parsed.cloudflare?.mintDnsToken) needed.push("cloudflareDnsToken");
     if (parsed.dnsForwarders?.adguard) needed.push("adguardPassword");
     if (parsed.dnsForwarders?.technitium) needed.push("technitiumToken");
     return needed;
 }
 
-const dnsTokenFix = "run `pulumi config set --secret homelab:cloudflareDnsToken <token>` with a token that has Zone Read and DNS Edit on the domain's zone only";
+const dnsTokenFix = "create a token in the Cloudflare dashboard with Zone > Zone > Read and Zone > DNS > Edit on the domain's zone only, then run `pulumi config set --secret homelab:cloudflareDnsToken <token>`";
 
 /** `cloudflareUnparsed`: homelab:cloudflare is set but has problems of its own, so its token rules are not judged. */
 export function secretProblems(parsed: ParsedConfig, present: ReadonlySet<string>, cloudflareUnparsed = false): Problem[] {
@@ -74,21 +84,20 @@ export function secretProblems(parsed: ParsedConfig, present: ReadonlySet<string
     for (const key of requiredSecrets(parsed)) {
         if (present.has(key) || (cloudflareUnparsed && key.startsWith("cloudflare"))) continue;
         if (key === "cloudflareDnsToken") {
-            const why = parsed.cloudflare ? "homelab:cloudflare.scopedTokens is false" : "homelab:cloudflare is not set";
             problems.push({
                 key: "homelab:cloudflareDnsToken",
-                message: `is not set: cert-manager needs a DNS-only token for DNS-01, ${why}, and the main token (homelab:cloudflareApiToken) never goes into the cluster`,
-                fix: parsed.cloudflare ? `${dnsTokenFix}, or set homelab:cloudflare.scopedTokens to true to have one made` : dnsTokenFix,
+                message: "is not set: cert-manager needs a DNS-only token for DNS-01, and the main token (homelab:cloudflareApiToken) never goes into the cluster",
+                fix: parsed.cloudflare ? `${dnsTokenFix} (or opt in to homelab:cloudflare.mintDnsToken, README: Cloudflare tokens)` : dnsTokenFix,
             });
             continue;
         }
         problems.push({ key: `homelab:${key}`, message: "is a required secret and is not set", fix: `run \`pulumi config set --secret homelab:${key} <value>\`` });
     }
-    if (parsed.cloudflare?.scopedTokens && present.has("cloudflareDnsToken")) {
+    if (parsed.cloudflare?.mintDnsToken && present.has("cloudflareDnsToken")) {
         problems.push({
             key: "homelab:cloudflareDnsToken",
-            message: "is set while homelab:cloudflare.scopedTokens is true (the default), which makes cert-manager its own token: one of the two would go unused",
-            fix: "set homelab:cloudflare.scopedTokens to false to use this token, or remove it with `pulumi config rm homelab:cloudflareDnsToken`",
+            message: "is set while homelab:cloudflare.mintDnsToken is true, which mints cert-manager its own token: one of the two would go unused",
+            fix: "set homelab:cloudflare.mintDnsToken to false to use this token, or remove it with `pulumi config rm homelab:cloudflareDnsToken`",
         });
     }
     return problems;

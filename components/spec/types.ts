@@ -10,9 +10,9 @@ export * from "./shape";
 export interface SpecSecrets {
     proxmoxApiToken: pulumi.Output<string>;
     proxmoxSshPrivateKey: pulumi.Output<string>;
-    /** The main token (tunnel, records, minting the DNS token); only with homelab:cloudflare. Never in the cluster. */
+    /** The main token (tunnel and records; it cannot create tokens); only with homelab:cloudflare. Never in the cluster. */
     cloudflareApiToken?: pulumi.Output<string>;
-    /** cert-manager's DNS-only token, when the edge does not mint one (scopedTokens false, or no homelab:cloudflare). */
+    /** cert-manager's DNS-only token, made by the user; unset only when the edge mints one (cloudflare.mintDnsToken). */
     cloudflareDnsToken?: pulumi.Output<string>;
     adguardPassword?: pulumi.Output<string>;
     technitiumToken?: pulumi.Output<string>;

@@ -1,4 +1,5 @@
 import { Problem } from "./problems";
+import { TrustConfig, trustWarnings } from "./trust-rules";
 
 // The URLs of servers the program sends credentials to. A credential written into one (`https://user:pw@host`,
 // `?token=`) would be stored in plain text: URLs are plain provider and dynamic-resource inputs, kept in the
@@ -95,5 +96,10 @@ export function urlProblems(c: ServerUrls): Problem[] {
 export function plainHttpWarnings(c: ServerUrls): string[] {
     return credentialUrls(c)
         .filter(({ url }) => parse(url)?.protocol === "http:")
-        .map(({ key, url, sends }) => `${key} is plain http (${url}): ${sends} crosses the network unencrypted on every run. Use https:// if the server offers it.`);
+        .map(({ key, url, sends }) => `${key} is plain http (${url}): ${sends} crosses the network unencrypted on every run, pulumi preview included (it reads the live server). Use https:// with a pinned fingerprint or CA if the server offers it.`);
+}
+
+/** Every warning the config earns: credentials over plain http, and Proxmox trust the provider cannot check. */
+export function configWarnings(c: ServerUrls & TrustConfig): string[] {
+    return [...plainHttpWarnings(c), ...trustWarnings(c)];
 }

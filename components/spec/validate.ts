@@ -5,6 +5,7 @@ import { identityProblems } from "./identity-rules";
 import { Problem } from "./problems";
 import { PlainSpec, specSchema } from "./shape";
 import { parseStructure, secretProblems } from "./structure";
+import { trustProblems } from "./trust-rules";
 import { versionProblems } from "./version-rules";
 import * as versions from "../versions";
 
@@ -19,7 +20,7 @@ export type Validation = { ok: true; spec: PlainSpec } | { ok: false; problems: 
  */
 export function validateConfig(raw: Readonly<Record<string, unknown>>, presentSecrets: ReadonlySet<string>): Validation {
     const { parsed, problems } = parseStructure(raw);
-    problems.push(...addressProblems(parsed), ...identityProblems(parsed), ...appProblems(parsed), ...urlProblems(parsed), ...secretProblems(parsed, presentSecrets, raw.cloudflare !== undefined && !parsed.cloudflare));
+    problems.push(...addressProblems(parsed), ...identityProblems(parsed), ...appProblems(parsed), ...urlProblems(parsed), ...trustProblems(parsed), ...secretProblems(parsed, presentSecrets, raw.cloudflare !== undefined && !parsed.cloudflare));
     if (parsed.talos) problems.push(...versionProblems(parsed.talos, pinnedVersions));
     if (problems.length > 0) return { ok: false, problems };
     return { ok: true, spec: deepFreeze(specSchema.parse(raw) as PlainSpec) };

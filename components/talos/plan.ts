@@ -1,5 +1,6 @@
 import { NodeSpec, PlainSpec } from "../spec";
 import { kubernetesApiPort } from "../spec/facts";
+import { ProxmoxAccess, proxmoxApi } from "../proxmox/power-cycle";
 
 // The Talos patch inputs, from the spec: plain data the patch builders (patches.ts, patches-network.ts) read.
 
@@ -88,7 +89,7 @@ export interface TalosPlan {
     /** Each node's VM, for a restart through Proxmox: host and VM id, and the hardware a restart applies. */
     vms: Record<string, { host: string; vmId: number; hardware: string }>;
     /** The Proxmox API the restarts use (its token is a secret, passed beside the plan). */
-    proxmox: { endpoint: string; insecure: boolean };
+    proxmox: Omit<ProxmoxAccess, "apiToken">;
 }
 
 export function talosPlan(spec: PlainSpec): TalosPlan {
@@ -105,6 +106,6 @@ export function talosPlan(spec: PlainSpec): TalosPlan {
         cluster: clusterPlan(spec),
         versions: { talos: spec.talos.version, kubernetes: spec.talos.kubernetesVersion, configContract: spec.talos.configContract },
         vms: Object.fromEntries(spec.nodes.map((n) => [n.name, { host: n.host, vmId: n.vmId, hardware: `${n.cores} cores, ${n.memoryMiB} MiB` }])),
-        proxmox: { endpoint: spec.proxmox.endpoint, insecure: spec.proxmox.insecure },
+        proxmox: proxmoxApi(spec.proxmox),
     };
 }

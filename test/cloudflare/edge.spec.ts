@@ -3,6 +3,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as edgeModule from "../../components/cloudflare/edge";
 import { edgePlan, tunnelIngressConfig } from "../../components/cloudflare/edge-values";
+import { tokenTerm, TokenTermInputs } from "../../components/cloudflare/token-term";
 import { evaluate } from "../../tools/offline/engine";
 import { Graph } from "../../tools/offline/graph";
 import { canary, homeValues } from "../harness/home";
@@ -35,9 +36,8 @@ describe("CloudflareEdge and Cloudflared, home stack", () => {
     const tunnelId = () => graph.run.exports.tunnelId.value as string;
     const invoke = (token: string) => graph.run.invokes.filter((i) => i.token === token);
 
-    it("creates the tunnel, its config, the one public record and the DNS token inside the component, all through the given provider", () => {
+    it("creates the tunnel, its config and the one public record inside the component, all through the given provider, and no token", () => {
         assert.deepEqual(graph.children(edge()).map((r) => [r.type, r.name]).sort(), [
-            ["cloudflare:index/apiToken:ApiToken", "edge-dns-token"],
             ["cloudflare:index/dnsRecord:DnsRecord", "edge-dns-external.ragas.cc"],
             ["cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared", "edge-tunnel"],
             ["cloudflare:index/zeroTrustTunnelCloudflaredConfig:ZeroTrustTunnelCloudflaredConfig", "edge-tunnel-config"],
@@ -73,9 +73,10 @@ describe("CloudflareEdge and Cloudflared, home stack", () => {
             { accountId: graph.run.exports.accountId.value, tunnelId: tunnelId() },
         ]);
         assert.deepEqual(graph.run.exports.tunnelToken, { value: "CANARY-tunnel-token", secret: true });
-        // scopedTokens is on by default: the DNS token is the minted one, never the main token.
-        assert.deepEqual(graph.run.exports.dnsToken, { value: "CANARY-scoped-cloudflare-token", secret: true });
-        assert.equal(graph.ofType("cloudflare:index/apiToken:ApiToken").length, 1);
+        // Minting is opt-in: by default the edge makes no token, and nothing asks for a permission to make one.
+        assert.deepEqual(graph.run.exports.dnsToken, { value: undefined, secret: false });
+        assert.deepEqual(graph.ofType("cloudflare:index/apiToken:ApiToken"), []);
+        assert.deepEqual(invoke("cloudflare:index/getApiTokenPermissionGroupsList:getApiTokenPermissionGroupsList"), []);
         assert.deepEqual(graph.leaks("CANARY"), []);
     });
 
@@ -137,10 +138,12 @@ function unwrap<T>(output: pulumi.Output<T>): Promise<{ value: T; secret: boolea
     return new Promise((resolve) => output.apply((value) => void pulumi.isSecret(output).then((secret) => resolve({ value, secret }))));
 }
 
-describe("CloudflareEdge with scopedTokens", () => {
+describe("CloudflareEdge with mintDnsToken", () => {
     const created: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
-    const calls: { token: string; inputs: Record<string, unknown> }[] = [];
+    const calls: { token: string; inputs: Record<string, unknown>; provider?: string }[] = [];
+    const tokenProviders: (string | undefined)[] = [];
     let edge: typeof edgeModule;
+    let cloudflareModule: typeof import("@pulumi/cloudflare");
 
     before(() => {
         // The permission-group list is not among the harness' invokes, so this suite brings its own mocks.
@@ -148,11 +151,13 @@ describe("CloudflareEdge with scopedTokens", () => {
             {
                 newResource: (args) => {
                     created.push({ type: args.type, name: args.name, inputs: args.inputs });
-                    const outputs = args.type === "cloudflare:index/apiToken:ApiToken" ? { value: "scoped-token-value" } : {};
+                    if (args.type === "cloudflare:index/apiToken:ApiToken") tokenProviders.push(args.provider);
+                    const outputs = args.type === "cloudflare:index/apiToken:ApiToken" ? { value: "scoped-token-value" }
+                        : args.type === "pulumi-nodejs:dynamic/cloudflare:TokenTerm" ? tokenTerm(args.inputs as TokenTermInputs, Date.parse("2026-01-01T00:00:00Z")) : {};
                     return { id: `${args.name}-id`, state: { ...args.inputs, ...outputs } };
                 },
                 call: (args) => {
-                    calls.push({ token: args.token, inputs: args.inputs });
+                    calls.push({ token: args.token, inputs: args.inputs, provider: args.provider });
                     switch (args.token) {
                         case "cloudflare:index/getZone:getZone":
                             return { id: "zone-id", account: { id: "account-id" } };
@@ -175,12 +180,17 @@ describe("CloudflareEdge with scopedTokens", () => {
             false,
         );
         edge = require("../../components/cloudflare/edge");
+        cloudflareModule = require("@pulumi/cloudflare");
     });
 
-    it("mints a token with DNS Write and Zone Read on this zone only, and hands it out as the secret dnsToken", async () => {
-        const spec = homeSpec();
-        assert.equal(spec.cloudflare?.scopedTokens, true, "the default");
-        const component = new edge.CloudflareEdge("scoped", { plan: edgePlan(spec)! });
+    it("mints, with mintDnsToken, a token with DNS Write and Zone Read on this zone only, expiring with its term, through the minting provider", async () => {
+        const spec = homeSpec((v) => {
+            v["homelab:cloudflare"].mintDnsToken = true;
+            delete v["homelab:cloudflareDnsToken"];
+        });
+        assert.equal(homeSpec().cloudflare?.mintDnsToken, false, "the default");
+        const minter = new cloudflareModule.Provider("minter", {});
+        const component = new edge.CloudflareEdge("scoped", { plan: edgePlan(spec)!, tokenMinter: minter });
         assert.deepEqual(await unwrap(component.dnsToken!), { value: "scoped-token-value", secret: true });
         assert.deepEqual(await unwrap(component.tunnelToken), { value: "tunnel-token", secret: true });
         const token = created.find((c) => c.type === "cloudflare:index/apiToken:ApiToken")!;
@@ -188,8 +198,13 @@ describe("CloudflareEdge with scopedTokens", () => {
         assert.deepEqual(token.inputs, {
             name: "homelab ragas.cc DNS",
             policies: [{ effect: "allow", permissionGroups: [{ id: "dns-write-id" }, { id: "zone-read-id" }], resources: '{"com.cloudflare.api.account.zone.zone-id":"*"}' }],
+            expiresOn: "2026-04-01T00:00:00Z",
         });
+        const { __provider, ...termInputs } = created.find((c) => c.type === "pulumi-nodejs:dynamic/cloudflare:TokenTerm")!.inputs;
+        assert.deepEqual(termInputs, { lifetimeDays: 90, renewBeforeDays: 30 }, "no date among the inputs: the term's dates are made when it is created");
+        assert.match(String(__provider), /renewalDue/);
         const lookups = calls.filter((c) => c.token === "cloudflare:index/getApiTokenPermissionGroupsList:getApiTokenPermissionGroupsList");
-        assert.deepEqual(lookups.map((c) => c.inputs), [{ scope: "com.cloudflare.api.account.zone" }]);
+        assert.deepEqual(lookups.map((c) => [c.inputs, c.provider?.split("::")[3]]), [[{ scope: "com.cloudflare.api.account.zone" }, "minter"]]);
+        assert.equal(tokenProviders[0]?.split("::")[3], "minter", "the token is created by the minting provider, never the main one");
     });
 });

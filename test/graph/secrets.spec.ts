@@ -26,30 +26,37 @@ describe("secrets", () => {
     });
 
     describe("the main Cloudflare token (account-wide: it can repoint the tunnel) is in no Kubernetes Secret", () => {
-        it("by default cert-manager gets the zone-scoped token the edge mints", async () => {
+        it("by default cert-manager gets homelab:cloudflareDnsToken, no token is minted, and nothing in the graph can create tokens", async () => {
             const graph = await runStack();
             assert.equal(graph.run.error, undefined);
             assert.deepEqual(secretsHolding(graph, mainToken), []);
-            assert.equal(certManagerToken(graph), "CANARY-scoped-cloudflare-token");
-            assert.ok(graph.dependsOn(graph.get("kubernetes:core/v1:Secret", "home-cert-manager-cloudflare-token"), graph.get("cloudflare:index/apiToken:ApiToken", "home-edge-dns-token")));
-        });
-
-        it("with scopedTokens false cert-manager gets homelab:cloudflareDnsToken, and no token is minted", async () => {
-            const values = homeValues();
-            values["homelab:cloudflare"].scopedTokens = false;
-            values["homelab:cloudflareDnsToken"] = { secure: "v1:dns-only" };
-            const graph = await runStack(values);
-            assert.equal(graph.run.error, undefined, String(graph.run.error));
-            assert.deepEqual(secretsHolding(graph, mainToken), []);
             assert.equal(certManagerToken(graph), userDnsToken);
             assert.deepEqual(graph.ofType("cloudflare:index/apiToken:ApiToken"), []);
+            assert.deepEqual(graph.run.invokes.filter((i) => i.token.includes("PermissionGroups")), [], "no lookup a token needs API Tokens permissions for");
+            assert.deepEqual(graph.ofType("pulumi:providers:cloudflare").map((p) => p.name), ["home-cloudflare"]);
+        });
+
+        it("with mintDnsToken cert-manager gets a minted token that expires with its term, made by a provider holding no stored token", async () => {
+            const values = homeValues();
+            values["homelab:cloudflare"].mintDnsToken = true;
+            const graph = await runStack(values, ["homelab:cloudflareDnsToken"]);
+            assert.equal(graph.run.error, undefined, String(graph.run.error));
+            assert.deepEqual(secretsHolding(graph, mainToken), []);
+            assert.equal(certManagerToken(graph), "CANARY-scoped-cloudflare-token");
+            const token = graph.get("cloudflare:index/apiToken:ApiToken", "home-edge-dns-token");
+            const term = graph.get("pulumi-nodejs:dynamic/cloudflare:TokenTerm", "home-edge-dns-token-term");
+            assert.equal(token.inputs.expiresOn, "2026-04-01T00:00:00Z");
+            assert.deepEqual(token.propertyDependencies.expiresOn, [term.urn]);
+            const minter = graph.get("pulumi:providers:cloudflare", "home-cloudflare-token-minter");
+            assert.equal(Graph.providerUrn(token.provider), minter.urn);
+            assert.deepEqual(minter.inputs, {}, "no token in the minting provider's inputs: it reads CLOUDFLARE_API_TOKEN itself");
+            assert.ok(graph.dependsOn(graph.get("kubernetes:core/v1:Secret", "home-cert-manager-cloudflare-token"), token));
             assert.deepEqual(graph.leaks("CANARY"), []);
         });
 
         it("without homelab:cloudflare there is no edge, and cert-manager gets homelab:cloudflareDnsToken", async () => {
             const values = homeValues();
             delete values["homelab:cloudflare"];
-            values["homelab:cloudflareDnsToken"] = { secure: "v1:dns-only" };
             const graph = await runStack(values);
             assert.equal(graph.run.error, undefined, String(graph.run.error));
             assert.deepEqual(graph.resources.filter((r) => r.type.startsWith("cloudflare:")), []);

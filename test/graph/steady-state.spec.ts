@@ -29,7 +29,6 @@ describe("a built stack in steady state", () => {
         const unchanged = await preview();
         assert.equal(unchanged.run.error, undefined);
         assert.deepEqual([...new Set(unchanged.run.invokes.map((i) => i.token))].sort(), [
-            "cloudflare:index/getApiTokenPermissionGroupsList:getApiTokenPermissionGroupsList",
             "cloudflare:index/getZeroTrustTunnelCloudflaredToken:getZeroTrustTunnelCloudflaredToken",
             "cloudflare:index/getZone:getZone",
             "talos:client/getConfiguration:getConfiguration",

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as http from "http";
 import { AddressInfo } from "net";
-import { pendingChanges, PowerCycleTiming, ProxmoxAccess, rebootApplyingPending } from "../../components/proxmox/power-cycle";
+import { maxAnswerBytes, pendingChanges, PowerCycleTiming, ProxmoxAccess, rebootApplyingPending } from "../../components/proxmox/power-cycle";
 
 // A fake Proxmox API on 127.0.0.1: one VM with a pending memory change, the reboot task it starts, and a
 // record of every request, so the test sees what the rolling restart would ask of a real host.
@@ -11,6 +11,8 @@ interface FakeVm {
     /** How many status polls the reboot task stays running. */
     taskPolls: number;
     exitstatus: string;
+    /** Set when the client hung up on the endless answer. */
+    streamClosed?: boolean;
 }
 
 function fakeProxmox(vm: FakeVm) {
@@ -26,6 +28,17 @@ function fakeProxmox(vm: FakeVm) {
                 res.end(JSON.stringify({ data }));
             };
             if (req.method === "GET" && req.url === "/api2/json/nodes/pve2/qemu/151/pending") return send(200, vm.pending);
+            if (req.url === "/api2/json/nodes/pve2/qemu/152/pending") {
+                // An answer that never ends: the client must stop reading at its bound, not buffer it all.
+                res.writeHead(200, { "Content-Type": "application/json" });
+                const chunk = Buffer.alloc(64 * 1024, "a");
+                const pump = () => {
+                    while (!res.destroyed && res.write(chunk));
+                    if (!res.destroyed) res.once("drain", pump);
+                };
+                res.on("close", () => (vm.streamClosed = true));
+                return pump();
+            }
             if (req.method === "POST" && req.url === "/api2/json/nodes/pve2/qemu/151/status/reboot") {
                 polls = 0;
                 return send(200, "UPID:pve2:0000ABCD:qmreboot:151:pulumi@pve!homelab:");
@@ -53,7 +66,7 @@ describe("Proxmox power cycle for pending hardware", () => {
         state = { pending: [{ key: "cores", value: 4 }, { key: "memory", value: 8192, pending: 16384 }, { key: "name", value: "talos-cp-2" }], taskPolls: 2, exitstatus: "OK" };
         fake = fakeProxmox(state);
         await new Promise<void>((resolve) => fake.server.listen(0, "127.0.0.1", resolve));
-        api = { endpoint: `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`, apiToken: "pulumi@pve!homelab=CANARY-token", insecure: true };
+        api = { endpoint: `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`, apiToken: "pulumi@pve!homelab=CANARY-token" };
     });
     afterEach(() => new Promise<void>((resolve) => fake.server.close(() => resolve())));
 
@@ -97,6 +110,19 @@ describe("Proxmox power cycle for pending hardware", () => {
         const started = Date.now();
         await assert.rejects(rebootApplyingPending(api, vmRef, { ...timing, taskTimeoutMs: 50 }), { message: "talos-cp-2 (pve2/151): reboot task: still running after 50 ms" });
         assert.ok(Date.now() - started < 1000, "the wait is bounded");
+    });
+
+    it("stops reading an answer past its bound instead of buffering it whole", async () => {
+        await assert.rejects(pendingChanges(api, { ...vmRef, vmId: 152 }, 5000), { message: `talos-cp-2 (pve2/152): GET /nodes/pve2/qemu/152/pending: the answer is larger than ${maxAnswerBytes} bytes; refusing to read it` });
+        for (let i = 0; i < 100 && !state.streamClosed; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+        assert.equal(state.streamClosed, true, "the client hung up");
+    });
+
+    it("never sends the token over plain http to anything but this machine", async () => {
+        // Refused before any connection: 172.16.1.2 is configuration here, never a target.
+        await assert.rejects(pendingChanges({ ...api, endpoint: "http://172.16.1.2:8006" }, vmRef, 2000), {
+            message: "talos-cp-2 (pve2/151): GET /nodes/pve2/qemu/151/pending: refusing to send the API token to http://172.16.1.2:8006: the endpoint must be https",
+        });
     });
 
     it("names the VM and the call when the API refuses or nobody answers", async () => {

@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 // One bad config per rule of DESIGN.md §3: an edit of the home stack and the exact message it must give.
+import { serverCerts } from "../harness/impostors";
 
 export interface BadConfig {
     rule: string;
@@ -10,6 +11,9 @@ export interface BadConfig {
 }
 
 const node = (c: Record<string, any>, i: number) => c["homelab:nodes"][i];
+
+/** A host's own certificate (not a CA), as a user might paste pve-ssl.pem where pve-root-ca.pem belongs. */
+const hostCertificatePem = serverCerts().right.certPem;
 
 export const badConfigs: BadConfig[] = [
     {
@@ -287,24 +291,90 @@ export const badConfigs: BadConfig[] = [
         message: "homelab:talos.configContract: v1.14 is newer than the installed Talos v1.13.9, whose nodes would refuse the config. Fix: keep v1.13 until every node runs v1.14; bump it in a later `pulumi up`.",
     },
     {
-        rule: "no DNS-only token for cert-manager with scopedTokens off",
-        edit: (c) => (c["homelab:cloudflare"].scopedTokens = false),
+        rule: "no DNS-only token for cert-manager (the default: the user makes it)",
+        edit: () => undefined,
         unset: ["homelab:cloudflareDnsToken"],
-        message: "homelab:cloudflareDnsToken: is not set: cert-manager needs a DNS-only token for DNS-01, homelab:cloudflare.scopedTokens is false, and the main token (homelab:cloudflareApiToken) never goes into the cluster. " +
-            "Fix: run `pulumi config set --secret homelab:cloudflareDnsToken <token>` with a token that has Zone Read and DNS Edit on the domain's zone only, or set homelab:cloudflare.scopedTokens to true to have one made.",
+        message: "homelab:cloudflareDnsToken: is not set: cert-manager needs a DNS-only token for DNS-01, and the main token (homelab:cloudflareApiToken) never goes into the cluster. " +
+            "Fix: create a token in the Cloudflare dashboard with Zone > Zone > Read and Zone > DNS > Edit on the domain's zone only, then run `pulumi config set --secret homelab:cloudflareDnsToken <token>` (or opt in to homelab:cloudflare.mintDnsToken, README: Cloudflare tokens).",
     },
     {
         rule: "no DNS-only token for cert-manager without homelab:cloudflare",
         edit: (c) => delete c["homelab:cloudflare"],
         unset: ["homelab:cloudflareDnsToken"],
-        message: "homelab:cloudflareDnsToken: is not set: cert-manager needs a DNS-only token for DNS-01, homelab:cloudflare is not set, and the main token (homelab:cloudflareApiToken) never goes into the cluster. " +
-            "Fix: run `pulumi config set --secret homelab:cloudflareDnsToken <token>` with a token that has Zone Read and DNS Edit on the domain's zone only.",
+        message: "homelab:cloudflareDnsToken: is not set: cert-manager needs a DNS-only token for DNS-01, and the main token (homelab:cloudflareApiToken) never goes into the cluster. " +
+            "Fix: create a token in the Cloudflare dashboard with Zone > Zone > Read and Zone > DNS > Edit on the domain's zone only, then run `pulumi config set --secret homelab:cloudflareDnsToken <token>`.",
     },
     {
         rule: "a DNS token given while the edge mints one",
-        edit: (c) => (c["homelab:cloudflareDnsToken"] = { secure: "v1:dns-only" }),
-        message: "homelab:cloudflareDnsToken: is set while homelab:cloudflare.scopedTokens is true (the default), which makes cert-manager its own token: one of the two would go unused. " +
-            "Fix: set homelab:cloudflare.scopedTokens to false to use this token, or remove it with `pulumi config rm homelab:cloudflareDnsToken`.",
+        edit: (c) => {
+            c["homelab:cloudflare"].mintDnsToken = true;
+            c["homelab:cloudflareDnsToken"] = { secure: "v1:dns-only" };
+        },
+        message: "homelab:cloudflareDnsToken: is set while homelab:cloudflare.mintDnsToken is true, which mints cert-manager its own token: one of the two would go unused. " +
+            "Fix: set homelab:cloudflare.mintDnsToken to false to use this token, or remove it with `pulumi config rm homelab:cloudflareDnsToken`.",
+    },
+    {
+        rule: "the old scopedTokens switch",
+        edit: (c) => (c["homelab:cloudflare"].scopedTokens = true),
+        message: "homelab:cloudflare.scopedTokens: is gone: minting made the stored main token able to create tokens for the whole account. " +
+            "Fix: remove it; cert-manager now gets homelab:cloudflareDnsToken, a DNS-only token you create once (README: Cloudflare tokens), or set mintDnsToken: true to mint one from CLOUDFLARE_API_TOKEN at run time.",
+    },
+    {
+        rule: "Proxmox certificate checks turned off with nothing pinned",
+        edit: (c) => (c["homelab:proxmox"].insecure = true),
+        message: "homelab:proxmox.insecure: is true with neither homelab:proxmox.fingerprint nor homelab:proxmox.caCertificate, so the API token would go to whatever answers at https://172.16.1.2:8006. " +
+            "Fix: set homelab:proxmox.fingerprint to the SHA-256 fingerprint `pvenode cert info` prints on the host (or Datacenter > <node> > System > Certificates > pveproxy-ssl.pem > View Certificate), " +
+            "or homelab:proxmox.caCertificate to /etc/pve/pve-root-ca.pem (and trust that CA on this machine to drop insecure).",
+    },
+    {
+        rule: "a Proxmox fingerprint that is not SHA-256",
+        edit: (c) => (c["homelab:proxmox"].fingerprint = "AB:CD:EF"),
+        message: "homelab:proxmox.fingerprint: is not a SHA-256 fingerprint (32 hex bytes separated by colons, as `pvenode cert info` prints it). Fix: give a value of the shape the message describes.",
+    },
+    {
+        rule: "a Proxmox CA that is a host's own certificate",
+        edit: (c) => (c["homelab:proxmox"].caCertificate = hostCertificatePem),
+        message: "homelab:proxmox.caCertificate: certificate 1 (CN=pve1) is a server's own certificate, not a CA. Fix: give the CA that issued it (Proxmox: /etc/pve/pve-root-ca.pem), or pin this certificate with its fingerprint instead.",
+    },
+    {
+        rule: "a pin on a plain http forwarder",
+        edit: (c) => (c["homelab:dnsForwarders"].technitium.fingerprint = `${"AB:".repeat(31)}AB`),
+        message: "homelab:dnsForwarders.technitium.url: is plain http (http://172.16.1.10:5380), where a CA or fingerprint checks nothing. Fix: use the server's https:// address, or remove homelab:dnsForwarders.technitium.caCertificate and .fingerprint.",
+    },
+    {
+        rule: "a bridge name that would inject net0 options",
+        edit: (c) => (c["homelab:proxmox"].bridge = "vmbr0,tag=5"),
+        message: "homelab:proxmox.bridge: is not a Linux bridge name (up to 15 letters, digits, -, _ or ., e.g. vmbr0). Fix: give a value of the shape the message describes.",
+    },
+    {
+        rule: "a datastore that is a path",
+        edit: (c) => (c["homelab:proxmox"].vmDatastore = "../.."),
+        message: "homelab:proxmox.vmDatastore: is not a Proxmox storage ID (a letter, then letters, digits, -, _ or ., e.g. local-lvm). Fix: give a value of the shape the message describes.",
+    },
+    {
+        rule: "an image datastore longer than any storage ID",
+        edit: (c) => (c["homelab:proxmox"].imageDatastore = `l${"o".repeat(70)}cal`),
+        message: "homelab:proxmox.imageDatastore: is longer than 64 characters. Fix: give at most 64.",
+    },
+    {
+        rule: "an issuer name with a path in it",
+        edit: (c) => (c["homelab:certificates"].issuer = "Bad Name/../x"),
+        message: "homelab:certificates.issuer: is not a Kubernetes object name (lower-case letters, digits, - and ., e.g. letsencrypt-production). Fix: give a value of the shape the message describes.",
+    },
+    {
+        rule: "an AdGuard user name with a colon",
+        edit: (c) => (c["homelab:dnsForwarders"].adguard.username = "ad:min"),
+        message: "homelab:dnsForwarders.adguard.username: must not hold a colon or white space (HTTP basic auth splits user:password at the first colon). Fix: give a value of the shape the message describes.",
+    },
+    {
+        rule: "20,000 apps",
+        edit: (c) => (c["homelab:apps"] = Array.from({ length: 20_000 }, (_, i) => ({ ...c["homelab:apps"][0], name: `app-${i}`, hostname: `app-${i}` }))),
+        message: "homelab:apps: Too big: expected array to have <=500 items. Fix: give at most 500.",
+    },
+    {
+        rule: "5,000 extensions of 1 KB",
+        edit: (c) => (c["homelab:talos"].extensions = Array.from({ length: 5_000 }, (_, i) => `siderolabs/${"x".repeat(1000)}${i}`)),
+        message: "homelab:talos.extensions: Too big: expected array to have <=64 items. Fix: give at most 64.",
     },
     {
         rule: "a required key missing",

@@ -4,7 +4,7 @@ import { planAddresses, planSegments, validateConfig } from "../../components/sp
 import { cidrsOverlap, inCidr, inRange, parseAddress, parseCidr } from "../../components/spec/addresses";
 import { homeSpec, homeValues } from "../harness/home";
 
-const secrets = new Set(["proxmoxApiToken", "proxmoxSshPrivateKey", "cloudflareApiToken", "adguardPassword", "technitiumToken"]);
+const secrets = new Set(["proxmoxApiToken", "proxmoxSshPrivateKey", "cloudflareApiToken", "cloudflareDnsToken", "adguardPassword", "technitiumToken"]);
 const raw = (values: Record<string, unknown>) => Object.fromEntries(Object.entries(values).map(([k, v]) => [k.replace(/^homelab:/, ""), v]));
 
 describe("IP plan", () => {

@@ -38,11 +38,8 @@ describe("component plans of the home stack", () => {
     });
 
     it("edgePlan: none without homelab:cloudflare", () => {
-        assert.deepEqual(edgePlan(spec)?.cloudflare, { tunnelName: "home", scopedTokens: true });
-        const withoutEdge = homeSpec((v) => {
-            delete v["homelab:cloudflare"];
-            v["homelab:cloudflareDnsToken"] = { secure: "v1:dns-only" }; // cert-manager's token when there is no edge to mint one
-        });
+        assert.deepEqual(edgePlan(spec)?.cloudflare, { tunnelName: "home", mintDnsToken: false });
+        const withoutEdge = homeSpec((v) => delete v["homelab:cloudflare"]);
         assert.equal(edgePlan(withoutEdge), undefined);
     });
 

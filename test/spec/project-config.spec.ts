@@ -49,9 +49,11 @@ describe("what the CLI demands of a stack (Pulumi.yaml)", () => {
         const declared = Object.keys(project.config).filter((k) => project.config[k].secret);
         assert.deepEqual(secretKeys.filter((k) => !declared.includes(k)), ["cloudflareApiToken", "cloudflareDnsToken", "adguardPassword", "technitiumToken"]);
         const values = homeValues();
-        assert.deepEqual(knownSecrets(values), ["homelab:adguardPassword", "homelab:cloudflareApiToken", "homelab:proxmoxApiToken", "homelab:proxmoxSshPrivateKey", "homelab:technitiumToken"]);
+        assert.deepEqual(knownSecrets(values), ["homelab:adguardPassword", "homelab:cloudflareApiToken", "homelab:cloudflareDnsToken", "homelab:proxmoxApiToken", "homelab:proxmoxSshPrivateKey", "homelab:technitiumToken"]);
         delete values["homelab:dnsForwarders"];
-        assert.deepEqual(knownSecrets(values), ["homelab:cloudflareApiToken", "homelab:proxmoxApiToken", "homelab:proxmoxSshPrivateKey"]);
+        assert.deepEqual(knownSecrets(values), ["homelab:cloudflareApiToken", "homelab:cloudflareDnsToken", "homelab:proxmoxApiToken", "homelab:proxmoxSshPrivateKey"]);
+        values["homelab:cloudflare"].mintDnsToken = true;
+        assert.deepEqual(knownSecrets(values), ["homelab:cloudflareApiToken", "homelab:proxmoxApiToken", "homelab:proxmoxSshPrivateKey"], "a minted token is not a secret of the stack");
     });
 });
 

@@ -23,8 +23,8 @@ describe("server URL rules", () => {
 
     it("warn for every server that gets a credential over plain http, and not over https", () => {
         assert.deepEqual(plainHttpWarnings({ proxmox, dnsForwarders: { adguard, technitium } }), [
-            "homelab:dnsForwarders.adguard.url is plain http (http://172.16.1.11): the AdGuard Home password (homelab:adguardPassword) crosses the network unencrypted on every run. Use https:// if the server offers it.",
-            "homelab:dnsForwarders.technitium.url is plain http (http://172.16.1.10:5380): the Technitium API token (homelab:technitiumToken) crosses the network unencrypted on every run. Use https:// if the server offers it.",
+            "homelab:dnsForwarders.adguard.url is plain http (http://172.16.1.11): the AdGuard Home password (homelab:adguardPassword) crosses the network unencrypted on every run, pulumi preview included (it reads the live server). Use https:// with a pinned fingerprint or CA if the server offers it.",
+            "homelab:dnsForwarders.technitium.url is plain http (http://172.16.1.10:5380): the Technitium API token (homelab:technitiumToken) crosses the network unencrypted on every run, pulumi preview included (it reads the live server). Use https:// with a pinned fingerprint or CA if the server offers it.",
         ]);
         assert.deepEqual(plainHttpWarnings({ proxmox, dnsForwarders: { adguard: { url: "https://172.16.1.11" } } }), []);
     });

@@ -80,7 +80,7 @@ describe("restarts through the rollout engine", function () {
         const plain = rolloutPlainInputs(request.nodes.map((n) => ({ name: n.name, role: n.role, ip: "127.0.0.1" })), target);
         const vms = Object.fromEntries(request.nodes.map((n, i) => [n.name, { host: `pve${(i % 4) + 1}`, vmId: 150 + i }]));
         const endpoint = `http://127.0.0.1:${(proxmox.server.address() as AddressInfo).port}`;
-        return { ...plain, nodes: request.nodes, talos: request.talos, kubernetes: request.kubernetes, timing: request.timing, restartTriggers: triggers, proxmox: { access: { endpoint, apiToken: "pulumi@pve!homelab=x", insecure: true }, vms } };
+        return { ...plain, nodes: request.nodes, talos: request.talos, kubernetes: request.kubernetes, timing: request.timing, restartTriggers: triggers, proxmox: { access: { endpoint, apiToken: "pulumi@pve!homelab=x" }, vms } };
     }
 
     const sized = (cores: Record<string, number>, staged: Record<string, string> = {}) =>

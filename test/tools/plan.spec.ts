@@ -106,11 +106,11 @@ describe("npm run plan", () => {
         });
     });
 
-    it("prints a warning for each server that gets a credential over plain http", async () => {
+    it("prints a warning for each server that gets a credential over plain http, and for a Proxmox nothing can verify", async () => {
         const result = await plan(files);
         assert.equal(result.code, 0, result.err);
         const warnings = result.out.split("\n").filter((l) => l.startsWith("  - homelab:"));
-        assert.deepEqual(warnings.map((w) => w.split(" is plain http")[0]), ["  - homelab:dnsForwarders.adguard.url", "  - homelab:dnsForwarders.technitium.url"]);
+        assert.deepEqual(warnings.map((w) => w.split(" is plain http")[0].split(" has neither fingerprint")[0]), ["  - homelab:dnsForwarders.adguard.url", "  - homelab:dnsForwarders.technitium.url", "  - homelab:proxmox"]);
     });
 
     describe("with --config", () => {

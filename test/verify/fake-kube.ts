@@ -17,6 +17,10 @@ export interface FakeKube {
     podLog: string;
     /** Stop answering (the socket stays open): an API that hangs. */
     hang: boolean;
+    /** The phase a created pod reports: "Succeeded" (it ran at once) or "Pending" (it never gets scheduled). */
+    podPhase: "Succeeded" | "Pending";
+    /** How long a read of one pod takes, ms: a slow API. */
+    podReadDelayMs: number;
     close(): Promise<void>;
 }
 
@@ -25,14 +29,16 @@ function status(code: number, message: string) {
 }
 
 export async function startFakeKube(tlsCert: Issued, token = "verify-test-token"): Promise<FakeKube> {
-    const fake: FakeKube = { url: "", token, objects: new Map(), log: [], podLog: "", hang: false, close: async () => undefined };
+    const fake: FakeKube = { url: "", token, objects: new Map(), log: [], podLog: "", hang: false, podPhase: "Succeeded", podReadDelayMs: 0, close: async () => undefined };
     const server = https.createServer({ key: tlsCert.keyPem, cert: tlsCert.certPem }, (req, res) => {
         const path = (req.url ?? "/").split("?")[0].replace(/\/$/, "") || "/";
+        const query = new URLSearchParams((req.url ?? "").split("?")[1] ?? "");
         fake.log.push(`${req.method} ${path}`);
         if (fake.hang) return;
         let body = "";
         req.on("data", (chunk) => (body += chunk));
-        req.on("end", () => {
+        req.on("end", async () => {
+            if (/\/pods\/[^/]+$/.test(path) && req.method === "GET" && fake.podReadDelayMs) await new Promise((resolve) => setTimeout(resolve, fake.podReadDelayMs));
             const send = (code: number, value: unknown, type = "application/json") => {
                 res.writeHead(code, { "content-type": type });
                 res.end(typeof value === "string" ? value : JSON.stringify(value));
@@ -43,8 +49,17 @@ export async function startFakeKube(tlsCert: Issued, token = "verify-test-token"
             if (pod && req.method === "POST") {
                 const created = JSON.parse(body);
                 // The fake kubelet: the pod has run by the time anyone asks.
-                fake.objects.set(`${path}/${created.metadata.name}`, { ...created, status: { phase: "Succeeded" } });
+                fake.objects.set(`${path}/${created.metadata.name}`, { ...created, status: { phase: fake.podPhase } });
                 return send(201, created);
+            }
+            if (pod && !pod[2] && req.method === "GET") {
+                // A list, filtered by `labelSelector=key=value[,key=value]` as the API server does for equality.
+                const wanted = (query.get("labelSelector") ?? "").split(",").filter(Boolean).map((pair) => pair.split("="));
+                const items = [...fake.objects.entries()]
+                    .filter(([key]) => key.startsWith(`${path}/`) && !key.slice(path.length + 1).includes("/"))
+                    .map(([, value]) => value as { metadata: { labels?: Record<string, string> } })
+                    .filter((item) => wanted.every(([k, v]) => item.metadata.labels?.[k] === v));
+                return send(200, { apiVersion: "v1", kind: "PodList", metadata: {}, items });
             }
             if (pod?.[3] && req.method === "GET") return fake.objects.has(path.slice(0, -4)) ? send(200, fake.podLog, "text/plain") : send(404, status(404, "pod not found"));
             if (req.method === "DELETE" && fake.objects.delete(path)) return send(200, status(200, "deleted"));

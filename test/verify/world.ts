@@ -6,7 +6,7 @@ import { AddressInfo } from "net";
 import { PlainSpec } from "../../components/spec";
 import { parseVerifyArgs, VerifyOptions } from "../../tools/verify/options";
 import { CheckResult } from "../../tools/verify/report";
-import { verify } from "../../tools/verify/run";
+import { verify, VerifyIo } from "../../tools/verify/run";
 import { homeSpec } from "../harness/home";
 import { testCa, TestCa } from "./certs";
 import { FakeCloudflare, startFakeCloudflare } from "./fake-cloudflare";
@@ -144,6 +144,8 @@ export async function startWorld(): Promise<World> {
         reset: () => {
             kube.objects = healthyObjects();
             kube.hang = false;
+            kube.podPhase = "Succeeded";
+            kube.podReadDelayMs = 0;
             kube.log.length = 0;
             cloudflare.log.length = 0;
             kube.podLog = "Server:\t\t10.43.0.10\nAddress:\t10.43.0.10:53\n\nName:\tmyapp.ragas.cc\nAddress: 172.16.1.61\n\n";
@@ -178,10 +180,10 @@ export interface Run {
     err: string[];
 }
 
-export async function run(world: World, extra: string[] = [], env = world.env, json = true, argv = world.argv): Promise<Run> {
+export async function run(world: World, extra: string[] = [], env = world.env, json = true, argv = world.argv, process: Pick<VerifyIo, "signals" | "exit"> = {}): Promise<Run> {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await verify(world.spec, parseVerifyArgs([...argv, ...(json ? ["--json", ...extra] : extra)]), { out: (l) => out.push(l), err: (l) => err.push(l), env, colour: false });
+    const code = await verify(world.spec, parseVerifyArgs([...argv, ...(json ? ["--json", ...extra] : extra)]), { out: (l) => out.push(l), err: (l) => err.push(l), env, colour: false, ...process });
     return { code, out, err, checks: json && out.length ? (JSON.parse(out[0]).checks ?? []) : [] };
 }
 

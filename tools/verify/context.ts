@@ -16,6 +16,8 @@ export interface VerifyContext {
     now: () => Date;
     nodes: () => Promise<k8s.V1Node[]>;
     services: () => Promise<k8s.V1Service[]>;
+    /** What checks made in the cluster and must remove (the lookup pod); run.ts runs what is left when the run stops. */
+    cleanups: Set<() => Promise<unknown>>;
 }
 
 export function verifyContext(spec: PlainSpec, kube: KubeApis, options: VerifyOptions, cloudflareToken?: string, now = () => new Date()): VerifyContext {
@@ -23,6 +25,7 @@ export function verifyContext(spec: PlainSpec, kube: KubeApis, options: VerifyOp
         spec, kube, options, cloudflareToken, now,
         nodes: once(async () => (await kube.core.listNode()).items),
         services: once(async () => (await kube.core.listServiceForAllNamespaces()).items),
+        cleanups: new Set(),
     };
 }
 

@@ -14,8 +14,7 @@ export { lbIpsAnnotation } from "../../components/spec/facts";
 // What the built cluster should look like, from the validated spec and the same pure functions the program
 // builds its resources with. Names the program only writes inline are restated here, each saying where.
 
-/** The chart's own object names (cilium 1.20 templates: cilium-agent DaemonSet, operator Deployment, agent ConfigMap). */
-export const ciliumChartObjects = { agent: "cilium", operator: "cilium-operator", config: "cilium-config" } as const;
+export { ciliumChartObjects } from "../../components/kubernetes/verify-access-manifests";
 
 /**
  * The Lease the Cilium agents elect an L2 announcer with: `cilium-l2announce-<service namespace>-<service name>`

@@ -57,6 +57,22 @@ function seconds(text: string, flag: string): number {
     return Math.round(value * 1000);
 }
 
+/** The Cloudflare API base: https, or http only to this machine (a stand-in), since the token goes in a header. */
+export function cloudflareApiUrl(text: string): string {
+    let url: URL;
+    try {
+        url = new URL(text);
+    } catch {
+        throw new Error(`--cloudflare-api: "${text}" is not a URL (e.g. https://api.cloudflare.com/client/v4)`);
+    }
+    const loopback = url.hostname === "localhost" || url.hostname === "[::1]" || /^127\./.test(url.hostname);
+    if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
+        throw new Error(`--cloudflare-api: ${url.origin} is not https: the Cloudflare token would cross the network in clear text (plain http is allowed only to this machine)`);
+    }
+    if (url.username || url.password || url.search || url.hash) throw new Error(`--cloudflare-api: give the API's base URL only, e.g. https://api.cloudflare.com/client/v4`);
+    return text.replace(/\/+$/, "");
+}
+
 export function parseVerifyArgs(argv: readonly string[]): VerifyOptions {
     const options: VerifyOptions = {
         stack: "home", json: false, inCluster: false, resolvers: {}, gatewayAddresses: {},
@@ -82,7 +98,7 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyOptions {
                     const [name, endpoint] = keyed(value, flag, ["internal", "external"] as const);
                     options.gatewayAddresses[name] = endpoint;
                 } else if (flag === "--gateway-ca") options.gatewayCa = path.resolve(value);
-                else if (flag === "--cloudflare-api") options.cloudflareApi = value.replace(/\/+$/, "");
+                else if (flag === "--cloudflare-api") options.cloudflareApi = cloudflareApiUrl(value);
                 else if (flag === "--timeout") options.timeoutMs = seconds(value, flag);
                 else if (flag === "--deadline") options.deadlineMs = seconds(value, flag);
                 else throw new Error(`unknown argument ${flag}: ${usage}`);

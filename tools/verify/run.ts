@@ -18,6 +18,17 @@ export interface VerifyIo {
     /** Colour the table (only when stdout is a terminal). */
     colour: boolean;
     env: NodeJS.ProcessEnv;
+    /** Where SIGINT and SIGTERM arrive (the process; a test's emitter). */
+    signals?: Pick<NodeJS.EventEmitter, "once" | "off">;
+    /** Ends the process after a signal's cleanup (process.exit; a test's recorder). */
+    exit?: (code: number) => void;
+}
+
+/** Runs every cleanup still registered (each bounded by the API client's timeout), once. */
+async function runCleanups(cleanups: Set<() => Promise<unknown>>): Promise<void> {
+    const pending = [...cleanups];
+    cleanups.clear();
+    await Promise.allSettled(pending.map((cleanup) => cleanup()));
 }
 
 /** Exit code 2: the run could not start (no kubeconfig, API unreachable); 1: a check failed; 0: nothing failed. */
@@ -59,9 +70,25 @@ export async function verify(spec: PlainSpec, options: VerifyOptions, io: Verify
         io.out(`homelab verify: stack ${options.stack}, API ${kube.server} (kubeconfig from ${source.from})\n`);
         io.out(tableHeader());
     }
-    const results = await runChecks(checks, Math.max(1, options.deadlineMs - (Date.now() - started)), (result) => {
-        if (!options.json) io.out(tableRow(result, io.colour));
-    });
+    // Ctrl-C or a kill removes what the checks made in the cluster before the process ends (130/143, as a shell reports them).
+    const signals = io.signals ?? process;
+    const onSignal = (signal: NodeJS.Signals) => {
+        io.err(`homelab verify: ${signal}: removing what the checks made in the cluster, then stopping`);
+        void runCleanups(ctx.cleanups).finally(() => (io.exit ?? process.exit)(signal === "SIGINT" ? 130 : 143));
+    };
+    signals.once("SIGINT", onSignal);
+    signals.once("SIGTERM", onSignal);
+    let results;
+    try {
+        results = await runChecks(checks, Math.max(1, options.deadlineMs - (Date.now() - started)), (result) => {
+            if (!options.json) io.out(tableRow(result, io.colour));
+        });
+    } finally {
+        signals.off("SIGINT", onSignal);
+        signals.off("SIGTERM", onSignal);
+    }
+    // A check cut off by the run's deadline is still running: remove what it made before the process exits.
+    await runCleanups(ctx.cleanups);
     const seconds = (Date.now() - started) / 1000;
     io.out(options.json ? jsonReport(options.stack, results, seconds) : `\n${summaryLine(results, seconds, io.colour)}`);
     return exitCode(results);

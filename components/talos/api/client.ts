@@ -46,9 +46,30 @@ const grpcStatusNames: Record<number, string> = { 1: "CANCELLED", 2: "UNKNOWN", 
 // message names both causes.
 const unreachableHint = "the node is down or unreachable, or refused the TLS handshake (is the client configuration this cluster's?)";
 
+/** Marks our own verdict on the node's certificate, so it can be told from the network's failures in grpc-js' text. */
+const mismatchMarker = "certificate mismatch:";
+
+/**
+ * grpc-js' server-identity check, with the default verdict (the address must be among the certificate's SANs) and
+ * a message that names what the certificate is for: a node answering with another node's certificate, or a
+ * stale address, is a configuration problem, not a network one.
+ */
+function checkServerIdentity(address: string) {
+    return (hostname: string, cert: import("tls").PeerCertificate): Error | undefined => {
+        const tls = require("tls") as typeof import("tls");
+        const error = tls.checkServerIdentity(hostname, cert);
+        return error ? new Error(`${mismatchMarker} ${address} presented a certificate for ${cert.subjectaltname || "no subject alternative names"}, not ${hostname}`) : undefined;
+    };
+}
+
 function explainGrpcError(error: grpcTypes.ServiceError | Error): { code?: number; detail: string } {
     const code = (error as grpcTypes.ServiceError).code;
     const details = (error as grpcTypes.ServiceError).details ?? error.message;
+    const mismatch = details.indexOf(mismatchMarker);
+    if (code === 14 && mismatch >= 0) return { code, detail: `UNAVAILABLE: ${details.slice(mismatch).replace(/\. Resolution note: .*$/, "")} (is this the node's address, and the certificate this cluster's?)` };
+    // OpenSSL's verdicts on the chain: the node's certificate is not from the cluster's CA.
+    const untrusted = /self[- ]signed certificate|unable to verify the first certificate|unable to get local issuer certificate|certificate has expired|certificate signature failure/i.exec(details);
+    if (code === 14 && untrusted) return { code, detail: `UNAVAILABLE: certificate not trusted: the node's certificate is not from this cluster's CA (${untrusted[0]}): ${details.replace(/\. Resolution note: .*$/, "")}` };
     if (code === 14 && /No connection established/.test(details)) return { code, detail: `UNAVAILABLE: ${unreachableHint}: ${details.replace(/\. Resolution note: .*$/, "")}` };
     return { code, detail: code !== undefined ? `${grpcStatusNames[code] ?? `code ${code}`}: ${details}` : details };
 }
@@ -62,7 +83,7 @@ export class TalosClient {
         const pem = (b64: string) => Buffer.from(b64, "base64");
         let channelCredentials: grpcTypes.ChannelCredentials;
         try {
-            channelCredentials = this.grpc.credentials.createSsl(pem(credentials.caCertificate), pem(credentials.clientKey), pem(credentials.clientCertificate));
+            channelCredentials = this.grpc.credentials.createSsl(pem(credentials.caCertificate), pem(credentials.clientKey), pem(credentials.clientCertificate), { checkServerIdentity: checkServerIdentity(endpoint.address) });
         } catch (error) {
             throw new TalosApiError(endpoint.name, "client configuration", undefined, `the CA, client certificate or key is not usable PEM: ${(error as Error).message}`);
         }

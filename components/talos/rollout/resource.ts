@@ -15,7 +15,7 @@ import { Landed, RolloutError, runRollout } from "./engine";
 import type { RolloutTiming } from "./gates";
 import { nodesLastRolled, RolloutPlainInputs } from "./inputs";
 import { reboot } from "../api/machine";
-import { ProxmoxAccess, rebootApplyingPending } from "../../proxmox/power-cycle";
+import { ProxmoxAccess, proxmoxApi, rebootApplyingPending } from "../../proxmox/power-cycle";
 import { formatProblem } from "../../spec/problems";
 import { releaseProblems } from "../../spec/version-rules";
 import { withNode } from "./gates";
@@ -132,7 +132,7 @@ export interface TalosRolloutArgs {
     /** Per node, what a restart applies (restart-triggers.ts); a node whose entry changed restarts once. */
     restartTriggers?: Record<string, { [K in keyof RestartTrigger]: pulumi.Input<RestartTrigger[K]> }>;
     /** For restarts that apply pending VM hardware: the Proxmox API (the token is secret) and each node's VM. */
-    proxmox?: { endpoint: string; apiToken: pulumi.Input<string>; insecure: boolean; vms: Record<string, { host: string; vmId: number }> };
+    proxmox?: Omit<ProxmoxAccess, "apiToken"> & { apiToken: pulumi.Input<string>; vms: Record<string, { host: string; vmId: number }> };
 }
 
 /** Kubernetes access as an input, the client key secret. */
@@ -152,7 +152,7 @@ export function talosRolloutInputs(args: TalosRolloutArgs) {
         ...(args.kubernetes === undefined ? {} : kubernetesInputs(kubernetes as pulumi.Output<ApiAccess>)),
         timing: args.timing,
         ...(args.restartTriggers ? { restartTriggers: args.restartTriggers } : {}),
-        ...(proxmox ? { proxmox: { access: { endpoint: proxmox.endpoint, apiToken: pulumi.secret(proxmox.apiToken), insecure: proxmox.insecure }, vms: proxmox.vms } } : {}),
+        ...(proxmox ? { proxmox: { access: { ...proxmoxApi(proxmox), apiToken: pulumi.secret(proxmox.apiToken) }, vms: proxmox.vms } } : {}),
     };
 }
 
