@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { admissionConfiguration } from "../../tools/upstream/admission";
 import { mountProblems, serviceProblems } from "../../tools/upstream/cross-checks";
-import { applyOrder, helmReleases, JudgedObject, KubeObject, objectId, talosNodeConfigs } from "../../tools/upstream/inputs";
+import { applyOrder, helmReleases, JudgedObject, KubeObject, objectId, objectsInProgramOrder, talosNodeConfigs } from "../../tools/upstream/inputs";
 import { parseWarnings } from "../../tools/upstream/kube-apiserver";
 import { RecordedRun } from "../../tools/offline/record";
 import { runStack } from "../harness/home";
@@ -30,28 +30,39 @@ describe("upstream judges: their inputs from the recorded graph", function () {
     });
 
     it("gives each node the role config it was generated from and its own patches, in order", () => {
-        const configs = talosNodeConfigs(run, "home");
+        // Registration order depends on when each input resolves: compared by node address.
+        const configs = talosNodeConfigs(run, "home").sort((a, b) => a.label.localeCompare(b.label));
         assert.deepEqual(configs.map((c) => [c.label, c.generate.machineType, c.patches.length]), [
-            ["home 172.16.1.53 (home-talos-talos-worker-1)", "worker", 3],
             ["home 172.16.1.50 (home-talos-talos-cp-1)", "controlplane", 4],
             ["home 172.16.1.51 (home-talos-talos-cp-2)", "controlplane", 4],
             ["home 172.16.1.52 (home-talos-talos-cp-3)", "controlplane", 4],
+            ["home 172.16.1.53 (home-talos-talos-worker-1)", "worker", 3],
         ]);
-        const cp = configs[1];
+        const cp = configs[0];
         assert.deepEqual([cp.generate.clusterEndpoint, cp.generate.talosVersion, cp.generate.kubernetesVersion, cp.generate.configPatches.length], ["https://172.16.1.49:6443", "v1.13", "v1.36.4", 3]);
         assert.match(cp.patches[3], /^apiVersion: v1alpha1\nkind: Layer2VIPConfig\nlink: net0\nname: 172.16.1.49\n$/);
     });
 
     it("renders each chart under the release name and namespace the provider uses", () => {
-        const releases = helmReleases(run, "home");
+        const releases = helmReleases(run, "home").sort((a, b) => a.resource.name.localeCompare(b.resource.name));
         assert.deepEqual(releases.map((r) => [r.resource.name, r.releaseName, r.namespace, r.includeCrds, r.includeHooks, r.chartDir?.split("/").at(-1)]), [
+            ["home-cert-manager-chart", "home-cert-manager-chart-766e17de", "cert-manager", true, true, "cert-manager-v1.21.1"],
             ["home-cilium-chart", "home-cilium-chart", "kube-system", true, false, undefined],
+            ["home-envoy-gateway-chart", "home-envoy-gateway-chart-7f7ec7c1", "envoy-gateway-system", false, true, "gateway-helm-v1.9.0"],
             ["home-envoy-gateway-crds", "home-envoy-gateway-crds", "default", true, false, "gateway-crds-helm-v1.9.0"],
             ["home-k8s-gateway-chart", "home-k8s-gateway-chart", "network", true, false, "k8s-gateway-3.7.2"],
-            ["home-envoy-gateway-chart", "home-envoy-gateway-chart-7f7ec7c1", "envoy-gateway-system", false, true, "gateway-helm-v1.9.0"],
-            ["home-cert-manager-chart", "home-cert-manager-chart-766e17de", "cert-manager", true, true, "cert-manager-v1.21.1"],
         ]);
         assert.ok(releases.every((r) => r.kubeVersion === "v1.36.4"));
+    });
+
+    it("orders objects as the build does: a chart's objects where the chart is, before what waits for it", () => {
+        const chart = run.resources.find((r) => r.name === "home-k8s-gateway-chart")!;
+        const ids = objectsInProgramOrder(run, new Map([[chart.urn, [k8sGateway(udpAndTcp)]]])).map((o) => o.id);
+        // The 21 objects the program creates itself, and the one stand-in the chart renders here.
+        assert.equal(ids.length, 22);
+        assert.ok(ids.indexOf("Namespace/network") < ids.indexOf("network/Deployment/k8s-gateway"));
+        assert.ok(ids.indexOf("network/Deployment/k8s-gateway") < ids.indexOf("network/Service/k8s-gateway-dns"));
+        assert.ok(ids.indexOf("ClusterIssuer/letsencrypt-production") < ids.indexOf("network/Certificate/wildcard-ragas-cc"));
     });
 });
 

@@ -5,6 +5,7 @@ import * as YAML from "yaml";
 import { mockCall } from "../offline/mock-outputs";
 import { RecordedRun, Registration } from "../offline/record";
 import { projectRoot } from "../offline/stack-config";
+import { buildPlan } from "../waves";
 
 // What the upstream judges take, read from a recorded run of the program (the offline engine's graph, the
 // same data `npm run plan` writes to plan.json): the Talos provider's arguments, each Helm chart's release,
@@ -167,10 +168,16 @@ export function programObject(r: Registration): KubeObject {
     return object;
 }
 
-/** Every object in program order; each chart's rendered objects sit where the chart is registered. */
+/**
+ * Every object in program order: the build's waves (a resource one wave after the latest thing it waits for,
+ * tools/waves.ts), by URN within a wave; registration order depends on when inputs resolve, this does not.
+ * Each chart's rendered objects sit where the chart is, in Helm's install order.
+ */
 export function objectsInProgramOrder(run: RecordedRun, rendered: ReadonlyMap<string, JudgedObject[]>): JudgedObject[] {
+    const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
     const out: JudgedObject[] = [];
-    for (const r of run.resources) {
+    for (const step of buildPlan(run.resources).waves.flat()) {
+        const r = byUrn.get(step.urn)!;
         if (isChartResource(r)) out.push(...(rendered.get(r.urn) ?? []));
         else if (isKubernetesObject(r)) {
             const object = programObject(r);
