@@ -64,9 +64,9 @@ function medianProcess(run: () => ProcessRun): ProcessRun {
     return { ms: median(samples.map((s) => s.ms)), cpuMs: median(samples.map((s) => s.cpuMs)), resources: samples[0].resources };
 }
 
-/** The home stack grown to 3 control planes and `workers` workers, with the pool moved above them. */
-export function grownValues(workers: number): Record<string, unknown> {
-    const values = structuredClone(stackValues("home")) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** The home stack (or `base`, a stack of its shape) grown to 3 control planes and `workers` workers, with the pool moved above them. */
+export function grownValues(workers: number, base: Record<string, unknown> = stackValues("home")): Record<string, unknown> {
+    const values = structuredClone(base) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     values["homelab:network"].loadBalancerRange = { start: "172.16.1.200", stop: "172.16.1.209" };
     values["homelab:gateways"] = { dns: "172.16.1.200", internal: "172.16.1.201", external: "172.16.1.202" };
     const hosts = ["pve1", "pve2", "pve3", "pve4"];

@@ -114,6 +114,11 @@ export function k8sGatewayValues(plan: K8sGatewayPlan) {
         // node restarts.
         replicaCount: replicasFor(plan.nodeCount),
         topologySpreadConstraints: spreadOverNodes(podLabels),
+        // PodSecurity `restricted`, which Talos' kube-apiserver warns about on every apply otherwise (it enforces
+        // baseline). The chart adds runAsUser 1000 itself while `secure` is on (templates/_helper.tpl), and the
+        // server listens on 1053, so no capability is needed.
+        podSecurityContext: { seccompProfile: { type: "RuntimeDefault" } },
+        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, runAsNonRoot: true },
     };
 }
 

@@ -43,7 +43,7 @@ describe("k8s_gateway values", () => {
     });
 
     it("sets exactly the spec's domain, watched resources, a headless chart Service and the apex of the DNS Service", () => {
-        assert.deepEqual({ ...values, extraZonePlugins: undefined, topologySpreadConstraints: undefined }, {
+        assert.deepEqual({ ...values, extraZonePlugins: undefined, topologySpreadConstraints: undefined, podSecurityContext: undefined, securityContext: undefined }, {
             fullnameOverride: "k8s-gateway",
             domain: "ragas.cc",
             ttl: 30,
@@ -53,9 +53,19 @@ describe("k8s_gateway values", () => {
             extraZonePlugins: undefined,
             replicaCount: 2,
             topologySpreadConstraints: undefined,
+            podSecurityContext: undefined,
+            securityContext: undefined,
         });
         assert.equal(recordTtlSeconds, 30);
         assert.equal(defaults.apex, "", "the chart's apex default (its own Service) is what this replaces");
+    });
+
+    // Talos' kube-apiserver enforces PodSecurity baseline and warns on restricted (its generated admissionControl);
+    // npm run test:upstream saw it warn on this Deployment on every apply before these were set.
+    it("runs its pods as PodSecurity restricted asks, on the uid the chart already gives", () => {
+        assert.deepEqual(values.podSecurityContext, { seccompProfile: { type: "RuntimeDefault" } });
+        assert.deepEqual(values.securityContext, { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, runAsNonRoot: true });
+        assert.deepEqual([defaults.secure, defaults.podSecurityContext, defaults.securityContext], [true, {}, {}], "the chart adds runAsUser 1000 only while secure is on");
     });
 
     it("runs two replicas spread over nodes, one on a single node", () => {
