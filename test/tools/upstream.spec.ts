@@ -58,8 +58,10 @@ describe("upstream judges: their inputs from the recorded graph", function () {
     it("orders objects as the build does: a chart's objects where the chart is, before what waits for it", () => {
         const chart = run.resources.find((r) => r.name === "home-k8s-gateway-chart")!;
         const ids = objectsInProgramOrder(run, new Map([[chart.urn, [k8sGateway(udpAndTcp)]]])).map((o) => o.id);
-        // The 21 objects the program creates itself, and the one stand-in the chart renders here.
-        assert.equal(ids.length, 22);
+        // The 30 objects the program creates itself (9 of them verify's read-only access), and the one stand-in
+        // the chart renders here.
+        assert.equal(ids.length, 31);
+        assert.ok(ids.indexOf("kube-system/ServiceAccount/homelab-verify") >= 0);
         assert.ok(ids.indexOf("Namespace/network") < ids.indexOf("network/Deployment/k8s-gateway"));
         assert.ok(ids.indexOf("network/Deployment/k8s-gateway") < ids.indexOf("network/Service/k8s-gateway-dns"));
         assert.ok(ids.indexOf("ClusterIssuer/letsencrypt-production") < ids.indexOf("network/Certificate/wildcard-ragas-cc"));
