@@ -40,6 +40,10 @@ export interface FakeNode extends FakeNodeSpec {
     staticPods: Record<string, { image: string; ready: boolean }>;
     pods: { namespace: string; name: string; owner?: string; mirror?: boolean }[];
     portTalos?: number;
+    /** Reset and gone (a removed node's config apply was deleted): out of etcd, down for good. */
+    left?: boolean;
+    /** Its Kubernetes Node object exists (a reset never deletes it; a DELETE does). */
+    registered: boolean;
 }
 
 export const controlPlaneComponents = ["kube-apiserver", "kube-controller-manager", "kube-scheduler"] as const;
@@ -75,23 +79,41 @@ export class FakeCluster {
     private timers = new Set<NodeJS.Timeout>();
 
     constructor(specs: FakeNodeSpec[], public faults: Faults = {}, private readonly restartMs = 5) {
-        for (const spec of specs) {
-            const node: FakeNode = {
-                ...spec, up: true, installed: spec.talosVersion, bootId: `${spec.name}-boot-0`, boots: 0, pulled: [], config: initialConfig(spec),
-                unschedulable: false, kubeletVersion: spec.kubernetesVersion, staticPods: {},
-                pods: [
-                    { namespace: "kube-system", name: `cilium-${spec.name}`, owner: "DaemonSet" },
-                    { namespace: "default", name: `web-${spec.name}`, owner: "ReplicaSet" },
-                ],
-            };
-            if (spec.role === "controlplane") {
-                for (const c of controlPlaneComponents) {
-                    node.staticPods[c] = { image: `${componentImages[c]}:${spec.kubernetesVersion}`, ready: true };
-                    node.pods.push({ namespace: "kube-system", name: `${c}-${spec.name}`, mirror: true });
-                }
+        for (const spec of specs) this.addNode(spec);
+    }
+
+    /** A node that boots into the cluster (a VM created and configured by a later `pulumi up`). */
+    addNode(spec: FakeNodeSpec): FakeNode {
+        const node: FakeNode = {
+            ...spec, up: true, installed: spec.talosVersion, bootId: `${spec.name}-boot-0`, boots: 0, pulled: [], config: initialConfig(spec),
+            unschedulable: false, kubeletVersion: spec.kubernetesVersion, staticPods: {}, registered: true,
+            pods: [
+                { namespace: "kube-system", name: `cilium-${spec.name}`, owner: "DaemonSet" },
+                { namespace: "default", name: `web-${spec.name}`, owner: "ReplicaSet" },
+            ],
+        };
+        if (spec.role === "controlplane") {
+            for (const c of controlPlaneComponents) {
+                node.staticPods[c] = { image: `${componentImages[c]}:${spec.kubernetesVersion}`, ready: true };
+                node.pods.push({ namespace: "kube-system", name: `${c}-${spec.name}`, mirror: true });
             }
-            this.nodes.set(spec.name, node);
         }
+        this.nodes.set(spec.name, node);
+        return node;
+    }
+
+    /** A graceful Talos reset, as deleting a node's config apply does (onDestroy reset): the node leaves etcd and
+     *  shuts down; its Node object stays, NotReady (Talos' reset sequence deletes none: v1alpha1_sequencer.go Reset). */
+    reset(name: string): void {
+        const node = this.node(name);
+        node.left = true;
+        node.up = false;
+        this.record(`reset ${name}`);
+    }
+
+    /** The etcd members: every control plane that has not left. */
+    etcdMembers(): FakeNode[] {
+        return [...this.nodes.values()].filter((n) => n.role === "controlplane" && !n.left);
     }
 
     node(name: string): FakeNode {

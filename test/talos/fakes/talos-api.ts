@@ -20,6 +20,8 @@ export interface FakeTalosApi {
     endpoints: Record<string, string>;
     /** `node method` for every call that reached a node, in order. */
     calls: string[];
+    /** Serves a node added to the cluster after the start (one that joins); its endpoint. */
+    addNode(name: string): Promise<string>;
     close(): Promise<void>;
 }
 
@@ -27,7 +29,6 @@ const unavailable = (node: FakeNode) => ({ code: grpc.status.UNAVAILABLE, detail
 
 function machineHandlers(cluster: FakeCluster, node: FakeNode, pki: TestPki): Record<string, Unary | Streaming> {
     const meta = { hostname: node.name, error: "" };
-    const controlPlanes = () => [...cluster.nodes.values()].filter((n) => n.role === "controlplane");
     return {
         Version: () => ({ messages: [{ metadata: meta, version: { tag: node.talosVersion, arch: "amd64", os: "linux" }, platform: { name: "metal", mode: "metal" } }] }),
         ServiceList: () => ({
@@ -41,7 +42,7 @@ function machineHandlers(cluster: FakeCluster, node: FakeNode, pki: TestPki): Re
         }),
         EtcdMemberList: () => {
             if (node.role !== "controlplane") throw { code: grpc.status.FAILED_PRECONDITION, details: "etcd is not running on a worker" };
-            return { messages: [{ metadata: meta, members: controlPlanes().map((n, i) => ({ id: String(1000 + i), hostname: n.name, peer_urls: [`https://${n.name}:2380`], is_learner: false })) }] };
+            return { messages: [{ metadata: meta, members: cluster.etcdMembers().map((n, i) => ({ id: String(1000 + i), hostname: n.name, peer_urls: [`https://${n.name}:2380`], is_learner: false })) }] };
         },
         Read: (request: Record<string, unknown>, send: (message: object) => void) => {
             if (request.path !== "/proc/sys/kernel/random/boot_id") throw { code: grpc.status.PERMISSION_DENIED, details: "path not allowed" };
@@ -113,7 +114,7 @@ export async function startFakeTalos(cluster: FakeCluster, pki: TestPki, options
     const servers: grpc.Server[] = [];
     const endpoints: Record<string, string> = {};
     const calls: string[] = [];
-    for (const node of cluster.nodes.values()) {
+    const serve = async (node: FakeNode): Promise<string> => {
         const server = new grpc.Server();
         const services = { "machine.MachineService": machineHandlers(cluster, node, pki), ...otherHandlers(cluster, node) };
         for (const [service, handlers] of Object.entries(services)) {
@@ -143,10 +144,13 @@ export async function startFakeTalos(cluster: FakeCluster, pki: TestPki, options
         node.portTalos = port;
         endpoints[node.name] = `127.0.0.1:${port}`;
         servers.push(server);
-    }
+        return endpoints[node.name];
+    };
+    for (const node of cluster.nodes.values()) await serve(node);
     return {
         endpoints,
         calls,
+        addNode: (name) => serve(cluster.node(name)),
         close: async () => {
             cluster.stop();
             // Force: a call that hangs on purpose must not hold the test up.
