@@ -18,20 +18,22 @@ const nodes = [
 const trigger = (hardware: string, stagedConfig = ""): RestartTrigger => ({ hardware, stagedConfig });
 
 describe("which nodes a rollout restarts", () => {
-    it("restarts a resized node through the hypervisor and a node with a newly staged config through Talos", () => {
+    it("restarts a resized node through the hypervisor, and hands a node with a newly staged config to the engine", () => {
         const olds = { "talos-cp-1": trigger("4 cores, 8192 MiB"), "talos-cp-2": trigger("4 cores, 8192 MiB"), "talos-worker-1": trigger("4 cores, 8192 MiB", "aaaa") };
         const news = { "talos-cp-1": trigger("4 cores, 8192 MiB"), "talos-cp-2": trigger("8 cores, 16384 MiB", "bbbb"), "talos-worker-1": trigger("4 cores, 8192 MiB", "cccc") };
         assert.deepEqual(plannedRestarts(nodes, olds, news), {
-            restarts: { "talos-cp-2": "hardware 4 cores, 8192 MiB -> 8 cores, 16384 MiB", "talos-worker-1": "staged machine config cccc" },
+            restarts: { "talos-cp-2": "hardware 4 cores, 8192 MiB -> 8 cores, 16384 MiB" },
             viaHypervisor: ["talos-cp-2"],
+            stagedConfigs: ["talos-cp-2", "talos-worker-1"],
         });
     });
 
     it("restarts nothing for an unchanged record, a config applied at once, or a node new to the record", () => {
         const olds = { "talos-cp-1": trigger("4 cores, 8192 MiB", "aaaa") };
-        assert.deepEqual(plannedRestarts(nodes, olds, { "talos-cp-1": trigger("4 cores, 8192 MiB", "aaaa") }), { restarts: {}, viaHypervisor: [] });
-        assert.deepEqual(plannedRestarts(nodes, olds, { "talos-cp-1": trigger("4 cores, 8192 MiB", "") }), { restarts: {}, viaHypervisor: [] });
-        assert.deepEqual(plannedRestarts(nodes, olds, { "talos-cp-1": trigger("4 cores, 8192 MiB", "aaaa"), "talos-cp-2": trigger("8 cores, 16384 MiB") }), { restarts: {}, viaHypervisor: [] });
+        const none = { restarts: {}, viaHypervisor: [], stagedConfigs: [] };
+        assert.deepEqual(plannedRestarts(nodes, olds, { "talos-cp-1": trigger("4 cores, 8192 MiB", "aaaa") }), none);
+        assert.deepEqual(plannedRestarts(nodes, olds, { "talos-cp-1": trigger("4 cores, 8192 MiB", "") }), none);
+        assert.deepEqual(plannedRestarts(nodes, olds, { "talos-cp-1": trigger("4 cores, 8192 MiB", "aaaa"), "talos-cp-2": trigger("8 cores, 16384 MiB") }), none);
     });
 });
 
@@ -64,12 +66,16 @@ describe("restarts through the rollout engine", function () {
         await start();
         const olds = (await talosRolloutProvider.create!(inputs(sized({})))).outs;
         assert.deepEqual(stack.talos.calls, [], "creating dials no node");
+        // cp-1's apply staged a config that needs a reboot (another environment variable: not live, as Talos judges).
+        const cp1 = stack.cluster.node("talos-cp-1");
+        stack.cluster.stage("talos-cp-1", cp1.config.replace("machine:\n", "machine:\n  env:\n    HTTP_PROXY: http://proxy:3128\n"));
         const news = inputs(sized({ "talos-worker-2": 8, "talos-cp-3": 8 }, { "talos-cp-1": "d1f0c2" }));
         assert.deepEqual(await talosRolloutProvider.diff!("talos-rollout", olds, news), { changes: true, replaces: [] });
         const updated = await talosRolloutProvider.update!("talos-rollout", olds, news);
         assert.deepEqual(stack.cluster.rebootOrder(), ["talos-cp-1", "talos-cp-3", "talos-worker-2"]);
         assert.equal(stack.cluster.maxDown, 1);
         assert.deepEqual(proxmox.reboots, ["talos-cp-3", "talos-worker-2"], "the resized VMs restart through Proxmox; the staged config through Talos");
+        assert.match(stack.cluster.node("talos-cp-1").config, /HTTP_PROXY/, "cp-1 booted its staged config");
         const e = stack.cluster.events;
         assert.ok(e.indexOf("cordon talos-cp-3") < e.indexOf("reboot talos-cp-3") && e.indexOf("reboot talos-cp-3") < e.indexOf("uncordon talos-cp-3"));
         assert.ok(e.indexOf("uncordon talos-cp-1") < e.indexOf("cordon talos-cp-3") && e.indexOf("uncordon talos-cp-3") < e.indexOf("cordon talos-worker-2"));

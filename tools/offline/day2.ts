@@ -32,7 +32,7 @@ function bump<K extends "cilium" | "envoyGateway" | "certManager">(pins: Version
 export const day2Changes: readonly Day2Change[] = [
     { title: "Talos v1.13.9 -> v1.14.0 (`talos.version`)", edit: (v) => void (v["homelab:talos"].version = "v1.14.0") },
     { title: "another system extension (`talos.extensions`)", edit: (v) => void (v["homelab:talos"].extensions = ["siderolabs/qemu-guest-agent", "siderolabs/iscsi-tools"]) },
-    { title: "Kubernetes v1.36.4 -> v1.37.0 (`talos.kubernetesVersion`)", edit: (v) => void (v["homelab:talos"].kubernetesVersion = "v1.37.0") },
+    { title: "Kubernetes v1.36.4 -> v1.36.5 (`talos.kubernetesVersion`)", edit: (v) => void (v["homelab:talos"].kubernetesVersion = "v1.36.5") },
     { title: "Cilium chart bump (versions.ts)", edit: (_v, pins) => bump(pins, "cilium") },
     { title: "Envoy Gateway chart bump (versions.ts)", edit: (_v, pins) => bump(pins, "envoyGateway") },
     { title: "cert-manager chart bump (versions.ts)", edit: (_v, pins) => bump(pins, "certManager") },

@@ -51,6 +51,7 @@ export const replacingInputs: Readonly<Record<string, readonly string[]>> = {
     "pulumi-nodejs:dynamic/talos:KubernetesNodesReady": ["host"],
     "pulumi-nodejs:dynamic/dns:AdguardForwarder": ["url", "domain"],
     "pulumi-nodejs:dynamic/dns:TechnitiumForwarder": ["url", "domain"],
+    "pulumi-nodejs:dynamic/talos:KubernetesNode": ["node"],
 };
 
 /**
@@ -61,6 +62,10 @@ export const comparedInputs: Readonly<Record<string, readonly string[]>> = {
     "pulumi-nodejs:dynamic/talos:KubernetesApiReady": ["host"],
     "pulumi-nodejs:dynamic/talos:KubernetesNodesReady": ["host"],
     "pulumi-nodejs:dynamic/talos:TalosRollout": ["order", "restarts", "restartTriggers", "target"],
+    // A node's first config: its diff sees no change ever (maintenance-apply.ts); it is replaced with its apply.
+    "pulumi-nodejs:dynamic/talos:MaintenanceApply": [],
+    // A Node object's record: the control planes it reads the kubeconfig from (kubernetes-node.ts).
+    "pulumi-nodejs:dynamic/talos:KubernetesNode": ["node", "controlPlanes"],
 };
 
 /** Dynamic resources whose provider's own diff decides whether anything changed. */

@@ -5,11 +5,12 @@
 import type { ApiAccess } from "../api-ready";
 import { TalosClientConfiguration } from "../api/client";
 import { controlPlanePods, nodeState, podReady, setUnschedulable } from "../api/kubernetes";
-import { activeMachineConfig, applyNoReboot, bootId, install, legacyUpgrade, pullImage, reboot, talosVersion } from "../api/machine";
+import { activeMachineConfig, bootId, install, legacyUpgrade, pullImage, reboot, talosVersion } from "../api/machine";
 import { Connections, drain, etcdProblem, GateError, RolloutTiming, TalosConnections, waitBack, waitEtcdHealthy, waitFor, WaitStats, waitNodeReady, withNode } from "./gates";
 import { kubernetesThroughTalos } from "./kubernetes-access";
 import { configuredInstaller, configuredVersions, withComponentVersion, withInstaller } from "./machine-config";
 import { describeStep, hasLifecycleApi, NodeObservation, planRollout, rolloutProblems, RolloutNode, RolloutTarget, Step } from "./plan";
+import { applyEditKeepingStaged, applyStagedLive, stagedConfig } from "./staged-config";
 
 export interface RolloutRequest {
     /** In rollout order: control planes first (in config order), then workers. */
@@ -54,16 +55,23 @@ export class RolloutError extends Error {
     }
 }
 
-/** Reads every node (in parallel) before anything moves: through Talos its version and the Kubernetes
- *  versions its config names (the kubelet's too, until the Node object says what runs). Problems per node. */
+/** Reads every node (in parallel) before anything moves: through Talos its version, the Kubernetes versions
+ *  its config names (the kubelet's too, until the Node object says what runs) and what it holds staged (a dry
+ *  run: one that fails stops the rollout before it starts, and nothing reboots). Problems per node. */
 async function observeTalos(connections: TalosConnections, nodes: RolloutNode[]): Promise<{ observed: Map<string, NodeObservation>; problems: string[][] }> {
     const observed = new Map<string, NodeObservation>();
     const problems = await Promise.all(nodes.map(async (node): Promise<string[]> => {
         try {
-            const [version, config] = await withNode(connections, node, async (client) => [await talosVersion(client), await activeMachineConfig(client)]);
+            const [version, config, staged] = await withNode(connections, node, async (client) => {
+                const [running, active] = [await talosVersion(client), await activeMachineConfig(client)];
+                return [running, active, await stagedConfig(client, active)] as const;
+            });
             // Control-plane components are read from the config, as upgrade-k8s compares them.
             const { kubelet, ...components } = configuredVersions(config, node.role);
-            observed.set(node.name, { talosVersion: version, kubeletVersion: kubelet ?? "", installerImage: configuredInstaller(config), components: node.role === "controlplane" ? components : undefined });
+            observed.set(node.name, {
+                talosVersion: version, kubeletVersion: kubelet ?? "", installerImage: configuredInstaller(config), components: node.role === "controlplane" ? components : undefined,
+                ...(staged ? { stagedConfig: staged } : {}),
+            });
             return [];
         } catch (error) {
             return [(error as Error).message];
@@ -124,6 +132,7 @@ export async function runRollout(request: RolloutRequest): Promise<RolloutResult
         log(`step ${index + 1}/${steps.length}: ${describeStep(step)}`);
         try {
             if (step.kind === "talos-upgrade" || step.kind === "restart") await rebootStep(connections, node, step, controlPlanes, log, request.restartVia);
+            else if (step.kind === "apply-staged") await applyStagedStep(connections, node);
             else await kubernetesStep(connections, node, step);
         } catch (error) {
             const untouched = [...new Set(steps.slice(index + 1).map((s) => s.node))].filter((n) => n !== step.node);
@@ -164,10 +173,7 @@ async function rebootStep(
         // The node's config names the installer it now runs, as the config apply after the rollout will: a
         // rollout run again after a failure sees this node done, even at an unchanged version.
         if (step.kind === "talos-upgrade") {
-            await withNode(connections, node, async (client) => {
-                const recorded = withInstaller(await activeMachineConfig(client), step.image);
-                if (recorded.changed) await applyNoReboot(client, recorded.yaml);
-            });
+            await withNode(connections, node, (client) => applyEditKeepingStaged(client, (yaml) => withInstaller(yaml, step.image)));
         }
         await waitNodeReady(connections, node);
         if (node.role === "controlplane") await waitEtcdHealthy(connections, node, controlPlanes);
@@ -177,15 +183,18 @@ async function rebootStep(
     }
 }
 
-/** One Kubernetes component on one node: patch its image in the machine config, apply without a reboot,
- *  wait until it runs the new version and is Ready. */
+/** A staged config Talos can apply live: applied without a reboot (no drain: nothing goes down), then the
+ *  node's kubelet Ready and, on a control plane, etcd healthy, as after any step. */
+async function applyStagedStep(connections: Connections, node: RolloutNode): Promise<void> {
+    await withNode(connections, node, applyStagedLive);
+    await waitNodeReady(connections, node);
+}
+
+/** One Kubernetes component on one node: patch its image in the machine config, apply without a reboot (a
+ *  staged config stays staged, with the same patch), wait until it runs the new version and is Ready. */
 async function kubernetesStep(connections: Connections, node: RolloutNode, step: Extract<Step, { kind: "control-plane-component" | "kubelet" }>): Promise<void> {
     const component = step.kind === "kubelet" ? "kubelet" : step.component;
-    const { image } = await withNode(connections, node, async (client) => {
-        const patched = withComponentVersion(await activeMachineConfig(client), component, step.to);
-        if (patched.changed) await applyNoReboot(client, patched.yaml);
-        return patched;
-    });
+    const { image } = await withNode(connections, node, (client) => applyEditKeepingStaged(client, (yaml) => withComponentVersion(yaml, component, step.to)));
     if (step.kind === "kubelet") return waitNodeReady(connections, node, step.to);
     const { healthTimeoutMs, pollIntervalMs, callTimeoutMs } = connections.timing;
     await waitFor(node.name, `${component} ${step.to} Ready`, healthTimeoutMs, pollIntervalMs, async () => {

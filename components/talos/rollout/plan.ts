@@ -31,6 +31,8 @@ export interface NodeObservation {
     installerImage?: string;
     /** Control planes: the version of each component's image in the active machine config. */
     components?: Partial<Record<ControlPlaneComponent, string>>;
+    /** A machine config the node holds staged: `live` when Talos can apply it without a reboot (staged-config.ts). */
+    stagedConfig?: "live" | "reboot";
 }
 
 export const controlPlaneComponents = ["kube-apiserver", "kube-controller-manager", "kube-scheduler"] as const;
@@ -39,6 +41,7 @@ export type ControlPlaneComponent = (typeof controlPlaneComponents)[number];
 export type Step =
     | { kind: "talos-upgrade"; node: string; from: string; to: string; image: string }
     | { kind: "restart"; node: string; reason: string }
+    | { kind: "apply-staged"; node: string }
     | { kind: "control-plane-component"; node: string; component: ControlPlaneComponent; from: string; to: string }
     | { kind: "kubelet"; node: string; from: string; to: string };
 
@@ -91,7 +94,8 @@ export function rolloutProblems(nodes: RolloutNode[], target: RolloutTarget, obs
 
 /**
  * The steps, in order. Talos first, node by node in rollout order (control planes first): each step reboots
- * one node. A restart asked for a node with no upgrade pending takes that node's place in the same order.
+ * one node. A restart asked for a node with no upgrade pending takes that node's place in the same order, as
+ * does a staged machine config (a restart when it needs one, else a live apply).
  * Then Kubernetes in `talosctl upgrade-k8s` order: kube-apiserver on each control plane in turn, then
  * kube-controller-manager, then kube-scheduler, then the kubelet node by node. That order keeps the API up
  * (one apiserver restarts at a time) and within the supported skew at every step: apiservers are at most one
@@ -104,8 +108,11 @@ export function planRollout(nodes: RolloutNode[], target: RolloutTarget, observe
         const seen = observed.get(node.name)!;
         // Another installer at the same version is another set of system extensions: an upgrade too.
         const otherInstaller = seen.installerImage !== undefined && seen.installerImage !== target.installerImage;
+        // A reboot, for an upgrade or a restart, also boots the staged config: it needs no step of its own.
         if (seen.talosVersion !== target.talosVersion || otherInstaller) steps.push({ kind: "talos-upgrade", node: node.name, from: seen.talosVersion, to: target.talosVersion, image: target.installerImage });
         else if (restarts[node.name]) steps.push({ kind: "restart", node: node.name, reason: restarts[node.name] });
+        else if (seen.stagedConfig === "reboot") steps.push({ kind: "restart", node: node.name, reason: "staged machine config that needs a reboot" });
+        else if (seen.stagedConfig === "live") steps.push({ kind: "apply-staged", node: node.name });
     }
     const controlPlanes = nodes.filter((n) => n.role === "controlplane");
     for (const component of controlPlaneComponents) {
@@ -126,6 +133,7 @@ export function describeStep(step: Step): string {
     switch (step.kind) {
         case "talos-upgrade": return step.from === step.to ? `${step.node}: Talos ${step.to}, installer -> ${step.image}` : `${step.node}: Talos ${step.from} -> ${step.to}`;
         case "restart": return `${step.node}: restart (${step.reason})`;
+        case "apply-staged": return `${step.node}: staged machine config, applied without a reboot`;
         case "control-plane-component": return `${step.node}: ${step.component} ${step.from} -> ${step.to}`;
         case "kubelet": return `${step.node}: kubelet ${step.from} -> ${step.to}`;
     }

@@ -54,12 +54,14 @@ export function membershipChange(lastOrder: readonly string[] | undefined, order
     return { joined: after.filter((n) => !before.includes(n)), left: before.filter((n) => !after.includes(n)) };
 }
 
-/** Work for the engine: a node that was there before with other versions, another installer, or a restart
- *  asked for. Credentials, endpoints and timings alone are no work, and neither is a node joining or leaving. */
+/** Work for the engine: a node that was there before with other versions, another installer, a restart asked
+ *  for, or a newly staged config. Credentials, endpoints and timings alone are no work, and neither is a node
+ *  joining or leaving. */
 export function rolloutWork(olds: Partial<RolloutState>, news: TalosRolloutInputs): boolean {
     const before = new Map((olds.order ?? []).map((line) => [nodeOf(line), line]));
     const moved = news.order.some((line) => before.has(nodeOf(line)) && before.get(nodeOf(line)) !== line);
-    const restarting = Object.keys(plannedRestarts(news.nodes, olds.restartTriggers, news.restartTriggers).restarts).length > 0;
+    const planned = plannedRestarts(news.nodes, olds.restartTriggers, news.restartTriggers);
+    const restarting = Object.keys(planned.restarts).length > 0 || planned.stagedConfigs.length > 0;
     // Another installer at the same version (a system extension change) moves every node too. A state
     // written before the target was kept has none: that is no change.
     const otherInstaller = olds.target !== undefined && olds.target.installerImage !== news.target.installerImage;

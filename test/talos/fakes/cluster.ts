@@ -24,6 +24,8 @@ export interface Faults {
     hang?: string[];
     /** Control planes that fail MachineService.Kubeconfig: with an error, an archive cut short, or 2 s late. */
     kubeconfig?: Record<string, "error" | "truncated" | "slow">;
+    /** Nodes whose ApplyConfiguration dry run fails (a network blip at that moment). */
+    dryRunFails?: string[];
 }
 
 export interface FakeNode extends FakeNodeSpec {
@@ -40,6 +42,10 @@ export interface FakeNode extends FakeNodeSpec {
     staticPods: Record<string, { image: string; ready: boolean }>;
     pods: { namespace: string; name: string; owner?: string; mirror?: boolean }[];
     portTalos?: number;
+    /** The config persisted since boot, when an apply wrote one (ahead of `config` when staged). */
+    persistent?: string;
+    /** Booted with no config: apid is not up, the maintenance API answers (insecure TLS, no client certificate). */
+    maintenance?: boolean;
     /** Reset and gone (a removed node's config apply was deleted): out of etcd, down for good. */
     left?: boolean;
     /** Its Kubernetes Node object exists (a reset never deletes it; a DELETE does). */
@@ -149,6 +155,9 @@ export class FakeCluster {
             node.boots++;
             node.bootId = `${name}-boot-${node.boots}`;
             node.talosVersion = node.installed;
+            // A boot loads the persisted config (a staged one included) and holds no separate persisted copy.
+            if (node.persistent !== undefined) node.config = node.persistent;
+            node.persistent = undefined;
             this.rebootTimeTotal += node.rebootMs;
             this.downNow--;
             this.applyConfig(node);
@@ -163,13 +172,21 @@ export class FakeCluster {
         for (const c of Object.keys(node.staticPods)) node.staticPods[c] = { image: doc.cluster[componentKeys[c]].image!, ready: true };
     }
 
-    /** ApplyConfiguration NO_REBOOT: changed components restart and are Ready again after `restartMs`. */
+    /** ApplyConfiguration NO_REBOOT (it persists the config too): changed components restart and are Ready
+     *  again after `restartMs`. */
     applyNoReboot(name: string, yaml: string): void {
         const node = this.node(name);
         node.config = yaml;
+        node.persistent = yaml;
         this.record(`apply ${name}`);
         for (const c of Object.keys(node.staticPods)) node.staticPods[c].ready = false;
         this.later(this.restartMs, () => this.applyConfig(node));
+    }
+
+    /** ApplyConfiguration STAGED: persisted only, for the next boot. */
+    stage(name: string, yaml: string): void {
+        this.node(name).persistent = yaml;
+        this.record(`stage ${name}`);
     }
 
     etcdHealthy(name: string): boolean {
@@ -194,4 +211,22 @@ export function stackSpecs(controlPlanes: number, workers: number, talosVersion:
     for (let i = 1; i <= controlPlanes; i++) specs.push({ name: `talos-cp-${i}`, role: "controlplane", talosVersion, kubernetesVersion, rebootMs });
     for (let i = 1; i <= workers; i++) specs.push({ name: `talos-worker-${i}`, role: "worker", talosVersion, kubernetesVersion, rebootMs });
     return specs;
+}
+
+// The v1alpha1 fields Talos v1.13.9 applies without a reboot (v1alpha1_runtime.go CanApplyImmediate); any other
+// change of the v1alpha1 document needs one. Other documents always apply live.
+const liveMachineKeys = ["ca", "acceptedCAs", "time", "certSANs", "install", "network", "sysfs", "sysctls", "logging", "controlPlane", "kubelet", "kernel", "registries", "pods", "seccompProfiles", "nodeAnnotations", "nodeLabels", "nodeTaints"];
+const liveFeatureKeys = ["kubernetesTalosAPIAccess", "kubePrism", "hostDNS", "imageCache", "nodeAddressSortAlgorithm"];
+
+/** Whether Talos would need a reboot to go from `current` to `next`, as the fake judges it. */
+export function needsReboot(current: string, next: string): boolean {
+    const rest = (yaml: string) => {
+        const doc = (YAML.parseAllDocuments(yaml).map((d) => d.toJS()).find((d) => d?.version === "v1alpha1" && d.kind === undefined) ?? {}) as Record<string, Record<string, unknown>>;
+        const machine = { ...(doc.machine ?? {}) } as Record<string, unknown>;
+        for (const key of liveMachineKeys) delete machine[key];
+        const features = { ...((machine.features as Record<string, unknown>) ?? {}) };
+        for (const key of liveFeatureKeys) delete features[key];
+        return JSON.stringify({ ...doc, debug: undefined, cluster: undefined, machine: { ...machine, features } });
+    };
+    return rest(current) !== rest(next);
 }
