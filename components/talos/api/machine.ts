@@ -5,8 +5,10 @@ import { machineConfigYaml } from "./protos";
 
 const MACHINE = "machine.MachineService";
 
-/** Where talosctl upgrade pulls and installs from by default (`--namespace system`): CRI, system namespace. */
-const systemContainerd = { driver: "CRI", namespace: "NS_SYSTEM" };
+/** The containerd instances talosctl names (cmd/talosctl/cmd/talos/image.go containerdInstance): `system` (where
+ *  talosctl upgrade pulls and installs from, and where the kubelet's image lives) and `cri` (Kubernetes' pods). */
+const containerd = { system: { driver: "CRI", namespace: "NS_SYSTEM" }, cri: { driver: "CRI", namespace: "NS_CRI" } } as const;
+const systemContainerd = containerd.system;
 
 interface Metadata { hostname: string; error: string }
 
@@ -68,9 +70,9 @@ export async function reboot(client: TalosClient): Promise<void> {
     if (response.messages.length) first(client.endpoint.name, "Reboot", response.messages);
 }
 
-/** ImageService.Pull into the system containerd; the pulled image's name. */
-export async function pullImage(client: TalosClient, imageRef: string): Promise<string> {
-    const messages = await client.stream<{ name: string; response?: string }>("machine.ImageService", "Pull", { containerd: systemContainerd, image_ref: imageRef });
+/** ImageService.Pull into the system containerd (or Kubernetes' own); the pulled image's name. */
+export async function pullImage(client: TalosClient, imageRef: string, namespace: keyof typeof containerd = "system"): Promise<string> {
+    const messages = await client.stream<{ name: string; response?: string }>("machine.ImageService", "Pull", { containerd: containerd[namespace], image_ref: imageRef });
     const done = messages.find((m) => m.response === "name");
     if (!done) throw new TalosApiError(client.endpoint.name, "ImageService.Pull", undefined, `the stream ended without the name of ${imageRef}`);
     return done.name;

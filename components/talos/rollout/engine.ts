@@ -2,13 +2,19 @@
 // runs the planned steps one at a time, each gated on the node (and etcd) being healthy again before the
 // next. A failure stops the rollout there: later nodes are untouched and the error names the node and the
 // check. Steps come from what the nodes run now, so a rollout run again after a failure skips what landed.
+// A Kubernetes upgrade does what `talosctl upgrade-k8s` does around its component steps: the removed-API check
+// before any node moves, the image pre-pull before the first component restarts (kubernetes-upgrade.ts), and
+// after the last step the bootstrap manifest sync (manifest-sync.ts), which a Talos upgrade needs too.
 import type { ApiAccess } from "../api-ready";
 import { TalosClientConfiguration } from "../api/client";
 import { controlPlanePods, nodeState, podReady, setUnschedulable } from "../api/kubernetes";
 import { activeMachineConfig, bootId, install, legacyUpgrade, pullImage, reboot, talosVersion } from "../api/machine";
 import { Connections, drain, etcdProblem, GateError, RolloutTiming, TalosConnections, waitBack, waitEtcdHealthy, waitFor, WaitStats, waitNodeReady, withNode } from "./gates";
 import { kubernetesThroughTalos } from "./kubernetes-access";
-import { configuredInstaller, configuredVersions, withComponentVersion, withInstaller } from "./machine-config";
+import { configuredInstaller, configuredVersions, kubeletSuffix, withComponentVersion, withInstaller } from "./machine-config";
+import { prePullImages, removedApiProblems } from "./kubernetes-upgrade";
+import { syncBootstrapManifests } from "./manifest-sync";
+import { compareVersions } from "../../spec/releases";
 import { describeStep, hasLifecycleApi, NodeObservation, planRollout, rolloutProblems, RolloutNode, RolloutTarget, Step } from "./plan";
 import { applyEditKeepingStaged, applyStagedLive, stagedConfig } from "./staged-config";
 
@@ -58,8 +64,9 @@ export class RolloutError extends Error {
 /** Reads every node (in parallel) before anything moves: through Talos its version, the Kubernetes versions
  *  its config names (the kubelet's too, until the Node object says what runs) and what it holds staged (a dry
  *  run: one that fails stops the rollout before it starts, and nothing reboots). Problems per node. */
-async function observeTalos(connections: TalosConnections, nodes: RolloutNode[]): Promise<{ observed: Map<string, NodeObservation>; problems: string[][] }> {
+async function observeTalos(connections: TalosConnections, nodes: RolloutNode[]): Promise<{ observed: Map<string, NodeObservation>; problems: string[][]; suffixes: Record<string, string> }> {
     const observed = new Map<string, NodeObservation>();
+    const suffixes: Record<string, string> = {};
     const problems = await Promise.all(nodes.map(async (node): Promise<string[]> => {
         try {
             const [version, config, staged] = await withNode(connections, node, async (client) => {
@@ -68,6 +75,7 @@ async function observeTalos(connections: TalosConnections, nodes: RolloutNode[])
             });
             // Control-plane components are read from the config, as upgrade-k8s compares them.
             const { kubelet, ...components } = configuredVersions(config, node.role);
+            suffixes[node.name] = kubeletSuffix(config);
             observed.set(node.name, {
                 talosVersion: version, kubeletVersion: kubelet ?? "", installerImage: configuredInstaller(config), components: node.role === "controlplane" ? components : undefined,
                 ...(staged ? { stagedConfig: staged } : {}),
@@ -77,7 +85,7 @@ async function observeTalos(connections: TalosConnections, nodes: RolloutNode[])
             return [(error as Error).message];
         }
     }));
-    return { observed, problems };
+    return { observed, problems, suffixes };
 }
 
 /** The kubelet from the Node object, which says what actually runs, and whether it is Ready. */
@@ -101,7 +109,7 @@ export async function runRollout(request: RolloutRequest): Promise<RolloutResult
     const controlPlanes = request.nodes.filter((n) => n.role === "controlplane");
     const notStarted = (problems: string[], landed: Record<string, Landed> = {}) => new RolloutError(`rollout not started, nothing was changed: ${problems.join("; ")}`, landed);
 
-    const { observed, problems } = await observeTalos({ talos: request.talos, timing: request.timing }, request.nodes);
+    const { observed, problems, suffixes } = await observeTalos({ talos: request.talos, timing: request.timing }, request.nodes);
     let kubernetes = request.kubernetes;
     // Without access given, Kubernetes is reached only when the Talos view shows work: an up with nothing to
     // move reads no kubeconfig and makes no Kubernetes call.
@@ -127,13 +135,28 @@ export async function runRollout(request: RolloutRequest): Promise<RolloutResult
         if (etcd) throw notStarted([`etcd is not healthy: ${etcd}`], landed);
     }
 
+    // upgrade-k8s' pre-checks, before any node moves: no object may be left behind in an API the target drops.
+    const upgradesKubernetes = steps.some((s) => s.kind === "control-plane-component" || s.kind === "kubelet");
+    if (upgradesKubernetes) {
+        const running = [...observed.values()].flatMap((o) => [o.kubeletVersion, ...Object.values(o.components ?? {})]).filter((v): v is string => Boolean(v));
+        const oldest = running.reduce((a, b) => (compareVersions(a, b) <= 0 ? a : b));
+        const removed = await removedApiProblems(kubernetes, oldest, request.target.kubernetesVersion, request.timing.callTimeoutMs).catch((error: Error) => [`the removed-API check failed: ${error.message}`]);
+        if (removed.length) throw notStarted(removed, landed);
+    }
+
+    let pulled = false;
     for (const [index, step] of steps.entries()) {
         const node = request.nodes.find((n) => n.name === step.node)!;
         log(`step ${index + 1}/${steps.length}: ${describeStep(step)}`);
         try {
             if (step.kind === "talos-upgrade" || step.kind === "restart") await rebootStep(connections, node, step, controlPlanes, log, request.restartVia);
             else if (step.kind === "apply-staged") await applyStagedStep(connections, node);
-            else await kubernetesStep(connections, node, step);
+            else {
+                // The target's images, on every node, before the first component restarts (upgrade-k8s' pre-pull).
+                if (!pulled) await prePullImages(connections, request.nodes, request.target.kubernetesVersion, suffixes, log);
+                pulled = true;
+                await kubernetesStep(connections, node, step);
+            }
         } catch (error) {
             const untouched = [...new Set(steps.slice(index + 1).map((s) => s.node))].filter((n) => n !== step.node);
             const rest = untouched.length ? `; not started: ${untouched.join(", ")}` : "";
@@ -141,6 +164,15 @@ export async function runRollout(request: RolloutRequest): Promise<RolloutResult
         }
         if (step.kind === "talos-upgrade") landed[step.node].talosVersion = step.to;
         if (step.kind === "kubelet") landed[step.node].kubeletVersion = step.to;
+    }
+    // A new Talos or Kubernetes renders new bootstrap manifests (CoreDNS's version is Talos'): upgrade-k8s' sync.
+    if (upgradesKubernetes || steps.some((s) => s.kind === "talos-upgrade")) {
+        try {
+            const synced = await syncBootstrapManifests(connections, controlPlanes, log);
+            log(`manifests: ${synced.created.length} created, ${synced.configured.length} configured, ${synced.unchanged.length} unchanged, ${synced.pruned.length} pruned`);
+        } catch (error) {
+            throw new RolloutError(`rollout stopped at the bootstrap manifest sync (every node landed): ${(error as Error).message}`, landed);
+        }
     }
     return { steps, landed, waits: stats };
 }

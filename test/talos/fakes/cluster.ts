@@ -1,6 +1,7 @@
 // The simulated cluster both fakes serve: each node's Talos version, boot, machine config and Kubernetes
 // state, with simulated reboot time. It records what happened, in order, and how many nodes were down at once.
 import * as YAML from "yaml";
+import { ObjectStore } from "./kubernetes-objects";
 
 export type Role = "controlplane" | "worker";
 
@@ -83,9 +84,17 @@ export class FakeCluster {
     /** Sum of the simulated down time of every reboot that happened, in ms. */
     rebootTimeTotal = 0;
     private timers = new Set<NodeJS.Timeout>();
+    /** The Kubernetes objects other than nodes and pods (fakes/kubernetes-objects.ts). */
+    readonly objects: ObjectStore;
 
     constructor(specs: FakeNodeSpec[], public faults: Faults = {}, private readonly restartMs = 5) {
         for (const spec of specs) this.addNode(spec);
+        this.objects = new ObjectStore({
+            record: (event) => this.record(event),
+            later: (ms, action) => this.later(ms, action),
+            apiserverMinor: () => Math.min(...[...this.nodes.values()].flatMap((n) => (n.staticPods["kube-apiserver"] ? [Number(n.staticPods["kube-apiserver"].image.split(":").pop()!.split(".")[1])] : []))),
+            nodeCount: () => this.nodes.size,
+        });
     }
 
     /** A node that boots into the cluster (a VM created and configured by a later `pulumi up`). */

@@ -94,6 +94,7 @@ export async function startFakeKubernetes(cluster: FakeCluster, pki: TestPki): P
                 }
                 return send(404, { kind: "Status", reason: "NotFound" });
             }
+            if (cluster.objects.handle(req.method ?? "GET", url, body, req.headers, send)) return;
             return send(404, { kind: "Status", reason: "NotFound", message: `${req.method} ${url.pathname}` });
         });
     });

@@ -4,10 +4,11 @@
 // maintenance mode answers on the same port with the maintenance API instead (a TCP front picks the server).
 import * as grpc from "@grpc/grpc-js";
 import * as net from "net";
-import { encodeMachineConfigSpec, serviceDefinition } from "../../../components/talos/api/protos";
+import { encodeMachineConfigSpec, encodeManifestSpec, serviceDefinition } from "../../../components/talos/api/protos";
 import { FakeCluster, FakeNode, needsReboot } from "./cluster";
 import { TestPki } from "./certs";
 import { adminKubeconfigYaml, talosKubeconfigArchive } from "./kubeconfig";
+import { renderedManifests } from "./kubernetes-objects";
 
 /** Installer image tag -> Talos version: `factory.talos.dev/installer/abc:v1.14.0` runs `v1.14.0`. */
 const versionOf = (image: string) => image.split(":").pop()!;
@@ -142,7 +143,8 @@ function otherHandlers(cluster: FakeCluster, node: FakeNode): Record<string, Rec
                 send({ pull_progress: { layer_id: "sha256:0001", progress: { status: "DOWNLOADING", offset: 1, total: 2 } } });
                 send({ pull_progress: { layer_id: "sha256:0001", progress: { status: "EXTRACT_COMPLETE", offset: 2, total: 2 } } });
                 node.pulled.push(ref);
-                cluster.record(`pull ${node.name} ${ref}`);
+                const namespace = (request.containerd as { namespace?: string } | undefined)?.namespace;
+                cluster.record(`pull ${node.name} ${ref}${namespace === "NS_CRI" ? " (cri)" : ""}`);
                 send({ name: ref });
             },
         },
@@ -159,6 +161,13 @@ function otherHandlers(cluster: FakeCluster, node: FakeNode): Record<string, Rec
             },
         },
         "cosi.resource.State": {
+            // The bootstrap manifests a control plane renders for the Talos it runs; a worker renders none.
+            List: (request: Record<string, unknown>, send: (message: object) => void) => {
+                if (request.type !== "Manifests.kubernetes.talos.dev" || request.namespace !== "controlplane" || node.role !== "controlplane") return;
+                for (const manifest of renderedManifests(node.talosVersion)) {
+                    send({ resource: { metadata: { namespace: "controlplane", type: request.type, id: manifest.id, version: "1" }, spec: { proto_spec: encodeManifestSpec(manifest.objects) } } });
+                }
+            },
             Get: (request: Record<string, unknown>) => {
                 const yaml = request.id === "v1alpha1" ? node.config : request.id === "persistent" ? node.persistent : undefined;
                 if (request.type !== "MachineConfigs.config.talos.dev" || yaml === undefined) throw { code: grpc.status.NOT_FOUND, details: "resource not found" };
@@ -221,6 +230,8 @@ export async function startFakeTalos(cluster: FakeCluster, pki: TestPki, options
         const front = net.createServer((socket) => {
             const upstream = net.connect(node.maintenance && maintenancePort ? maintenancePort : configured.port, "127.0.0.1");
             for (const s of [socket, upstream]) {
+                // No Nagle on a relay: small HTTP/2 frames would wait on delayed ACKs (~40 ms a round trip).
+                s.setNoDelay(true);
                 sockets.add(s);
                 s.on("close", () => sockets.delete(s));
             }
