@@ -150,7 +150,7 @@ export async function runRollout(request: RolloutRequest): Promise<RolloutResult
         log(`step ${index + 1}/${steps.length}: ${describeStep(step)}`);
         try {
             if (step.kind === "talos-upgrade" || step.kind === "restart") await rebootStep(connections, node, step, controlPlanes, log, request.restartVia);
-            else if (step.kind === "apply-staged") await applyStagedStep(connections, node);
+            else if (step.kind === "apply-staged") await applyStagedStep(connections, node, controlPlanes);
             else {
                 // The target's images, on every node, before the first component restarts (upgrade-k8s' pre-pull).
                 if (!pulled) await prePullImages(connections, request.nodes, request.target.kubernetesVersion, suffixes, log);
@@ -177,7 +177,7 @@ export async function runRollout(request: RolloutRequest): Promise<RolloutResult
     return { steps, landed, waits: stats };
 }
 
-/** Install (for an upgrade), cordon, drain, reboot, wait back, Ready and etcd, uncordon: one node down at a time. */
+/** Install (for an upgrade), cordon, drain, reboot, wait back and Ready, uncordon, etcd: one node down at a time. */
 async function rebootStep(
     connections: Connections, node: RolloutNode, step: Extract<Step, { kind: "talos-upgrade" | "restart" }>, controlPlanes: RolloutNode[],
     log: (line: string) => void, restartVia?: RolloutRequest["restartVia"],
@@ -196,10 +196,16 @@ async function rebootStep(
     });
     await setUnschedulable(api, node.name, true, timing.callTimeoutMs);
     log(`${node.name}: cordoned`);
+    const uncordon = async () => {
+        await setUnschedulable(api, node.name, false, timing.callTimeoutMs);
+        log(`${node.name}: uncordoned`);
+    };
+    let down = false;
     try {
         await drain(connections, node, (pod) => log(`${node.name}: evicted ${pod.metadata.namespace}/${pod.metadata.name}`));
         if (step.kind === "restart" && restartVia) await restartVia(node, step.reason);
         else await withNode(connections, node, (client) => (legacy ? legacyUpgrade(client, (step as { image: string }).image) : reboot(client)));
+        down = true;
         log(`${node.name}: ${legacy ? "upgrading through the deprecated MachineService.Upgrade (node older than v1.13)" : "rebooting"}`);
         await waitBack(connections, node, before, step.kind === "talos-upgrade" ? step.to : running);
         // The node's config names the installer it now runs, as the config apply after the rollout will: a
@@ -208,18 +214,27 @@ async function rebootStep(
             await withNode(connections, node, (client) => applyEditKeepingStaged(client, (yaml) => withInstaller(yaml, step.image)));
         }
         await waitNodeReady(connections, node);
-        if (node.role === "controlplane") await waitEtcdHealthy(connections, node, controlPlanes);
-    } finally {
-        // As talosctl does, uncordon even when a wait failed: the error still stops the rollout.
-        await setUnschedulable(api, node.name, false, timing.callTimeoutMs).then(() => log(`${node.name}: uncordoned`), () => log(`${node.name}: uncordon failed`));
+    } catch (error) {
+        // A node that never went down (its drain or its restart request failed) is healthy: it is uncordoned. One
+        // that went down and is not back Ready stays cordoned, so nothing is scheduled onto it, and the error says so.
+        if (!down) {
+            await uncordon().catch(() => log(`${node.name}: uncordon failed`));
+            throw error;
+        }
+        throw new Error(`${(error as Error).message}; ${node.name} is left cordoned: once it is back and Ready, run \`kubectl uncordon ${node.name}\``);
     }
+    // As talosctl does (v1.13.9 cmd/talosctl/cmd/talos/drain.go uncordonNodes: WaitForNodeReady, then Uncordon):
+    // uncordoned once Ready. etcd health then gates the next node, not this one's pods.
+    await uncordon();
+    if (node.role === "controlplane") await waitEtcdHealthy(connections, node, controlPlanes);
 }
 
 /** A staged config Talos can apply live: applied without a reboot (no drain: nothing goes down), then the
- *  node's kubelet Ready and, on a control plane, etcd healthy, as after any step. */
-async function applyStagedStep(connections: Connections, node: RolloutNode): Promise<void> {
+ *  node's kubelet Ready and, on a control plane, etcd healthy (a live change may restart it), as after any step. */
+async function applyStagedStep(connections: Connections, node: RolloutNode, controlPlanes: RolloutNode[]): Promise<void> {
     await withNode(connections, node, applyStagedLive);
     await waitNodeReady(connections, node);
+    if (node.role === "controlplane") await waitEtcdHealthy(connections, node, controlPlanes);
 }
 
 /** One Kubernetes component on one node: patch its image in the machine config, apply without a reboot (a
