@@ -199,7 +199,7 @@ export class TalosCluster extends pulumi.ComponentResource {
                 timing: defaultTiming,
                 restartTriggers: Object.fromEntries(plan.nodes.map((n) => {
                     const apply = applies.get(n.name)!;
-                    return [n.name, { hardware: plan.vms[n.name].hardware, stagedConfig: stagedConfigDigest(apply.resolvedApplyMode, apply.machineConfiguration) }];
+                    return [n.name, { hardware: plan.vms[n.name].hardware, diskGiB: plan.vms[n.name].diskGiB, stagedConfig: stagedConfigDigest(apply.resolvedApplyMode, apply.machineConfiguration) }];
                 })),
                 proxmox: { ...plan.proxmox, apiToken: args.proxmoxApiToken, vms: Object.fromEntries(plan.nodes.map((n) => [n.name, { host: plan.vms[n.name].host, vmId: plan.vms[n.name].vmId }])) },
             },

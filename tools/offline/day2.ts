@@ -1,6 +1,6 @@
 import * as versions from "../../components/versions";
 import { evaluate } from "./engine";
-import { planPreview, summarize, type Operation } from "./preview-plan";
+import { checkFailures, planPreview, summarize, type Operation } from "./preview-plan";
 import { knownSecrets, planStandIn, stackConfigFromObject, stackValues } from "./stack-config";
 
 // The day-2 changes a homelab lives through, each as an edit of the home stack's values (or of a pinned
@@ -79,6 +79,8 @@ export async function day2Rows(stack = "home"): Promise<{ title: string; summary
             const edited = load(values);
             const preview = await evaluate(edited.config, edited.secretKeys, { stack, previewAgainst: built.resources });
             if (preview.error) throw new Error(`${change.title}: ${preview.error.message}`);
+            const refused = await checkFailures(built.resources, preview.resources);
+            if (refused.length) throw new Error(`${change.title}: the preview fails its checks: ${refused.join("; ")}`);
             rows.push({ title: change.title, summary: summarize(planPreview(built.resources, preview.resources)) });
         } finally {
             restore?.();

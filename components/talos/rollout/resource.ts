@@ -20,6 +20,7 @@ import type { RolloutTiming } from "./gates";
 import { nodesLastRolled, RolloutPlainInputs } from "./inputs";
 import { reboot } from "../api/machine";
 import { ProxmoxAccess, rebootApplyingPending } from "../../proxmox/power-cycle";
+import { resizeProblems } from "../../proxmox/vm-values";
 import { formatProblem } from "../../spec/problems";
 import { kubernetesSupportProblems, releaseProblems } from "../../spec/version-rules";
 import { withNode } from "./gates";
@@ -109,7 +110,8 @@ function restartVia(news: TalosRolloutInputs, viaHypervisor: readonly string[]) 
 
 export const talosRolloutProvider: pulumi.dynamic.ResourceProvider = {
     async check(olds: Partial<TalosRolloutInputs>, news: TalosRolloutInputs) {
-        return { inputs: news, failures: targetProblems(olds, news) };
+        const resizes = resizeProblems(olds.restartTriggers ?? {}, news.restartTriggers ?? {}).map((p) => ({ property: "restartTriggers", reason: formatProblem(p) }));
+        return { inputs: news, failures: [...targetProblems(olds, news), ...resizes] };
     },
 
     async create(inputs: TalosRolloutInputs) {
