@@ -1,4 +1,7 @@
 import { strict as assert } from "assert";
+import { createRequire } from "module";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import { TalosClient } from "../../components/talos/api/client";
 import { talosVersion } from "../../components/talos/api/machine";
 import { kubernetesNodeProvider } from "../../components/talos/kubernetes-node";
@@ -14,7 +17,16 @@ import { fastTiming, installerFor, startStack, TestStack } from "./fakes/stack";
 // No config change reboots a node outside the rollout: every apply stages (cluster.ts), a node in maintenance
 // mode gets its first config at once (MaintenanceApply), and the rollout applies each staged config live when
 // Talos' dry run says it can, else restarts the node in turn; a dry run that fails stops it before anything
-// moves. Against the fake apids (maintenance API included) and the fake Kubernetes API.
+// moves. Against the fake apids (maintenance API included) and the fake Kubernetes API; the new providers run
+// as Pulumi serializes them.
+
+/** A provider as Pulumi serializes it and the dynamic provider host evaluates it, requires from the project. */
+async function serialized(provider: pulumi.dynamic.ResourceProvider): Promise<pulumi.dynamic.ResourceProvider> {
+    const text = (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false })).text;
+    const module = { exports: {} as { handler?: () => pulumi.dynamic.ResourceProvider } };
+    new Function("exports", "require", "module", text)(module.exports, createRequire(path.join(__dirname, "../../package.json")), module);
+    return module.exports.handler!();
+}
 
 const target = (talosVersion = "v1.13.9") => ({ talosVersion, installerImage: installerFor(talosVersion), kubernetesVersion: "v1.36.4" });
 /** A config change Talos applies live (kubelet arguments) and one it needs a reboot for (an environment variable). */
@@ -48,7 +60,7 @@ describe("config changes: staged, then applied live or by a rolling restart", fu
         mtls.close();
 
         const timing = { callTimeoutMs: 2000, rebootTimeoutMs: 5000, pollIntervalMs: 10 };
-        const first = new DynamicResourceModel(maintenanceApplyProvider);
+        const first = new DynamicResourceModel(await serialized(maintenanceApplyProvider));
         assert.equal(await first.up({ node: "talos-worker-2", endpoint, talos: stack.pki.clientConfiguration, machineConfiguration: config, timing }), "create");
         assert.deepEqual(first.outputs, { node: "talos-worker-2", outcome: "applied" });
         assert.equal(joining.maintenance, false);
@@ -56,7 +68,7 @@ describe("config changes: staged, then applied live or by a rolling restart", fu
         assert.ok(stack.cluster.events.includes("maintenance-apply talos-worker-2"));
         assert.equal(await first.up({ node: "talos-worker-2", endpoint, talos: stack.pki.clientConfiguration, machineConfiguration: live(config), timing }), "same", "a later config is the apply's and the rollout's");
 
-        const configured = new DynamicResourceModel(maintenanceApplyProvider);
+        const configured = new DynamicResourceModel(await serialized(maintenanceApplyProvider));
         const calls = stack.talos.calls.length;
         await configured.up({ node: "talos-worker-1", endpoint: stack.talos.endpoints["talos-worker-1"], talos: stack.pki.clientConfiguration, machineConfiguration: "not sent", timing });
         assert.deepEqual(configured.outputs, { node: "talos-worker-1", outcome: "configured" });
@@ -118,7 +130,7 @@ describe("config changes: staged, then applied live or by a rolling restart", fu
     it("deletes a removed node's Node object after its reset, reading the kubeconfig from another control plane", async () => {
         stack = await startStack({ controlPlanes: 3, workers: 1 });
         const controlPlanes = stack.request(target()).nodes.filter((n) => n.role === "controlplane");
-        const record = new DynamicResourceModel(kubernetesNodeProvider);
+        const record = new DynamicResourceModel(await serialized(kubernetesNodeProvider));
         const callTimeoutMs = 2000;
         await record.up({ node: "talos-cp-3", talos: stack.pki.clientConfiguration, controlPlanes, callTimeoutMs });
         assert.deepEqual([...stack.talos.calls], [], "creating dials nothing");
