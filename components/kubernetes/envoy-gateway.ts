@@ -48,10 +48,14 @@ export class EnvoyGateway extends pulumi.ComponentResource {
         // Cluster-scoped objects only: no namespace. The provider creates them and updates them by server-side
         // apply, never with a last-applied annotation, which the largest CRD (EnvoyProxy, ~1.4 MB) would take past
         // the 256 KiB limit. A cluster whose CRDs gateway-helm installed needs one adopting run (README).
+        // Kept on delete: deleting a CRD deletes every object of it (every Gateway, HTTPRoute, EnvoyProxy), so a
+        // renamed or removed chart, or a release that drops a CRD, must leave it in the cluster. The engine gives
+        // a component's retainOnDelete to the objects the chart registers under it (pulumi/pulumi v3.248.0
+        // pkg/resource/deploy/source_eval.go inheritFromParent: DeletedWith, Protect, RetainOnDelete, Provider).
         this.crds = new k8s.helm.v4.Chart(
             `${name}-crds`,
             { chart: versions.envoyGateway.crdsChart, version: versions.envoyGateway.version, values: gatewayCrdsValues() },
-            { parent: this },
+            { parent: this, retainOnDelete: true },
         );
         // A Helm release, not helm.v4.Chart: v4 never applies hook resources, and the chart's pre-install
         // certgen Job makes the Secret the controller mounts (without it: "secret envoy-gateway not found",

@@ -1,4 +1,5 @@
 import { NetworkSpec, NodeSpec, PlainSpec, ProxmoxHost, ProxmoxSpec, proxmoxHostsInUse } from "../spec";
+import type { Problem } from "../spec/problems";
 
 // Pure inputs of the Talos VMs and their image, so the choices below are tested without Pulumi.
 
@@ -111,4 +112,33 @@ export function vmSettings(node: NodeSpec, proxmox: ProxmoxSpec, network: Networ
  */
 export function bootDisk<FileId>(node: NodeSpec, proxmox: ProxmoxSpec, imageFileId: FileId) {
     return { interface: "scsi0", datastoreId: proxmox.vmDatastore, fileId: imageFileId, fileFormat: "raw", size: node.diskGiB, discard: "on", ssd: true };
+}
+
+/** What the resize rule compares of a node's VM between two runs. */
+export interface VmSize {
+    /** `4 cores, 8192 MiB`. */
+    hardware: string;
+    diskGiB?: number;
+}
+
+/**
+ * A disk resize in the same run as a CPU or memory change fails the VM's update: the VMs run with
+ * `rebootAfterUpdate: false`, so the CPU or memory change waits for a restart, and bpg's provider then refuses
+ * the resize ("cannot resize disks while the VM is running ... automatic power-offs/reboots are disabled",
+ * terraform-provider-proxmox v0.111.1 proxmoxtf/resource/vm/vm.go 7044-7095, vmPowerOffForPendingChanges'
+ * blockedByPolicy). A resize alone is done live. Compared with what the stack last recorded, so it is judged where
+ * that record is (the restart rollout's check), before any change.
+ */
+export function resizeProblems(before: Readonly<Record<string, VmSize>>, after: Readonly<Record<string, VmSize>>): Problem[] {
+    const problems: Problem[] = [];
+    for (const [name, next] of Object.entries(after)) {
+        const last = before[name];
+        if (!last || last.diskGiB === undefined || next.diskGiB === undefined || last.diskGiB === next.diskGiB || last.hardware === next.hardware) continue;
+        problems.push({
+            key: "homelab:nodes",
+            message: `${name} resizes its disk (${last.diskGiB} -> ${next.diskGiB} GiB) together with its cores or memory (${last.hardware} -> ${next.hardware}); Proxmox cannot resize the disk of a VM whose CPU or memory change waits for a restart, and no VM update restarts its VM`,
+            fix: `resize the disk in its own run: keep ${name}'s diskGiB at ${last.diskGiB} and run \`pulumi up\` (the rollout restarts it with the new cores and memory), then set diskGiB to ${next.diskGiB} and run \`pulumi up\` again`,
+        });
+    }
+    return problems;
 }

@@ -1,25 +1,16 @@
 import type { Problem } from "./problems";
+import { compareReleases, kubernetesRange, kubernetesSupport, kubernetesSupportProblem, parseRelease, Release } from "./releases";
 
 // The installed Talos and Kubernetes versions are stack config, checked against the project's pins
 // (components/versions.ts): a release version, never older than the pin, at most one minor past it. Talos
 // upgrades one minor at a time (its upgrade path), and Kubernetes allows control planes one minor apart
-// during an upgrade. The machine-config contract is a setting of its own: a node refuses a contract
+// during an upgrade. The Kubernetes version must be one the Talos version runs (releases.ts, Talos'
+// compatibility table). The machine-config contract is a setting of its own: a node refuses a contract
 // newer than the Talos it runs, and the contract never moves backwards.
 
-interface Release {
-    major: number;
-    minor: number;
-    patch: number;
-}
+export { parseRelease } from "./releases";
 
-const releasePattern = /^v(\d+)\.(\d+)\.(\d+)$/;
-const contractPattern = /^v(\d+)\.(\d+)$/;
-
-/** `v1.13.9` -> {1, 13, 9}; undefined for anything else (no pre-releases: a cluster runs releases). */
-export function parseRelease(text: string): Release | undefined {
-    const m = releasePattern.exec(text);
-    return m ? { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]) } : undefined;
-}
+const contractPattern = /^v(0|[1-9]\d{0,3})\.(0|[1-9]\d{0,3})$/;
 
 /** `v1.13` -> {1, 13}. */
 export function parseContract(text: string): Pick<Release, "major" | "minor"> | undefined {
@@ -27,9 +18,7 @@ export function parseContract(text: string): Pick<Release, "major" | "minor"> | 
     return m ? { major: Number(m[1]), minor: Number(m[2]) } : undefined;
 }
 
-function compare(a: Release, b: Release): number {
-    return a.major - b.major || a.minor - b.minor || a.patch - b.patch;
-}
+const compare = compareReleases;
 
 const minorOf = (r: Pick<Release, "major" | "minor">) => `v${r.major}.${r.minor}`;
 
@@ -73,6 +62,8 @@ export function versionProblems(settings: VersionSettings, pins: VersionSettings
         ...releaseProblems("homelab:talos.version", "Talos", settings.version, pins.version),
         ...releaseProblems("homelab:talos.kubernetesVersion", "Kubernetes", settings.kubernetesVersion, pins.kubernetesVersion),
     ];
+    // The pair is judged once each version passes on its own: a skipped minor says all there is to say.
+    if (!problems.length) problems.push(...kubernetesSupportProblems(settings.version, settings.kubernetesVersion));
     const key = "homelab:talos.configContract";
     const contract = parseContract(settings.configContract);
     const pinnedContract = parseContract(pins.configContract);
@@ -90,4 +81,18 @@ export function versionProblems(settings: VersionSettings, pins: VersionSettings
         });
     }
     return problems;
+}
+
+/**
+ * The Kubernetes version against what the Talos version runs (releases.ts), both release versions. The
+ * rollout's check holds the versions a stack moves to against the same table.
+ */
+export function kubernetesSupportProblems(talosVersion: string, kubernetesVersion: string): Problem[] {
+    if (!parseRelease(talosVersion) || !parseRelease(kubernetesVersion)) return [];
+    const range = kubernetesRange(talosVersion);
+    if (range && !kubernetesSupportProblem(talosVersion, kubernetesVersion)) return [];
+    const runsIt = Object.keys(kubernetesSupport).filter((minor) => !kubernetesSupportProblem(`v${minor}.0`, kubernetesVersion)).map((minor) => `v${minor}.x`);
+    const move = runsIt.length ? `, or first move homelab:talos.version to a Talos that runs it (${runsIt.join(", ")}) and run \`pulumi up\`` : "";
+    const message = range ? `${kubernetesVersion} does not run on Talos ${talosVersion} (homelab:talos.version), which runs Kubernetes ${range.text}` : `no Kubernetes support range is known for Talos ${talosVersion} (homelab:talos.version)`;
+    return [{ key: "homelab:talos.kubernetesVersion", message, fix: range ? `set a Kubernetes release in ${range.text}${move}` : "add its range to kubernetesSupport (components/spec/releases.ts) from Talos' pkg/machinery/compatibility" }];
 }

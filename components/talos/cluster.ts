@@ -5,7 +5,9 @@ import { nodePatches, renderPatches, rolePatches } from "./patches";
 import { ApiAccess, KubernetesApiReady } from "./api-ready";
 import { TalosNodePlan, TalosPlan } from "./plan";
 import { defaultTiming } from "./rollout/gates";
-import { rolloutPlainInputs } from "./rollout/inputs";
+import { apidPort, rolloutPlainInputs } from "./rollout/inputs";
+import { KubernetesNode } from "./kubernetes-node";
+import { MaintenanceApply } from "./maintenance-apply";
 import { TalosRollout } from "./rollout/resource";
 import { stagedConfigDigest } from "./rollout/restart-triggers";
 
@@ -84,6 +86,16 @@ export class TalosCluster extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        // Each node's Kubernetes Node object, deleted after its apply's reset when the node is removed
+        // (kubernetes-node.ts): the apply depends on it, so Pulumi deletes it second.
+        const controlPlaneEndpoints = rolloutPlan.nodes.filter((n) => n.role === "controlplane");
+        const nodeObjects = new Map(plan.nodes.map((node) => [node.name, new KubernetesNode(
+            `${name}-${node.name}-node`,
+            { node: node.name, talos: secrets.clientConfiguration, controlPlanes: controlPlaneEndpoints, callTimeoutMs: defaultTiming.callTimeoutMs },
+            // The whole cluster going: its Node objects go with it, and its control planes may be gone already.
+            { parent: this, deletedWith: secrets },
+        )]));
+
         const applies = new Map<string, talos.machine.ConfigurationApply>();
         for (const node of plan.nodes) {
             const vm = args.vms[node.name];
@@ -100,10 +112,15 @@ export class TalosCluster extends pulumi.ComponentResource {
                         configPatches: renderPatches(nodePatches(plan.nodeNetwork, node)),
                         // Leave etcd and wipe the disk when a node is removed, so the cluster forgets it cleanly.
                         onDestroy: { graceful: true, reboot: false, reset: true },
-                        // A change that needs a reboot is staged, never applied with an immediate reboot of every
-                        // node at once; the rollout below restarts the nodes that hold one, one at a time. In
-                        // maintenance mode the provider's dry run answers "no reboot", so a first apply is applied.
-                        applyMode: "staged_if_needing_reboot",
+                        // Staged, always: no config apply reboots a node, and none reboots several at once. The
+                        // provider's "staged_if_needing_reboot" falls back to AUTO, which reboots, when its dry run
+                        // fails (terraform-provider-talos v0.11.0 talos_machine_configuration_apply_resource.go
+                        // 985-995: "Cannot check reboot requirement ... Using 'auto' mode (may reboot)"; Talos v1.13.9
+                        // v1alpha1_server.go: AUTO becomes REBOOT when CanApplyImmediate fails), and the applies run
+                        // in parallel. The rollout below applies each staged config live when Talos says it can (its
+                        // own dry run; a failed one stops the rollout), else restarts the node, one at a time. A node
+                        // in maintenance mode only persists a staged config: its MaintenanceApply applies it at once.
+                        applyMode: "staged",
                     },
                     // No input links a node's config to its VM. replaceWith states both edges: the config is
                     // applied once the VM runs (replaceWith targets are waited for, as dependsOn would be), and a
@@ -111,10 +128,24 @@ export class TalosCluster extends pulumi.ComponentResource {
                     // resets the old node while it still answers on the address, never the new one.
                     // deletedWith: when the whole cluster goes (its secrets with it), the resets are skipped: the
                     // VMs go anyway, and the last etcd member could not leave gracefully. One node removed is reset.
-                    // The upgrade has no input of the apply's: its versions must land on the nodes first.
-                    { parent: this, replaceWith: [vm], deleteBeforeReplace: true, deletedWith: secrets, dependsOn: [this.upgrade] },
+                    // The upgrade has no input of the apply's: its versions must land on the nodes first. The Node
+                    // object's record goes after the reset (see above).
+                    { parent: this, replaceWith: [vm], deleteBeforeReplace: true, deletedWith: secrets, dependsOn: [this.upgrade, nodeObjects.get(node.name)!] },
                 ),
             );
+        }
+
+        // A node's first config, applied at once while it is in maintenance mode (maintenance-apply.ts); a node
+        // that runs a config already is left alone. Replaced with its apply (a new VM boots into maintenance).
+        const firstApplies = new Map<string, MaintenanceApply>();
+        const firstApplyTiming = { callTimeoutMs: defaultTiming.callTimeoutMs, rebootTimeoutMs: defaultTiming.rebootTimeoutMs, pollIntervalMs: defaultTiming.pollIntervalMs };
+        for (const node of plan.nodes) {
+            const apply = applies.get(node.name)!;
+            firstApplies.set(node.name, new MaintenanceApply(
+                `${name}-${node.name}-first-apply`,
+                { node: node.name, endpoint: `${node.ip}:${apidPort}`, talos: secrets.clientConfiguration, machineConfiguration: apply.machineConfiguration, timing: firstApplyTiming },
+                { parent: this, replaceWith: [apply] },
+            ));
         }
 
         // etcd is bootstrapped once, on the first control plane's own address: the VIP only exists once
@@ -123,8 +154,8 @@ export class TalosCluster extends pulumi.ComponentResource {
         this.bootstrap = new talos.machine.Bootstrap(
             `${name}-bootstrap`,
             { node: first.ip, endpoint: first.ip, clientConfiguration: secrets.clientConfiguration },
-            // Every control plane must hold its config first, or the others would not join etcd.
-            { parent: this, dependsOn: plan.controlPlanes.map((n) => applies.get(n.name)!) },
+            // Every control plane must run its config first, or the others would not join etcd.
+            { parent: this, dependsOn: plan.controlPlanes.map((n) => firstApplies.get(n.name)!) },
         );
 
         // No Talos health check here: a health invoke would dial every node on every preview and up. The
@@ -168,7 +199,7 @@ export class TalosCluster extends pulumi.ComponentResource {
                 timing: defaultTiming,
                 restartTriggers: Object.fromEntries(plan.nodes.map((n) => {
                     const apply = applies.get(n.name)!;
-                    return [n.name, { hardware: plan.vms[n.name].hardware, stagedConfig: stagedConfigDigest(apply.resolvedApplyMode, apply.machineConfiguration) }];
+                    return [n.name, { hardware: plan.vms[n.name].hardware, diskGiB: plan.vms[n.name].diskGiB, stagedConfig: stagedConfigDigest(apply.resolvedApplyMode, apply.machineConfiguration) }];
                 })),
                 proxmox: { ...plan.proxmox, apiToken: args.proxmoxApiToken, vms: Object.fromEntries(plan.nodes.map((n) => [n.name, { host: plan.vms[n.name].host, vmId: plan.vms[n.name].vmId }])) },
             },

@@ -86,8 +86,9 @@ export interface TalosPlan {
     cluster: Omit<TalosClusterPlan, "installImage">;
     /** Installed Talos, Kubernetes, and the machine-config contract the configs are generated under. */
     versions: { talos: string; kubernetes: string; configContract: string };
-    /** Each node's VM, for a restart through Proxmox: host and VM id, and the hardware a restart applies. */
-    vms: Record<string, { host: string; vmId: number; hardware: string }>;
+    /** Each node's VM, for a restart through Proxmox: host and VM id, the hardware a restart applies, and its
+     *  disk size (which a running VM resizes live, but not together with a hardware change: vm-values.ts). */
+    vms: Record<string, { host: string; vmId: number; hardware: string; diskGiB: number }>;
     /** The Proxmox API the restarts use (its token is a secret, passed beside the plan). */
     proxmox: Omit<ProxmoxAccess, "apiToken">;
 }
@@ -105,7 +106,7 @@ export function talosPlan(spec: PlainSpec): TalosPlan {
         nodeNetwork: nodeNetworkPlan(spec),
         cluster: clusterPlan(spec),
         versions: { talos: spec.talos.version, kubernetes: spec.talos.kubernetesVersion, configContract: spec.talos.configContract },
-        vms: Object.fromEntries(spec.nodes.map((n) => [n.name, { host: n.host, vmId: n.vmId, hardware: `${n.cores} cores, ${n.memoryMiB} MiB` }])),
+        vms: Object.fromEntries(spec.nodes.map((n) => [n.name, { host: n.host, vmId: n.vmId, hardware: `${n.cores} cores, ${n.memoryMiB} MiB`, diskGiB: n.diskGiB }])),
         proxmox: proxmoxApi(spec.proxmox),
     };
 }

@@ -31,15 +31,21 @@ describe("blast radius", () => {
         assert.equal(byUrn(again), byUrn(home));
     });
 
-    it("adding a worker adds its resources and changes no existing resource", async () => {
+    it("adding a worker adds its resources and changes no existing resource but the two rollouts' node lists", async () => {
         const values = homeValues();
         values["homelab:nodes"].push({ name: "talos-worker-2", role: "worker", ip: "172.16.1.54", host: "pve4", vmId: 154 });
         const grown = await runStack(values);
         assert.equal(grown.run.error, undefined);
         const d = diff(home, grown);
-        assert.deepEqual(d.changed, []);
+        // The rollouts record the new order (an update that dials no node; a same step would keep the old one).
+        assert.deepEqual(d.changed, ["home-talos-upgrade", "home-talos-rollout"]);
+        for (const name of d.changed) {
+            const [before, after] = [home.get("pulumi-nodejs:dynamic/talos:TalosRollout", name!), grown.get("pulumi-nodejs:dynamic/talos:TalosRollout", name!)];
+            const changedKeys = Object.keys(after.inputs).filter((k) => JSON.stringify(after.inputs[k]) !== JSON.stringify(before.inputs[k])).sort();
+            assert.deepEqual(changedKeys, name === "home-talos-rollout" ? ["nodes", "order", "proxmox", "restartTriggers"] : ["nodes", "order"], name);
+        }
         assert.deepEqual(d.removed, []);
-        assert.deepEqual(d.added.sort(), ["home-talos-talos-worker-2", "home-vms-talos-worker-2"]);
+        assert.deepEqual(d.added.sort(), ["home-talos-talos-worker-2", "home-talos-talos-worker-2-first-apply", "home-talos-talos-worker-2-node", "home-vms-talos-worker-2"]);
     });
 
     it("a new image (another extension) re-images no running VM", async () => {

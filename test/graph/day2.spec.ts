@@ -18,15 +18,17 @@ const expected: Record<string, Day2Summary> = {
     "Talos v1.13.9 -> v1.14.0 (`talos.version`)": row({ replace: images, update: ["home-talos-rollout", ...configs, "home-talos-upgrade"] }),
     // Another installer at the same version: the upgrade installs it node by node too.
     "another system extension (`talos.extensions`)": row({ replace: [...images, "home-talos-image-schematic"], update: ["home-talos-rollout", ...configs, "home-talos-upgrade"] }),
-    "Kubernetes v1.36.4 -> v1.37.0 (`talos.kubernetesVersion`)": row({ update: ["home-talos-rollout", ...configs, "home-talos-upgrade"] }),
+    "Kubernetes v1.36.4 -> v1.36.5 (`talos.kubernetesVersion`)": row({ update: ["home-talos-rollout", ...configs, "home-talos-upgrade"] }),
     "Cilium chart bump (versions.ts)": row({ update: ["home-cilium-chart"] }),
     // The CRDs' chart moves with the controller's version (the CRDs upgrade first).
     "Envoy Gateway chart bump (versions.ts)": row({ update: ["home-envoy-gateway-chart", "home-envoy-gateway-crds"] }),
     "cert-manager chart bump (versions.ts)": row({ update: ["home-cert-manager-chart"] }),
     "resize a control plane (talos-cp-2: 8 cores, 16 GiB)": row({ update: ["home-talos-rollout", "home-vms-talos-cp-2"] }),
-    "add a worker (talos-worker-2)": row({ create: ["home-talos-talos-worker-2", "home-vms-talos-worker-2"] }),
-    "remove a worker (talos-worker-1)": row({ delete: ["home-talos-image-pve4", "home-talos-talos-worker-1", "home-vms-talos-worker-1"] }),
-    "replace a control plane (talos-cp-3 moves from pve3 to pve4)": row({ replace: ["home-talos-talos-cp-3", "home-vms-talos-cp-3"], update: ["home-talos-rollout"], delete: ["home-talos-image-pve3"] }),
+    // Both rollouts record the new node (an update that dials no node: a same step would keep the old list).
+    "add a worker (talos-worker-2)": row({ create: ["home-talos-talos-worker-2", "home-talos-talos-worker-2-first-apply", "home-talos-talos-worker-2-node", "home-vms-talos-worker-2"], update: ["home-talos-rollout", "home-talos-upgrade"] }),
+    // The apply's delete resets the node; its Node object's record is deleted after it (the apply depends on it).
+    "remove a worker (talos-worker-1)": row({ update: ["home-talos-rollout", "home-talos-upgrade"], delete: ["home-talos-image-pve4", "home-talos-talos-worker-1", "home-talos-talos-worker-1-first-apply", "home-talos-talos-worker-1-node", "home-vms-talos-worker-1"] }),
+    "replace a control plane (talos-cp-3 moves from pve3 to pve4)": row({ replace: ["home-talos-talos-cp-3", "home-talos-talos-cp-3-first-apply", "home-vms-talos-cp-3"], update: ["home-talos-rollout"], delete: ["home-talos-image-pve3"] }),
 };
 
 describe("day-2 changes, previewed against the built home stack", function () {

@@ -25,14 +25,15 @@ describe("preview against the built stack", () => {
         assert.equal(preview.resources.length, built.resources.length);
     });
 
-    it("shows only the new worker's resources when a worker is added", async () => {
+    it("shows only the new worker's resources, and the rollouts' records, when a worker is added", async () => {
         const values = homeValues();
         values["homelab:nodes"].push({ name: "talos-worker-2", role: "worker", ip: "172.16.1.54", host: "pve4", vmId: 154 });
         const preview = await previewStack(values, built);
         assert.equal(preview.run.error, undefined);
         const created = preview.resources.filter((r) => !built.byUrn.has(r.urn)).map((r) => r.name).sort();
-        assert.deepEqual(created, ["home-talos-talos-worker-2", "home-vms-talos-worker-2"]);
-        assert.deepEqual(touched(built, preview), [], "the new node's unknowns must not ripple into the kubeconfig and every add-on");
+        assert.deepEqual(created, ["home-talos-talos-worker-2", "home-talos-talos-worker-2-first-apply", "home-talos-talos-worker-2-node", "home-vms-talos-worker-2"]);
+        // The new node's unknowns must not ripple into the kubeconfig and every add-on; the rollouts record it.
+        assert.deepEqual(touched(built, preview), ["home-talos-upgrade", "home-talos-rollout"]);
     });
 
     it("shows only the resized VM, and the rollout that restarts it, when one VM is resized", async () => {

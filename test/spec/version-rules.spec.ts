@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { formatProblem } from "../../components/spec";
-import { parseRelease, versionProblems } from "../../components/spec/version-rules";
+import { kubernetesSupportProblems, parseRelease, versionProblems } from "../../components/spec/version-rules";
 
 const pins = { version: "v1.13.9", kubernetesVersion: "v1.36.4", configContract: "v1.13" };
 const check = (edit: Partial<typeof pins>) => versionProblems({ ...pins, ...edit }, pins).map(formatProblem);
@@ -37,6 +37,31 @@ describe("Talos and Kubernetes versions as stack config", () => {
             'homelab:talos.configContract: "1.13" is not a contract like v1.13. Fix: give the Talos minor whose config defaults the nodes use, e.g. v1.13.',
         ]);
         assert.equal(parseRelease("v1.14.0-beta.1"), undefined, "a pre-release is not a release");
+    });
+
+    it("reads versions strictly: no leading zeros, no numbers past four digits, no pre-release", () => {
+        assert.deepEqual(check({ kubernetesVersion: "v1.36.04" }), [
+            'homelab:talos.kubernetesVersion: "v1.36.04" is not a release version like v1.36.4. Fix: give a version of the form vMAJOR.MINOR.PATCH, e.g. v1.36.4.',
+        ]);
+        assert.equal(check({ version: "v1.013.9" }).length, 1);
+        assert.equal(check({ version: "v1.13.99999" }).length, 1, "a huge patch is no release");
+        assert.equal(check({ configContract: "v1.013" }).length, 1);
+        assert.deepEqual(parseRelease("v1.13.10"), { major: 1, minor: 13, patch: 10 });
+        assert.deepEqual(parseRelease("v0.0.0"), { major: 0, minor: 0, patch: 0 });
+    });
+
+    it("refuses a Kubernetes version the Talos version does not run, from Talos' compatibility table, naming the fix", () => {
+        assert.deepEqual(check({ kubernetesVersion: "v1.37.0" }), [
+            "homelab:talos.kubernetesVersion: v1.37.0 does not run on Talos v1.13.9 (homelab:talos.version), which runs Kubernetes v1.31.0 to v1.36.x. Fix: set a Kubernetes release in v1.31.0 to v1.36.x, or first move homelab:talos.version to a Talos that runs it (v1.14.x) and run `pulumi up`.",
+        ]);
+        assert.deepEqual(check({ version: "v1.14.0", kubernetesVersion: "v1.37.0" }), [], "Talos 1.14 runs 1.37");
+        assert.deepEqual(kubernetesSupportProblems("v1.13.9", "v1.36.99").map(formatProblem), [
+            "homelab:talos.kubernetesVersion: v1.36.99 does not run on Talos v1.13.9 (homelab:talos.version), which runs Kubernetes v1.31.0 to v1.36.x. Fix: set a Kubernetes release in v1.31.0 to v1.36.x, or first move homelab:talos.version to a Talos that runs it (v1.14.x) and run `pulumi up`.",
+        ], "upstream's maximum is exclusive (kubernetes_version.go: Compare(max) >= 0 is too new)");
+        assert.deepEqual(kubernetesSupportProblems("v1.13.9", "v1.31.0"), []);
+        assert.deepEqual(kubernetesSupportProblems("v1.15.0", "v1.37.0").map(formatProblem), [
+            "homelab:talos.kubernetesVersion: no Kubernetes support range is known for Talos v1.15.0 (homelab:talos.version). Fix: add its range to kubernetesSupport (components/spec/releases.ts) from Talos' pkg/machinery/compatibility.",
+        ]);
     });
 
     it("refuses a contract newer than the installed Talos, or older than the pinned one", () => {

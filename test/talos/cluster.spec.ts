@@ -18,6 +18,7 @@ describe("Talos cluster", () => {
     });
     const apply = (node: string) => graph.get(APPLY, `home-talos-${node}`);
     const vm = (node: string) => graph.get(VM, `home-vms-${node}`);
+    const firstApply = (node: string) => graph.get("pulumi-nodejs:dynamic/talos:MaintenanceApply", `home-talos-${node}-first-apply`);
 
     it("applies each node's config after its own VM and no other, to its own address", () => {
         nodes.forEach((node, i) => {
@@ -28,10 +29,11 @@ describe("Talos cluster", () => {
         });
     });
 
-    it("bootstraps on the first control plane's address, after all three control-plane applies", () => {
+    it("bootstraps on the first control plane's address, once all three control planes run their config", () => {
         const bootstrap = graph.get("talos:machine/bootstrap:Bootstrap", "home-talos-bootstrap");
         assert.equal(bootstrap.inputs.node, "172.16.1.50");
         assert.equal(bootstrap.inputs.endpoint, "172.16.1.50");
+        for (const node of nodes.slice(0, 3)) assert.ok(bootstrap.dependencies.includes(firstApply(node).urn), node);
         for (const node of nodes.slice(0, 3)) assert.ok(graph.dependsOn(bootstrap, apply(node)), node);
         assert.equal(graph.dependsOn(bootstrap, apply("talos-worker-1")), false, "a worker's apply never holds up the bootstrap");
     });
@@ -66,14 +68,36 @@ describe("Talos cluster", () => {
         }
     });
 
-    it("stages what needs a reboot, and skips each node's reset when the secrets go too", () => {
+    it("stages every config change (no apply reboots a node), and skips each node's reset when the secrets go too", () => {
         const secrets = graph.get("talos:machine/secrets:Secrets", "home-talos-secrets");
         for (const node of nodes) {
-            assert.equal(apply(node).inputs.applyMode, "staged_if_needing_reboot", node);
+            assert.equal(apply(node).inputs.applyMode, "staged", node);
             assert.equal(apply(node).deletedWith, secrets.urn, node);
             assert.deepEqual(apply(node).inputs.onDestroy, { graceful: true, reboot: false, reset: true });
         }
         for (const node of nodes) assert.equal(vm(node).inputs.rebootAfterUpdate, false, `${node}: a resize must not restart the VM at once`);
+    });
+
+    it("applies each node's first config at once in maintenance mode, after its staged apply, replaced with it", () => {
+        for (const [index, node] of nodes.entries()) {
+            const first = firstApply(node);
+            assert.equal(first.inputs.endpoint, `172.16.1.${50 + index}:50000`, node);
+            assert.ok(first.dependencies.includes(apply(node).urn), `${node}: after its apply (its machineConfiguration)`);
+            assert.deepEqual(first.replaceWith, [apply(node).urn], node);
+            for (const path of ["/talos", "/machineConfiguration"]) assert.ok(first.secretPaths.includes(path), `${node} ${path}`);
+        }
+    });
+
+    it("records each node's Node object before its apply, so a removed node's object is deleted after its reset", () => {
+        const secrets = graph.get("talos:machine/secrets:Secrets", "home-talos-secrets");
+        for (const node of nodes) {
+            const record = graph.get("pulumi-nodejs:dynamic/talos:KubernetesNode", `home-talos-${node}-node`);
+            assert.ok(apply(node).dependencies.includes(record.urn), node);
+            assert.equal(record.inputs.node, node);
+            assert.deepEqual((record.inputs.controlPlanes as { name: string; endpoint: string }[]).map((n) => `${n.name} ${n.endpoint}`), ["talos-cp-1 172.16.1.50:50000", "talos-cp-2 172.16.1.51:50000", "talos-cp-3 172.16.1.52:50000"]);
+            assert.equal(record.deletedWith, secrets.urn);
+            assert.ok(record.secretPaths.includes("/talos"), node);
+        }
     });
 
     it("upgrades versions node by node before any config is pushed, reaching Kubernetes through Talos", () => {
@@ -93,7 +117,13 @@ describe("Talos cluster", () => {
             "talos-cp-3: Talos v1.13.9, Kubernetes v1.36.4", "talos-worker-1: Talos v1.13.9, Kubernetes v1.36.4",
         ]);
         assert.match((rollout.inputs.target as { installerImage: string }).installerImage, /^factory\.talos\.dev\/nocloud-installer\/[0-9a-f]{64}:v1\.13\.9$/);
-        assert.deepEqual(rollout.inputs.restartTriggers, Object.fromEntries(nodes.map((n) => [n, { hardware: "4 cores, 8192 MiB", stagedConfig: "" }])));
+        // Each config is staged: its digest tells the rollout when a node holds a new one.
+        const triggers = rollout.inputs.restartTriggers as Record<string, { hardware: string; stagedConfig: string }>;
+        assert.deepEqual(Object.keys(triggers), nodes);
+        for (const node of nodes) {
+            assert.equal(triggers[node].hardware, "4 cores, 8192 MiB", node);
+            assert.match(triggers[node].stagedConfig, /^[0-9a-f]{16}$/, node);
+        }
         assert.deepEqual((rollout.inputs.proxmox as { vms: unknown }).vms, { "talos-cp-1": { host: "pve1", vmId: 150 }, "talos-cp-2": { host: "pve2", vmId: 151 }, "talos-cp-3": { host: "pve3", vmId: 152 }, "talos-worker-1": { host: "pve4", vmId: 153 } });
         for (const path of ["/talos", "/kubernetes/clientKey", "/proxmox/access/apiToken"]) assert.ok(rollout.secretPaths.includes(path), path);
         assert.ok(!rollout.secretPaths.includes("/order"));

@@ -53,7 +53,8 @@ describe("rollout without Kubernetes access: the admin kubeconfig through Talos"
         assert.deepEqual(result.steps, []);
         assert.deepEqual(result.landed["talos-cp-1"], { talosVersion: "v1.13.9", kubeletVersion: "v1.36.4" });
         assert.deepEqual(stack.kube.requests, []);
-        assert.deepEqual([...stack.talos.calls].sort(), ["talos-cp-1", "talos-cp-2", "talos-cp-3", "talos-worker-1"].flatMap((n) => [`${n} MachineService.Version`, `${n} State.Get`]).sort());
+        // Per node: its version, its active config and its persisted one (nothing staged: no dry run).
+        assert.deepEqual([...stack.talos.calls].sort(), ["talos-cp-1", "talos-cp-2", "talos-cp-3", "talos-worker-1"].flatMap((n) => [`${n} MachineService.Version`, `${n} State.Get`, `${n} State.Get`]).sort());
         assert.deepEqual(stack.cluster.events, []);
     });
 

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { configuredVersions, withComponentVersion } from "../../components/talos/rollout/machine-config";
-import { compareVersions, controlPlaneComponents, hasLifecycleApi, minorDistance, NodeObservation, planRollout, rolloutProblems, RolloutNode, Step } from "../../components/talos/rollout/plan";
+import { compareVersions, minorDistance } from "../../components/spec/releases";
+import { controlPlaneComponents, describeStep, hasLifecycleApi, NodeObservation, planRollout, rebootsNode, rolloutProblems, RolloutNode, Step } from "../../components/talos/rollout/plan";
 import { drainSkips, PodObject } from "../../components/talos/api/kubernetes";
 import { FakeCluster, stackSpecs } from "./fakes/cluster";
 import { installerFor } from "./fakes/stack";
@@ -68,6 +69,22 @@ describe("rollout planning", () => {
         assert.equal(skewViolations(list, observed, kubeletsFirst)[0], "talos-cp-1 kubelet: talos-cp-1 kubelet v1.37.0 newer than apiserver v1.36.4");
     });
 
+    it("takes a staged config in its node's place: live when Talos can, a restart when it needs one, nothing on a node that reboots anyway", () => {
+        const list = nodes(3, 1);
+        const observed = observe(list, "v1.13.9", "v1.36.4");
+        observed.get("talos-cp-1")!.stagedConfig = "live";
+        observed.get("talos-cp-2")!.stagedConfig = "reboot";
+        observed.get("talos-cp-3")!.stagedConfig = "live";
+        const steps = planRollout(list, target("v1.13.9", "v1.36.4"), observed, { "talos-cp-3": "hardware 4 cores, 8192 MiB -> 8 cores, 8192 MiB" });
+        assert.deepEqual(steps.map(describeStep), [
+            "talos-cp-1: staged machine config, applied without a reboot",
+            "talos-cp-2: restart (staged machine config that needs a reboot)",
+            "talos-cp-3: restart (hardware 4 cores, 8192 MiB -> 8 cores, 8192 MiB)",
+        ]);
+        assert.deepEqual(steps.map((s) => rebootsNode(s)), [false, true, true]);
+        assert.deepEqual(planRollout(list, target("v1.14.0", "v1.36.4"), observed).map((s) => s.kind), ["talos-upgrade", "talos-upgrade", "talos-upgrade", "talos-upgrade"], "an upgrade's reboot boots the staged config");
+    });
+
     it("resumes: only what has not landed is planned; a restart takes its node's place", () => {
         const list = nodes(3, 1);
         const observed = observe(list, "v1.13.9", "v1.36.4");
@@ -99,7 +116,7 @@ describe("rollout planning", () => {
         assert.deepEqual(rolloutProblems(list, target("v1.14.0", "v1.37.0"), observe(list, "v1.13.9", "v1.36.4")), []);
         assert.deepEqual(rolloutProblems(list, target("v1.14.0", "v1.32.0"), observe(list, "v1.13.9", "v1.31.4")), ["Talos v1.14.0 supports Kubernetes v1.32.0 to v1.37.x, not v1.31.4"]);
         assert.deepEqual(rolloutProblems(list, target("v1.15.0", "v1.36.4"), observe(list, "v1.14.0", "v1.36.4")), [
-            "no known Kubernetes support range for Talos v1.15.0: add it to kubernetesSupport (rollout/plan.ts) from Talos' compatibility package",
+            "no known Kubernetes support range for Talos v1.15.0: add it to kubernetesSupport (components/spec/releases.ts) from Talos' compatibility package",
         ]);
     });
 

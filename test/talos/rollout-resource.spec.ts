@@ -74,7 +74,7 @@ describe("TalosRollout resource", function () {
             const rotated = { ...news, talos: { ...news.talos, clientKey: "cm90YXRlZA==" } };
             assert.deepEqual(await talosRolloutProvider.diff!("talos-rollout", created.outs, rotated), { changes: false, replaces: [] }, "new credentials alone start no rollout");
             const joined = { ...news, order: [...news.order, "talos-worker-2: Talos v1.13.9, Kubernetes v1.36.4"] };
-            assert.deepEqual(await talosRolloutProvider.diff!("talos-rollout", created.outs, joined), { changes: false, replaces: [] }, "a new node boots the current image");
+            assert.deepEqual(await talosRolloutProvider.diff!("talos-rollout", created.outs, joined), { changes: true, replaces: [] }, "a node joining is recorded: a same step would keep the old order");
             const restart = { ...news, restarts: { "talos-cp-2": "memoryMiB 8192 -> 12288" } };
             assert.deepEqual(await talosRolloutProvider.diff!("talos-rollout", created.outs, restart), { changes: true, replaces: [] });
             const extension = { ...news, target: { ...news.target, installerImage: `factory.talos.dev/installer/${"b".repeat(64)}:v1.13.9` } };

@@ -1,15 +1,14 @@
 import { strict as assert } from "assert";
-import * as http from "http";
-import { AddressInfo } from "net";
 import { rolloutPlainInputs } from "../../components/talos/rollout/inputs";
 import { TalosRolloutInputs, talosRolloutProvider } from "../../components/talos/rollout/resource";
 import { plannedRestarts, RestartTrigger } from "../../components/talos/rollout/restart-triggers";
-import { FakeCluster } from "./fakes/cluster";
+import { fakeVms, FakeProxmox, startFakeProxmox } from "./fakes/proxmox";
 import { installerFor, startStack, TestStack } from "./fakes/stack";
 
 // Restarts that apply a resize or a staged config go through the rollout engine: one node down at a time,
 // control planes first, each drained and gated; a resize through Proxmox (which alone applies pending
-// hardware), a staged config through Talos. A fake Proxmox API on 127.0.0.1 restarts the fake nodes.
+// hardware), a staged config through Talos. A fake Proxmox API on 127.0.0.1 (fakes/proxmox.ts) restarts the
+// fake nodes.
 
 const nodes = [
     { name: "talos-cp-1", role: "controlplane" as const, endpoint: "a" },
@@ -19,58 +18,37 @@ const nodes = [
 const trigger = (hardware: string, stagedConfig = ""): RestartTrigger => ({ hardware, stagedConfig });
 
 describe("which nodes a rollout restarts", () => {
-    it("restarts a resized node through the hypervisor and a node with a newly staged config through Talos", () => {
+    it("restarts a resized node through the hypervisor, and hands a node with a newly staged config to the engine", () => {
         const olds = { "talos-cp-1": trigger("4 cores, 8192 MiB"), "talos-cp-2": trigger("4 cores, 8192 MiB"), "talos-worker-1": trigger("4 cores, 8192 MiB", "aaaa") };
         const news = { "talos-cp-1": trigger("4 cores, 8192 MiB"), "talos-cp-2": trigger("8 cores, 16384 MiB", "bbbb"), "talos-worker-1": trigger("4 cores, 8192 MiB", "cccc") };
         assert.deepEqual(plannedRestarts(nodes, olds, news), {
-            restarts: { "talos-cp-2": "hardware 4 cores, 8192 MiB -> 8 cores, 16384 MiB", "talos-worker-1": "staged machine config cccc" },
+            restarts: { "talos-cp-2": "hardware 4 cores, 8192 MiB -> 8 cores, 16384 MiB" },
             viaHypervisor: ["talos-cp-2"],
+            stagedConfigs: ["talos-cp-2", "talos-worker-1"],
         });
     });
 
     it("restarts nothing for an unchanged record, a config applied at once, or a node new to the record", () => {
         const olds = { "talos-cp-1": trigger("4 cores, 8192 MiB", "aaaa") };
-        assert.deepEqual(plannedRestarts(nodes, olds, { "talos-cp-1": trigger("4 cores, 8192 MiB", "aaaa") }), { restarts: {}, viaHypervisor: [] });
-        assert.deepEqual(plannedRestarts(nodes, olds, { "talos-cp-1": trigger("4 cores, 8192 MiB", "") }), { restarts: {}, viaHypervisor: [] });
-        assert.deepEqual(plannedRestarts(nodes, olds, { "talos-cp-1": trigger("4 cores, 8192 MiB", "aaaa"), "talos-cp-2": trigger("8 cores, 16384 MiB") }), { restarts: {}, viaHypervisor: [] });
+        const none = { restarts: {}, viaHypervisor: [], stagedConfigs: [] };
+        assert.deepEqual(plannedRestarts(nodes, olds, { "talos-cp-1": trigger("4 cores, 8192 MiB", "aaaa") }), none);
+        assert.deepEqual(plannedRestarts(nodes, olds, { "talos-cp-1": trigger("4 cores, 8192 MiB", "") }), none);
+        assert.deepEqual(plannedRestarts(nodes, olds, { "talos-cp-1": trigger("4 cores, 8192 MiB", "aaaa"), "talos-cp-2": trigger("8 cores, 16384 MiB") }), none);
     });
 });
-
-/** A Proxmox API whose reboot task restarts the matching fake node; VM ids are 150 + the node's index. */
-function fakeProxmox(cluster: FakeCluster, failFor: string[] = []) {
-    const vmNames = [...cluster.nodes.keys()];
-    const reboots: string[] = [];
-    const server = http.createServer((req, res): void => {
-        const send = (data: unknown): void => void res.end(JSON.stringify({ data }));
-        const reboot = /^\/api2\/json\/nodes\/pve\d\/qemu\/(\d+)\/status\/reboot$/.exec(req.url ?? "");
-        if (req.method === "POST" && reboot) {
-            const name = vmNames[Number(reboot[1]) - 150];
-            reboots.push(name);
-            if (!failFor.includes(name)) cluster.reboot(name);
-            return send(`UPID:${name}`);
-        }
-        if (req.url?.endsWith("/pending")) return send([{ key: "cores", value: 8 }]);
-        const task = /\/tasks\/UPID%3A(.+)\/status$/.exec(req.url ?? "");
-        if (task) return send({ status: "stopped", exitstatus: failFor.includes(task[1]) ? "VM quit/powerdown failed - got timeout" : "OK" });
-        res.statusCode = 404;
-        send(null);
-    });
-    return { server, reboots };
-}
 
 describe("restarts through the rollout engine", function () {
     this.timeout(20000);
     let stack: TestStack;
-    let proxmox: ReturnType<typeof fakeProxmox>;
+    let proxmox: FakeProxmox;
     afterEach(async () => {
         await stack?.close();
-        await new Promise<void>((resolve) => (proxmox?.server.listening ? proxmox.server.close(() => resolve()) : resolve()));
+        if (proxmox?.server.listening) await proxmox.close();
     });
 
     async function start(failFor: string[] = []) {
         stack = await startStack({ controlPlanes: 3, workers: 2 });
-        proxmox = fakeProxmox(stack.cluster, failFor);
-        await new Promise<void>((resolve) => proxmox.server.listen(0, "127.0.0.1", resolve));
+        proxmox = await startFakeProxmox(stack.cluster, failFor);
     }
 
     /** The provider's inputs for the fake stack at Talos v1.13.9, with these restart triggers. */
@@ -78,9 +56,7 @@ describe("restarts through the rollout engine", function () {
         const request = stack.request({ talosVersion: "v1.13.9", installerImage: installerFor("v1.13.9") });
         const target = request.target;
         const plain = rolloutPlainInputs(request.nodes.map((n) => ({ name: n.name, role: n.role, ip: "127.0.0.1" })), target);
-        const vms = Object.fromEntries(request.nodes.map((n, i) => [n.name, { host: `pve${(i % 4) + 1}`, vmId: 150 + i }]));
-        const endpoint = `http://127.0.0.1:${(proxmox.server.address() as AddressInfo).port}`;
-        return { ...plain, nodes: request.nodes, talos: request.talos, kubernetes: request.kubernetes, timing: request.timing, restartTriggers: triggers, proxmox: { access: { endpoint, apiToken: "pulumi@pve!homelab=x" }, vms } };
+        return { ...plain, nodes: request.nodes, talos: request.talos, kubernetes: request.kubernetes, timing: request.timing, restartTriggers: triggers, proxmox: { access: { endpoint: proxmox.endpoint(), apiToken: "pulumi@pve!homelab=x" }, vms: fakeVms(stack.cluster) } };
     }
 
     const sized = (cores: Record<string, number>, staged: Record<string, string> = {}) =>
@@ -90,12 +66,16 @@ describe("restarts through the rollout engine", function () {
         await start();
         const olds = (await talosRolloutProvider.create!(inputs(sized({})))).outs;
         assert.deepEqual(stack.talos.calls, [], "creating dials no node");
+        // cp-1's apply staged a config that needs a reboot (another environment variable: not live, as Talos judges).
+        const cp1 = stack.cluster.node("talos-cp-1");
+        stack.cluster.stage("talos-cp-1", cp1.config.replace("machine:\n", "machine:\n  env:\n    HTTP_PROXY: http://proxy:3128\n"));
         const news = inputs(sized({ "talos-worker-2": 8, "talos-cp-3": 8 }, { "talos-cp-1": "d1f0c2" }));
         assert.deepEqual(await talosRolloutProvider.diff!("talos-rollout", olds, news), { changes: true, replaces: [] });
         const updated = await talosRolloutProvider.update!("talos-rollout", olds, news);
         assert.deepEqual(stack.cluster.rebootOrder(), ["talos-cp-1", "talos-cp-3", "talos-worker-2"]);
         assert.equal(stack.cluster.maxDown, 1);
         assert.deepEqual(proxmox.reboots, ["talos-cp-3", "talos-worker-2"], "the resized VMs restart through Proxmox; the staged config through Talos");
+        assert.match(stack.cluster.node("talos-cp-1").config, /HTTP_PROXY/, "cp-1 booted its staged config");
         const e = stack.cluster.events;
         assert.ok(e.indexOf("cordon talos-cp-3") < e.indexOf("reboot talos-cp-3") && e.indexOf("reboot talos-cp-3") < e.indexOf("uncordon talos-cp-3"));
         assert.ok(e.indexOf("uncordon talos-cp-1") < e.indexOf("cordon talos-cp-3") && e.indexOf("uncordon talos-cp-3") < e.indexOf("cordon talos-worker-2"));
@@ -137,13 +117,19 @@ describe("the rollout's check against what the stack last rolled out", () => {
     it("accepts the first rollout, the same versions and the next minor", async () => {
         assert.deepEqual((await talosRolloutProvider.check!({}, at("v1.13.9", "v1.36.4"))).failures, []);
         assert.deepEqual((await talosRolloutProvider.check!(at("v1.14.2", "v1.37.1"), at("v1.14.2", "v1.37.1"))).failures, []);
-        assert.deepEqual((await talosRolloutProvider.check!(at("v1.14.2", "v1.37.1"), at("v1.15.0", "v1.38.0"))).failures, []);
+        assert.deepEqual((await talosRolloutProvider.check!(at("v1.13.9", "v1.36.4"), at("v1.14.0", "v1.37.0"))).failures, []);
     });
 
     it("refuses a skipped minor or a step back from what runs, naming the key, even past the pins", async () => {
         assert.deepEqual((await talosRolloutProvider.check!(at("v1.14.2", "v1.37.1"), at("v1.16.0", "v1.37.0"))).failures, [
             { property: "target", reason: "homelab:talos.version: v1.16.0 skips a minor version past the running v1.14.2; Talos moves one minor at a time. Fix: set a v1.15.x release (or a v1.14.x patch) first and run `pulumi up`, then the next minor." },
             { property: "target", reason: "homelab:talos.kubernetesVersion: v1.37.0 is older than the running v1.37.1, and Kubernetes never moves backwards. Fix: set v1.37.1 or a newer patch or minor release: the cluster already runs v1.37.1." },
+        ]);
+    });
+
+    it("refuses a Kubernetes version the target Talos does not run, from the table validation uses", async () => {
+        assert.deepEqual((await talosRolloutProvider.check!(at("v1.13.9", "v1.36.4"), at("v1.13.9", "v1.37.0"))).failures, [
+            { property: "target", reason: "homelab:talos.kubernetesVersion: v1.37.0 does not run on Talos v1.13.9 (homelab:talos.version), which runs Kubernetes v1.31.0 to v1.36.x. Fix: set a Kubernetes release in v1.31.0 to v1.36.x, or first move homelab:talos.version to a Talos that runs it (v1.14.x) and run `pulumi up`." },
         ]);
     });
 });

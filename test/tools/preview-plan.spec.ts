@@ -45,7 +45,8 @@ describe("a preview's step per resource", () => {
         const rollout = (order: string[], timing: number, code: string): PlannedRegistration => ({ urn: "r", type: "pulumi-nodejs:dynamic/talos:TalosRollout", name: "r", custom: true, inputs: { nodes: [], restarts: {}, order, timing, __provider: code }, ignoreChanges: [], replaceOnChanges: [] });
         assert.deepEqual(diffResource(rollout(["a: Talos v1.13.9"], 1, "x"), rollout(["a: Talos v1.13.9"], 2, "y")), { op: "same", changed: [] });
         assert.deepEqual(diffResource(rollout(["a: Talos v1.13.9"], 1, "x"), rollout(["a: Talos v1.14.0"], 1, "x")), { op: "update", changed: ["order"] });
-        assert.deepEqual(diffResource(rollout(["a: Talos v1.13.9"], 1, "x"), rollout(["a: Talos v1.13.9", "b: Talos v1.13.9"], 1, "x")), { op: "same", changed: [] }, "a node joining starts no rollout");
+        // A node joining is recorded (an update that dials no node): a same step would keep the old order.
+        assert.deepEqual(diffResource(rollout(["a: Talos v1.13.9"], 1, "x"), rollout(["a: Talos v1.13.9", "b: Talos v1.13.9"], 1, "x")), { op: "update", changed: ["order"] }, "a node joining is recorded");
     });
 
     it("replaces what is replaced with a replaced resource, creates the new and deletes the gone", () => {

@@ -1,6 +1,6 @@
 import * as versions from "../../components/versions";
 import { evaluate } from "./engine";
-import { planPreview, summarize, type Operation } from "./preview-plan";
+import { checkFailures, planPreview, summarize, type Operation } from "./preview-plan";
 import { knownSecrets, planStandIn, stackConfigFromObject, stackValues } from "./stack-config";
 
 // The day-2 changes a homelab lives through, each as an edit of the home stack's values (or of a pinned
@@ -32,7 +32,7 @@ function bump<K extends "cilium" | "envoyGateway" | "certManager">(pins: Version
 export const day2Changes: readonly Day2Change[] = [
     { title: "Talos v1.13.9 -> v1.14.0 (`talos.version`)", edit: (v) => void (v["homelab:talos"].version = "v1.14.0") },
     { title: "another system extension (`talos.extensions`)", edit: (v) => void (v["homelab:talos"].extensions = ["siderolabs/qemu-guest-agent", "siderolabs/iscsi-tools"]) },
-    { title: "Kubernetes v1.36.4 -> v1.37.0 (`talos.kubernetesVersion`)", edit: (v) => void (v["homelab:talos"].kubernetesVersion = "v1.37.0") },
+    { title: "Kubernetes v1.36.4 -> v1.36.5 (`talos.kubernetesVersion`)", edit: (v) => void (v["homelab:talos"].kubernetesVersion = "v1.36.5") },
     { title: "Cilium chart bump (versions.ts)", edit: (_v, pins) => bump(pins, "cilium") },
     { title: "Envoy Gateway chart bump (versions.ts)", edit: (_v, pins) => bump(pins, "envoyGateway") },
     { title: "cert-manager chart bump (versions.ts)", edit: (_v, pins) => bump(pins, "certManager") },
@@ -79,6 +79,8 @@ export async function day2Rows(stack = "home"): Promise<{ title: string; summary
             const edited = load(values);
             const preview = await evaluate(edited.config, edited.secretKeys, { stack, previewAgainst: built.resources });
             if (preview.error) throw new Error(`${change.title}: ${preview.error.message}`);
+            const refused = await checkFailures(built.resources, preview.resources);
+            if (refused.length) throw new Error(`${change.title}: the preview fails its checks: ${refused.join("; ")}`);
             rows.push({ title: change.title, summary: summarize(planPreview(built.resources, preview.resources)) });
         } finally {
             restore?.();

@@ -1,4 +1,4 @@
-import { rolloutChanged } from "../../components/talos/rollout/resource";
+import { rolloutChanged, talosRolloutProvider } from "../../components/talos/rollout/resource";
 import { applyIgnoreChanges, parsePropertyPath, PathPart } from "./ignore-changes";
 
 // What `pulumi preview` plans for each resource of a built stack, from the inputs of the last `up` and of
@@ -51,6 +51,7 @@ export const replacingInputs: Readonly<Record<string, readonly string[]>> = {
     "pulumi-nodejs:dynamic/talos:KubernetesNodesReady": ["host"],
     "pulumi-nodejs:dynamic/dns:AdguardForwarder": ["url", "domain"],
     "pulumi-nodejs:dynamic/dns:TechnitiumForwarder": ["url", "domain"],
+    "pulumi-nodejs:dynamic/talos:KubernetesNode": ["node"],
 };
 
 /**
@@ -61,6 +62,10 @@ export const comparedInputs: Readonly<Record<string, readonly string[]>> = {
     "pulumi-nodejs:dynamic/talos:KubernetesApiReady": ["host"],
     "pulumi-nodejs:dynamic/talos:KubernetesNodesReady": ["host"],
     "pulumi-nodejs:dynamic/talos:TalosRollout": ["order", "restarts", "restartTriggers", "target"],
+    // A node's first config: its diff sees no change ever (maintenance-apply.ts); it is replaced with its apply.
+    "pulumi-nodejs:dynamic/talos:MaintenanceApply": [],
+    // A Node object's record: the control planes it reads the kubeconfig from (kubernetes-node.ts).
+    "pulumi-nodejs:dynamic/talos:KubernetesNode": ["node", "controlPlanes"],
 };
 
 /** Dynamic resources whose provider's own diff decides whether anything changed. */
@@ -68,6 +73,25 @@ export const dynamicDiffs: Readonly<Record<string, (olds: Record<string, unknown
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     "pulumi-nodejs:dynamic/talos:TalosRollout": (olds, news) => rolloutChanged(olds as any, news as any),
 };
+
+/** Dynamic resources whose provider's check compares the new inputs with the last run's: a failure stops the
+ *  preview, as the engine stops it (check runs in a preview too, with the old inputs). */
+export const dynamicChecks: Readonly<Record<string, (olds: Record<string, unknown>, news: Record<string, unknown>) => Promise<{ property: string; reason: string }[]>>> = {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    "pulumi-nodejs:dynamic/talos:TalosRollout": async (olds, news) => (await talosRolloutProvider.check!(olds as any, news as any)).failures ?? [],
+};
+
+/** Every check failure of the preview's dynamic resources that existed before, as `name: property: reason`. */
+export async function checkFailures(built: readonly PlannedRegistration[], preview: readonly PlannedRegistration[]): Promise<string[]> {
+    const before = new Map(built.map((r) => [r.urn, r]));
+    const failures: string[] = [];
+    for (const r of preview) {
+        const check = dynamicChecks[r.type];
+        const prior = before.get(r.urn);
+        if (check && prior) for (const f of await check(prior.inputs, r.inputs)) failures.push(`${r.name}: ${f.property}: ${f.reason}`);
+    }
+    return failures;
+}
 
 function compared(r: PlannedRegistration, key: string): boolean {
     if (key === "__provider" && r.type.startsWith("pulumi-nodejs:dynamic/")) return false;

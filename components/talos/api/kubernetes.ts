@@ -8,22 +8,33 @@ export interface KubeResponse {
     body: string;
 }
 
-/** One request; rejects with the reason when no HTTP answer came within `timeoutMs`. */
+/**
+ * The most an answer may hold: a node's pod list is the largest we read (110 pods, the kubelet's default
+ * maxPods, at up to ~15 KB each with managed fields), lists of other objects are read a page at a time. A
+ * longer answer is cut off, never buffered whole (as components/dns/http.ts caps its answers).
+ */
+export const maxAnswerBytes = 4 * 1024 * 1024;
+
+/** One request; rejects with the reason when no HTTP answer came within `timeoutMs`, or when it is too long. */
 export function kubeRequest(api: ApiAccess, method: string, path: string, timeoutMs: number, body?: { contentType: string; data: unknown }): Promise<KubeResponse> {
     const https = require("https") as typeof httpsTypes;
     const pem = (b64: string) => Buffer.from(b64, "base64");
     return new Promise((resolve, reject) => {
-        const payload = body ? JSON.stringify(body.data) : undefined;
+        const payload = body ? (typeof body.data === "string" ? body.data : JSON.stringify(body.data)) : undefined;
         let request: ReturnType<typeof https.request>;
         try {
             request = https.request(new URL(path, api.host), {
                 method, timeout: timeoutMs, ca: pem(api.caCertificate), cert: pem(api.clientCertificate), key: pem(api.clientKey),
                 headers: { accept: "application/json", ...(body ? { "content-type": body.contentType, "content-length": Buffer.byteLength(payload!) } : {}) },
             }, (response) => {
-                let text = "";
-                response.setEncoding("utf8");
-                response.on("data", (chunk: string) => (text += chunk));
-                response.on("end", () => resolve({ status: response.statusCode ?? 0, body: text }));
+                const chunks: Buffer[] = [];
+                let size = 0;
+                response.on("data", (chunk: Buffer) => {
+                    size += chunk.length;
+                    if (size > maxAnswerBytes) request.destroy(new Error(`the answer is longer than ${maxAnswerBytes} bytes`));
+                    else chunks.push(chunk);
+                });
+                response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
             });
         } catch (error) {
             return reject(new Error(`the Kubernetes client certificate or key is not usable: ${(error as Error).message}`));
@@ -102,6 +113,14 @@ export async function evict(api: ApiAccess, pod: PodObject, timeoutMs: number): 
 export async function controlPlanePods(api: ApiAccess, component: string, timeoutMs: number): Promise<PodObject[]> {
     const list = await json<{ items?: PodObject[] }>(api, "GET", `/api/v1/namespaces/kube-system/pods?labelSelector=${encodeURIComponent(`k8s-app=${component}`)}`, timeoutMs, [200]);
     return list.items ?? [];
+}
+
+/** Deletes a Node object; one already gone is no error. */
+export async function deleteNode(api: ApiAccess, name: string, timeoutMs: number): Promise<"deleted" | "absent"> {
+    const response = await kubeRequest(api, "DELETE", `/api/v1/nodes/${encodeURIComponent(name)}`, timeoutMs);
+    if (response.status === 404) return "absent";
+    if (response.status === 200 || response.status === 202) return "deleted";
+    throw new Error(`DELETE /api/v1/nodes/${name}: HTTP ${response.status} ${response.body.slice(0, 200)}`);
 }
 
 export function podReady(pod: PodObject): boolean {

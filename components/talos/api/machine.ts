@@ -5,8 +5,10 @@ import { machineConfigYaml } from "./protos";
 
 const MACHINE = "machine.MachineService";
 
-/** Where talosctl upgrade pulls and installs from by default (`--namespace system`): CRI, system namespace. */
-const systemContainerd = { driver: "CRI", namespace: "NS_SYSTEM" };
+/** The containerd instances talosctl names (cmd/talosctl/cmd/talos/image.go containerdInstance): `system` (where
+ *  talosctl upgrade pulls and installs from, and where the kubelet's image lives) and `cri` (Kubernetes' pods). */
+const containerd = { system: { driver: "CRI", namespace: "NS_SYSTEM" }, cri: { driver: "CRI", namespace: "NS_CRI" } } as const;
+const systemContainerd = containerd.system;
 
 interface Metadata { hostname: string; error: string }
 
@@ -68,9 +70,9 @@ export async function reboot(client: TalosClient): Promise<void> {
     if (response.messages.length) first(client.endpoint.name, "Reboot", response.messages);
 }
 
-/** ImageService.Pull into the system containerd; the pulled image's name. */
-export async function pullImage(client: TalosClient, imageRef: string): Promise<string> {
-    const messages = await client.stream<{ name: string; response?: string }>("machine.ImageService", "Pull", { containerd: systemContainerd, image_ref: imageRef });
+/** ImageService.Pull into the system containerd (or Kubernetes' own); the pulled image's name. */
+export async function pullImage(client: TalosClient, imageRef: string, namespace: keyof typeof containerd = "system"): Promise<string> {
+    const messages = await client.stream<{ name: string; response?: string }>("machine.ImageService", "Pull", { containerd: containerd[namespace], image_ref: imageRef });
     const done = messages.find((m) => m.response === "name");
     if (!done) throw new TalosApiError(client.endpoint.name, "ImageService.Pull", undefined, `the stream ended without the name of ${imageRef}`);
     return done.name;
@@ -103,18 +105,54 @@ export async function legacyUpgrade(client: TalosClient, imageRef: string): Prom
     first(client.endpoint.name, "Upgrade", response.messages);
 }
 
+const MACHINE_CONFIG = { namespace: "config", type: "MachineConfigs.config.talos.dev" };
+
 /** The active machine configuration's YAML, from the COSI resource `MachineConfigs.config.talos.dev` `v1alpha1`. */
 export async function activeMachineConfig(client: TalosClient): Promise<string> {
-    const response = await client.unary<{ resource: { spec: { proto_spec: Buffer } | null } | null }>("cosi.resource.State", "Get", {
-        namespace: "config", type: "MachineConfigs.config.talos.dev", id: "v1alpha1",
-    });
+    const yaml = await machineConfigResource(client, "v1alpha1");
+    if (yaml === undefined) throw new TalosApiError(client.endpoint.name, "State.Get", 5, "NOT_FOUND: the node has no active machine configuration");
+    return yaml;
+}
+
+/**
+ * The configuration the node last persisted (`MachineConfigs` id `persistent`), or undefined when it holds none
+ * since it booted. Talos writes it on every apply; a STAGED apply writes only it, so it is ahead of the active
+ * one until the next boot (Talos v1.13.9 pkg/machinery/resources/config/machine_config.go, PersistentID: "might
+ * be ahead of the current ID if the config was submitted in e.g. staged mode").
+ */
+export async function persistedMachineConfig(client: TalosClient): Promise<string | undefined> {
+    return machineConfigResource(client, "persistent");
+}
+
+async function machineConfigResource(client: TalosClient, id: string): Promise<string | undefined> {
+    let response: { resource: { spec: { proto_spec: Buffer } | null } | null };
+    try {
+        response = await client.unary("cosi.resource.State", "Get", { ...MACHINE_CONFIG, id });
+    } catch (error) {
+        if ((error as TalosApiError).code === 5) return undefined;
+        throw error;
+    }
     const spec = response.resource?.spec?.proto_spec;
-    if (!spec?.length) throw new TalosApiError(client.endpoint.name, "State.Get", undefined, "the machine configuration resource has no spec");
+    if (!spec?.length) throw new TalosApiError(client.endpoint.name, "State.Get", undefined, `the machine configuration resource ${id} has no spec`);
     return machineConfigYaml(spec);
 }
 
-/** Applies a whole machine configuration without a reboot, as upgrade-k8s does after patching it. */
-export async function applyNoReboot(client: TalosClient, yaml: string): Promise<void> {
-    const response = await client.unary<{ messages: { metadata: Metadata | null; mode: string }[] }>(MACHINE, "ApplyConfiguration", { data: Buffer.from(yaml, "utf8"), mode: "NO_REBOOT" });
+export type ApplyMode = "NO_REBOOT" | "STAGED";
+
+/** Applies a whole machine configuration: NO_REBOOT, as upgrade-k8s does after patching it (Talos refuses it
+ *  when the change cannot be applied live, and never reboots), or STAGED (kept for the next boot). */
+export async function applyConfiguration(client: TalosClient, yaml: string, mode: ApplyMode): Promise<void> {
+    const response = await client.unary<{ messages: { metadata: Metadata | null; mode: string }[] }>(MACHINE, "ApplyConfiguration", { data: Buffer.from(yaml, "utf8"), mode });
     first(client.endpoint.name, "ApplyConfiguration", response.messages);
+}
+
+export const applyNoReboot = (client: TalosClient, yaml: string) => applyConfiguration(client, yaml, "NO_REBOOT");
+
+/** Whether Talos could apply this configuration live: a dry run in mode AUTO, which Talos answers with the mode
+ *  it would use (v1.13.9 v1alpha1_server.go ApplyConfiguration: AUTO becomes REBOOT when CanApplyImmediate fails). */
+export async function applyNeedsReboot(client: TalosClient, yaml: string): Promise<boolean> {
+    const response = await client.unary<{ messages: { metadata: Metadata | null; mode: string }[] }>(MACHINE, "ApplyConfiguration", { data: Buffer.from(yaml, "utf8"), mode: "AUTO", dry_run: true });
+    const mode = first(client.endpoint.name, "ApplyConfiguration", response.messages).mode;
+    if (mode !== "REBOOT" && mode !== "NO_REBOOT") throw new TalosApiError(client.endpoint.name, "ApplyConfiguration", undefined, `the dry run answered mode ${mode || "(none)"}, neither REBOOT nor NO_REBOOT`);
+    return mode === "REBOOT";
 }

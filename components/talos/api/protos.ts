@@ -2,7 +2,8 @@
 // services, methods, messages and fields we call, with upstream's package names and field numbers so the
 // bytes on the wire are what apid expects. Sources of the facts: api/common/common.proto,
 // api/machine/machine.proto, api/machine/image.proto, api/machine/lifecycle.proto,
-// api/resource/config/config.proto (Talos v1.13.9) and the COSI State API (cosi-project/runtime v1.14.1,
+// api/resource/config/config.proto, api/resource/definitions/k8s/k8s.proto (Talos v1.13.9), google/protobuf/
+// struct.proto and the COSI State API (cosi-project/runtime v1.14.1,
 // api/v1alpha1, which Talos 1.13.9 serves on apid).
 //
 // Loaded with protobufjs from this text at run time, inside a function, so a serialized Pulumi dynamic
@@ -15,6 +16,12 @@ package google.protobuf;
 message Empty {}
 message Timestamp { int64 seconds = 1; int32 nanos = 2; }
 message Duration { int64 seconds = 1; int32 nanos = 2; }
+message Struct { map<string, Value> fields = 1; }
+message Value {
+  oneof kind { NullValue null_value = 1; double number_value = 2; string string_value = 3; bool bool_value = 4; Struct struct_value = 5; ListValue list_value = 6; }
+}
+enum NullValue { NULL_VALUE = 0; }
+message ListValue { repeated Value values = 1; }
 `;
 
 const common = `
@@ -125,6 +132,7 @@ syntax = "proto3";
 package cosi.resource;
 service State {
   rpc Get(GetRequest) returns (GetResponse);
+  rpc List(ListRequest) returns (stream ListResponse);
 }
 message Metadata { string namespace = 1; string type = 2; string id = 3; string version = 4; string owner = 5; string phase = 6; }
 message Spec { bytes proto_spec = 1; string yaml_spec = 2; }
@@ -132,12 +140,22 @@ message Resource { Metadata metadata = 1; Spec spec = 2; }
 message GetOptions { string resource_version = 1; }
 message GetRequest { string namespace = 1; string type = 2; string id = 3; GetOptions options = 4; }
 message GetResponse { Resource resource = 1; }
+message ListRequest { string namespace = 1; string type = 2; }
+message ListResponse { Resource resource = 1; }
 `;
 
 const resourceConfig = `
 syntax = "proto3";
 package resource.config;
 message MachineConfigSpec { bytes yaml_marshalled = 1; }
+`;
+
+// api/resource/definitions/k8s/k8s.proto: the bootstrap manifests Talos renders on a control plane.
+const resourceKubernetes = `
+syntax = "proto3";
+package talos.resource.definitions.k8s;
+message SingleManifest { google.protobuf.Struct object = 1; }
+message ManifestSpec { repeated SingleManifest items = 1; }
 `;
 
 // Cached on globalThis, not in a module variable: Pulumi's function serializer would try to serialize a
@@ -150,7 +168,7 @@ export function talosProtos(): protobuf.Root {
     if (cache[cacheKey]) return cache[cacheKey]!;
     const pb = require("protobufjs") as typeof protobuf;
     const root = new pb.Root();
-    for (const source of [wellKnown, common, machine, cosi, resourceConfig]) pb.parse(source, root, { keepCase: true });
+    for (const source of [wellKnown, common, machine, cosi, resourceConfig, resourceKubernetes]) pb.parse(source, root, { keepCase: true });
     root.resolveAll();
     cache[cacheKey] = root;
     return root;
@@ -210,4 +228,44 @@ export function machineConfigYaml(protoSpec: Buffer): string {
 export function encodeMachineConfigSpec(yaml: string): Buffer {
     const type = talosProtos().lookupType("resource.config.MachineConfigSpec");
     return Buffer.from(type.encode(type.fromObject({ yaml_marshalled: Buffer.from(yaml, "utf8") })).finish());
+}
+
+type StructValue = { kind?: string; null_value?: unknown; number_value?: number; string_value?: string; bool_value?: boolean; struct_value?: { fields?: Record<string, StructValue> }; list_value?: { values?: StructValue[] } };
+
+/** google.protobuf.Value as plain JSON. */
+function plainValue(value: StructValue): unknown {
+    switch (value.kind) {
+        case "number_value": return value.number_value;
+        case "string_value": return value.string_value;
+        case "bool_value": return value.bool_value;
+        case "struct_value": return plainStruct(value.struct_value ?? {});
+        case "list_value": return (value.list_value?.values ?? []).map(plainValue);
+        default: return null;
+    }
+}
+
+function plainStruct(struct: { fields?: Record<string, StructValue> }): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(struct.fields ?? {}).map(([key, value]) => [key, plainValue(value)]));
+}
+
+/** Decodes a Manifest resource's proto spec to its Kubernetes objects, as plain JSON. */
+export function manifestObjects(protoSpec: Buffer): Record<string, unknown>[] {
+    const type = talosProtos().lookupType("talos.resource.definitions.k8s.ManifestSpec");
+    const spec = type.toObject(type.decode(protoSpec), toObjectOptions) as { items?: { object?: { fields?: Record<string, StructValue> } }[] };
+    return (spec.items ?? []).map((item) => plainStruct(item.object ?? {}));
+}
+
+/** The reverse, for fakes and tests. */
+export function encodeManifestSpec(objects: readonly Record<string, unknown>[]): Buffer {
+    const toValue = (value: unknown): StructValue => {
+        if (value === null || value === undefined) return { null_value: "NULL_VALUE" };
+        if (typeof value === "number") return { number_value: value };
+        if (typeof value === "string") return { string_value: value };
+        if (typeof value === "boolean") return { bool_value: value };
+        if (Array.isArray(value)) return { list_value: { values: value.map(toValue) } };
+        return { struct_value: { fields: Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, toValue(v)])) } };
+    };
+    const type = talosProtos().lookupType("talos.resource.definitions.k8s.ManifestSpec");
+    const items = objects.map((object) => ({ object: { fields: Object.fromEntries(Object.entries(object).map(([k, v]) => [k, toValue(v)])) } }));
+    return Buffer.from(type.encode(type.fromObject({ items })).finish());
 }

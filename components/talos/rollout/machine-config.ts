@@ -61,14 +61,23 @@ export function withInstaller(yaml: string, image: string): { yaml: string; chan
     return { yaml: documents.map((d) => d.toString({ lineWidth: 0 })).join(""), changed: true };
 }
 
+/** `registry.k8s.io/kube-apiserver:v1.37.0`: a component's image in Talos' repository, at this tag. */
+export function componentImage(component: KubernetesComponent, tag: string): string {
+    return `${images[component].repository}:${tag}`;
+}
+
+/** The kubelet image's flavour suffix (`-fat`, `-slim`), which upgrade-k8s keeps (extractKubeletVersionSuffix). */
+export function kubeletSuffix(yaml: string): string {
+    const current = parse(yaml).main.getIn(images.kubelet.path);
+    return typeof current === "string" ? (/-(fat|slim)$/.exec(current.split("@")[0])?.[0] ?? "") : "";
+}
+
 /** The config with `component`'s image set to `version`, or `changed: false` when it already is. */
 export function withComponentVersion(yaml: string, component: KubernetesComponent, version: string): { yaml: string; changed: boolean; image: string } {
     const { documents, main } = parse(yaml);
-    const { path, repository } = images[component];
+    const { path } = images[component];
     const current = main.getIn(path);
-    // upgrade-k8s keeps the kubelet's flavour suffix (extractKubeletVersionSuffix).
-    const suffix = component === "kubelet" && typeof current === "string" ? (/-(fat|slim)$/.exec(current.split("@")[0])?.[0] ?? "") : "";
-    const image = `${repository}:${version}${suffix}`;
+    const image = componentImage(component, `${version}${component === "kubelet" ? kubeletSuffix(yaml) : ""}`);
     if (current === image) return { yaml, changed: false, image };
     main.setIn(path, image);
     return { yaml: documents.map((d) => d.toString({ lineWidth: 0 })).join(""), changed: true, image };

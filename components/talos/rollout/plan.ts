@@ -1,6 +1,8 @@
 // Pure rollout planning: what to do to which node, in which order, from what each node runs now. One
 // mechanism for every change that restarts something: Talos upgrades, plain restarts (a staged config or a
-// resize that needs a reboot, issue 12), and Kubernetes upgrades. Nothing here talks to a node.
+// resize that needs a reboot, issue 12), and Kubernetes upgrades. Nothing here talks to a node. Versions are
+// read by the one parser of components/spec/releases.ts, as the config's validation reads them.
+import { compareVersions, kubernetesSupportProblem, minorDistance, parseRelease, parseVersionTag } from "../../spec/releases";
 
 export type Role = "controlplane" | "worker";
 
@@ -29,6 +31,8 @@ export interface NodeObservation {
     installerImage?: string;
     /** Control planes: the version of each component's image in the active machine config. */
     components?: Partial<Record<ControlPlaneComponent, string>>;
+    /** A machine config the node holds staged: `live` when Talos can apply it without a reboot (staged-config.ts). */
+    stagedConfig?: "live" | "reboot";
 }
 
 export const controlPlaneComponents = ["kube-apiserver", "kube-controller-manager", "kube-scheduler"] as const;
@@ -37,61 +41,18 @@ export type ControlPlaneComponent = (typeof controlPlaneComponents)[number];
 export type Step =
     | { kind: "talos-upgrade"; node: string; from: string; to: string; image: string }
     | { kind: "restart"; node: string; reason: string }
+    | { kind: "apply-staged"; node: string }
     | { kind: "control-plane-component"; node: string; component: ControlPlaneComponent; from: string; to: string }
     | { kind: "kubelet"; node: string; from: string; to: string };
-
-interface Version {
-    major: number;
-    minor: number;
-    patch: number;
-}
-
-/** `v1.14.0` -> 1.14.0; pre-release suffixes are ignored (`v1.14.0-beta.1` -> 1.14.0). */
-export function parseVersion(text: string): Version | undefined {
-    const match = /^v?(\d+)\.(\d+)\.(\d+)(?:[-+].*)?$/.exec(text);
-    return match ? { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3]) } : undefined;
-}
-
-export function compareVersions(a: string, b: string): number {
-    const [x, y] = [parseVersion(a), parseVersion(b)];
-    if (!x || !y) throw new Error(`not a version: ${!x ? a : b}`);
-    return x.major - y.major || x.minor - y.minor || x.patch - y.patch;
-}
-
-/** Minor versions between two releases of the same major (b - a); NaN across majors. */
-export function minorDistance(a: string, b: string): number {
-    const [x, y] = [parseVersion(a)!, parseVersion(b)!];
-    return x.major === y.major ? y.minor - x.minor : NaN;
-}
 
 /** talosctl 1.13.9 uses LifecycleService.Upgrade for nodes in `>1.13.0-alpha.2 <2.0.0` and falls back to the
  *  deprecated MachineService.Upgrade otherwise (cmd/talosctl/cmd/talos/upgrade.go). */
 export function hasLifecycleApi(talosVersion: string): boolean {
-    const v = parseVersion(talosVersion);
+    const v = parseVersionTag(talosVersion);
     if (!v || v.major !== 1 || v.minor < 13) return false;
-    if (v.minor > 13 || v.patch > 0) return true;
-    const prerelease = /^v?1\.13\.0-(.+)$/.exec(talosVersion)?.[1];
-    if (prerelease === undefined) return true;
-    const alpha = /^alpha\.(\d+)/.exec(prerelease);
-    return alpha ? Number(alpha[1]) > 2 : /^(beta|rc)/.test(prerelease);
-}
-
-/** Kubernetes versions each Talos minor supports, from Talos' pkg/machinery/compatibility/talos1NN
- *  (1.12 and 1.13 at v1.13.9; 1.14 from the v1.14 branch, still a release candidate when this was written).
- *  `talosctl upgrade-k8s` refuses a version outside the range (VerifyVersionCompatibility). */
-export const kubernetesSupport: Record<string, { min: string; max: string }> = {
-    "1.12": { min: "v1.30.0", max: "v1.35.99" },
-    "1.13": { min: "v1.31.0", max: "v1.36.99" },
-    "1.14": { min: "v1.32.0", max: "v1.37.99" },
-};
-
-/** Why Talos `talos` cannot run Kubernetes `kubernetes`, or undefined when it can. */
-export function kubernetesSupportProblem(talos: string, kubernetes: string): string | undefined {
-    const v = parseVersion(talos);
-    const range = v && kubernetesSupport[`${v.major}.${v.minor}`];
-    if (!range) return `no known Kubernetes support range for Talos ${talos}: add it to kubernetesSupport (rollout/plan.ts) from Talos' compatibility package`;
-    if (compareVersions(kubernetes, range.min) < 0 || compareVersions(kubernetes, range.max) > 0) return `Talos ${talos} supports Kubernetes ${range.min} to ${range.max.replace(/\.99$/, ".x")}, not ${kubernetes}`;
-    return undefined;
+    if (v.minor > 13 || v.patch > 0 || v.prerelease === undefined) return true;
+    const alpha = /^alpha\.(\d+)/.exec(v.prerelease);
+    return alpha ? Number(alpha[1]) > 2 : /^(beta|rc)/.test(v.prerelease);
 }
 
 /**
@@ -101,15 +62,15 @@ export function kubernetesSupportProblem(talos: string, kubernetes: string): str
  */
 export function rolloutProblems(nodes: RolloutNode[], target: RolloutTarget, observed: Map<string, NodeObservation>): string[] {
     const problems: string[] = [];
-    if (!parseVersion(target.talosVersion)) problems.push(`target Talos version ${target.talosVersion} is not a version like v1.13.9`);
-    if (!parseVersion(target.kubernetesVersion)) problems.push(`target Kubernetes version ${target.kubernetesVersion} is not a version like v1.36.4`);
+    if (!parseRelease(target.talosVersion)) problems.push(`target Talos version ${target.talosVersion} is not a version like v1.13.9`);
+    if (!parseRelease(target.kubernetesVersion)) problems.push(`target Kubernetes version ${target.kubernetesVersion} is not a version like v1.36.4`);
     if (!target.installerImage.endsWith(`:${target.talosVersion}`)) problems.push(`installer image ${target.installerImage} is not tagged ${target.talosVersion}`);
     const firstWorker = nodes.findIndex((n) => n.role === "worker");
     const lateControlPlane = nodes.slice(firstWorker < 0 ? nodes.length : firstWorker).find((n) => n.role === "controlplane");
     if (lateControlPlane) problems.push(`${lateControlPlane.name}: control planes must come before workers in the rollout order`);
     if (problems.length) return problems;
     // Nodes run the target Talos with today's Kubernetes first, then the target Kubernetes: both must fit.
-    const kubernetesNow = new Set([...observed.values()].flatMap((o) => [o.kubeletVersion, ...Object.values(o.components ?? {})]).filter((v): v is string => Boolean(v && parseVersion(v))));
+    const kubernetesNow = new Set([...observed.values()].flatMap((o) => [o.kubeletVersion, ...Object.values(o.components ?? {})]).filter((v): v is string => Boolean(v && parseVersionTag(v))));
     for (const kubernetes of [...kubernetesNow, target.kubernetesVersion].filter((v, i, all) => all.indexOf(v) === i)) {
         const problem = kubernetesSupportProblem(target.talosVersion, kubernetes);
         if (problem && !problems.includes(problem)) problems.push(problem);
@@ -123,7 +84,7 @@ export function rolloutProblems(nodes: RolloutNode[], target: RolloutTarget, obs
         const versions: [string, string, string][] = [["Talos", seen.talosVersion, target.talosVersion], ["kubelet", seen.kubeletVersion, target.kubernetesVersion]];
         for (const [component, version] of Object.entries(seen.components ?? {})) versions.push([component, version!, target.kubernetesVersion]);
         for (const [what, from, to] of versions) {
-            if (!parseVersion(from)) problems.push(`${node.name}: ${what} version ${from || "(none)"} cannot be read`);
+            if (!parseVersionTag(from)) problems.push(`${node.name}: ${what} version ${from || "(none)"} cannot be read`);
             else if (compareVersions(to, from) < 0) problems.push(`${node.name}: ${what} ${from} -> ${to} goes backwards; downgrades are not rolled out`);
             else if (minorDistance(from, to) > 1 || Number.isNaN(minorDistance(from, to))) problems.push(`${node.name}: ${what} ${from} -> ${to} skips a minor version; upgrade one minor at a time`);
         }
@@ -133,7 +94,8 @@ export function rolloutProblems(nodes: RolloutNode[], target: RolloutTarget, obs
 
 /**
  * The steps, in order. Talos first, node by node in rollout order (control planes first): each step reboots
- * one node. A restart asked for a node with no upgrade pending takes that node's place in the same order.
+ * one node. A restart asked for a node with no upgrade pending takes that node's place in the same order, as
+ * does a staged machine config (a restart when it needs one, else a live apply).
  * Then Kubernetes in `talosctl upgrade-k8s` order: kube-apiserver on each control plane in turn, then
  * kube-controller-manager, then kube-scheduler, then the kubelet node by node. That order keeps the API up
  * (one apiserver restarts at a time) and within the supported skew at every step: apiservers are at most one
@@ -146,8 +108,11 @@ export function planRollout(nodes: RolloutNode[], target: RolloutTarget, observe
         const seen = observed.get(node.name)!;
         // Another installer at the same version is another set of system extensions: an upgrade too.
         const otherInstaller = seen.installerImage !== undefined && seen.installerImage !== target.installerImage;
+        // A reboot, for an upgrade or a restart, also boots the staged config: it needs no step of its own.
         if (seen.talosVersion !== target.talosVersion || otherInstaller) steps.push({ kind: "talos-upgrade", node: node.name, from: seen.talosVersion, to: target.talosVersion, image: target.installerImage });
         else if (restarts[node.name]) steps.push({ kind: "restart", node: node.name, reason: restarts[node.name] });
+        else if (seen.stagedConfig === "reboot") steps.push({ kind: "restart", node: node.name, reason: "staged machine config that needs a reboot" });
+        else if (seen.stagedConfig === "live") steps.push({ kind: "apply-staged", node: node.name });
     }
     const controlPlanes = nodes.filter((n) => n.role === "controlplane");
     for (const component of controlPlaneComponents) {
@@ -168,6 +133,7 @@ export function describeStep(step: Step): string {
     switch (step.kind) {
         case "talos-upgrade": return step.from === step.to ? `${step.node}: Talos ${step.to}, installer -> ${step.image}` : `${step.node}: Talos ${step.from} -> ${step.to}`;
         case "restart": return `${step.node}: restart (${step.reason})`;
+        case "apply-staged": return `${step.node}: staged machine config, applied without a reboot`;
         case "control-plane-component": return `${step.node}: ${step.component} ${step.from} -> ${step.to}`;
         case "kubelet": return `${step.node}: kubelet ${step.from} -> ${step.to}`;
     }

@@ -1,7 +1,8 @@
 // Pure: which nodes a rollout restarts, from what each node's restart would apply, compared with the last
 // rollout's record. A node restarts when its VM hardware changed (Proxmox holds cores and memory pending
-// until it restarts the VM itself) or when it holds a newly staged machine config (Talos applies it on the
-// next boot). New nodes are not restarted: they booted with both.
+// until it restarts the VM itself). A node whose apply staged a new machine config is work for the rollout
+// too: the engine reads what the node holds staged and applies it live, or restarts the node when Talos says
+// it needs a reboot (staged-config.ts). New nodes are neither: they booted with both.
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import type { RolloutNode } from "./plan";
@@ -9,6 +10,8 @@ import type { RolloutNode } from "./plan";
 export interface RestartTrigger {
     /** The VM hardware a restart applies: `4 cores, 8192 MiB`. */
     hardware: string;
+    /** The boot disk's size, GiB: no restart, but not resized in the same run as `hardware` (vm-values.ts). */
+    diskGiB?: number;
     /** The machine config the node holds staged (a digest), or "" when it applied its config at once. */
     stagedConfig: string;
 }
@@ -18,22 +21,24 @@ export interface PlannedRestarts {
     restarts: Record<string, string>;
     /** The nodes whose restart must go through the hypervisor (pending hardware), in rollout order. */
     viaHypervisor: string[];
+    /** The nodes whose apply staged a new config since the record, in rollout order. */
+    stagedConfigs: string[];
 }
 
 export function plannedRestarts(nodes: readonly RolloutNode[], olds: Readonly<Record<string, RestartTrigger>> = {}, news: Readonly<Record<string, RestartTrigger>> = {}): PlannedRestarts {
     const restarts: Record<string, string> = {};
     const viaHypervisor: string[] = [];
+    const stagedConfigs: string[] = [];
     for (const { name } of nodes) {
         const [before, after] = [olds[name], news[name]];
         if (!before || !after) continue;
         if (before.hardware !== after.hardware) {
             restarts[name] = `hardware ${before.hardware} -> ${after.hardware}`;
             viaHypervisor.push(name);
-        } else if (after.stagedConfig !== "" && after.stagedConfig !== before.stagedConfig) {
-            restarts[name] = `staged machine config ${after.stagedConfig}`;
         }
+        if (after.stagedConfig !== "" && after.stagedConfig !== before.stagedConfig) stagedConfigs.push(name);
     }
-    return { restarts, viaHypervisor };
+    return { restarts, viaHypervisor, stagedConfigs };
 }
 
 /**

@@ -16,6 +16,8 @@ export interface TestPki {
     client: Pem;
     /** A client certificate that a different CA signed. */
     stranger: Pem;
+    /** The certificate a node in maintenance mode serves: its own, not the cluster CA's (a stranger's here). */
+    maintenance: Pem;
     /** As the Talos provider's `clientConfiguration` gives them: base64 PEM. */
     clientConfiguration: { caCertificate: string; clientCertificate: string; clientKey: string };
 }
@@ -86,6 +88,7 @@ export function makePki(): TestPki {
         server: leaf("apid", ca, "server"),
         client,
         stranger: leaf("admin", stranger, "client"),
+        maintenance: leaf("maintenance", stranger, "server"),
         clientConfiguration: { caCertificate: b64(forge.pki.certificateToPem(ca.cert)), clientCertificate: b64(client.cert), clientKey: b64(client.key) },
     };
     return made;

@@ -1,6 +1,7 @@
 // The simulated cluster both fakes serve: each node's Talos version, boot, machine config and Kubernetes
 // state, with simulated reboot time. It records what happened, in order, and how many nodes were down at once.
 import * as YAML from "yaml";
+import { ObjectStore } from "./kubernetes-objects";
 
 export type Role = "controlplane" | "worker";
 
@@ -24,6 +25,8 @@ export interface Faults {
     hang?: string[];
     /** Control planes that fail MachineService.Kubeconfig: with an error, an archive cut short, or 2 s late. */
     kubeconfig?: Record<string, "error" | "truncated" | "slow">;
+    /** Nodes whose ApplyConfiguration dry run fails (a network blip at that moment). */
+    dryRunFails?: string[];
 }
 
 export interface FakeNode extends FakeNodeSpec {
@@ -40,6 +43,14 @@ export interface FakeNode extends FakeNodeSpec {
     staticPods: Record<string, { image: string; ready: boolean }>;
     pods: { namespace: string; name: string; owner?: string; mirror?: boolean }[];
     portTalos?: number;
+    /** The config persisted since boot, when an apply wrote one (ahead of `config` when staged). */
+    persistent?: string;
+    /** Booted with no config: apid is not up, the maintenance API answers (insecure TLS, no client certificate). */
+    maintenance?: boolean;
+    /** Reset and gone (a removed node's config apply was deleted): out of etcd, down for good. */
+    left?: boolean;
+    /** Its Kubernetes Node object exists (a reset never deletes it; a DELETE does). */
+    registered: boolean;
 }
 
 export const controlPlaneComponents = ["kube-apiserver", "kube-controller-manager", "kube-scheduler"] as const;
@@ -73,25 +84,51 @@ export class FakeCluster {
     /** Sum of the simulated down time of every reboot that happened, in ms. */
     rebootTimeTotal = 0;
     private timers = new Set<NodeJS.Timeout>();
+    /** The Kubernetes objects other than nodes and pods (fakes/kubernetes-objects.ts). */
+    readonly objects: ObjectStore;
 
     constructor(specs: FakeNodeSpec[], public faults: Faults = {}, private readonly restartMs = 5) {
-        for (const spec of specs) {
-            const node: FakeNode = {
-                ...spec, up: true, installed: spec.talosVersion, bootId: `${spec.name}-boot-0`, boots: 0, pulled: [], config: initialConfig(spec),
-                unschedulable: false, kubeletVersion: spec.kubernetesVersion, staticPods: {},
-                pods: [
-                    { namespace: "kube-system", name: `cilium-${spec.name}`, owner: "DaemonSet" },
-                    { namespace: "default", name: `web-${spec.name}`, owner: "ReplicaSet" },
-                ],
-            };
-            if (spec.role === "controlplane") {
-                for (const c of controlPlaneComponents) {
-                    node.staticPods[c] = { image: `${componentImages[c]}:${spec.kubernetesVersion}`, ready: true };
-                    node.pods.push({ namespace: "kube-system", name: `${c}-${spec.name}`, mirror: true });
-                }
+        for (const spec of specs) this.addNode(spec);
+        this.objects = new ObjectStore({
+            record: (event) => this.record(event),
+            later: (ms, action) => this.later(ms, action),
+            apiserverMinor: () => Math.min(...[...this.nodes.values()].flatMap((n) => (n.staticPods["kube-apiserver"] ? [Number(n.staticPods["kube-apiserver"].image.split(":").pop()!.split(".")[1])] : []))),
+            nodeCount: () => this.nodes.size,
+        });
+    }
+
+    /** A node that boots into the cluster (a VM created and configured by a later `pulumi up`). */
+    addNode(spec: FakeNodeSpec): FakeNode {
+        const node: FakeNode = {
+            ...spec, up: true, installed: spec.talosVersion, bootId: `${spec.name}-boot-0`, boots: 0, pulled: [], config: initialConfig(spec),
+            unschedulable: false, kubeletVersion: spec.kubernetesVersion, staticPods: {}, registered: true,
+            pods: [
+                { namespace: "kube-system", name: `cilium-${spec.name}`, owner: "DaemonSet" },
+                { namespace: "default", name: `web-${spec.name}`, owner: "ReplicaSet" },
+            ],
+        };
+        if (spec.role === "controlplane") {
+            for (const c of controlPlaneComponents) {
+                node.staticPods[c] = { image: `${componentImages[c]}:${spec.kubernetesVersion}`, ready: true };
+                node.pods.push({ namespace: "kube-system", name: `${c}-${spec.name}`, mirror: true });
             }
-            this.nodes.set(spec.name, node);
         }
+        this.nodes.set(spec.name, node);
+        return node;
+    }
+
+    /** A graceful Talos reset, as deleting a node's config apply does (onDestroy reset): the node leaves etcd and
+     *  shuts down; its Node object stays, NotReady (Talos' reset sequence deletes none: v1alpha1_sequencer.go Reset). */
+    reset(name: string): void {
+        const node = this.node(name);
+        node.left = true;
+        node.up = false;
+        this.record(`reset ${name}`);
+    }
+
+    /** The etcd members: every control plane that has not left. */
+    etcdMembers(): FakeNode[] {
+        return [...this.nodes.values()].filter((n) => n.role === "controlplane" && !n.left);
     }
 
     node(name: string): FakeNode {
@@ -127,6 +164,9 @@ export class FakeCluster {
             node.boots++;
             node.bootId = `${name}-boot-${node.boots}`;
             node.talosVersion = node.installed;
+            // A boot loads the persisted config (a staged one included) and holds no separate persisted copy.
+            if (node.persistent !== undefined) node.config = node.persistent;
+            node.persistent = undefined;
             this.rebootTimeTotal += node.rebootMs;
             this.downNow--;
             this.applyConfig(node);
@@ -141,13 +181,21 @@ export class FakeCluster {
         for (const c of Object.keys(node.staticPods)) node.staticPods[c] = { image: doc.cluster[componentKeys[c]].image!, ready: true };
     }
 
-    /** ApplyConfiguration NO_REBOOT: changed components restart and are Ready again after `restartMs`. */
+    /** ApplyConfiguration NO_REBOOT (it persists the config too): changed components restart and are Ready
+     *  again after `restartMs`. */
     applyNoReboot(name: string, yaml: string): void {
         const node = this.node(name);
         node.config = yaml;
+        node.persistent = yaml;
         this.record(`apply ${name}`);
         for (const c of Object.keys(node.staticPods)) node.staticPods[c].ready = false;
         this.later(this.restartMs, () => this.applyConfig(node));
+    }
+
+    /** ApplyConfiguration STAGED: persisted only, for the next boot. */
+    stage(name: string, yaml: string): void {
+        this.node(name).persistent = yaml;
+        this.record(`stage ${name}`);
     }
 
     etcdHealthy(name: string): boolean {
@@ -172,4 +220,22 @@ export function stackSpecs(controlPlanes: number, workers: number, talosVersion:
     for (let i = 1; i <= controlPlanes; i++) specs.push({ name: `talos-cp-${i}`, role: "controlplane", talosVersion, kubernetesVersion, rebootMs });
     for (let i = 1; i <= workers; i++) specs.push({ name: `talos-worker-${i}`, role: "worker", talosVersion, kubernetesVersion, rebootMs });
     return specs;
+}
+
+// The v1alpha1 fields Talos v1.13.9 applies without a reboot (v1alpha1_runtime.go CanApplyImmediate); any other
+// change of the v1alpha1 document needs one. Other documents always apply live.
+const liveMachineKeys = ["ca", "acceptedCAs", "time", "certSANs", "install", "network", "sysfs", "sysctls", "logging", "controlPlane", "kubelet", "kernel", "registries", "pods", "seccompProfiles", "nodeAnnotations", "nodeLabels", "nodeTaints"];
+const liveFeatureKeys = ["kubernetesTalosAPIAccess", "kubePrism", "hostDNS", "imageCache", "nodeAddressSortAlgorithm"];
+
+/** Whether Talos would need a reboot to go from `current` to `next`, as the fake judges it. */
+export function needsReboot(current: string, next: string): boolean {
+    const rest = (yaml: string) => {
+        const doc = (YAML.parseAllDocuments(yaml).map((d) => d.toJS()).find((d) => d?.version === "v1alpha1" && d.kind === undefined) ?? {}) as Record<string, Record<string, unknown>>;
+        const machine = { ...(doc.machine ?? {}) } as Record<string, unknown>;
+        for (const key of liveMachineKeys) delete machine[key];
+        const features = { ...((machine.features as Record<string, unknown>) ?? {}) };
+        for (const key of liveFeatureKeys) delete features[key];
+        return JSON.stringify({ ...doc, debug: undefined, cluster: undefined, machine: { ...machine, features } });
+    };
+    return rest(current) !== rest(next);
 }

@@ -1,6 +1,7 @@
 // A fake kube-apiserver on 127.0.0.1 (HTTPS, client certificate required) over FakeCluster: nodes (Ready
-// while up, the kubelet version its config gives), pods per node, evictions, cordon and uncordon. It
-// records `cordon <node>`, `uncordon <node>` and `evict <ns>/<pod>` in the cluster's event list.
+// while up, the kubelet version its config gives; DELETE removes one), pods per node, evictions, cordon and
+// uncordon. It records `cordon <node>`, `uncordon <node>`, `evict <ns>/<pod>` and `delete node <node>` in the
+// cluster's event list.
 import * as https from "https";
 import { AddressInfo } from "net";
 import { FakeCluster, FakeNode } from "./cluster";
@@ -57,7 +58,12 @@ export async function startFakeKubernetes(cluster: FakeCluster, pki: TestPki): P
             let match: RegExpExecArray | null;
             if ((match = /^\/api\/v1\/nodes\/([^/]+)$/.exec(url.pathname))) {
                 const node = cluster.nodes.get(decodeURIComponent(match[1]));
-                if (!node) return send(404, { kind: "Status", reason: "NotFound" });
+                if (!node?.registered) return send(404, { kind: "Status", reason: "NotFound" });
+                if (req.method === "DELETE") {
+                    node.registered = false;
+                    cluster.record(`delete node ${node.name}`);
+                    return send(200, { kind: "Status", status: "Success" });
+                }
                 if (req.method === "PATCH") {
                     if (req.headers["content-type"] !== "application/strategic-merge-patch+json") return send(415, { kind: "Status" });
                     node.unschedulable = body?.spec?.unschedulable === true;
@@ -88,6 +94,7 @@ export async function startFakeKubernetes(cluster: FakeCluster, pki: TestPki): P
                 }
                 return send(404, { kind: "Status", reason: "NotFound" });
             }
+            if (cluster.objects.handle(req.method ?? "GET", url, body, req.headers, send)) return;
             return send(404, { kind: "Status", reason: "NotFound", message: `${req.method} ${url.pathname}` });
         });
     });

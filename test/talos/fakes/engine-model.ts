@@ -1,0 +1,106 @@
+// What the Pulumi engine (v3.248.0) does with a dynamic provider's answers, for one resource across runs, so a
+// test can drive `pulumi up` after `pulumi up` through a provider without the CLI:
+// - check(old INPUTS, news) (pkg/resource/deploy/step_generator.go: `Olds: oldInputs`); a failure stops the run;
+// - no state: create(checked inputs); the state is {inputs: checked, outputs: outs};
+// - else diff(id, old OUTPUTS, checked) (sdk/go/common/resource/plugin/provider_plugin.go, DiffRequest `Olds:
+//   mOldOutputs`); `changes: false` is a same step that keeps the OLD outputs and stores the new inputs
+//   (pkg/resource/deploy/step.go, SameStep.Apply: `s.new.Outputs = s.old.Outputs`);
+// - else update(id, old OUTPUTS, checked): the state is {inputs: checked, outputs: outs}; an error that carries
+//   `id` and `properties` (ErrorResourceInitFailed, @pulumi/pulumi cmd/dynamic-provider/index.js
+//   grpcResponseFromError) saves those properties as the outputs with the OLD inputs (pkg/engine/update.go,
+//   "partially-failed update, saving old inputs"); any other error leaves the state as it was;
+// - delete(id, outputs) when the program no longer registers it.
+// The dynamic provider host adds `__provider` (the serialized provider) to outputs (resultIncludingProvider);
+// the model does the same when the inputs carry one.
+import type * as pulumi from "@pulumi/pulumi";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Props = Record<string, any>;
+
+export type Step = "create" | "update" | "same" | "delete";
+
+export interface ResourceState {
+    id: string;
+    inputs: Props;
+    outputs: Props;
+}
+
+/** A check that refused the inputs, as the engine reports it (the run stops before any step). */
+export class CheckFailed extends Error {
+    constructor(public readonly failures: pulumi.dynamic.CheckFailure[]) {
+        super(failures.map((f) => `${f.property}: ${f.reason}`).join("\n"));
+    }
+}
+
+export class DynamicResourceModel {
+    state?: ResourceState;
+    /** Every step taken, in order: `create`, `same`, `update`, `update failed`, `delete`. */
+    readonly steps: string[] = [];
+
+    constructor(private readonly provider: pulumi.dynamic.ResourceProvider) {}
+
+    /** The outputs dependents see after the run (a same step's are the old ones). */
+    get outputs(): Props | undefined {
+        return this.state?.outputs;
+    }
+
+    private withProvider(outs: Props | undefined, inputs: Props): Props {
+        return inputs.__provider === undefined ? { ...outs } : { ...outs, __provider: inputs.__provider };
+    }
+
+    /** The step a `pulumi preview` plans for these inputs: check and diff only. */
+    async preview(news: Props): Promise<Step> {
+        const checked = await this.check(news);
+        if (!this.state) return "create";
+        return (await this.diff(checked)) ? "update" : "same";
+    }
+
+    /** One `pulumi up` of this resource with these inputs. Rethrows a failed step after saving what the engine saves. */
+    async up(news: Props): Promise<Step> {
+        const checked = await this.check(news);
+        if (!this.state) {
+            const created = await this.provider.create(checked);
+            this.state = { id: created.id, inputs: checked, outputs: this.withProvider(created.outs, checked) };
+            this.steps.push("create");
+            return "create";
+        }
+        if (!(await this.diff(checked))) {
+            this.state = { ...this.state, inputs: checked };
+            this.steps.push("same");
+            return "same";
+        }
+        try {
+            const updated = await this.provider.update!(this.state.id, this.state.outputs, checked);
+            this.state = { id: this.state.id, inputs: checked, outputs: this.withProvider(updated.outs, checked) };
+            this.steps.push("update");
+            return "update";
+        } catch (error) {
+            const partial = error as { id?: string; properties?: Props };
+            if (partial.id) this.state = { id: this.state.id, inputs: this.state.inputs, outputs: this.withProvider(partial.properties, checked) };
+            this.steps.push("update failed");
+            throw error;
+        }
+    }
+
+    /** The program stopped registering it: `pulumi up` deletes it. */
+    async destroy(): Promise<void> {
+        if (!this.state) throw new Error("nothing to delete");
+        await this.provider.delete?.(this.state.id, this.state.outputs);
+        this.state = undefined;
+        this.steps.push("delete");
+    }
+
+    private async check(news: Props): Promise<Props> {
+        if (!this.provider.check) return news;
+        const result = await this.provider.check(this.state?.inputs ?? {}, news);
+        if (result.failures?.length) throw new CheckFailed(result.failures);
+        return result.inputs ?? news;
+    }
+
+    private async diff(checked: Props): Promise<boolean> {
+        if (!this.provider.diff) throw new Error("the model needs a provider with its own diff");
+        const result = await this.provider.diff(this.state!.id, this.state!.outputs, checked);
+        if (result.changes === undefined) throw new Error("the provider answered DIFF_UNKNOWN; ours always decide");
+        return result.changes;
+    }
+}
