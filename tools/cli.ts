@@ -68,16 +68,26 @@ export function parseCommandLine(command: CommandSpec, argv: readonly string[]):
         ...Object.entries(command.flags).map(([name, flag]) => [name, { type: flag.value ? ("string" as const) : ("boolean" as const), multiple: flag.multiple ?? false }]),
         ["help", { type: "boolean" as const, short: "h" }],
     ]);
-    const { values, tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
+    // Each problem with its place on the line, so they are listed in the order they were typed.
+    const found: [number, string][] = [];
+    // `--stack --json`: parseArgs would make "--json" the stack's name. Such a flag has no value; the next one is read.
+    const kept: number[] = [];
+    argv.forEach((arg, i) => {
+        const flag = /^--([^=]+)$/.exec(arg)?.[1];
+        const next = argv[i + 1];
+        if (!flag || !command.flags[flag]?.value || (next !== undefined && (!next.startsWith("-") || /^-\d/.test(next)))) kept.push(i);
+        else found.push([i, `--${flag} needs a value: --${flag} ${command.flags[flag].value}`]);
+    });
+    const { values, tokens } = parseArgs({ args: kept.map((i) => argv[i]), options, strict: false, allowPositionals: true, tokens: true });
     if (values.help === true) return { help: true, values: {} };
-    const problems: string[] = [];
     const known = Object.keys(command.flags);
     let afterUnknown = false;
     for (const token of tokens) {
+        const at = kept[token.index];
         if (token.kind === "option-terminator") continue;
         if (token.kind === "positional") {
             // `--bogus value`: the value belongs to the unknown flag already reported.
-            if (!afterUnknown) problems.push(`unexpected argument ${JSON.stringify(token.value)}: every option is a --flag`);
+            if (!afterUnknown) found.push([at, `unexpected argument ${JSON.stringify(token.value)}: every option is a --flag`]);
             afterUnknown = false;
             continue;
         }
@@ -85,17 +95,17 @@ export function parseCommandLine(command: CommandSpec, argv: readonly string[]):
         const flag = command.flags[token.name];
         if (!flag || token.name === "help") {
             const meant = closest(token.name, known);
-            problems.push(`unknown option ${token.rawName}${meant ? `; did you mean --${meant}?` : ""}`);
+            found.push([at, `unknown option ${token.rawName}${meant ? `; did you mean --${meant}?` : ""}`]);
             afterUnknown = token.value === undefined;
-        } else if (flag.value && (token.value === undefined || (!token.inlineValue && token.value.startsWith("-")))) {
-            // `--stack --json` would otherwise make "--json" the stack's name.
-            problems.push(`--${token.name} needs a value: --${token.name} ${flag.value}`);
+        } else if (flag.value && token.value === undefined) {
+            found.push([at, `--${token.name} needs a value: --${token.name} ${flag.value}`]);
         } else if (!flag.value && token.value !== undefined) {
-            problems.push(`--${token.name} takes no value (it is a switch)`);
+            found.push([at, `--${token.name} takes no value (it is a switch)`]);
         }
     }
+    const problems = found.sort(([a], [b]) => a - b).map(([, problem]) => problem);
     if (problems.length) throw new UsageError(problems);
-    return { help: false, values: values as FlagValues };
+    return { help: false, values: { ...values } as FlagValues };
 }
 
 export interface CommandIo {
