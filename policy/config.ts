@@ -3,9 +3,10 @@ import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import type { PlainSpec } from "../components/spec/shape";
 import { envoyGatewayName, networkNamespace } from "../components/spec/facts";
 
-// The policy pack's configuration: the parts of the IP plan the rules hold resources to. The schema
-// defaults are the home stack's plan (Pulumi.home.yaml), so `pulumi preview --policy-pack policy` works
-// without a config file; `policyConfigFile(spec)` (policies.ts) writes another stack's plan as one.
+// The policy pack's configuration: the parts of the IP plan the rules hold resources to. There are no defaults: a
+// pack that assumed one network would refuse every plan of another, so without a config the CLI stops and names
+// each missing key. `npm run plan` writes the stack's config (policyConfigFile, policies.ts) to
+// out/<stack>/policy-config.json, for `pulumi preview --policy-pack policy --policy-pack-config <that file>`.
 
 export interface HostAddress {
     name: string;
@@ -34,33 +35,6 @@ export interface NetworkPolicyConfig {
 }
 
 export type ConfigKey = keyof NetworkPolicyConfig;
-
-/** The home stack's plan: the schema defaults. A test holds it equal to policyConfigFromSpec(home spec). */
-export const homePolicyConfig: NetworkPolicyConfig = {
-    domain: "ragas.cc",
-    nodeCidr: "172.16.1.0/24",
-    podCidr: "10.42.0.0/16",
-    serviceCidr: "10.43.0.0/16",
-    loadBalancerRange: { start: "172.16.1.60", stop: "172.16.1.69" },
-    vip: "172.16.1.49",
-    gateways: { dns: "172.16.1.60", internal: "172.16.1.61", external: "172.16.1.62" },
-    nodes: [
-        { name: "talos-cp-1", ip: "172.16.1.50" },
-        { name: "talos-cp-2", ip: "172.16.1.51" },
-        { name: "talos-cp-3", ip: "172.16.1.52" },
-        { name: "talos-worker-1", ip: "172.16.1.53" },
-    ],
-    infrastructure: [
-        { name: "router", ip: "172.16.1.1" },
-        { name: "pve1", ip: "172.16.1.2" },
-        { name: "pve2", ip: "172.16.1.3" },
-        { name: "pve3", ip: "172.16.1.4" },
-        { name: "pve4", ip: "172.16.1.5" },
-        { name: "technitium", ip: "172.16.1.10" },
-        { name: "adguard", ip: "172.16.1.11" },
-    ],
-    gatewayNames: { namespace: "network", internal: "envoy-internal", external: "envoy-external" },
-};
 
 /** Builds the policy config of a validated spec: the same values the program itself uses. */
 export function policyConfigFromSpec(spec: PlainSpec): NetworkPolicyConfig {
@@ -106,10 +80,10 @@ const propertySchemas: Record<ConfigKey, PolicyConfigJSONSchema> = {
     },
 };
 
-/** The schema of the config keys one policy reads; every key defaults to the home plan. */
+/** The schema of the config keys one policy reads, each required and without a default. */
 export function configSchema(keys: readonly ConfigKey[]): PolicyConfigSchema {
     return {
-        properties: Object.fromEntries(keys.map((key) => [key, { ...propertySchemas[key], default: structuredClone(homePolicyConfig[key]) }])),
+        properties: Object.fromEntries(keys.map((key) => [key, structuredClone(propertySchemas[key])])),
         required: [...keys],
     };
 }

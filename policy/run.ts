@@ -11,7 +11,7 @@ import {
 } from "@pulumi/policy";
 // unknownCheckingProxy and UnknownValueError are real exports of @pulumi/policy's index.js, but its
 // proxy.d.ts strips their declarations (@internal), so TypeScript sees them as `any`.
-import { configKeysOf, homePolicyConfig, NetworkPolicyConfig, pickConfig } from "./config";
+import { configKeysOf, NetworkPolicyConfig, pickConfig } from "./config";
 import { packEnforcementLevel, policies } from "./policies";
 
 // The pack's rules run in-process, without the CLI or the analyzer's gRPC server: `npm run plan` runs
@@ -108,7 +108,7 @@ function isStackPolicy(policy: ResourceValidationPolicy | StackValidationPolicy)
  * `config` is the whole policy config (each policy sees its schema's keys of it). Like the analyzer, a
  * read of an unknown value turns that run into one advisory "can't run ... during preview" verdict.
  */
-export async function runPolicies(resources: readonly PlannedResource[], config: NetworkPolicyConfig = homePolicyConfig, pack: Policies = policies): Promise<Verdict[]> {
+export async function runPolicies(resources: readonly PlannedResource[], config: NetworkPolicyConfig, pack: Policies = policies): Promise<Verdict[]> {
     const live = resources.map((r) => ({ ...r, props: unknownCheckingProxy(restoreUnknowns(r.props)) as Record<string, unknown> }));
     const verdicts: Verdict[] = [];
     for (const policy of pack) {

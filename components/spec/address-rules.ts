@@ -1,6 +1,6 @@
-import { ParsedConfig } from "./structure";
+import { entryKey, ParsedConfig } from "./structure";
 import { Problem } from "./problems";
-import { Cidr, IPv4, cidrsOverlap, inCidr, inRange, parseAddress, parseCidr, reservedAddresses, compareAddresses } from "./addresses";
+import { Cidr, IPv4, cidrsOverlap, inCidr, inRange, networkMeant, parseAddress, parseCidr, reservedAddresses, compareAddresses } from "./addresses";
 
 // The IP plan's rules: every address parses, sits in its network, on the right side of the
 // load-balancer range, and is used once. Each rule adds problems and never stops the others.
@@ -8,8 +8,12 @@ import { Cidr, IPv4, cidrsOverlap, inCidr, inRange, parseAddress, parseCidr, res
 interface Claim {
     key: string;
     addr: IPv4;
-    what: string;
+    /** What holds the address, when its key does not say (`Kubernetes API VIP`; a node keyed by its position: its name). */
+    what?: string;
 }
+
+/** ` (what)`, or nothing when the key already names it: `homelab:nodes[talos-cp-1].ip` needs no `(talos-cp-1)`. */
+const aside = (key: string, what: string | undefined) => (what && !key.includes(`[${what}]`) ? ` (${what})` : "");
 
 export function addressProblems(c: ParsedConfig): Problem[] {
     const problems: Problem[] = [];
@@ -18,7 +22,9 @@ export function addressProblems(c: ParsedConfig): Problem[] {
     const cidr = (key: string, text: string | undefined): Cidr | undefined => {
         if (text === undefined) return undefined;
         const parsed = parseCidr(text);
-        if (!parsed) report(key, `${text} is not an IPv4 network in CIDR form`, "write the network address and prefix, e.g. 172.16.1.0/24");
+        const meant = parsed ? undefined : networkMeant(text);
+        if (meant) report(key, `${text} has host bits set; did you mean ${meant}?`, `write the network's own address: ${meant}`);
+        else if (!parsed) report(key, `${text} is not an IPv4 network in CIDR form`, "write the network address and prefix, e.g. 172.16.1.0/24");
         return parsed;
     };
     const address = (key: string, text: string | undefined): IPv4 | undefined => {
@@ -71,15 +77,15 @@ export function addressProblems(c: ParsedConfig): Problem[] {
 
     const claims: Claim[] = [];
     // Fixed hosts, the VIP and nodes must stay out of the pool, or Cilium could hand their address to a Service.
-    const outsidePool = (key: string, text: string | undefined, what: string) => {
+    const outsidePool = (key: string, text: string | undefined, what?: string) => {
         const addr = address(key, text);
         if (!mustBeHost(key, addr) || !addr) return;
         claims.push({ key, addr, what });
         if (range && inRange(addr, range[0], range[1])) {
-            report(key, `${addr} (${what}) is inside ${rangeText}`, "move the address or the load-balancer range so they do not overlap");
+            report(key, `${addr}${aside(key, what)} is inside ${rangeText}`, "move the address or the load-balancer range so they do not overlap");
         }
     };
-    c.infrastructure?.forEach((h, i) => outsidePool(`homelab:infrastructure[${i}].ip`, h.ip, h.name));
+    c.infrastructure?.forEach((h, i) => outsidePool(`${entryKey(c, "infrastructure", i)}.ip`, h.ip, h.name));
     // The router is usually listed as an infrastructure host too; then that entry is its claim.
     if (routerOk && router && !c.infrastructure?.some((h) => h.ip === router.toString())) {
         claims.push({ key: "homelab:network.gateway", addr: router, what: "default gateway" });
@@ -88,7 +94,7 @@ export function addressProblems(c: ParsedConfig): Problem[] {
         }
     }
     outsidePool("homelab:talos.vip", c.talos?.vip, "Kubernetes API VIP");
-    c.nodes?.forEach((n, i) => outsidePool(`homelab:nodes[${i}].ip`, n.ip, n.name));
+    c.nodes?.forEach((n, i) => outsidePool(`${entryKey(c, "nodes", i)}.ip`, n.ip, n.name));
 
     // Gateways are LoadBalancer Services: their pinned address must come from the pool.
     for (const name of ["dns", "internal", "external"] as const) {
@@ -104,7 +110,7 @@ export function addressProblems(c: ParsedConfig): Problem[] {
     const firstClaim = new Map<string, Claim>();
     for (const claim of claims) {
         const prior = firstClaim.get(claim.addr.toString());
-        if (prior) report(claim.key, `${claim.addr} is already used by ${prior.key} (${prior.what})`, "give every host, node, VIP and gateway its own address");
+        if (prior) report(claim.key, `${claim.addr} is already used by ${prior.key}${aside(prior.key, prior.what)}`, "give every host, node, VIP and gateway its own address");
         else firstClaim.set(claim.addr.toString(), claim);
     }
     return problems;

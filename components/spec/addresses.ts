@@ -19,6 +19,16 @@ export function parseCidr(text: string): Cidr | undefined {
     return ipaddr.IPv4.networkAddressFromCIDR(text).toString() === addr.toString() ? [addr, prefix] : undefined;
 }
 
+/**
+ * The network `text` means when it has host bits set (`172.16.1.1/24` -> `172.16.1.0/24`), for "did you mean";
+ * undefined when it is a network already or no CIDR at all.
+ */
+export function networkMeant(text: string): string | undefined {
+    if (!ipaddr.IPv4.isValidCIDR(text) || !ipaddr.IPv4.isValidFourPartDecimal(text.split("/")[0])) return undefined;
+    const network = `${ipaddr.IPv4.networkAddressFromCIDR(text).toString()}/${text.split("/")[1]}`;
+    return network === text ? undefined : network;
+}
+
 export function inCidr(addr: IPv4, cidr: Cidr): boolean {
     return addr.match(cidr);
 }

@@ -1,6 +1,6 @@
 import { certManagerNamespace, dnsServiceName, envoyGatewayName, envoyGatewayNamespace, envoyGateways, httpsRedirectRouteName, networkNamespace } from "./facts";
 import { Problem } from "./problems";
-import { ParsedConfig } from "./structure";
+import { entryKey, ParsedConfig } from "./structure";
 
 // Rules about apps that the shape cannot state: label sets that would select or admit every pod, label keys and
 // values Kubernetes refuses, apps in namespaces the cluster or the program itself runs, and names that collide
@@ -65,7 +65,7 @@ function labelProblems(labels: Readonly<Record<string, string>>, key: string): P
 export function appProblems(c: ParsedConfig): Problem[] {
     const problems: Problem[] = [];
     (c.apps ?? []).forEach((app, i) => {
-        const key = `homelab:apps[${i}]`;
+        const key = entryKey(c, "apps", i);
         if (app.podSelector !== undefined) {
             if (Object.keys(app.podSelector).length === 0) {
                 problems.push({

@@ -1,5 +1,5 @@
 import { tunnelHostname } from "./facts";
-import { ParsedConfig } from "./structure";
+import { entryKey, ParsedConfig } from "./structure";
 import { Problem } from "./problems";
 import { deriveMac, isDomainName, isLabel, isUnicastMac } from "./names";
 
@@ -31,29 +31,32 @@ export function identityProblems(c: ParsedConfig): Problem[] {
 
     const infra = c.infrastructure ?? [];
     infra.forEach((h, i) => {
-        if (!isLabel(h.name)) report(`homelab:infrastructure[${i}].name`, `${h.name} is not an RFC 1123 label`, labelFix);
+        if (!isLabel(h.name)) report(`${entryKey(c, "infrastructure", i)}.name`, `${h.name} is not an RFC 1123 label`, labelFix);
     });
-    duplicates(infra, (h) => h.name, (i) => `homelab:infrastructure[${i}].name`, "name", report);
+    duplicates(infra, (h) => h.name, (i) => `${entryKey(c, "infrastructure", i)}.name`, "name", report);
 
     const infraNames = new Set(infra.map((h) => h.name));
     const pveHosts = c.proxmox?.hosts ?? [];
     pveHosts.forEach((host, i) => {
-        if (c.infrastructure && !infraNames.has(host)) report(`homelab:proxmox.hosts[${i}]`, `${host} is not a homelab:infrastructure entry`, `add {name: ${host}, ip: <its address>} to homelab:infrastructure (the provider reaches it over SSH)`);
+        // An entry that failed its shape may be the one that names it.
+        if (c.infrastructure && !c.partial?.includes("infrastructure") && !infraNames.has(host)) report(`homelab:proxmox.hosts[${i}]`, `${host} is not a homelab:infrastructure entry`, `add {name: ${host}, ip: <its address>} to homelab:infrastructure (the provider reaches it over SSH)`);
     });
     duplicates(pveHosts, (h) => h, (i) => `homelab:proxmox.hosts[${i}]`, "host", report);
 
     const nodes = c.nodes ?? [];
     nodes.forEach((n, i) => {
-        if (!isLabel(n.name)) report(`homelab:nodes[${i}].name`, `${n.name} is not an RFC 1123 label`, labelFix);
-        if (n.vmId < 100 || n.vmId > 999999999) report(`homelab:nodes[${i}].vmId`, `${n.vmId} is outside Proxmox's VM ID range 100-999999999`, "pick an unused ID from 100 up");
-        if (n.mac !== undefined && !isUnicastMac(n.mac)) report(`homelab:nodes[${i}].mac`, `${n.mac} is not a lower-case unicast MAC`, "write it as 02:xx:xx:xx:xx:xx, or leave it out to derive one");
-        if (c.proxmox && !pveHosts.includes(n.host)) report(`homelab:nodes[${i}].host`, `${n.host} is not one of homelab:proxmox.hosts (${pveHosts.join(", ")})`, "place the node on a configured Proxmox host, or add the host to homelab:proxmox.hosts");
+        const key = entryKey(c, "nodes", i);
+        if (!isLabel(n.name)) report(`${key}.name`, `${n.name} is not an RFC 1123 label`, labelFix);
+        if (n.vmId < 100 || n.vmId > 999999999) report(`${key}.vmId`, `${n.vmId} is outside Proxmox's VM ID range 100-999999999`, "pick an unused ID from 100 up");
+        if (n.mac !== undefined && !isUnicastMac(n.mac)) report(`${key}.mac`, `${n.mac} is not a lower-case unicast MAC`, "write it as 02:xx:xx:xx:xx:xx, or leave it out to derive one");
+        if (c.proxmox && !pveHosts.includes(n.host)) report(`${key}.host`, `${n.host} is not one of homelab:proxmox.hosts (${pveHosts.join(", ")})`, "place the node on a configured Proxmox host, or add the host to homelab:proxmox.hosts");
     });
-    duplicates(nodes, (n) => n.name, (i) => `homelab:nodes[${i}].name`, "name", report);
-    duplicates(nodes, (n) => n.vmId, (i) => `homelab:nodes[${i}].vmId`, "vmId", report);
-    duplicates(nodes, (n) => n.mac ?? deriveMac(n.name), (i) => `homelab:nodes[${i}].mac`, "MAC", report);
+    duplicates(nodes, (n) => n.name, (i) => `${entryKey(c, "nodes", i)}.name`, "name", report);
+    duplicates(nodes, (n) => n.vmId, (i) => `${entryKey(c, "nodes", i)}.vmId`, "vmId", report);
+    duplicates(nodes, (n) => n.mac ?? deriveMac(n.name), (i) => `${entryKey(c, "nodes", i)}.mac`, "MAC", report);
 
-    if (c.nodes) {
+    // With a node left out for its shape, the count would be wrong.
+    if (c.nodes && !c.partial?.includes("nodes")) {
         const controlPlanes = nodes.filter((n) => n.role === "controlplane").length;
         if (controlPlanes === 0 || controlPlanes % 2 === 0) {
             report("homelab:nodes", `has ${controlPlanes} control planes; etcd needs an odd number to keep quorum`, "use 1, 3 or 5 nodes with role: controlplane");
@@ -62,13 +65,11 @@ export function identityProblems(c: ParsedConfig): Problem[] {
 
     const apps = c.apps ?? [];
     apps.forEach((app, i) => {
-        const key = `homelab:apps[${i}]`;
+        const key = entryKey(c, "apps", i);
         if (!isLabel(app.name)) report(`${key}.name`, `${app.name} is not an RFC 1123 label`, labelFix);
         if (!isLabel(app.namespace)) report(`${key}.namespace`, `${app.namespace} is not an RFC 1123 label`, labelFix);
         if (!isLabel(app.service.name)) report(`${key}.service.name`, `${app.service.name} is not an RFC 1123 label`, labelFix);
-        if (app.gateway !== "internal" && app.gateway !== "external") {
-            report(`${key}.gateway`, `${app.gateway} is not a gateway`, "use internal (envoy-internal) or external (envoy-external)");
-        } else if (app.gateway === "external" && !c.cloudflare) {
+        if (app.gateway === "external" && !c.cloudflare) {
             report(`${key}.gateway`, "is external but homelab:cloudflare is not configured, so nothing could reach it", "set homelab:cloudflare (tunnelName) or use gateway: internal");
         }
         if (c.domain === undefined) return;
@@ -88,8 +89,8 @@ export function identityProblems(c: ParsedConfig): Problem[] {
             report(`${key}.hostname`, `${fqdn} is more than one label below ${c.domain}, which the edge certificate (*.${c.domain}) does not cover`, `use a single label, e.g. ${fqdn.split(".")[0]}.${c.domain}`);
         }
     });
-    duplicates(apps, (a) => `${a.namespace}/${a.name}`, (i) => `homelab:apps[${i}].name`, "name", report);
-    if (c.domain !== undefined) duplicates(apps, (a) => (a.hostname.includes(".") ? a.hostname : `${a.hostname}.${c.domain}`), (i) => `homelab:apps[${i}].hostname`, "hostname", report);
+    duplicates(apps, (a) => `${a.namespace}/${a.name}`, (i) => `${entryKey(c, "apps", i)}.name`, "name", report);
+    if (c.domain !== undefined) duplicates(apps, (a) => (a.hostname.includes(".") ? a.hostname : `${a.hostname}.${c.domain}`), (i) => `${entryKey(c, "apps", i)}.hostname`, "hostname", report);
     if (c.cloudflare && !isLabel(c.cloudflare.tunnelName)) report("homelab:cloudflare.tunnelName", `${c.cloudflare.tunnelName} is not an RFC 1123 label`, labelFix);
     return problems;
 }

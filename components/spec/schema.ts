@@ -123,7 +123,8 @@ export const appSchema = z.strictObject({
     namespace: text.default("default"),
     /** A single label (`myapp`, served as `myapp.<domain>`) or a full name under the domain. */
     hostname: text,
-    gateway: text,
+    /** internal (envoy-internal, the home network) or external (envoy-external, behind the Cloudflare tunnel). */
+    gateway: z.enum(["internal", "external"]),
     service: z.strictObject({
         name: text,
         port,

@@ -1,65 +1,106 @@
 import { z } from "zod";
 import { configKeys, ConfigKey, SecretKey, secretKeys } from "./schema";
-import { keyPath, Problem } from "./problems";
+import { entryLabels, keyPath, NamedList, namedLists, Problem } from "./problems";
+import { issueProblems, knownKeys } from "./issue-messages";
+import { closest } from "./suggest";
 
-export type ParsedConfig = { [K in ConfigKey]?: z.infer<(typeof configKeys)[K]["schema"]> };
-
-function fixFor(issue: z.core.$ZodIssue): string {
-    switch (issue.code) {
-        case "invalid_type":
-            return `give a value of type ${issue.expected}`;
-        case "unrecognized_keys":
-            return "remove it or correct its spelling (the README lists every key)";
-        case "invalid_value":
-            return `use one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
-        case "invalid_format":
-            if (issue.format === "url") return "give a full URL such as https://172.16.1.2:8006";
-            // A pattern's message says the shape with an example (schema.ts); "a valid regex" would name the check, not the value.
-            return issue.format === "regex" ? "give a value of the shape the message describes" : `give a valid ${issue.format}`;
-        case "too_small":
-            return `give at least ${String(issue.minimum)}`;
-        case "too_big":
-            return `give at most ${String(issue.maximum)}`;
-        default:
-            return "see the config table in the README";
-    }
+export interface ParseOptions {
+    /** The stack file the values come from, for the fixes: `Pulumi.home.yaml`. */
+    stackFile?: string;
 }
 
-/** Parses each key against its shape; a key that fails is left out, with its problems listed. */
-export function parseStructure(raw: Readonly<Record<string, unknown>>): { parsed: ParsedConfig; problems: Problem[] } {
-    const parsed: Record<string, unknown> = {};
-    const problems: Problem[] = [];
-    for (const key of Object.keys(raw).sort()) {
-        if (!(key in configKeys) && !(secretKeys as readonly string[]).includes(key)) {
-            problems.push({ key: `homelab:${key}`, message: "is not a known config key", fix: "remove it or correct its spelling (the README lists every key)" });
-        }
+export type ParsedConfig = { [K in ConfigKey]?: z.infer<(typeof configKeys)[K]["schema"]> } & {
+    /** How messages name each parsed entry of a named list (problems.ts entryLabels): `talos-cp-1`, or its position. */
+    labels?: Partial<Record<NamedList, readonly string[]>>;
+    /** Named lists of which some entries failed their shape and are left out: rules over the whole list wait. */
+    partial?: readonly NamedList[];
+};
+
+/** The config key of a parsed list entry: `homelab:nodes[talos-cp-1]`. */
+export function entryKey(c: ParsedConfig, list: NamedList, index: number): string {
+    return `homelab:${list}[${c.labels?.[list]?.[index] ?? index}]`;
+}
+
+/**
+ * A value against its shape: the parsed data, or none, and every issue. A value whose only issues are keys it does
+ * not know is parsed without them, so the other rules still judge it (the unknown keys are reported all the same).
+ */
+function parseValue(schema: z.ZodType, value: unknown): { data?: unknown; issues: z.core.$ZodIssue[] } {
+    const result = schema.safeParse(value, { reportInput: true });
+    if (result.success) return { data: result.data, issues: [] };
+    const issues = result.error.issues;
+    if (!issues.every((issue) => issue.code === "unrecognized_keys")) return { issues };
+    const known = structuredClone(value);
+    for (const issue of issues as z.core.$ZodIssueUnrecognizedKeys[]) {
+        const holder = issue.path.reduce<unknown>((at, part) => (at as Record<PropertyKey, unknown>)?.[part], known) as Record<string, unknown> | undefined;
+        for (const key of issue.keys) if (holder) delete holder[key];
     }
-    for (const [key, { schema, required }] of Object.entries(configKeys)) {
+    const again = schema.safeParse(known);
+    return { data: again.success ? again.data : undefined, issues };
+}
+
+const topLevelKeys: readonly string[] = [...Object.keys(configKeys), ...secretKeys];
+
+/**
+ * Parses each key against its shape. A key that fails is left out, with its problems listed; of a named list
+ * (nodes, apps, infrastructure) only the entries that fail are left out. `unchecked` names what was left out, and so
+ * sat out the rules that relate keys to each other.
+ */
+export function parseStructure(raw: Readonly<Record<string, unknown>>, options: ParseOptions = {}): { parsed: ParsedConfig; problems: Problem[]; unchecked: string[] } {
+    const parsed: Record<string, unknown> = {};
+    const labels: Partial<Record<NamedList, readonly string[]>> = {};
+    const partial: NamedList[] = [];
+    const problems: Problem[] = [];
+    const unchecked: string[] = [];
+    for (const key of Object.keys(raw).sort()) {
+        if (topLevelKeys.includes(key)) continue;
+        const meant = closest(key, topLevelKeys);
+        problems.push({
+            key: `homelab:${key}`,
+            message: meant ? `is not a known config key; did you mean homelab:${meant}?` : "is not a known config key",
+            fix: meant ? `rename it to homelab:${meant}` : "remove it or correct its spelling (the README's configuration table lists every key)",
+        });
+    }
+    const stackFile = options.stackFile ?? "the stack file, Pulumi.<stack>.yaml";
+    for (const [key, { schema, required }] of Object.entries(configKeys) as [ConfigKey, { schema: z.ZodType; required: boolean }][]) {
         const value = raw[key];
         if (value === undefined) {
-            if (required) problems.push({ key: `homelab:${key}`, message: "is not set", fix: "set it in Pulumi.<stack>.yaml (the README shows its shape)" });
-            else parsed[key] = (schema as z.ZodType).safeParse(key === "apps" ? [] : {}).data;
+            if (required) problems.push({ key: `homelab:${key}`, message: "is not set", fix: `set it in ${stackFile} (the README's configuration table shows its shape)` });
+            else parsed[key] = schema.safeParse(key === "apps" ? [] : {}).data;
             continue;
         }
-        const result = (schema as z.ZodType).safeParse(value);
-        if (result.success) {
+        const list = (namedLists as readonly string[]).includes(key) && Array.isArray(value) ? entryLabels(value) : undefined;
+        const result = parseValue(schema, value);
+        for (const issue of result.issues) problems.push(...keyProblems(key, issue, schema, list));
+        if (result.data !== undefined) {
             parsed[key] = result.data;
-            continue;
-        }
-        for (const issue of result.error.issues) {
-            if (key === "cloudflare" && issue.code === "unrecognized_keys" && issue.keys.includes("scopedTokens")) {
-                problems.push({
-                    key: "homelab:cloudflare.scopedTokens",
-                    message: "is gone: minting made the stored main token able to create tokens for the whole account",
-                    fix: "remove it; cert-manager now gets homelab:cloudflareDnsToken, a DNS-only token you create once (README: Cloudflare tokens), or set mintDnsToken: true to mint one from CLOUDFLARE_API_TOKEN at run time",
-                });
-                if (issue.keys.length === 1) continue;
-            }
-            const where = issue.code === "unrecognized_keys" ? [...issue.path, issue.keys.join(", ")] : issue.path;
-            problems.push({ key: keyPath(key, where), message: issue.code === "unrecognized_keys" ? "is not a known key" : issue.message.replace(/^Invalid input: /, ""), fix: fixFor(issue) });
+            if (list) labels[key as NamedList] = list;
+        } else if (list && schema instanceof z.ZodArray && !result.issues.some((issue) => issue.path.length === 0)) {
+            // Only some entries are wrong: the others still meet every rule.
+            const entries = (value as unknown[]).map((entry) => parseValue(schema.element as z.ZodType, entry).data);
+            parsed[key] = entries.filter((entry) => entry !== undefined);
+            labels[key as NamedList] = list.filter((_, i) => entries[i] !== undefined);
+            partial.push(key as NamedList);
+            entries.forEach((entry, i) => entry === undefined && unchecked.push(keyPath(key, [i], list)));
+        } else {
+            unchecked.push(`homelab:${key}`);
         }
     }
-    return { parsed: parsed as ParsedConfig, problems };
+    return { parsed: { ...(parsed as ParsedConfig), labels, partial }, problems, unchecked };
+}
+
+function keyProblems(key: ConfigKey, issue: z.core.$ZodIssue, schema: z.ZodType, list: readonly string[] | undefined): Problem[] {
+    const problems: Problem[] = [];
+    if (key === "cloudflare" && issue.code === "unrecognized_keys" && issue.keys.includes("scopedTokens")) {
+        problems.push({
+            key: "homelab:cloudflare.scopedTokens",
+            message: "is gone: minting made the stored main token able to create tokens for the whole account",
+            fix: "remove it; cert-manager now gets homelab:cloudflareDnsToken, a DNS-only token you create once (README: Cloudflare tokens), or set mintDnsToken: true to mint one from CLOUDFLARE_API_TOKEN at run time",
+        });
+        if (issue.keys.length === 1) return problems;
+        issue = { ...issue, keys: issue.keys.filter((k) => k !== "scopedTokens") };
+    }
+    return [...problems, ...issueProblems(issue, (path) => keyPath(key, path, list), (path) => knownKeys(schema, path))];
 }
 
 /**

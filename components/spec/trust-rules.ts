@@ -44,6 +44,15 @@ function caProblems(text: string, key: string): Problem[] {
     return problems;
 }
 
+/** The host of a URL without IPv6 brackets, or undefined when it does not parse (the shape check reports it). */
+function hostOf(url: string): string | undefined {
+    try {
+        return new URL(url).hostname.replace(/^\[|\]$/g, "");
+    } catch {
+        return undefined;
+    }
+}
+
 export function trustProblems(c: TrustConfig): Problem[] {
     const problems: Problem[] = [];
     const proxmox = c.proxmox;
@@ -71,13 +80,23 @@ export function trustProblems(c: TrustConfig): Problem[] {
 
 /**
  * Warnings, not errors: a Proxmox provider that skips verification (it cannot take the pin the program's own
- * client checks), and an address no public CA certifies with nothing configured to verify it by (every call
- * then fails closed: nothing is sent, but nothing is built either).
+ * client checks), and a Proxmox or https forwarder address no public CA certifies with nothing configured to verify
+ * it by (every call then fails closed: nothing is sent, but nothing is built or forwarded either).
  */
 export function trustWarnings(c: TrustConfig): string[] {
-    const proxmox = c.proxmox;
-    if (!proxmox) return [];
     const warnings: string[] = [];
+    // A forwarder over https at an address, with nothing to verify it by: the forwarders' client fails closed too.
+    for (const name of ["adguard", "technitium"] as const) {
+        const server = c.dnsForwarders?.[name];
+        const host = server && hostOf(server.url);
+        if (!server || !server.url.startsWith("https:") || server.fingerprint || server.caCertificate || !host || !isIP(host)) continue;
+        warnings.push(
+            `homelab:dnsForwarders.${name} has neither fingerprint nor caCertificate, and no public CA certifies ${host}: every call to it will refuse its certificate (nothing is sent). ` +
+                `Set homelab:dnsForwarders.${name}.fingerprint to its certificate's SHA-256 fingerprint (README: Trust and tokens), or .caCertificate to the CA that issued it.`,
+        );
+    }
+    const proxmox = c.proxmox;
+    if (!proxmox) return warnings;
     if (proxmox.insecure && (proxmox.fingerprint || proxmox.caCertificate)) {
         warnings.push(
             `homelab:proxmox.insecure is true: the Proxmox provider (bpg) skips certificate verification and would send the API token to any server at ${proxmox.endpoint}; ` +
@@ -85,8 +104,8 @@ export function trustWarnings(c: TrustConfig): string[] {
                 "(or SSL_CERT_DIR) and set insecure to false so the provider verifies too.",
         );
     }
-    const host = new URL(proxmox.endpoint).hostname.replace(/^\[|\]$/g, "");
-    if (!proxmox.fingerprint && !proxmox.caCertificate && isIP(host)) {
+    const host = hostOf(proxmox.endpoint);
+    if (!proxmox.fingerprint && !proxmox.caCertificate && host && isIP(host)) {
         warnings.push(
             `homelab:proxmox has neither fingerprint nor caCertificate, and no public CA certifies ${host}: every Proxmox call will refuse the host's certificate. ` +
                 `Set homelab:proxmox.fingerprint to ${fingerprintHow}, or homelab:proxmox.caCertificate to /etc/pve/pve-root-ca.pem.`,

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { day2Changes, day2Rows, Day2Summary, day2Table, tableMarkers } from "../../tools/offline/day2";
+import { day2Changes, day2Rows, Day2Summary, day2Table, tableMarkers } from "../fixtures/day2";
 import { projectRoot } from "../../tools/offline/stack-config";
 
 // Every day-2 change, previewed against the built home stack: the exact resources `pulumi preview` plans
@@ -55,8 +55,8 @@ describe("day-2 changes, previewed against the built home stack", function () {
         }
     });
 
-    it("is the table in the README (`npm run docs` writes it)", () => {
+    it("is the table in the README (`npm run docs:project` writes it)", () => {
         const readme = fs.readFileSync(path.join(projectRoot, "README.md"), "utf8");
-        assert.ok(readme.includes(`${tableMarkers.start}\n${day2Table(rows)}\n${tableMarkers.end}`), "the README's day-2 table is stale: run `npm run docs`");
+        assert.ok(readme.includes(`${tableMarkers.start}\n${day2Table(rows)}\n${tableMarkers.end}`), "the README's day-2 table is stale: run `npm run docs:project`");
     });
 });

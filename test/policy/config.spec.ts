@@ -1,10 +1,10 @@
 import { strict as assert } from "assert";
 import Ajv from "ajv";
 import { PolicyConfigSchema } from "@pulumi/policy";
-import { configKeysOf, homePolicyConfig, NetworkPolicyConfig, policyConfigFromSpec } from "../../policy/config";
+import { configKeysOf, NetworkPolicyConfig } from "../../policy/config";
 import { policies, policyConfigFile } from "../../policy/policies";
 import { homeSpec } from "../harness/home";
-import { configFor } from "./harness";
+import { configFor, homePolicyConfig } from "./harness";
 
 // The engine validates each policy's config with gojsonschema against {type: object, properties, required}
 // (pulumi/pulumi pkg/resource/analyzer/config.go, convertSchema); Ajv in strict mode stands in for it,
@@ -18,11 +18,46 @@ function engineValidator(schema: PolicyConfigSchema) {
 const configurable = policies.filter((p) => p.configSchema);
 
 describe("policy config", () => {
-    it("defaults to the home stack's plan, exactly what policyConfigFromSpec makes of Pulumi.home.yaml", () => {
-        assert.deepEqual(policyConfigFromSpec(homeSpec()), homePolicyConfig);
+    it("is made from the stack: the home fixture's plan, exactly", () => {
+        assert.deepEqual(homePolicyConfig, {
+            domain: "ragas.cc",
+            nodeCidr: "172.16.1.0/24",
+            podCidr: "10.42.0.0/16",
+            serviceCidr: "10.43.0.0/16",
+            loadBalancerRange: { start: "172.16.1.60", stop: "172.16.1.69" },
+            vip: "172.16.1.49",
+            gateways: { dns: "172.16.1.60", internal: "172.16.1.61", external: "172.16.1.62" },
+            nodes: [
+                { name: "talos-cp-1", ip: "172.16.1.50" },
+                { name: "talos-cp-2", ip: "172.16.1.51" },
+                { name: "talos-cp-3", ip: "172.16.1.52" },
+                { name: "talos-worker-1", ip: "172.16.1.53" },
+            ],
+            infrastructure: [
+                { name: "router", ip: "172.16.1.1" },
+                { name: "pve1", ip: "172.16.1.2" },
+                { name: "pve2", ip: "172.16.1.3" },
+                { name: "pve3", ip: "172.16.1.4" },
+                { name: "pve4", ip: "172.16.1.5" },
+                { name: "technitium", ip: "172.16.1.10" },
+                { name: "adguard", ip: "172.16.1.11" },
+            ],
+            gatewayNames: { namespace: "network", internal: "envoy-internal", external: "envoy-external" },
+        });
     });
 
-    it("gives each policy the keys it reads, with the home plan as defaults", () => {
+    it("has no defaults: with no config file the engine refuses the pack, naming every key, instead of judging by another network", () => {
+        for (const policy of configurable) {
+            assert.deepEqual(
+                engineValidator(policy.configSchema!)({}),
+                configKeysOf(policy.configSchema).map((key) => ` must have required property '${key}'`),
+                policy.name,
+            );
+            for (const property of Object.values(policy.configSchema!.properties)) assert.equal("default" in property, false, policy.name);
+        }
+    });
+
+    it("gives each policy the keys it reads", () => {
         assert.deepEqual(
             Object.fromEntries(configurable.map((p) => [p.name, configKeysOf(p.configSchema)])),
             {
@@ -33,10 +68,6 @@ describe("policy config", () => {
                 "talos-network-kept": ["podCidr", "serviceCidr"],
             },
         );
-        for (const policy of configurable) {
-            const keys = configKeysOf(policy.configSchema);
-            assert.deepEqual(configFor(policy), Object.fromEntries(keys.map((k) => [k, homePolicyConfig[k]])), policy.name);
-        }
     });
 
     it("writes the --policy-pack-config file: policy name -> its keys, from the spec", () => {
@@ -46,7 +77,7 @@ describe("policy config", () => {
         assert.deepEqual(file["httproute-in-domain"], { domain: "ragas.cc", gatewayNames: { namespace: "network", internal: "envoy-internal", external: "envoy-external" } });
     });
 
-    it("has schemas the engine accepts, which the defaults and the home config file satisfy", () => {
+    it("has schemas the engine accepts, which the home config file satisfies", () => {
         const file = policyConfigFile(homeSpec()) as Record<string, object>;
         for (const policy of configurable) {
             const validate = engineValidator(policy.configSchema!);

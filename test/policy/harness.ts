@@ -1,10 +1,14 @@
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { NetworkPolicyConfig } from "../../policy/config";
+import { NetworkPolicyConfig, pickConfig, configKeysOf, policyConfigFromSpec } from "../../policy/config";
 import { NotApplicable, PlannedResource, resourceArgs, stackArgs } from "../../policy/run";
+import { homeSpec } from "../harness/home";
 
 // Runs one policy on hand-made resources, no CLI and no analyzer: args as the analyzer builds them
-// (policy/run.ts), getConfig giving the policy's schema defaults merged with the test's overrides
-// (so the defaults themselves are under test), and notApplicable caught as a verdict of its own.
+// (policy/run.ts), getConfig giving the home fixture's plan (as `npm run plan` writes it for that stack) merged with
+// the test's overrides, and notApplicable caught as a verdict of its own.
+
+/** The policy config `npm run plan` writes for the home fixture (test/fixtures/home.yaml). */
+export const homePolicyConfig: NetworkPolicyConfig = policyConfigFromSpec(homeSpec());
 
 export interface Fixture {
     type: string;
@@ -22,12 +26,9 @@ export function planned(fixture: Fixture): PlannedResource {
     return { ...fixture, urn: urnOf(fixture) };
 }
 
-/** What the engine hands a policy with no config file: each schema property's default, then the overrides for the keys it declares. */
+/** What the engine hands a policy given the home fixture's config file: the keys its schema declares, with the overrides. */
 export function configFor(policy: ResourceValidationPolicy | StackValidationPolicy, overrides: Overrides = {}): Record<string, unknown> {
-    const properties = policy.configSchema?.properties ?? {};
-    return Object.fromEntries(
-        Object.entries(properties).map(([key, schema]) => [key, key in overrides ? overrides[key as keyof Overrides] : (schema as { default?: unknown }).default]),
-    );
+    return pickConfig({ ...homePolicyConfig, ...overrides }, configKeysOf(policy.configSchema));
 }
 
 async function outcome(run: (report: (message: string) => void) => void | Promise<void>): Promise<Outcome> {

@@ -1,9 +1,8 @@
 import { strict as assert } from "assert";
-import { homePolicyConfig } from "../../policy/config";
 import { policies } from "../../policy/policies";
 import { runPolicies } from "../../policy/run";
 import { envoyInternal, homeStack, k8sGatewayService, lbPool, publicRecord, route, vm } from "./fixtures";
-import { edit, Fixture, planned, urnOf } from "./harness";
+import { edit, Fixture, homePolicyConfig, planned, urnOf } from "./harness";
 
 const ips = "lbipam.cilium.io/ips";
 
@@ -24,7 +23,7 @@ const violators: Record<string, Fixture> = {
 
 describe("policy pack", () => {
     it("runs every policy in process and passes the home stack's resources", async () => {
-        assert.deepEqual(await runPolicies(homeStack.map(planned)), []);
+        assert.deepEqual(await runPolicies(homeStack.map(planned), homePolicyConfig), []);
     });
 
     it("refuses each hand-made violation by the right rule, and by no other", async () => {
@@ -71,7 +70,7 @@ describe("policy pack", () => {
     it("turns a read of a value unknown at preview into one advisory verdict, as the analyzer does", async () => {
         // tools/offline/record.ts writes a value unknown at registration as "<unknown>".
         const unknownAddress = edit({ ...vm, name: "talos-vms-talos-cp-9" }, (p) => (p.initialization.ipConfigs[0].ipv4.address = "<unknown>"));
-        assert.deepEqual(await runPolicies([planned(unknownAddress), planned(vm)]), [
+        assert.deepEqual(await runPolicies([planned(unknownAddress), planned(vm)], homePolicyConfig), [
             {
                 policy: "vm-address-in-node-network",
                 resource: urnOf(unknownAddress),

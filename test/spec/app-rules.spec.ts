@@ -28,7 +28,7 @@ describe("app rules", () => {
     it("let an app into a system namespace with the explicit opt-in only", () => {
         assert.equal(systemNamespaces.includes("network"), true);
         const into = (optIn: boolean) => parsed((v) => Object.assign(v["homelab:apps"][0], { namespace: "network", ...(optIn ? { allowSystemNamespace: true } : {}) }));
-        assert.deepEqual(appProblems(into(false)).map((p) => p.key), ["homelab:apps[0].namespace"]);
+        assert.deepEqual(appProblems(into(false)).map((p) => p.key), ["homelab:apps[my-app].namespace"]);
         assert.deepEqual(appProblems(into(true)), []);
     });
 
@@ -38,11 +38,11 @@ describe("app rules", () => {
             v["homelab:apps"].push({ name: "b", namespace: "kube-public", hostname: "envoy-internal.network.ragas.cc", gateway: "internal", service: { name: "b", port: 80 } });
         }));
         assert.deepEqual(problems.map((p) => p.key), [
-            "homelab:apps[0].podSelector",
-            "homelab:apps[0].allowFrom[0]",
-            "homelab:apps[0].allowFrom[1].bad key",
-            "homelab:apps[1].namespace",
-            "homelab:apps[1].hostname",
+            "homelab:apps[my-app].podSelector",
+            "homelab:apps[my-app].allowFrom[0]",
+            "homelab:apps[my-app].allowFrom[1].bad key",
+            "homelab:apps[b].namespace",
+            "homelab:apps[b].hostname",
         ]);
     });
 });

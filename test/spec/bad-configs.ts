@@ -19,17 +19,17 @@ export const badConfigs: BadConfig[] = [
     {
         rule: "a node address outside the node network",
         edit: (c) => (node(c, 2).ip = "172.16.2.52"),
-        message: "homelab:nodes[2].ip: 172.16.2.52 is outside homelab:network.nodeCidr 172.16.1.0/24. Fix: use an address inside 172.16.1.0/24.",
+        message: "homelab:nodes[talos-cp-3].ip: 172.16.2.52 is outside homelab:network.nodeCidr 172.16.1.0/24. Fix: use an address inside 172.16.1.0/24.",
     },
     {
         rule: "an address used twice",
         edit: (c) => (node(c, 1).ip = "172.16.1.50"),
-        message: "homelab:nodes[1].ip: 172.16.1.50 is already used by homelab:nodes[0].ip (talos-cp-1). Fix: give every host, node, VIP and gateway its own address.",
+        message: "homelab:nodes[talos-cp-2].ip: 172.16.1.50 is already used by homelab:nodes[talos-cp-1].ip. Fix: give every host, node, VIP and gateway its own address.",
     },
     {
         rule: "an infrastructure host on a node's address",
         edit: (c) => (c["homelab:infrastructure"][6].ip = "172.16.1.53"),
-        message: "homelab:nodes[3].ip: 172.16.1.53 is already used by homelab:infrastructure[6].ip (adguard). Fix: give every host, node, VIP and gateway its own address.",
+        message: "homelab:nodes[talos-worker-1].ip: 172.16.1.53 is already used by homelab:infrastructure[adguard].ip. Fix: give every host, node, VIP and gateway its own address.",
     },
     {
         rule: "the VIP inside the load-balancer range",
@@ -49,7 +49,7 @@ export const badConfigs: BadConfig[] = [
     {
         rule: "a load-balancer range over an infrastructure host",
         edit: (c) => (c["homelab:network"].loadBalancerRange.start = "172.16.1.11"),
-        message: "homelab:infrastructure[6].ip: 172.16.1.11 (adguard) is inside homelab:network.loadBalancerRange 172.16.1.11-172.16.1.69. Fix: move the address or the load-balancer range so they do not overlap.",
+        message: "homelab:infrastructure[adguard].ip: 172.16.1.11 is inside homelab:network.loadBalancerRange 172.16.1.11-172.16.1.69. Fix: move the address or the load-balancer range so they do not overlap.",
     },
     {
         rule: "the router inside the load-balancer range",
@@ -62,12 +62,12 @@ export const badConfigs: BadConfig[] = [
             c["homelab:network"].gateway = "172.16.1.254";
             c["homelab:nodes"][3].ip = "172.16.1.254";
         },
-        message: "homelab:nodes[3].ip: 172.16.1.254 is already used by homelab:network.gateway (default gateway). Fix: give every host, node, VIP and gateway its own address.",
+        message: "homelab:nodes[talos-worker-1].ip: 172.16.1.254 is already used by homelab:network.gateway (default gateway). Fix: give every host, node, VIP and gateway its own address.",
     },
     {
         rule: "a load-balancer range over a node",
         edit: (c) => (c["homelab:network"].loadBalancerRange.start = "172.16.1.53"),
-        message: "homelab:nodes[3].ip: 172.16.1.53 (talos-worker-1) is inside homelab:network.loadBalancerRange 172.16.1.53-172.16.1.69. Fix: move the address or the load-balancer range so they do not overlap.",
+        message: "homelab:nodes[talos-worker-1].ip: 172.16.1.53 is inside homelab:network.loadBalancerRange 172.16.1.53-172.16.1.69. Fix: move the address or the load-balancer range so they do not overlap.",
     },
     {
         rule: "a load-balancer range outside the node network",
@@ -87,7 +87,7 @@ export const badConfigs: BadConfig[] = [
     {
         rule: "a CIDR that is not a network address",
         edit: (c) => (c["homelab:network"].nodeCidr = "172.16.1.5/24"),
-        message: "homelab:network.nodeCidr: 172.16.1.5/24 is not an IPv4 network in CIDR form. Fix: write the network address and prefix, e.g. 172.16.1.0/24.",
+        message: "homelab:network.nodeCidr: 172.16.1.5/24 has host bits set; did you mean 172.16.1.0/24? Fix: write the network's own address: 172.16.1.0/24.",
     },
     {
         rule: "an address that does not parse",
@@ -107,7 +107,7 @@ export const badConfigs: BadConfig[] = [
     {
         rule: "a node on an unknown Proxmox host",
         edit: (c) => (node(c, 3).host = "pve9"),
-        message: "homelab:nodes[3].host: pve9 is not one of homelab:proxmox.hosts (pve1, pve2, pve3, pve4). Fix: place the node on a configured Proxmox host, or add the host to homelab:proxmox.hosts.",
+        message: "homelab:nodes[talos-worker-1].host: pve9 is not one of homelab:proxmox.hosts (pve1, pve2, pve3, pve4). Fix: place the node on a configured Proxmox host, or add the host to homelab:proxmox.hosts.",
     },
     {
         rule: "a Proxmox host with no infrastructure entry",
@@ -117,17 +117,18 @@ export const badConfigs: BadConfig[] = [
     {
         rule: "a node on a host that is infrastructure but not a Proxmox host",
         edit: (c) => (node(c, 3).host = "adguard"),
-        message: "homelab:nodes[3].host: adguard is not one of homelab:proxmox.hosts (pve1, pve2, pve3, pve4). Fix: place the node on a configured Proxmox host, or add the host to homelab:proxmox.hosts.",
+        message: "homelab:nodes[talos-worker-1].host: adguard is not one of homelab:proxmox.hosts (pve1, pve2, pve3, pve4). Fix: place the node on a configured Proxmox host, or add the host to homelab:proxmox.hosts.",
     },
     {
         rule: "duplicate node names",
         edit: (c) => (node(c, 2).name = "talos-cp-1"),
+        // Two nodes with one name: a name no longer says which, so both are named by their position.
         message: "homelab:nodes[2].name: name talos-cp-1 is already used by homelab:nodes[0].name. Fix: give each its own name.",
     },
     {
         rule: "duplicate vmIds",
         edit: (c) => (node(c, 3).vmId = 150),
-        message: "homelab:nodes[3].vmId: vmId 150 is already used by homelab:nodes[0].vmId. Fix: give each its own vmId.",
+        message: "homelab:nodes[talos-worker-1].vmId: vmId 150 is already used by homelab:nodes[talos-cp-1].vmId. Fix: give each its own vmId.",
     },
     {
         rule: "duplicate MACs",
@@ -135,22 +136,22 @@ export const badConfigs: BadConfig[] = [
             node(c, 0).mac = "02:00:00:00:00:01";
             node(c, 1).mac = "02:00:00:00:00:01";
         },
-        message: "homelab:nodes[1].mac: MAC 02:00:00:00:00:01 is already used by homelab:nodes[0].mac. Fix: give each its own MAC.",
+        message: "homelab:nodes[talos-cp-2].mac: MAC 02:00:00:00:00:01 is already used by homelab:nodes[talos-cp-1].mac. Fix: give each its own MAC.",
     },
     {
         rule: "a node name that is not RFC 1123",
         edit: (c) => (node(c, 0).name = "Talos_CP_1"),
-        message: "homelab:nodes[0].name: Talos_CP_1 is not an RFC 1123 label. Fix: use lower-case letters, digits and hyphens (RFC 1123), e.g. talos-cp-1.",
+        message: "homelab:nodes[Talos_CP_1].name: Talos_CP_1 is not an RFC 1123 label. Fix: use lower-case letters, digits and hyphens (RFC 1123), e.g. talos-cp-1.",
     },
     {
         rule: "an app hostname that is not RFC 1123",
         edit: (c) => (c["homelab:apps"][0].hostname = "my_app"),
-        message: "homelab:apps[0].hostname: my_app is not an RFC 1123 host name. Fix: use a label such as myapp, or a name under the domain.",
+        message: "homelab:apps[my-app].hostname: my_app is not an RFC 1123 host name. Fix: use a label such as myapp, or a name under the domain.",
     },
     {
         rule: "an app on an unknown gateway",
         edit: (c) => (c["homelab:apps"][0].gateway = "dmz"),
-        message: "homelab:apps[0].gateway: dmz is not a gateway. Fix: use internal (envoy-internal) or external (envoy-external).",
+        message: "homelab:apps[my-app].gateway: \"dmz\" is not one of internal, external. Fix: use internal or external.",
     },
     {
         rule: "an external app with no Cloudflare configured",
@@ -158,7 +159,7 @@ export const badConfigs: BadConfig[] = [
             c["homelab:apps"][0].gateway = "external";
             delete c["homelab:cloudflare"];
         },
-        message: "homelab:apps[0].gateway: is external but homelab:cloudflare is not configured, so nothing could reach it. Fix: set homelab:cloudflare (tunnelName) or use gateway: internal.",
+        message: "homelab:apps[my-app].gateway: is external but homelab:cloudflare is not configured, so nothing could reach it. Fix: set homelab:cloudflare (tunnelName) or use gateway: internal.",
     },
     {
         rule: "an app hostname outside the domain",
@@ -166,7 +167,7 @@ export const badConfigs: BadConfig[] = [
             c["homelab:apps"][0].gateway = "external";
             c["homelab:apps"][0].hostname = "app.example.com";
         },
-        message: "homelab:apps[0].hostname: app.example.com is outside homelab:domain ragas.cc. Fix: use a name under ragas.cc, e.g. app.ragas.cc.",
+        message: "homelab:apps[my-app].hostname: app.example.com is outside homelab:domain ragas.cc. Fix: use a name under ragas.cc, e.g. app.ragas.cc.",
     },
     {
         rule: "an external app on the tunnel's own name",
@@ -174,7 +175,7 @@ export const badConfigs: BadConfig[] = [
             c["homelab:apps"][0].gateway = "external";
             c["homelab:apps"][0].hostname = "external";
         },
-        message: "homelab:apps[0].hostname: external.ragas.cc is the tunnel's own public record. Fix: pick another name under ragas.cc.",
+        message: "homelab:apps[my-app].hostname: external.ragas.cc is the tunnel's own public record. Fix: pick another name under ragas.cc.",
     },
     {
         rule: "an external app two labels below the domain",
@@ -182,63 +183,63 @@ export const badConfigs: BadConfig[] = [
             c["homelab:apps"][0].gateway = "external";
             c["homelab:apps"][0].hostname = "a.b.ragas.cc";
         },
-        message: "homelab:apps[0].hostname: a.b.ragas.cc is more than one label below ragas.cc, which the edge certificate (*.ragas.cc) does not cover. Fix: use a single label, e.g. a.ragas.cc.",
+        message: "homelab:apps[my-app].hostname: a.b.ragas.cc is more than one label below ragas.cc, which the edge certificate (*.ragas.cc) does not cover. Fix: use a single label, e.g. a.ragas.cc.",
     },
     {
         rule: "an app on an infrastructure host's name",
         edit: (c) => (c["homelab:apps"][0].hostname = "router"),
-        message: "homelab:apps[0].hostname: router.ragas.cc is already the manual record of homelab:infrastructure host router. Fix: pick a name no infrastructure host has.",
+        message: "homelab:apps[my-app].hostname: router.ragas.cc is already the manual record of homelab:infrastructure host router. Fix: pick a name no infrastructure host has.",
     },
     {
         rule: "an empty podSelector",
         edit: (c) => (c["homelab:apps"][0].podSelector = {}),
-        message: "homelab:apps[0].podSelector: is empty, so the app's network policy would select every pod in namespace default. Fix: name the labels of the app's pods, e.g. {app: my-app}, or leave podSelector out for app: my-app.",
+        message: "homelab:apps[my-app].podSelector: is empty, so the app's network policy would select every pod in namespace default. Fix: name the labels of the app's pods, e.g. {app: my-app}, or leave podSelector out for app: my-app.",
     },
     {
         rule: "an allowFrom entry with no labels",
         edit: (c) => c["homelab:apps"][0].allowFrom.push({}),
-        message: "homelab:apps[0].allowFrom[1]: has no labels, so it would admit every pod of namespace default. Fix: name the labels of the pods that may connect, e.g. {app: frontend}.",
+        message: "homelab:apps[my-app].allowFrom[1]: has no labels, so it would admit every pod of namespace default. Fix: name the labels of the pods that may connect, e.g. {app: frontend}.",
     },
     {
         rule: "a label key Kubernetes refuses",
         edit: (c) => (c["homelab:apps"][0].allowFrom = [{ "k8s:app": "frontend" }]),
-        message: "homelab:apps[0].allowFrom[0].k8s:app: \"k8s:app\" is not a label key Kubernetes accepts. Fix: use an optional DNS prefix and `/`, then up to 63 letters, digits, `-`, `_` or `.` that start and end with a letter or digit, e.g. app.kubernetes.io/name (pods of another namespace: io.kubernetes.pod.namespace).",
+        message: "homelab:apps[my-app].allowFrom[0].k8s:app: \"k8s:app\" is not a label key Kubernetes accepts. Fix: use an optional DNS prefix and `/`, then up to 63 letters, digits, `-`, `_` or `.` that start and end with a letter or digit, e.g. app.kubernetes.io/name (pods of another namespace: io.kubernetes.pod.namespace).",
     },
     {
         rule: "a label value Kubernetes refuses",
         edit: (c) => (c["homelab:apps"][0].podSelector = { app: "my app" }),
-        message: "homelab:apps[0].podSelector.app: \"my app\" is not a label value Kubernetes accepts. Fix: use up to 63 letters, digits, `-`, `_` or `.` that start and end with a letter or digit.",
+        message: "homelab:apps[my-app].podSelector.app: \"my app\" is not a label value Kubernetes accepts. Fix: use up to 63 letters, digits, `-`, `_` or `.` that start and end with a letter or digit.",
     },
     {
         rule: "an app in a system namespace without the opt-in",
         edit: (c) => (c["homelab:apps"][0].namespace = "kube-system"),
-        message: "homelab:apps[0].namespace: kube-system is run by Kubernetes or by this program (kube-system, kube-public, kube-node-lease, network, cert-manager, envoy-gateway-system), where an app could take the name of one of their objects or change who reaches them. " +
-            "Fix: use the app's own namespace, or set homelab:apps[0].allowSystemNamespace: true if it really belongs in kube-system.",
+        message: "homelab:apps[my-app].namespace: kube-system is run by Kubernetes or by this program (kube-system, kube-public, kube-node-lease, network, cert-manager, envoy-gateway-system), where an app could take the name of one of their objects or change who reaches them. " +
+            "Fix: use the app's own namespace, or set homelab:apps[my-app].allowSystemNamespace: true if it really belongs in kube-system.",
     },
     {
         rule: "an app on the program's redirect route",
         edit: (c) => Object.assign(c["homelab:apps"][0], { name: "https-redirect", namespace: "network", allowSystemNamespace: true }),
-        message: "homelab:apps[0].name: https-redirect in network is the program's HTTP-to-HTTPS redirect route, which the app's route would replace. Fix: pick another app name.",
+        message: "homelab:apps[https-redirect].name: https-redirect in network is the program's HTTP-to-HTTPS redirect route, which the app's route would replace. Fix: pick another app name.",
     },
     {
         rule: "an internal app on the tunnel's public name",
         edit: (c) => c["homelab:apps"].push({ name: "status", hostname: "external", gateway: "internal", service: { name: "status", port: 80 } }),
-        message: "homelab:apps[1].hostname: external.ragas.cc is the tunnel's own public record. Fix: pick another name under ragas.cc.",
+        message: "homelab:apps[status].hostname: external.ragas.cc is the tunnel's own public record. Fix: pick another name under ragas.cc.",
     },
     {
         rule: "an app on the name of one of the program's LoadBalancer Services",
         edit: (c) => (c["homelab:apps"][0].hostname = "k8s-gateway-dns.network.ragas.cc"),
-        message: "homelab:apps[0].hostname: k8s-gateway-dns.network.ragas.cc is the name k8s_gateway gives the program's LoadBalancer Service k8s-gateway-dns.network. Fix: pick another name under ragas.cc.",
+        message: "homelab:apps[my-app].hostname: k8s-gateway-dns.network.ragas.cc is the name k8s_gateway gives the program's LoadBalancer Service k8s-gateway-dns.network. Fix: pick another name under ragas.cc.",
     },
     {
         rule: "more cores than Proxmox accepts",
         edit: (c) => (node(c, 0).cores = 4096),
-        message: "homelab:nodes[0].cores: is more than the 2304 cores the Proxmox provider accepts. Fix: give at most 2304.",
+        message: "homelab:nodes[talos-cp-1].cores: 4096 is more than the 2304 cores the Proxmox provider accepts. Fix: give 2304 or less.",
     },
     {
         rule: "more memory than Proxmox accepts",
         edit: (c) => (node(c, 0).memoryMiB = 300000000),
-        message: "homelab:nodes[0].memoryMiB: is more than the 268435456 MiB (256 TiB) the Proxmox provider accepts. Fix: give at most 268435456.",
+        message: "homelab:nodes[talos-cp-1].memoryMiB: 300000000 is more than the 268435456 MiB (256 TiB) the Proxmox provider accepts. Fix: give 268435456 or less.",
     },
     {
         rule: "credentials in the Proxmox endpoint",
@@ -329,7 +330,7 @@ export const badConfigs: BadConfig[] = [
     {
         rule: "a Proxmox fingerprint that is not SHA-256",
         edit: (c) => (c["homelab:proxmox"].fingerprint = "AB:CD:EF"),
-        message: "homelab:proxmox.fingerprint: is not a SHA-256 fingerprint (32 hex bytes separated by colons, as `pvenode cert info` prints it). Fix: give a value of the shape the message describes.",
+        message: "homelab:proxmox.fingerprint: \"AB:CD:EF\" is not a SHA-256 fingerprint (32 hex bytes separated by colons, as `pvenode cert info` prints it). Fix: give a value of the shape the message describes.",
     },
     {
         rule: "a Proxmox CA that is a host's own certificate",
@@ -344,57 +345,57 @@ export const badConfigs: BadConfig[] = [
     {
         rule: "a bridge name that would inject net0 options",
         edit: (c) => (c["homelab:proxmox"].bridge = "vmbr0,tag=5"),
-        message: "homelab:proxmox.bridge: is not a Linux bridge name (up to 15 letters, digits, -, _ or ., e.g. vmbr0). Fix: give a value of the shape the message describes.",
+        message: "homelab:proxmox.bridge: \"vmbr0,tag=5\" is not a Linux bridge name (up to 15 letters, digits, -, _ or ., e.g. vmbr0). Fix: give a value of the shape the message describes.",
     },
     {
         rule: "a datastore that is a path",
         edit: (c) => (c["homelab:proxmox"].vmDatastore = "../.."),
-        message: "homelab:proxmox.vmDatastore: is not a Proxmox storage ID (a letter, then letters, digits, -, _ or ., e.g. local-lvm). Fix: give a value of the shape the message describes.",
+        message: "homelab:proxmox.vmDatastore: \"../..\" is not a Proxmox storage ID (a letter, then letters, digits, -, _ or ., e.g. local-lvm). Fix: give a value of the shape the message describes.",
     },
     {
         rule: "an image datastore longer than any storage ID",
         edit: (c) => (c["homelab:proxmox"].imageDatastore = `l${"o".repeat(70)}cal`),
-        message: "homelab:proxmox.imageDatastore: is longer than 64 characters. Fix: give at most 64.",
+        message: "homelab:proxmox.imageDatastore: is longer than 64 characters. Fix: shorten it to 64 characters.",
     },
     {
         rule: "an issuer name with a path in it",
         edit: (c) => (c["homelab:certificates"].issuer = "Bad Name/../x"),
-        message: "homelab:certificates.issuer: is not a Kubernetes object name (lower-case letters, digits, - and ., e.g. letsencrypt-production). Fix: give a value of the shape the message describes.",
+        message: "homelab:certificates.issuer: \"Bad Name/../x\" is not a Kubernetes object name (lower-case letters, digits, - and ., e.g. letsencrypt-production). Fix: give a value of the shape the message describes.",
     },
     {
         rule: "an AdGuard user name with a colon",
         edit: (c) => (c["homelab:dnsForwarders"].adguard.username = "ad:min"),
-        message: "homelab:dnsForwarders.adguard.username: must not hold a colon or white space (HTTP basic auth splits user:password at the first colon). Fix: give a value of the shape the message describes.",
+        message: "homelab:dnsForwarders.adguard.username: \"ad:min\" must not hold a colon or white space (HTTP basic auth splits user:password at the first colon). Fix: give a value of the shape the message describes.",
     },
     {
         rule: "20,000 apps",
         edit: (c) => (c["homelab:apps"] = Array.from({ length: 20_000 }, (_, i) => ({ ...c["homelab:apps"][0], name: `app-${i}`, hostname: `app-${i}` }))),
-        message: "homelab:apps: Too big: expected array to have <=500 items. Fix: give at most 500.",
+        message: "homelab:apps: has 20000 entries; at most 500 are allowed. Fix: keep at most 500.",
     },
     {
         rule: "5,000 extensions of 1 KB",
         edit: (c) => (c["homelab:talos"].extensions = Array.from({ length: 5_000 }, (_, i) => `siderolabs/${"x".repeat(1000)}${i}`)),
-        message: "homelab:talos.extensions: Too big: expected array to have <=64 items. Fix: give at most 64.",
+        message: "homelab:talos.extensions: has 5000 entries; at most 64 are allowed. Fix: keep at most 64.",
     },
     {
         rule: "a required key missing",
         edit: (c) => delete c["homelab:gateways"],
-        message: "homelab:gateways: is not set. Fix: set it in Pulumi.<stack>.yaml (the README shows its shape).",
+        message: "homelab:gateways: is not set. Fix: set it in Pulumi.home.yaml (the README's configuration table shows its shape).",
     },
     {
         rule: "an unknown key",
         edit: (c) => (c["homelab:nodez"] = []),
-        message: "homelab:nodez: is not a known config key. Fix: remove it or correct its spelling (the README lists every key).",
+        message: "homelab:nodez: is not a known config key; did you mean homelab:nodes? Fix: rename it to homelab:nodes.",
     },
     {
         rule: "an unknown field",
         edit: (c) => (node(c, 0).memoryMb = 4096),
-        message: "homelab:nodes[0].memoryMb: is not a known key. Fix: remove it or correct its spelling (the README lists every key).",
+        message: "homelab:nodes[talos-cp-1].memoryMb: is not a known key; did you mean memoryMiB? Fix: rename it to memoryMiB.",
     },
     {
         rule: "a value of the wrong type",
         edit: (c) => (node(c, 0).vmId = "150"),
-        message: "homelab:nodes[0].vmId: expected number, received string. Fix: give a value of type number.",
+        message: "homelab:nodes[talos-cp-1].vmId: is the text \"150\", not a number. Fix: write 150 without quotes.",
     },
     {
         rule: "a domain that is not a DNS name",

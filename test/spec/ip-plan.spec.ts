@@ -116,7 +116,7 @@ describe("IP plan", () => {
                     nodes[victim].ip = values["homelab:network"].loadBalancerRange.stop;
                     const result = validateConfig(raw(values), secrets);
                     assert.ok(!result.ok);
-                    assert.ok(result.problems.some((p) => p.key === `homelab:nodes[${victim}].ip` && p.message.includes("is inside homelab:network.loadBalancerRange")));
+                    assert.ok(result.problems.some((p) => p.key === `homelab:nodes[${nodes[victim].name}].ip` && p.message.includes("is inside homelab:network.loadBalancerRange")));
                 }),
                 { numRuns: 40 },
             );

@@ -7,8 +7,9 @@ import * as YAML from "yaml";
 import { main } from "../../tools/plan";
 import { escapeCell, table } from "../../tools/plan-report";
 import { Graph } from "../../tools/offline/graph";
-import { homeValues } from "../harness/home";
+import { homeFixture, homeSpec, homeValues } from "../harness/home";
 import { projectRoot } from "../../tools/offline/stack-config";
+import { policyConfigFile } from "../../policy/policies";
 
 // Every address and network of the spec's three tables.
 const specAddresses = [
@@ -41,7 +42,8 @@ const cells = (row: string) => row.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.
 describe("npm run plan", () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-plan-"));
     const out = path.join(tmp, "plan.json");
-    const files = ["--out", out, "--svg", path.join(tmp, "plan.svg"), "--policy-config", path.join(tmp, "home.json")];
+    // The home fixture (the spec's home network), never the user's Pulumi.home.yaml; outputs into a temporary folder.
+    const files = ["--config", homeFixture, "--out-dir", tmp];
 
     it("prints an IP table holding every address of the spec's tables", async () => {
         const result = await plan(files);
@@ -63,13 +65,14 @@ describe("npm run plan", () => {
         assert.match(svg, /home&#45;vms&#45;talos&#45;cp&#45;1/);
     });
 
-    it("writes the policy pack's config from the stack, identical to the committed policy/home.json", async () => {
-        const committed = fs.readFileSync(path.join(projectRoot, "policy/home.json"), "utf8");
-        assert.equal(fs.readFileSync(path.join(tmp, "home.json"), "utf8"), committed, "run `npm run plan` and commit policy/home.json");
+    it("writes the policy pack's config from the stack, for --policy-pack-config", async () => {
+        const written = JSON.parse(fs.readFileSync(path.join(tmp, "policy-config.json"), "utf8"));
+        assert.deepEqual(written, policyConfigFile(homeSpec()));
+        assert.deepEqual(written["talos-network-kept"], { podCidr: "10.42.0.0/16", serviceCidr: "10.43.0.0/16" });
     });
 
     it("prints a mandatory violation and exits 2 when a resource breaks the IP plan", async () => {
-        const rogueFiles = ["--out", path.join(tmp, "rogue.json"), "--svg", path.join(tmp, "rogue.svg"), "--policy-config", path.join(tmp, "rogue-policy.json")];
+        const rogueFiles = ["--config", homeFixture, "--out-dir", path.join(tmp, "rogue")];
         const result = await plan([...rogueFiles, "--program", path.join(projectRoot, "test/harness/fixtures/rogue-vm-program.ts")]);
         assert.equal(result.code, 2);
         assert.match(result.out, /\| vm-address-in-node-network +\| mandatory \| rogue +\| VM rogue: 192\.168\.1\.10 is outside the node network 172\.16\.1\.0\/24/);
@@ -88,7 +91,7 @@ describe("npm run plan", () => {
     it("prints the config errors and exits 1 on a bad config, registering nothing", async () => {
         const values = homeValues();
         values["homelab:talos"].vip = "172.16.1.61";
-        const result = await plan(["--config", writeStack(values), ...files]);
+        const result = await plan(["--config", writeStack(values), "--out-dir", tmp]);
         assert.equal(result.code, 1);
         assert.match(result.err, /homelab:gateways.internal: 172.16.1.61 is already used by homelab:talos.vip/);
         assert.equal(result.out, "");
@@ -99,9 +102,9 @@ describe("npm run plan", () => {
         const values = homeValues();
         values["homelab:nodes"][0].host = "pve9";
         const tsNode = path.join(projectRoot, "node_modules/.bin/ts-node");
-        execFile(tsNode, ["--transpile-only", "tools/plan.ts", "--config", writeStack(values), ...files], { cwd: projectRoot }, (error, _stdout, stderr) => {
+        execFile(tsNode, ["--transpile-only", "tools/plan.ts", "--config", writeStack(values), "--out-dir", tmp], { cwd: projectRoot }, (error, _stdout, stderr) => {
             assert.equal(error?.code, 1);
-            assert.match(stderr, /homelab:nodes\[0\]\.host: pve9 is not one of homelab:proxmox.hosts/);
+            assert.match(stderr, /homelab:nodes\[talos-cp-1\]\.host: pve9 is not one of homelab:proxmox.hosts/);
             done();
         });
     });
@@ -114,27 +117,15 @@ describe("npm run plan", () => {
     });
 
     describe("with --config", () => {
-        const out = path.join(tmp, "config-plan.json");
-        const svg = path.join(tmp, "config-plan.svg");
+        const out = path.join(tmp, "plan.json");
+        const configDir = path.join(tmp, "config");
 
         it("reads only homelab: keys: another namespace's plain and secure keys are ignored", async () => {
             const values: Record<string, unknown> = { ...homeValues(), "kubernetes:context": "home", "proxmoxve:insecure": "true", "cloudflare:apiToken": { secure: "v1:abc" } };
-            const result = await plan(["--config", writeStack(values), "--out", out, "--svg", svg]);
+            const result = await plan(["--config", writeStack(values), "--out-dir", tmp]);
             assert.equal(result.code, 0, result.err);
             const recorded = JSON.parse(fs.readFileSync(out, "utf8"));
             assert.equal(JSON.stringify(recorded).includes("kubernetes:context"), false);
-        });
-
-        it("writes no policy config unless asked, so the committed policy/home.json is untouched", async () => {
-            const committed = path.join(projectRoot, "policy/home.json");
-            const before = fs.statSync(committed).mtimeMs;
-            const result = await plan(["--config", writeStack(homeValues()), "--out", out, "--svg", svg]);
-            assert.equal(result.code, 0, result.err);
-            assert.equal(fs.statSync(committed).mtimeMs, before);
-            assert.match(result.out, /\nWrote [^\n]*config-plan\.json, [^\n]*config-plan\.svg$/);
-            const asked = path.join(tmp, "asked.json");
-            assert.equal((await plan(["--config", writeStack(homeValues()), "--out", out, "--svg", svg, "--policy-config", asked])).code, 0);
-            assert.equal(fs.readFileSync(asked, "utf8"), fs.readFileSync(committed, "utf8"));
         });
 
         for (const [what, content, why] of [
@@ -148,9 +139,9 @@ describe("npm run plan", () => {
         ] as const) {
             it(`says "not a stack file" for ${what}, and exits 1`, async () => {
                 const file = writeFile(content);
-                const result = await plan(["--config", file, "--out", out, "--svg", svg]);
+                const result = await plan(["--config", file, "--out-dir", configDir]);
                 assert.equal(result.code, 1);
-                assert.equal(result.err, `${file} is not a stack file: ${why}. A stack file is YAML with a \`config:\` map of homelab:<key> values, like Pulumi.home.yaml`);
+                assert.equal(result.err, `homelab plan: ${file} is not a stack file: ${why}. A stack file is YAML with a \`config:\` map of homelab:<key> values, like Pulumi.home.yaml`);
                 assert.equal(result.out, "");
             });
         }
@@ -158,7 +149,7 @@ describe("npm run plan", () => {
         it("lists the first 25 problems and counts the rest, whatever their number", async () => {
             const values = homeValues();
             values["homelab:infrastructure"] = Array.from({ length: 2000 }, (_, i) => ({ name: `Bad_${i}`, ip: "172.16.1.1" }));
-            const result = await plan(["--config", writeStack(values), "--out", out, "--svg", svg]);
+            const result = await plan(["--config", writeStack(values), "--out-dir", configDir]);
             assert.equal(result.code, 1);
             const lines = result.err.split("\n");
             assert.match(lines[0], /^homelab config has (\d+) problems; nothing was created:$/);
@@ -172,11 +163,139 @@ describe("npm run plan", () => {
         it("escapes a | in a description, so the table keeps its columns", async () => {
             const values = homeValues();
             values["homelab:infrastructure"][0].description = "Router | rack A\\";
-            const result = await plan(["--config", writeStack(values), "--out", out, "--svg", svg]);
+            const result = await plan(["--config", writeStack(values), "--out-dir", configDir]);
             assert.equal(result.code, 0, result.err);
             const row = result.out.split("\n").find((l) => l.startsWith("| 172.16.1.1 "))!;
             assert.deepEqual(cells(row), ["172.16.1.1", "router", "Router \\| rack A\\\\", "Node Network 172.16.1.0/24"]);
         });
+    });
+});
+
+/** Every file under the project but node_modules, .git and out/, with its modification time and size. */
+function projectFiles(dir = projectRoot, found = new Map<string, string>()): Map<string, string> {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const file = path.join(dir, entry.name);
+        if (dir === projectRoot && ["node_modules", ".git", "out", "bin"].includes(entry.name)) continue;
+        if (entry.name === "node_modules") continue;
+        if (entry.isDirectory()) projectFiles(file, found);
+        else if (entry.isFile()) {
+            const stat = fs.statSync(file);
+            found.set(path.relative(projectRoot, file), `${stat.mtimeMs} ${stat.size}`);
+        }
+    }
+    return found;
+}
+
+describe("npm run plan on the user's own stack", function () {
+    this.timeout(60000);
+
+    it("plans an edited home stack (domain, LB range, a worker more, no forwarders), writing only into out/<stack>/", async () => {
+        const values = homeValues();
+        values["homelab:domain"] = "home.example.org";
+        values["homelab:network"].loadBalancerRange = { start: "172.16.1.100", stop: "172.16.1.119" };
+        values["homelab:gateways"] = { dns: "172.16.1.100", internal: "172.16.1.101", external: "172.16.1.102" };
+        values["homelab:nodes"].push({ name: "talos-worker-2", role: "worker", ip: "172.16.1.54", host: "pve4", vmId: 154 });
+        delete values["homelab:dnsForwarders"];
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-mine-"));
+        const stack = `mine-${process.pid}`;
+        const file = path.join(dir, `Pulumi.${stack}.yaml`);
+        fs.writeFileSync(file, YAML.stringify({ config: values }));
+        const before = projectFiles();
+        try {
+            const result = await plan(["--config", file]);
+            assert.equal(result.code, 0, result.err);
+            assert.match(result.out, /\| 172\.16\.1\.54 +\| talos-worker-2 +\|/);
+            assert.match(result.out, /\| 172\.16\.1\.100-172\.16\.1\.119 \| Cilium LB-IPAM pool/);
+            assert.match(result.out, /Split DNS: no forwarder configured \(homelab:dnsForwarders\): have your resolver forward home\.example\.org to k8s_gateway at 172\.16\.1\.100/);
+            assert.match(result.out, /every rule passes/);
+            assert.deepEqual(fs.readdirSync(path.join(projectRoot, "out", stack)).sort(), ["plan.json", "plan.svg", "policy-config.json"]);
+            assert.deepEqual(projectFiles(), before, "a file outside out/ was written");
+        } finally {
+            fs.rmSync(path.join(projectRoot, "out", stack), { recursive: true, force: true });
+        }
+    });
+
+    it("plans Pulumi.example.yaml (another network) with no warning and every policy passing", async () => {
+        const result = await plan(["--config", path.join(projectRoot, "Pulumi.example.yaml"), "--out-dir", fs.mkdtempSync(path.join(os.tmpdir(), "homelab-example-"))]);
+        assert.equal(result.code, 0, result.err);
+        assert.equal(result.err, "");
+        assert.equal(result.out.includes("Warnings"), false, result.out.split("\n").slice(0, 8).join("\n"));
+        assert.match(result.out, /\| 192\.168\.50\.31 +\| lab-cp-1 +\| Control plane on pve \(VM 300\)/);
+        assert.match(result.out, /Policy verdicts \(policy pack homelab-network over \d+ registrations\): every rule passes/);
+        // No tunnel: no edge, no cloudflared; cert-manager's DNS-01 token is all of Cloudflare left.
+        assert.equal(/home-edge|cloudflared/.test(result.out), false);
+    });
+
+    it("warns about an https forwarder at an address with nothing to verify it by", async () => {
+        const values = homeValues();
+        values["homelab:dnsForwarders"] = { technitium: { url: "https://172.16.1.10:53443" } };
+        const result = await plan(["--config", writeStack(values), "--out-dir", fs.mkdtempSync(path.join(os.tmpdir(), "homelab-https-"))]);
+        assert.equal(result.code, 0, result.err);
+        assert.ok(
+            result.out.includes(
+                "  - homelab:dnsForwarders.technitium has neither fingerprint nor caCertificate, and no public CA certifies 172.16.1.10: every call to it will refuse its certificate (nothing is sent). " +
+                    "Set homelab:dnsForwarders.technitium.fingerprint to its certificate's SHA-256 fingerprint (README: Trust and tokens), or .caCertificate to the CA that issued it.",
+            ),
+        );
+    });
+});
+
+describe("npm run plan: the command line", () => {
+    it("prints its usage for --help and -h, exit 0", async () => {
+        for (const flag of ["--help", "-h"]) {
+            const result = await plan([flag, "--bogus"]);
+            assert.equal(result.code, 0);
+            assert.match(result.out, /^Usage: npm run plan -- \[options\]\n/);
+            assert.match(result.out, /\n {2}--config FILE +Read this stack file instead/);
+            assert.match(result.out, /\n {2}-h, --help +Print this help and exit\./);
+        }
+    });
+
+    it("lists every mistake at once, exit 2", async () => {
+        const result = await plan(["--stak", "home", "--out", "x", "--json=1", "stray", "--config"]);
+        assert.equal(result.code, 2);
+        assert.equal(result.out, "");
+        assert.deepEqual(result.err.split("\n"), [
+            "homelab plan: unknown option --stak; did you mean --stack?",
+            "homelab plan: unknown option --out; did you mean --out-dir?",
+            "homelab plan: unknown option --json",
+            'homelab plan: unexpected argument "stray": every option is a --flag',
+            "homelab plan: --config needs a value: --config FILE",
+            "Run `npm run plan -- --help` for the options.",
+        ]);
+    });
+
+    it("takes --flag=value as --flag value, and refuses --stack with --config", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-eq-"));
+        assert.equal((await plan([`--config=${homeFixture}`, `--out-dir=${dir}`])).code, 0);
+        assert.deepEqual(fs.readdirSync(dir).sort(), ["plan.json", "plan.svg", "policy-config.json"]);
+        const both = await plan(["--stack", "home", "--config", homeFixture]);
+        assert.equal(both.code, 2);
+        assert.equal(both.err.split("\n")[0], "homelab plan: give --stack or --config, not both");
+    });
+
+    it("says in one line that a --config file or a stack's file is missing", async () => {
+        const missing = await plan(["--config", "missing.yaml"]);
+        assert.equal(missing.code, 1);
+        assert.equal(missing.err, "homelab plan: --config missing.yaml: no such file");
+        const stack = await plan(["--stack", "nosuchstack"]);
+        assert.equal(stack.code, 1);
+        assert.equal(stack.err, "homelab plan: no stack file Pulumi.nosuchstack.yaml for stack nosuchstack: make one (cp Pulumi.example.yaml Pulumi.nosuchstack.yaml, then edit it), or name an existing stack");
+    });
+
+    it("recognises the project file", async () => {
+        const result = await plan(["--config", path.join(projectRoot, "Pulumi.yaml")]);
+        assert.equal(result.code, 1);
+        assert.equal(result.err, `homelab plan: ${path.join(projectRoot, "Pulumi.yaml")} is the project file (Pulumi.yaml: name, runtime and the declared keys), not a stack file: give a stack's file, Pulumi.<stack>.yaml, e.g. Pulumi.home.yaml`);
+    });
+
+    it("names the --config file in the fix of a missing key", async () => {
+        const values = homeValues();
+        delete values["homelab:gateways"];
+        const file = writeStack(values);
+        const result = await plan(["--config", file]);
+        assert.equal(result.code, 1);
+        assert.equal(result.err, `homelab config has 1 problem; nothing was created:\n  - homelab:gateways: is not set. Fix: set it in ${file} (the README's configuration table shows its shape).`);
     });
 });
 

@@ -1,18 +1,18 @@
 import * as versions from "../../components/versions";
 import { grownValues } from "../../tools/bench";
-import { Day2Change, day2Changes } from "../../tools/offline/day2";
+import { Day2Change, day2Changes } from "../fixtures/day2";
 import { evaluate } from "../../tools/offline/engine";
 import { RecordedRun } from "../../tools/offline/record";
 import { knownSecrets, stackConfigFromObject } from "../../tools/offline/stack-config";
 import { canary, HomeValues, homeValues } from "../harness/home";
 
 // The stacks the upstream judges see: the home fixture, the 3 + 60 bench stack, and the day-2 variants
-// (tools/offline/day2.ts, plus the ones only an upstream judge can say something about).
+// (test/fixtures/day2.ts, plus the ones only an upstream judge can say something about).
 
 export type Variant = Day2Change;
 type Pins = Parameters<Day2Change["edit"]>[1];
 
-/** Day-2 changes beyond tools/offline/day2.ts: a new contract, an app added, a gateway's address moved. */
+/** Day-2 changes beyond test/fixtures/day2.ts: a new contract, an app added, a gateway's address moved. */
 export const extraVariants: readonly Variant[] = [
     {
         title: "config contract v1.13 -> v1.14 (with Talos v1.14.0)",

@@ -3,6 +3,7 @@ import { expectedAnswers, expectedCiliumConfig, l2LeaseName, pinnedServices } fr
 import { fail, pass, runChecks } from "../../tools/verify/check";
 import { nslookupAddresses } from "../../tools/verify/in-cluster";
 import { parseVerifyArgs } from "../../tools/verify/options";
+import { main } from "../../tools/verify";
 import { CheckResult, tableRow } from "../../tools/verify/report";
 import { homeSpec } from "../harness/home";
 
@@ -15,14 +16,37 @@ describe("verify: options and expectations", () => {
             { stack: options.stack, json: options.json, resolvers: options.resolvers, gateways: options.gatewayAddresses, api: options.cloudflareApi, timeout: options.timeoutMs, deadline: options.deadlineMs },
             { stack: "lab", json: true, resolvers: { adguard: { host: "10.0.0.1", port: 5353 } }, gateways: { external: { host: "127.0.0.1", port: 8443 } }, api: "http://127.0.0.1:9/client/v4", timeout: 1500, deadline: 120_000 },
         );
-        assert.throws(() => parseVerifyArgs(["--resolver", "dns=172.16.1.60", "--gateway-address", "dmz=1.2.3.4:443", "--timeout", "0", "--cloudflare-token", "secret"]), {
+        assert.throws(() => parseVerifyArgs(["--resolver", "dns=172.16.1.60", "--gateway-address", "dmz=1.2.3.4:443", "--timeout", "0", "--deadline", "0"]), {
             message: [
                 '--resolver dns: "172.16.1.60" is not HOST:PORT (e.g. 172.16.1.60:53)',
                 '--gateway-address: "dmz=1.2.3.4:443" must be one of internal=HOST:PORT, external=HOST:PORT',
-                '--timeout: "0" is not a number of seconds between 0 and 3600',
-                "unknown argument --cloudflare-token: use --stack NAME, --config FILE, --kubeconfig FILE, --json, --in-cluster, --resolver dns|adguard|technitium=HOST:PORT, --gateway-address internal|external=HOST:PORT, --gateway-ca FILE, --cloudflare-api URL, --timeout SECONDS, --deadline SECONDS",
+                '--timeout: "0" must be a number of seconds greater than 0 and at most 3600 (e.g. 5)',
+                '--deadline: "0" must be a number of seconds greater than 0 and at most 3600 (e.g. 120)',
             ].join("\n"),
         });
+        assert.throws(() => parseVerifyArgs(["--cloudflare-token", "secret", "--kubeconfig", "--json"]), {
+            message: ["unknown option --cloudflare-token", "--kubeconfig needs a value: --kubeconfig FILE"].join("\n"),
+        });
+    });
+
+    it("takes --flag=value, a repeated flag each time, and the stack of a --config file", () => {
+        const options = parseVerifyArgs(["--kubeconfig=/tmp/kc", "--resolver=dns=127.0.0.1:53", "--resolver", "adguard=127.0.0.1:54", "--deadline=30", "--config=stacks/Pulumi.lab.yaml"]);
+        assert.equal(options.kubeconfig, "/tmp/kc");
+        assert.deepEqual(options.resolvers, { dns: { host: "127.0.0.1", port: 53 }, adguard: { host: "127.0.0.1", port: 54 } });
+        assert.equal(options.deadlineMs, 30_000);
+        assert.equal(options.stack, "lab");
+    });
+
+    it("prints its usage for --help, exit 0, and a wrong command line is exit 2 before any stack is read", async () => {
+        const out: string[] = [];
+        assert.equal(await main(["--help"], (l) => out.push(l), () => assert.fail("nothing on stderr")), 0);
+        assert.match(out.join("\n"), /^Usage: npm run verify -- \[options\]\n[\s\S]*\n {2}--deadline SECONDS +Bound on the whole run \(default 120\)\.\n/);
+        const err: string[] = [];
+        assert.equal(await main(["--deadline", "0", "--stack", "no/such"], () => assert.fail("nothing on stdout"), (l) => err.push(l)), 2);
+        assert.deepEqual(err, [
+            'homelab verify: --deadline: "0" must be a number of seconds greater than 0 and at most 3600 (e.g. 120)',
+            "Run `npm run verify -- --help` for the options.",
+        ]);
     });
 
     it("expects of the home stack what the program builds", () => {

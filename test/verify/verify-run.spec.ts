@@ -7,6 +7,7 @@ import { main } from "../../tools/verify";
 import { loadKubeconfig } from "../../tools/verify/kube";
 import { verify } from "../../tools/verify/run";
 import { failed, named, run, startWorld, World } from "./world";
+import { homeFixture } from "../harness/home";
 
 // verify against the fakes: the healthy cluster passes every check; each fault fails exactly the checks it
 // should, with the hint that names its cause, and a non-zero exit.
@@ -269,7 +270,7 @@ describe("verify: live checks against fakes of the built cluster", function () {
             fs.writeFileSync(file, fs.readFileSync(world.options().kubeconfig!, "utf8").replace(world.kube.url, `https://127.0.0.1:${port}`));
             const out: string[] = [];
             const err: string[] = [];
-            const code = await main(["--kubeconfig", file, "--timeout", "2"], (l) => out.push(l), (l) => err.push(l), { PATH: "" });
+            const code = await main(["--config", homeFixture, "--kubeconfig", file, "--timeout", "2"], (l) => out.push(l), (l) => err.push(l), { PATH: "" });
             assert.equal(code, 2);
             assert.deepEqual(out, []);
             assert.equal(err.length, 1);

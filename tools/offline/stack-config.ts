@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import { isNamespaceSlip, namespace } from "../../components/spec/namespace-rules";
 import { parseStructure, requiredSecrets } from "../../components/spec/structure";
 import { StackConfig } from "./engine";
 
@@ -31,7 +32,7 @@ export function declaredSecrets(root = projectRoot): string[] {
  * forwarder's), which it asks for by key. Any other optional secret is stood in only when the stack file sets it.
  */
 export function knownSecrets(values: Readonly<Record<string, unknown>>, root = projectRoot): string[] {
-    const raw = Object.fromEntries(Object.entries(values).filter(([k]) => k.startsWith("homelab:")).map(([k, v]) => [k.slice("homelab:".length), v]));
+    const raw = Object.fromEntries(Object.entries(values).filter(([k]) => k.startsWith(`${namespace}:`)).map(([k, v]) => [k.slice(namespace.length + 1), v]));
     const needed = requiredSecrets(parseStructure(raw).parsed);
     return [...new Set([...declaredSecrets(root), ...needed.map((key) => `homelab:${key}`)])].sort();
 }
@@ -40,15 +41,21 @@ export function knownSecrets(values: Readonly<Record<string, unknown>>, root = p
 export type SecretStandIn = (key: string) => string;
 export const planStandIn: SecretStandIn = (key) => `<placeholder for secret ${key}>`;
 
-/** The namespace the program reads; other keys (`kubernetes:context`, `proxmoxve:insecure`) belong to providers. */
-const namespace = "homelab:";
+/**
+ * Whether the offline run hands a key to the program: the namespace it reads, and a misspelt one (`homlab:`), which
+ * the program names. Other keys (`kubernetes:context`, `proxmoxve:insecure`) configure providers the offline run does
+ * not have, so they are left out, secure or not.
+ */
+function programReads(key: string): boolean {
+    const ns = key.split(":")[0];
+    return key.includes(":") && (ns === namespace || isNamespaceSlip(ns));
+}
 
 export function stackConfigFromObject(values: Record<string, unknown>, standIn: SecretStandIn, declared: string[]): LoadedStack {
     const config: StackConfig = {};
     const secretKeys = new Set<string>();
     for (const [key, value] of Object.entries(values)) {
-        // The offline run has no providers to configure: another namespace's keys are left out, secure or not.
-        if (!key.startsWith(namespace)) continue;
+        if (!programReads(key)) continue;
         if (value && typeof value === "object" && "secure" in (value as object)) {
             config[key] = standIn(key);
             secretKeys.add(key);
@@ -64,12 +71,21 @@ export function stackConfigFromObject(values: Record<string, unknown>, standIn: 
 }
 
 /**
- * The `config:` map of a stack file, or an error that says "<file> is not a stack file" and why: empty, binary
- * (a NUL byte or bytes that are not UTF-8), not YAML, or YAML without a `config:` map.
+ * The `config:` map of a stack file, or an error that says why it is not one: missing, the project file
+ * (Pulumi.yaml), empty, binary (a NUL byte or bytes that are not UTF-8), not YAML, or YAML without a `config:` map.
+ * `shownAs` is how messages name the file (as the user typed it).
  */
-export function readStackFile(file: string): Record<string, unknown> {
-    const bytes = fs.readFileSync(file);
-    const notStackFile = (why: string) => new Error(`${file} is not a stack file: ${why}. A stack file is YAML with a \`config:\` map of homelab:<key> values, like Pulumi.home.yaml`);
+export function readStackFile(file: string, shownAs = file): Record<string, unknown> {
+    let bytes: Buffer;
+    try {
+        bytes = fs.readFileSync(file);
+    } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "ENOENT") throw new Error(`${shownAs}: no such file${shownAs === file ? "" : ` (${file})`}`);
+        if (code === "EISDIR") throw new Error(`${shownAs} is a directory, not a stack file`);
+        throw new Error(`${shownAs} cannot be read (${code ?? (error as Error).message})`);
+    }
+    const notStackFile = (why: string) => new Error(`${shownAs} is not a stack file: ${why}. A stack file is YAML with a \`config:\` map of homelab:<key> values, like Pulumi.home.yaml`);
     if (bytes.includes(0)) throw notStackFile("it is binary (it holds NUL bytes)");
     let text: string;
     try {
@@ -84,6 +100,10 @@ export function readStackFile(file: string): Record<string, unknown> {
     } catch (error) {
         throw notStackFile(`it is not YAML (${(error as Error).message.split("\n")[0]})`);
     }
+    // Pulumi.yaml declares the keys (`config: {domain: {type: string}}`), which would read as eight wrong values.
+    if (document && typeof document === "object" && "runtime" in document && "name" in document) {
+        throw new Error(`${shownAs} is the project file (Pulumi.yaml: name, runtime and the declared keys), not a stack file: give a stack's file, Pulumi.<stack>.yaml, e.g. Pulumi.home.yaml`);
+    }
     const config = (document as { config?: unknown } | null)?.config;
     if (!document || typeof document !== "object" || Array.isArray(document) || !config || typeof config !== "object" || Array.isArray(config)) {
         throw notStackFile("it has no `config:` map");
@@ -91,14 +111,18 @@ export function readStackFile(file: string): Record<string, unknown> {
     return config as Record<string, unknown>;
 }
 
-export function loadStackConfig(stack: string, standIn: SecretStandIn = planStandIn, root = projectRoot): LoadedStack {
-    const file = path.join(root, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(file)) throw new Error(`no stack file ${file}: pass --stack with an existing Pulumi.<stack>.yaml`);
-    const values = readStackFile(file);
-    return stackConfigFromObject(values, standIn, knownSecrets(values, root));
+/** The file of stack `stack`, Pulumi.<stack>.yaml beside Pulumi.yaml. */
+export function stackFileOf(stack: string, root = projectRoot): string {
+    return path.join(root, `Pulumi.${stack}.yaml`);
 }
 
-/** The home stack's values as an object, for tests that edit one key and run again. */
-export function stackValues(stack = "home", root = projectRoot): Record<string, unknown> {
-    return YAML.parse(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8")).config;
+/** The stack a file holds, by Pulumi's naming (`Pulumi.home.yaml` -> `home`), else the file's name (`lab.yaml` -> `lab`). */
+export function stackNameOf(file: string): string {
+    const base = path.basename(file);
+    return /^Pulumi\.(.+)\.ya?ml$/.exec(base)?.[1] ?? base.replace(/\.ya?ml$/, "");
+}
+
+export function loadStackFile(file: string, standIn: SecretStandIn = planStandIn, root = projectRoot, shownAs = file): LoadedStack {
+    const values = readStackFile(file, shownAs);
+    return stackConfigFromObject(values, standIn, knownSecrets(values, root));
 }

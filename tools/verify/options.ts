@@ -1,4 +1,6 @@
 import * as path from "path";
+import { CommandSpec, FlagValues, parseCommandLine, stackFlags, textFlag, UsageError } from "../cli";
+import { stackNameOf } from "../offline/stack-config";
 
 // `npm run verify -- [options]`: what to check against, and every address it contacts, each overridable so
 // the checks can run against local stand-ins. The Cloudflare token is read from the environment only.
@@ -32,9 +34,26 @@ export interface VerifyOptions {
     deadlineMs: number;
 }
 
-const usage =
-    "use --stack NAME, --config FILE, --kubeconfig FILE, --json, --in-cluster, --resolver dns|adguard|technitium=HOST:PORT, " +
-    "--gateway-address internal|external=HOST:PORT, --gateway-ca FILE, --cloudflare-api URL, --timeout SECONDS, --deadline SECONDS";
+export const verifyCommand: CommandSpec = {
+    name: "verify",
+    summary:
+        "After `pulumi up`: checks the live cluster against the stack (Cilium, the LB pool and L2 leases, the gateways, " +
+        "routes and certificate, DNS through k8s_gateway, AdGuard and Technitium, the Cloudflare tunnel) and says for each " +
+        "difference what to fix. The Cloudflare checks read CLOUDFLARE_API_TOKEN; without it they are skipped.",
+    flags: {
+        ...stackFlags,
+        kubeconfig: { value: "FILE", help: "The cluster's kubeconfig (default: the stack output via the Pulumi CLI, else $KUBECONFIG)." },
+        json: { help: "Print one JSON document instead of the table." },
+        "in-cluster": { help: "Also resolve an app from a short-lived pod, through cluster DNS." },
+        resolver: { value: "NAME=HOST:PORT", multiple: true, help: "Ask this DNS server for NAME (dns, adguard or technitium) instead of the planned one." },
+        "gateway-address": { value: "NAME=HOST:PORT", multiple: true, help: "Shake hands with this address for gateway NAME (internal or external)." },
+        "gateway-ca": { value: "FILE", help: "Also trust this PEM CA for the gateways' certificate (a staging issuer)." },
+        "cloudflare-api": { value: "URL", help: `The Cloudflare API (default ${defaultCloudflareApi}); https, or http only to this machine.` },
+        timeout: { value: "SECONDS", help: "Bound on each network call (default 5)." },
+        deadline: { value: "SECONDS", help: "Bound on the whole run (default 120)." },
+    },
+    notes: ["Exit codes: 0 nothing failed; 1 a check failed; 2 the run could not start (a wrong command line or stack file, no kubeconfig, the API unreachable or refusing)."],
+};
 
 /** `172.16.1.60:53` -> {host, port}; the port is required so that a typo never silently means 53. */
 export function parseEndpoint(text: string, flag: string): Endpoint {
@@ -51,9 +70,9 @@ function keyed<K extends string>(text: string, flag: string, keys: readonly K[])
     return [key, parseEndpoint(text.slice(at + 1), `${flag} ${key}`)];
 }
 
-function seconds(text: string, flag: string): number {
+function seconds(text: string, flag: string, example: number): number {
     const value = Number(text);
-    if (!Number.isFinite(value) || value <= 0 || value > 3600) throw new Error(`${flag}: "${text}" is not a number of seconds between 0 and 3600`);
+    if (text.trim() === "" || !Number.isFinite(value) || value <= 0 || value > 3600) throw new Error(`${flag}: "${text}" must be a number of seconds greater than 0 and at most 3600 (e.g. ${example})`);
     return Math.round(value * 1000);
 }
 
@@ -73,40 +92,50 @@ export function cloudflareApiUrl(text: string): string {
     return text.replace(/\/+$/, "");
 }
 
-export function parseVerifyArgs(argv: readonly string[]): VerifyOptions {
+/** The options of a parsed command line; every bad value is listed at once in one {@link UsageError}. */
+export function verifyOptions(values: FlagValues): VerifyOptions {
     const options: VerifyOptions = {
-        stack: "home", json: false, inCluster: false, resolvers: {}, gatewayAddresses: {},
+        stack: "home", json: values.json === true, inCluster: values["in-cluster"] === true, resolvers: {}, gatewayAddresses: {},
         cloudflareApi: defaultCloudflareApi, timeoutMs: 5000, deadlineMs: 120_000,
     };
     const problems: string[] = [];
-    for (let i = 0; i < argv.length; i++) {
-        const flag = argv[i];
-        const value = argv[i + 1];
+    const attempt = (convert: () => void) => {
         try {
-            if (flag === "--json") options.json = true;
-            else if (flag === "--in-cluster") options.inCluster = true;
-            else if (value === undefined || value.startsWith("--")) throw new Error(`${flag}: needs a value, or is unknown: ${usage}`);
-            else {
-                i++;
-                if (flag === "--stack") options.stack = value;
-                else if (flag === "--config") options.configFile = path.resolve(value);
-                else if (flag === "--kubeconfig") options.kubeconfig = path.resolve(value);
-                else if (flag === "--resolver") {
-                    const [name, endpoint] = keyed(value, flag, ["dns", "adguard", "technitium"] as const);
-                    options.resolvers[name] = endpoint;
-                } else if (flag === "--gateway-address") {
-                    const [name, endpoint] = keyed(value, flag, ["internal", "external"] as const);
-                    options.gatewayAddresses[name] = endpoint;
-                } else if (flag === "--gateway-ca") options.gatewayCa = path.resolve(value);
-                else if (flag === "--cloudflare-api") options.cloudflareApi = cloudflareApiUrl(value);
-                else if (flag === "--timeout") options.timeoutMs = seconds(value, flag);
-                else if (flag === "--deadline") options.deadlineMs = seconds(value, flag);
-                else throw new Error(`unknown argument ${flag}: ${usage}`);
-            }
+            convert();
         } catch (error) {
             problems.push((error as Error).message);
         }
+    };
+    const list = (name: string) => (values[name] as string[] | undefined) ?? [];
+    const text = (name: string) => textFlag(values, name);
+    const stack = text("stack");
+    const config = text("config");
+    // The stack whose output holds the kubeconfig: named, or the stack file's (`Pulumi.lab.yaml` -> lab).
+    if (stack !== undefined) options.stack = stack;
+    else if (config !== undefined) options.stack = stackNameOf(config);
+    if (config !== undefined) options.configFile = path.resolve(config);
+    if (text("kubeconfig") !== undefined) options.kubeconfig = path.resolve(text("kubeconfig")!);
+    for (const value of list("resolver")) {
+        attempt(() => {
+            const [name, endpoint] = keyed(value, "--resolver", ["dns", "adguard", "technitium"] as const);
+            options.resolvers[name] = endpoint;
+        });
     }
-    if (problems.length) throw new Error(problems.join("\n"));
+    for (const value of list("gateway-address")) {
+        attempt(() => {
+            const [name, endpoint] = keyed(value, "--gateway-address", ["internal", "external"] as const);
+            options.gatewayAddresses[name] = endpoint;
+        });
+    }
+    if (text("gateway-ca") !== undefined) options.gatewayCa = path.resolve(text("gateway-ca")!);
+    if (text("cloudflare-api") !== undefined) attempt(() => (options.cloudflareApi = cloudflareApiUrl(text("cloudflare-api")!)));
+    if (text("timeout") !== undefined) attempt(() => (options.timeoutMs = seconds(text("timeout")!, "--timeout", 5)));
+    if (text("deadline") !== undefined) attempt(() => (options.deadlineMs = seconds(text("deadline")!, "--deadline", 120)));
+    if (problems.length) throw new UsageError(problems);
     return options;
+}
+
+/** `npm run verify`'s command line as options (`--flag value` or `--flag=value`); throws a UsageError listing every mistake. */
+export function parseVerifyArgs(argv: readonly string[]): VerifyOptions {
+    return verifyOptions(parseCommandLine(verifyCommand, argv).values);
 }
