@@ -87,7 +87,7 @@ describe("TalosRollout under the real engine", function () {
         await configureRollout(engine, fakes, { nodes: home, talosVersion: "v1.13.9" });
         assert.equal((await engine.up()).code, 0);
 
-        await configureRollout(engine, fakes, { nodes: home, talosVersion: "v1.14.0", timing: { ...engineTiming, rebootTimeoutMs: 3000 } });
+        await configureRollout(engine, fakes, { nodes: home, talosVersion: "v1.14.0", timing: { ...engineTiming, rebootTimeoutMs: 6000 } });
         const failed = await engine.up();
         assert.notEqual(failed.code, 0);
         assert.deepEqual(failed.failed, ["upgrade"]);
