@@ -29,7 +29,7 @@ describe("Kubernetes readiness gates under the real engine", function () {
         engine = undefined;
     });
 
-    it("waits once when created, until /readyz answers 200 and every node is Ready; then dial nothing again", async () => {
+    it("waits once when created, until /readyz answers 200 and every node is Ready; then dials nothing again", async () => {
         api.readyz = [503, 200];
         api.nodes = [{ ...home, "talos-worker-1": false }, home];
         const created = await engine!.up();
