@@ -20,7 +20,7 @@ import { proxmoxProvider } from "./proxmox/provider";
 import { TalosImage } from "./proxmox/talos-image";
 import { TalosVms } from "./proxmox/talos-vms";
 import { talosImagePlan, talosVmsPlan } from "./proxmox/vm-values";
-import { HomelabSpec, networkNamespace } from "./spec";
+import { HomelabSpec, networkNamespace } from "./config";
 import { TalosCluster } from "./talos/cluster";
 import { ClusterReady } from "./talos/cluster-ready";
 import { talosPlan } from "./talos/plan";

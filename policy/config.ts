@@ -1,7 +1,7 @@
 import type { PolicyConfigSchema } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
-import type { PlainSpec } from "../components/spec/shape";
-import { envoyGatewayName, networkNamespace } from "../components/spec/facts";
+import type { PlainSpec } from "../components/config/shape";
+import { envoyGatewayName, networkNamespace } from "../components/config/facts";
 
 // The policy pack's configuration: the parts of the IP plan the rules hold resources to. There are no defaults: a
 // pack that assumed one network would refuse every plan of another, so without a config the CLI stops and names

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { closest } from "../components/spec/suggest";
+import { closest } from "../components/config/suggest";
 
 // The one command-line layer of plan, docs, bench and verify, on Node's own parser (node:util parseArgs):
 // `--flag value` and `--flag=value`, `-h`/`--help` prints the usage and exits 0, and every mistake on the line is
@@ -138,7 +138,7 @@ export async function runCommand(command: CommandSpec, argv: readonly string[], 
         return await run(parsed.values);
     } catch (error) {
         if (error instanceof UsageError) return usageProblems(error);
-        // The config's problems are a report of their own (components/spec problemReport), one per line.
+        // The config's problems are a report of their own (components/config problemReport), one per line.
         if (error instanceof Error && error.name === "SpecError") io.err(error.message);
         else io.err(`homelab ${command.name}: ${error instanceof Error ? error.message : String(error)}`);
         return failureCode;

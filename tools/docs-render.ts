@@ -2,10 +2,10 @@ import * as YAML from "yaml";
 import { httpRouteManifest, networkPolicyManifest } from "../components/kubernetes/apps-manifests";
 import { certManagerPlan, clusterIssuerManifest, wildcardCertificateManifest } from "../components/kubernetes/cert-manager-values";
 import { ciliumPlan, ciliumValues } from "../components/kubernetes/cilium-values";
-import { envoyGatewayName, networkNamespace, tunnelHostname } from "../components/spec/facts";
+import { envoyGatewayName, networkNamespace, tunnelHostname } from "../components/config/facts";
 import { k8sGatewayPlan, manualRecords } from "../components/kubernetes/k8s-gateway-values";
 import { tunnelIngressConfig } from "../components/cloudflare/edge-values";
-import { planAddresses, planSegments, PlainSpec } from "../components/spec";
+import { planAddresses, planSegments, PlainSpec } from "../components/config";
 import { BuildPlan } from "./waves";
 import { minutes, table } from "./plan-report";
 

@@ -1,4 +1,4 @@
-import { AddressAllocation, Segment } from "../components/spec";
+import { AddressAllocation, Segment } from "../components/config";
 import { Registration } from "./offline/record";
 import { BuildPlan } from "./waves";
 

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { planAddresses, planSegments, configWarnings } from "../components/spec";
+import { planAddresses, planSegments, configWarnings } from "../components/config";
 import { CommandSpec, exitWith, FlagValues, runCommand, stackFlags, textFlag } from "./cli";
 import { defaultOutDir, runStackOffline, stackSource } from "./stack-run";
 import { toDot, renderSvg } from "./graph-dot";

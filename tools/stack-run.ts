@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { PlainSpec, SpecError, specFromStackConfig } from "../components/spec";
+import { PlainSpec, SpecError, specFromStackConfig } from "../components/config";
 import { FlagValues, textFlag, UsageError } from "./cli";
 import { evaluate } from "./offline/engine";
 import { RecordedRun } from "./offline/record";

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { PlainSpec } from "../spec";
+import type { PlainSpec } from "../config";
 import type { ServerTrust } from "../tls/server-trust";
 import { AdguardForwarder } from "./adguard-forwarder";
 import { TechnitiumForwarder } from "./technitium-forwarder";

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { certManagerNamespace } from "../spec/facts";
+import { certManagerNamespace } from "../config/facts";
 import * as versions from "../versions";
 import { CertManagerPlan, certManagerValues, cloudflareTokenSecret, clusterIssuerManifest, wildcardCertificateManifest } from "./cert-manager-values";
 

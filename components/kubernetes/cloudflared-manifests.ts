@@ -1,5 +1,5 @@
-import type { PlainSpec } from "../spec";
-import { replicasFor, spreadOverNodes } from "../spec/facts";
+import type { PlainSpec } from "../config";
+import { replicasFor, spreadOverNodes } from "../config/facts";
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 

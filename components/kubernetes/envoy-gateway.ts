@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { GatewayName } from "../spec";
-import { envoyGatewayNamespace, envoyGateways } from "../spec/facts";
+import { GatewayName } from "../config";
+import { envoyGatewayNamespace, envoyGateways } from "../config/facts";
 import * as versions from "../versions";
 import {
     clientTrafficPolicyManifest, EnvoyGatewayPlan, envoyGatewayValues, envoyProxyManifest, gatewayClassManifest,

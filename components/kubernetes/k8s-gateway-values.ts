@@ -1,7 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type { Input } from "@pulumi/pulumi";
-import { InfrastructureHost, PlainSpec } from "../spec";
-import { dnsServiceName, lbIpsAnnotation, networkNamespace, replicasFor, spreadOverNodes } from "../spec/facts";
+import { InfrastructureHost, PlainSpec } from "../config";
+import { dnsServiceName, lbIpsAnnotation, networkNamespace, replicasFor, spreadOverNodes } from "../config/facts";
 
 // Pure inputs for the k8s_gateway release: Helm values for chart 3.7.2 (versions.ts). Value keys are the
 // chart's (reference/k8s-gateway/chart-3.7.2/values.yaml); the chart ships no values schema.

@@ -1,5 +1,5 @@
-import { NetworkSpec, NodeSpec, PlainSpec, ProxmoxHost, ProxmoxSpec, proxmoxHostsInUse } from "../spec";
-import type { Problem } from "../spec/problems";
+import { NetworkSpec, NodeSpec, PlainSpec, ProxmoxHost, ProxmoxSpec, proxmoxHostsInUse } from "../config";
+import type { Problem } from "../config/problems";
 
 // Pure inputs of the Talos VMs and their image, so the choices below are tested without Pulumi.
 

@@ -1,7 +1,7 @@
 import * as YAML from "yaml";
 import { NetworkDocument, nodePatches, resolverConfig } from "./patches-network";
 import type { TalosClusterPlan, TalosNodePlan } from "./plan";
-import { kubePrismPort } from "../spec/facts";
+import { kubePrismPort } from "../config/facts";
 
 // Talos machine-config patches as plain data: one object per YAML document, in the forms Talos v1.13
 // accepts (checked against its config schema in test/talos/patches.spec.ts). The provider merges them,
@@ -11,7 +11,7 @@ import { kubePrismPort } from "../spec/facts";
 export * from "./patches-network";
 export type { NodeNetworkPlan, TalosClusterPlan, TalosNodePlan } from "./plan";
 
-export { kubePrismPort } from "../spec/facts";
+export { kubePrismPort } from "../config/facts";
 
 /** The VM boots from one SCSI disk (Proxmox scsi0), which Linux names sda. */
 export const installDisk = "/dev/sda";

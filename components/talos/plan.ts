@@ -1,5 +1,5 @@
-import { NodeSpec, PlainSpec } from "../spec";
-import { kubernetesApiPort } from "../spec/facts";
+import { NodeSpec, PlainSpec } from "../config";
+import { kubernetesApiPort } from "../config/facts";
 import { ProxmoxAccess, proxmoxApi } from "../proxmox/power-cycle";
 
 // The Talos patch inputs, from the spec: plain data the patch builders (patches.ts, patches-network.ts) read.

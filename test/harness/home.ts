@@ -1,4 +1,4 @@
-import { PlainSpec, specFromStackConfig } from "../../components/spec";
+import { PlainSpec, specFromStackConfig } from "../../components/config";
 import { evaluate } from "../../tools/offline/engine";
 import { Graph } from "../../tools/offline/graph";
 import * as path from "node:path";

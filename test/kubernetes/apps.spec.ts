@@ -2,8 +2,8 @@ import { strict as assert } from "assert";
 import {
     appKey, envoyProxySelector, httpRouteManifest, networkPolicyManifest,
 } from "../../components/kubernetes/apps-manifests";
-import { envoyGatewayName, networkNamespace } from "../../components/spec/facts";
-import { AppSpec } from "../../components/spec";
+import { envoyGatewayName, networkNamespace } from "../../components/config/facts";
+import { AppSpec } from "../../components/config";
 import { Validate, crdValidator } from "../harness/schemas";
 import { homeSpec } from "../harness/home";
 import { specHttpRoute } from "../harness/spec-examples";

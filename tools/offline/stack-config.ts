@@ -1,8 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { isNamespaceSlip, namespace } from "../../components/spec/namespace-rules";
-import { parseStructure, requiredSecrets } from "../../components/spec/structure";
+import { isNamespaceSlip, namespace } from "../../components/config/namespace-rules";
+import { parseStructure, requiredSecrets } from "../../components/config/structure";
 import { StackConfig } from "./engine";
 
 // Reads a stack the way the Pulumi CLI hands it to the program: Pulumi.<stack>.yaml values as flat

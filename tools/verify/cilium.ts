@@ -5,7 +5,7 @@ import {
     ciliumChartObjects, ciliumNamespace, expectedCiliumConfig, expectedOperatorReplicas, l2LeaseName, lbIpsAnnotation, lbPoolName, pinnedServices, PinnedService,
 } from "./expect";
 import { condition } from "./kube";
-import { inRange, parseAddress } from "../../components/spec/addresses";
+import { inRange, parseAddress } from "../../components/config/addresses";
 
 // Cilium: nodes and agents up, the config the values asked for, LB-IPAM handing out the planned addresses,
 // and every LoadBalancer address announced by a Ready node.

@@ -5,11 +5,11 @@ import { ciliumPlan, ciliumValues } from "../../components/kubernetes/cilium-val
 import { cloudflaredName, cloudflaredReplicas } from "../../components/kubernetes/cloudflared-manifests";
 import { gatewayNames } from "../../components/kubernetes/envoy-gateway-manifests";
 import { k8sGatewayPlan, manualRecords } from "../../components/kubernetes/k8s-gateway-values";
-import { GatewayName, PlainSpec } from "../../components/spec";
-import { dnsServiceName, envoyGateways, networkNamespace, tunnelHostname } from "../../components/spec/facts";
+import { GatewayName, PlainSpec } from "../../components/config";
+import { dnsServiceName, envoyGateways, networkNamespace, tunnelHostname } from "../../components/config/facts";
 
 export { ciliumNamespace, lbPoolName } from "../../components/kubernetes/cilium-values";
-export { lbIpsAnnotation } from "../../components/spec/facts";
+export { lbIpsAnnotation } from "../../components/config/facts";
 
 // What the built cluster should look like, from the validated spec and the same pure functions the program
 // builds its resources with. Names the program only writes inline are restated here, each saying where.

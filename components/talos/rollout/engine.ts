@@ -14,7 +14,7 @@ import { kubernetesThroughTalos } from "./kubernetes-access";
 import { configuredInstaller, configuredVersions, kubeletSuffix, withComponentVersion, withInstaller } from "./machine-config";
 import { prePullImages, removedApiProblems } from "./kubernetes-upgrade";
 import { syncBootstrapManifests } from "./manifest-sync";
-import { compareVersions } from "../../spec/releases";
+import { compareVersions } from "../../config/releases";
 import { describeStep, hasLifecycleApi, NodeObservation, planRollout, rolloutProblems, RolloutNode, RolloutTarget, Step } from "./plan";
 import { applyEditKeepingStaged, applyStagedLive, stagedConfig } from "./staged-config";
 

@@ -10,7 +10,7 @@
 import type { ApiAccess } from "../api-ready";
 import { pullImage } from "../api/machine";
 import { listPage } from "../api/kubernetes-objects";
-import { parseVersionTag } from "../../spec/releases";
+import { parseVersionTag } from "../../config/releases";
 import { TalosConnections, withNode } from "./gates";
 import { componentImage, KubernetesComponent } from "./machine-config";
 import { controlPlaneComponents, RolloutNode } from "./plan";
@@ -18,7 +18,7 @@ import { controlPlaneComponents, RolloutNode } from "./plan";
 /**
  * API resources a Kubernetes minor serves no more at all, `resource.version.group`, keyed by that minor: the
  * objects stored through them would be left in etcd unreachable. The set upgrade-k8s checks for the minors the
- * supported Talos versions run (components/spec/releases.ts: 1.30 to 1.37): 1.32 dropped classic DRA's
+ * supported Talos versions run (components/config/releases.ts: 1.30 to 1.37): 1.32 dropped classic DRA's
  * PodSchedulingContext (kubernetes/kubernetes#128003); go-kubernetes v0.2.38 lists no other removal from 1.30 on.
  * An API that moves to a newer version (FlowSchema v1beta3 -> v1 in 1.32) keeps its objects and is no entry.
  */

@@ -21,8 +21,8 @@ import { nodesLastRolled, RolloutPlainInputs } from "./inputs";
 import { reboot } from "../api/machine";
 import { ProxmoxAccess, proxmoxApi, rebootApplyingPending } from "../../proxmox/power-cycle";
 import { resizeProblems } from "../../proxmox/vm-values";
-import { formatProblem } from "../../spec/problems";
-import { kubernetesSupportProblems, releaseProblems } from "../../spec/version-rules";
+import { formatProblem } from "../../config/problems";
+import { kubernetesSupportProblems, releaseProblems } from "../../config/version-rules";
 import { withNode } from "./gates";
 import type { RolloutNode, RolloutTarget } from "./plan";
 import { plannedRestarts, RestartTrigger } from "./restart-triggers";
@@ -85,7 +85,7 @@ export function rolloutChanged(olds: Partial<RolloutState>, news: TalosRolloutIn
 /**
  * The versions a stack moves to, checked against what it last rolled out (the old inputs), so a preview
  * refuses a skipped minor or a step back that the pins alone cannot see (a stack already past them), and
- * against what the target Talos runs (the table the config's validation uses, components/spec/releases.ts).
+ * against what the target Talos runs (the table the config's validation uses, components/config/releases.ts).
  */
 export function targetProblems(olds: Partial<TalosRolloutInputs>, news: TalosRolloutInputs): pulumi.dynamic.CheckFailure[] {
     const problems = olds.target

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { planAddresses, planSegments, validateConfig } from "../../components/spec";
-import { cidrsOverlap, inCidr, inRange, parseAddress, parseCidr } from "../../components/spec/addresses";
+import { planAddresses, planSegments, validateConfig } from "../../components/config";
+import { cidrsOverlap, inCidr, inRange, parseAddress, parseCidr } from "../../components/config/addresses";
 import { homeSpec, homeValues } from "../harness/home";
 
 const secrets = new Set(["proxmoxApiToken", "proxmoxSshPrivateKey", "cloudflareApiToken", "cloudflareDnsToken", "adguardPassword", "technitiumToken"]);

@@ -2,8 +2,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { secretKeys } from "../../components/spec";
-import { requiredSecrets } from "../../components/spec/structure";
+import { secretKeys } from "../../components/config";
+import { requiredSecrets } from "../../components/config/structure";
 import { homeValues, runStack } from "../harness/home";
 import { knownSecrets, projectRoot } from "../../tools/offline/stack-config";
 

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { appProblems, isLabelKey, isLabelValue, systemNamespaces } from "../../components/spec/app-rules";
-import { parseStructure } from "../../components/spec/structure";
+import { appProblems, isLabelKey, isLabelValue, systemNamespaces } from "../../components/config/app-rules";
+import { parseStructure } from "../../components/config/structure";
 import { homeValues } from "../harness/home";
 
 /** The home stack's parsed config with `edit` applied to its raw values. */

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { runStack, homeValues } from "../harness/home";
 import { badConfigs } from "./bad-configs";
-import { SpecError } from "../../components/spec";
+import { SpecError } from "../../components/config";
 
 describe("config validation", () => {
     it("loads the home stack with no problem", async () => {

@@ -6,7 +6,7 @@ import { appsPlan } from "../../components/kubernetes/apps-manifests";
 import { cloudflaredPlan } from "../../components/kubernetes/cloudflared-manifests";
 import { talosImagePlan, talosVmsPlan } from "../../components/proxmox/vm-values";
 import { computeFor } from "../../components/resource-error";
-import { envoyGatewayName, envoyGateways, replicasFor, tunnelHostname, wildcardTlsSecretName } from "../../components/spec/facts";
+import { envoyGatewayName, envoyGateways, replicasFor, tunnelHostname, wildcardTlsSecretName } from "../../components/config/facts";
 import { talosPlan } from "../../components/talos/plan";
 import { homeSpec } from "../harness/home";
 

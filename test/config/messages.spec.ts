@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
-import { formatProblem, SpecError, specFromStackConfig } from "../../components/spec";
-import { entryLabels, problemReport } from "../../components/spec/problems";
-import { closest, editDistance } from "../../components/spec/suggest";
+import { formatProblem, SpecError, specFromStackConfig } from "../../components/config";
+import { entryLabels, problemReport } from "../../components/config/problems";
+import { closest, editDistance } from "../../components/config/suggest";
 import { knownSecrets, stackConfigFromObject } from "../../tools/offline/stack-config";
 import { canary, homeValues, HomeValues, runStack } from "../harness/home";
 

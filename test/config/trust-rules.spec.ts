@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { trustProblems, trustWarnings } from "../../components/spec/trust-rules";
+import { trustProblems, trustWarnings } from "../../components/config/trust-rules";
 import { homeSpec } from "../harness/home";
 import { fingerprint, serverCerts } from "../harness/impostors";
 

@@ -94,5 +94,5 @@ export function kubernetesSupportProblems(talosVersion: string, kubernetesVersio
     const runsIt = Object.keys(kubernetesSupport).filter((minor) => !kubernetesSupportProblem(`v${minor}.0`, kubernetesVersion)).map((minor) => `v${minor}.x`);
     const move = runsIt.length ? `, or first move homelab:talos.version to a Talos that runs it (${runsIt.join(", ")}) and run \`pulumi up\`` : "";
     const message = range ? `${kubernetesVersion} does not run on Talos ${talosVersion} (homelab:talos.version), which runs Kubernetes ${range.text}` : `no Kubernetes support range is known for Talos ${talosVersion} (homelab:talos.version)`;
-    return [{ key: "homelab:talos.kubernetesVersion", message, fix: range ? `set a Kubernetes release in ${range.text}${move}` : "add its range to kubernetesSupport (components/spec/releases.ts) from Talos' pkg/machinery/compatibility" }];
+    return [{ key: "homelab:talos.kubernetesVersion", message, fix: range ? `set a Kubernetes release in ${range.text}${move}` : "add its range to kubernetesSupport (components/config/releases.ts) from Talos' pkg/machinery/compatibility" }];
 }

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { formatProblem } from "../../components/spec";
-import { kubernetesSupportProblems, parseRelease, versionProblems } from "../../components/spec/version-rules";
+import { formatProblem } from "../../components/config";
+import { kubernetesSupportProblems, parseRelease, versionProblems } from "../../components/config/version-rules";
 
 const pins = { version: "v1.13.9", kubernetesVersion: "v1.36.4", configContract: "v1.13" };
 const check = (edit: Partial<typeof pins>) => versionProblems({ ...pins, ...edit }, pins).map(formatProblem);
@@ -60,7 +60,7 @@ describe("Talos and Kubernetes versions as stack config", () => {
         ], "upstream's maximum is exclusive (kubernetes_version.go: Compare(max) >= 0 is too new)");
         assert.deepEqual(kubernetesSupportProblems("v1.13.9", "v1.31.0"), []);
         assert.deepEqual(kubernetesSupportProblems("v1.15.0", "v1.37.0").map(formatProblem), [
-            "homelab:talos.kubernetesVersion: no Kubernetes support range is known for Talos v1.15.0 (homelab:talos.version). Fix: add its range to kubernetesSupport (components/spec/releases.ts) from Talos' pkg/machinery/compatibility.",
+            "homelab:talos.kubernetesVersion: no Kubernetes support range is known for Talos v1.15.0 (homelab:talos.version). Fix: add its range to kubernetesSupport (components/config/releases.ts) from Talos' pkg/machinery/compatibility.",
         ]);
     });
 

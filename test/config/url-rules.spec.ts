@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { plainHttpWarnings, urlProblems } from "../../components/spec/url-rules";
+import { plainHttpWarnings, urlProblems } from "../../components/config/url-rules";
 
 const proxmox = { endpoint: "https://172.16.1.2:8006" };
 const adguard = { url: "http://172.16.1.11" };
