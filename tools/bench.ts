@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { CommandSpec, countFlag, exitWith, FlagValues, runCommand } from "./cli";
 import { evaluate } from "./offline/engine";
-import { knownSecrets, projectRoot, readStackFile, stackConfigFromObject } from "./offline/stack-config";
+import { knownSecrets, projectRoot, readStackFile, stackConfigFromObject } from "../components/config/stack-file";
 import { RecordedRun } from "./offline/record";
 import { planPreview } from "./offline/preview-plan";
 import { table } from "./plan-report";

@@ -138,8 +138,9 @@ export async function runCommand(command: CommandSpec, argv: readonly string[], 
         return await run(parsed.values);
     } catch (error) {
         if (error instanceof UsageError) return usageProblems(error);
-        // The config's problems are a report of their own (components/config problemReport), one per line.
-        if (error instanceof Error && error.name === "SpecError") io.err(error.message);
+        // The config's problems are a report of their own (components/config problemReport), one per line: the tools'
+        // ConfigError, or the program's run of it under the offline engine.
+        if (error instanceof Error && error.name === "ConfigError") io.err(error.message);
         else io.err(`homelab ${command.name}: ${error instanceof Error ? error.message : String(error)}`);
         return failureCode;
     }

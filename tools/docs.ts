@@ -3,7 +3,8 @@ import * as path from "path";
 import { CommandSpec, exitWith, FlagValues, runCommand, stackFlags, textFlag } from "./cli";
 import { networkPage } from "./docs-render";
 import { renderSvg, toDot } from "./graph-dot";
-import { defaultOutDir, runStackOffline, StackSource, stackSource } from "./stack-run";
+import { runStackOffline } from "./stack-run";
+import { defaultOutDir, StackSource, stackSource } from "./stack";
 import { buildPlan } from "./waves";
 
 // `npm run docs`: the network page (network.md) and the build graph (graph.svg) of the stack it is given, written

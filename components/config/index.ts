@@ -1,8 +1,8 @@
 export * from "./types";
-export { loadSpec, specFromStackConfig } from "./load";
+export { specFromStackConfig, StackConfig } from "./stack-config";
 export { validateConfig, Validation } from "./validate";
 export { configWarnings, plainHttpWarnings } from "./url-rules";
-export { Problem, SpecError, formatProblem } from "./problems";
+export { Problem, ConfigError, formatProblem } from "./problems";
 export { planAddresses, AddressAllocation, Segment, planSegments } from "./ip-plan";
 export { configKeys, secretKeys, SecretKey } from "./schema";
 export { controlPlanes, proxmoxHostsInUse } from "./derive";

@@ -1,5 +1,3 @@
-import * as pulumi from "@pulumi/pulumi";
-
 /** One thing wrong with the config: the key it is at, what is wrong, and how to fix it. */
 export interface Problem {
     /** Full key path, e.g. `homelab:nodes[talos-cp-2].ip`. */
@@ -35,15 +33,17 @@ export function problemReport(problems: readonly Problem[], unchecked: readonly 
 }
 
 /**
- * Thrown before any resource is registered; the message is {@link problemReport}. `problems` holds all of them.
+ * The config's problems, all of them (`problems`), for whoever reads a stack without Pulumi: the tools and the
+ * policy pack. The message is {@link problemReport}. The program throws the same report as a Pulumi RunError
+ * (components/program-config.ts), which the CLI prints without a stack trace.
  */
-export class SpecError extends pulumi.RunError {
+export class ConfigError extends Error {
     constructor(
         public readonly problems: readonly Problem[],
         public readonly unchecked: readonly string[] = [],
     ) {
         super(problemReport(problems, unchecked));
-        this.name = "SpecError";
+        this.name = "ConfigError";
     }
 }
 

@@ -1,8 +1,9 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { PlainSpec } from "./shape";
 
 // The spec every plan function reads: the schema's output (shape.ts) plus the secrets, which stay
-// Outputs. Built once from config by loadSpec(); frozen.
+// Outputs. Built once from config by loadSpec() (components/program-config.ts); frozen. Of Pulumi this
+// module takes only the Output type.
 
 export * from "./shape";
 

@@ -4,7 +4,7 @@ import { edgePlan } from "../../components/cloudflare/edge-values";
 import { cloudflareProvider } from "../../components/cloudflare/provider";
 import { Cloudflared } from "../../components/kubernetes/cloudflared";
 import { cloudflaredPlan } from "../../components/kubernetes/cloudflared-manifests";
-import { loadSpec } from "../../components/config";
+import { loadSpec } from "../../components/program-config";
 
 // A program of the edge and the connector alone, wired as the brief asks the lead to wire them, for
 // test/cloudflare/edge.spec.ts to run under the recording mock engine (evaluate's `program` option).

@@ -8,7 +8,7 @@ import { evaluate } from "../../tools/offline/engine";
 import { Graph } from "../../tools/offline/graph";
 import { canary, homeValues } from "../harness/home";
 import { Registration } from "../../tools/offline/record";
-import { knownSecrets, stackConfigFromObject } from "../../tools/offline/stack-config";
+import { knownSecrets, stackConfigFromObject } from "../../components/config/stack-file";
 import { HomeValues, homeSpec, publishFirstApp } from "../harness/home";
 
 // CloudflareEdge and Cloudflared under the recording mock engine, through test/cloudflare/edge-program.ts.

@@ -1,8 +1,9 @@
 import { strict as assert } from "assert";
-import { formatProblem, SpecError, specFromStackConfig } from "../../components/config";
+import { formatProblem, specFromStackConfig } from "../../components/config";
+import { ConfigRunError } from "../../components/program-config";
 import { entryLabels, problemReport } from "../../components/config/problems";
 import { closest, editDistance } from "../../components/config/suggest";
-import { knownSecrets, stackConfigFromObject } from "../../tools/offline/stack-config";
+import { knownSecrets, stackConfigFromObject } from "../../components/config/stack-file";
 import { canary, homeValues, HomeValues, runStack } from "../harness/home";
 
 // The messages a user reads when the config is wrong, each with its exact text: what is wrong, with the value,
@@ -51,7 +52,7 @@ describe("config messages", () => {
         // The whole report, as `pulumi up` and `npm run plan` print it.
         const values = homeValues();
         edit(values);
-        const error = (await runStack(values)).run.error as SpecError;
+        const error = (await runStack(values)).run.error as ConfigRunError;
         assert.equal(
             error.message,
             [

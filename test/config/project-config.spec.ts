@@ -5,7 +5,7 @@ import * as YAML from "yaml";
 import { secretKeys } from "../../components/config";
 import { requiredSecrets } from "../../components/config/structure";
 import { homeValues, runStack } from "../harness/home";
-import { knownSecrets, projectRoot } from "../../tools/offline/stack-config";
+import { knownSecrets, projectRoot } from "../../components/config/stack-file";
 
 // What the Pulumi CLI demands before the program runs, from Pulumi.yaml alone. The CLI's rule
 // (sdk/go/common/workspace/config.go, mergeConfig): a key declared in the project's namespace with neither

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { runStack, homeValues } from "../harness/home";
 import { badConfigs } from "./bad-configs";
-import { SpecError } from "../../components/config";
+import { ConfigRunError } from "../../components/program-config";
 
 describe("config validation", () => {
     it("loads the home stack with no problem", async () => {
@@ -15,7 +15,7 @@ describe("config validation", () => {
             const values = homeValues();
             bad.edit(values);
             const graph = await runStack(values, bad.unset);
-            assert.ok(graph.run.error instanceof SpecError, `expected a SpecError, got ${graph.run.error}`);
+            assert.ok(graph.run.error instanceof ConfigRunError, `expected the config's RunError, got ${graph.run.error}`);
             const lines = graph.run.error.message.split("\n").slice(1).map((l) => l.replace(/^ {2}- /, ""));
             assert.ok(lines.includes(bad.message), `missing:\n${bad.message}\ngot:\n${lines.join("\n")}`);
             assert.deepEqual(graph.resources.map((r) => r.urn), []);
@@ -26,7 +26,7 @@ describe("config validation", () => {
         const values = homeValues();
         for (const bad of badConfigs.slice(0, 5)) bad.edit(values);
         const graph = await runStack(values);
-        const error = graph.run.error as SpecError;
+        const error = graph.run.error as ConfigRunError;
         assert.ok(error.problems.length >= 5, error.message);
         assert.match(error.message, /^homelab config has \d+ problems; nothing was created:/);
     });

@@ -8,7 +8,7 @@ import { main } from "../../tools/plan";
 import { escapeCell, table } from "../../tools/plan-report";
 import { Graph } from "../../tools/offline/graph";
 import { homeFixture, homeSpec, homeValues } from "../harness/home";
-import { projectRoot } from "../../tools/offline/stack-config";
+import { projectRoot } from "../../components/config/stack-file";
 import { policyConfigFile } from "../../policy/policies";
 
 // Every address and network of the spec's three tables.

@@ -4,7 +4,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { mockCall } from "../offline/mock-outputs";
 import { RecordedRun, Registration } from "../offline/record";
-import { projectRoot } from "../offline/stack-config";
+import { projectRoot } from "../../components/config/stack-file";
 import { buildPlan } from "../waves";
 
 // What the upstream judges take, read from a recorded run of the program (the offline engine's graph, the

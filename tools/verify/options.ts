@@ -1,6 +1,6 @@
 import * as path from "path";
 import { CommandSpec, FlagValues, parseCommandLine, stackFlags, textFlag, UsageError } from "../cli";
-import { stackNameOf } from "../offline/stack-config";
+import { stackNameOf } from "../../components/config/stack-file";
 
 // `npm run verify -- [options]`: what to check against, and every address it contacts, each overridable so
 // the checks can run against local stand-ins. The Cloudflare token is read from the environment only.

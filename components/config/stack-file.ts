@@ -1,13 +1,14 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { isNamespaceSlip, namespace } from "../../components/config/namespace-rules";
-import { parseStructure, requiredSecrets } from "../../components/config/structure";
-import { StackConfig } from "./engine";
+import { isNamespaceSlip, namespace } from "./namespace-rules";
+import { StackConfig } from "./stack-config";
+import { parseStructure, requiredSecrets } from "./structure";
 
-// Reads a stack the way the Pulumi CLI hands it to the program: Pulumi.<stack>.yaml values as flat
+// Reads a stack file the way the Pulumi CLI hands it to the program: Pulumi.<stack>.yaml values as flat
 // `homelab:key` strings (objects JSON-encoded). Secure values and declared secrets that are unset get
-// a marked stand-in, so the program runs with no credentials and no CLI.
+// a marked stand-in, so the program runs offline with no credentials and no CLI, and verify and the tools
+// read the stack without loading Pulumi at all.
 
 export const projectRoot = path.resolve(__dirname, "../..");
 
