@@ -1,10 +1,10 @@
 import * as YAML from "yaml";
-import { httpRouteManifest, networkPolicyManifest } from "../components/kubernetes/apps-manifests";
-import { certManagerPlan, clusterIssuerManifest, wildcardCertificateManifest } from "../components/kubernetes/cert-manager-values";
-import { ciliumPlan, ciliumValues } from "../components/kubernetes/cilium-values";
+import { httpRouteManifest, networkPolicyManifest } from "../components/kubernetes/plan/apps";
+import { certManagerPlan, clusterIssuerManifest, wildcardCertificateManifest } from "../components/kubernetes/plan/cert-manager";
+import { ciliumPlan, ciliumValues } from "../components/kubernetes/plan/cilium";
 import { envoyGatewayName, networkNamespace, tunnelHostname } from "../components/config/facts";
-import { k8sGatewayPlan, manualRecords } from "../components/kubernetes/k8s-gateway-values";
-import { tunnelIngressConfig } from "../components/cloudflare/edge-values";
+import { k8sGatewayPlan, manualRecords } from "../components/kubernetes/plan/k8s-gateway";
+import { tunnelIngressConfig } from "../components/cloudflare/plan/edge";
 import { planAddresses, planSegments, PlainSpec } from "../components/config";
 import { BuildPlan } from "./waves";
 import { minutes, table } from "./plan-report";

@@ -6,9 +6,9 @@ import * as versions from "../versions";
 import {
     clientTrafficPolicyManifest, EnvoyGatewayPlan, envoyGatewayValues, envoyProxyManifest, gatewayClassManifest,
     gatewayCrdsValues, gatewayManifest, gatewayNames, httpsRedirectManifest,
-} from "./envoy-gateway-manifests";
+} from "./plan/envoy-gateway";
 
-export { gatewayNames, gatewayServiceHost } from "./envoy-gateway-manifests";
+export { gatewayNames, gatewayServiceHost } from "./plan/envoy-gateway";
 
 export interface EnvoyGatewayArgs {
     /** envoyGatewayPlan(spec): the gateways' addresses, the pod network, the node count and the TLS Secret. */

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as edgeModule from "../../components/cloudflare/edge";
-import { edgePlan, tunnelIngressConfig } from "../../components/cloudflare/edge-values";
+import { edgePlan, tunnelIngressConfig } from "../../components/cloudflare/plan/edge";
 import { tokenTerm, TokenTermInputs } from "../../components/cloudflare/token-term";
 import { evaluate } from "../../tools/offline/engine";
 import { Graph } from "../../tools/offline/graph";

@@ -1,13 +1,14 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { edgePlan } from "../../components/cloudflare/edge-values";
-import { splitDnsForwardingPlan } from "../../components/dns/split-dns-forwarding";
-import { appsPlan } from "../../components/kubernetes/apps-manifests";
-import { cloudflaredPlan } from "../../components/kubernetes/cloudflared-manifests";
-import { talosImagePlan, talosVmsPlan } from "../../components/proxmox/vm-values";
+import { edgePlan } from "../../components/cloudflare/plan/edge";
+import { splitDnsForwardingPlan } from "../../components/dns/plan/split-dns-forwarding";
+import { appsPlan } from "../../components/kubernetes/plan/apps";
+import { cloudflaredPlan } from "../../components/kubernetes/plan/cloudflared";
+import { talosVmsPlan } from "../../components/proxmox/plan/talos-vms";
+import { talosImagePlan } from "../../components/talos/plan/image";
 import { computeFor } from "../../components/resource-error";
 import { envoyGatewayName, envoyGateways, replicasFor, tunnelHostname, wildcardTlsSecretName } from "../../components/config/facts";
-import { talosPlan } from "../../components/talos/plan";
+import { talosPlan } from "../../components/talos/plan/cluster";
 import { homeSpec } from "../harness/home";
 
 // The plan functions homelab.ts hands each component, on the home stack (Pulumi.home.yaml).

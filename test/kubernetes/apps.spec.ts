@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import {
     appKey, envoyProxySelector, httpRouteManifest, networkPolicyManifest,
-} from "../../components/kubernetes/apps-manifests";
+} from "../../components/kubernetes/plan/apps";
 import { envoyGatewayName, networkNamespace } from "../../components/config/facts";
 import { AppSpec } from "../../components/config";
 import { Validate, crdValidator } from "../harness/schemas";

@@ -70,7 +70,7 @@ function configCheck(ctx: VerifyContext): Check {
             const data = cm.value.data ?? {};
             const wrong = Object.entries(want).filter(([key, value]) => data[key] !== value).map(([key, value]) => `${key}=${data[key] ?? "(unset)"} (want ${value})`);
             if (!wrong.length) return pass(Object.entries(want).map(([key, value]) => `${key}=${value}`).join(", "));
-            return fail(wrong.join(", "), "the running Cilium was installed with other values: run pulumi up (components/kubernetes/cilium-values.ts); the agents read the ConfigMap at start, the values roll them");
+            return fail(wrong.join(", "), "the running Cilium was installed with other values: run pulumi up (components/kubernetes/plan/cilium.ts); the agents read the ConfigMap at start, the values roll them");
         },
     };
 }

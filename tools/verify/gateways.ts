@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as tls from "tls";
-import { gatewayNames } from "../../components/kubernetes/envoy-gateway-manifests";
+import { gatewayNames } from "../../components/kubernetes/plan/envoy-gateway";
 import { GatewayName } from "../../components/config";
 import { Check, fail, once, pass, skip } from "./check";
 import { read, VerifyContext } from "./context";

@@ -5,7 +5,7 @@
 // Pre-checks (siderolabs/go-kubernetes v0.2.38 kubernetes/upgrade/checks.go, Checks.Run): upgrade-k8s refuses
 // an upgrade while objects are stored through an API the target no longer serves, and while a component runs
 // with a flag, feature gate or admission plugin the target removed. This cluster's components run with the
-// flags Talos generates alone (components/talos/patches.ts sets no extraArgs), which the supported Talos
+// flags Talos generates alone (components/talos/plan/patches.ts sets no extraArgs), which the supported Talos
 // versions keep valid, so the flag checks have nothing to find here; the API check is made.
 import type { ApiAccess } from "../api-ready";
 import { pullImage } from "../api/machine";

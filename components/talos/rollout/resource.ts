@@ -20,7 +20,7 @@ import type { RolloutTiming } from "./gates";
 import { nodesLastRolled, RolloutPlainInputs } from "./inputs";
 import { reboot } from "../api/machine";
 import { ProxmoxAccess, proxmoxApi, rebootApplyingPending } from "../../proxmox/power-cycle";
-import { resizeProblems } from "../../proxmox/vm-values";
+import { resizeProblems } from "../../proxmox/plan/talos-vms";
 import { formatProblem } from "../../config/problems";
 import { kubernetesSupportProblems, releaseProblems } from "../../config/version-rules";
 import { withNode } from "./gates";

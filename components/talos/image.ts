@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as proxmox from "@muhlba91/pulumi-proxmoxve";
 import * as talos from "@pulumiverse/talos";
 import * as versions from "../versions";
-import { diskImageFileName, diskImageUrl, schematicYaml, TalosImagePlan } from "./vm-values";
+import { diskImageFileName, diskImageUrl, schematicYaml, TalosImagePlan } from "./plan/image";
 
 export interface TalosImageArgs {
     /** talosImagePlan(spec): extensions, the hosts in use and their image datastore. */
@@ -18,6 +18,8 @@ export class TalosImage extends pulumi.ComponentResource {
     public readonly fileIds: Readonly<Record<string, pulumi.Output<string>>>;
 
     constructor(name: string, args: TalosImageArgs, opts?: pulumi.ComponentResourceOptions) {
+        // The type token keeps the area it was created under: it is part of every child's URN, so a new token would
+        // replace the schematic and every host's image in existing stacks.
         super("homelab:proxmox:TalosImage", name, {}, opts);
         // A new schematic is a new resource: the provider would update it in place with a new id, and the
         // engine keeps a resource's id on update (pulumi/pulumi#3729), so the image would keep the old one.

@@ -1,6 +1,6 @@
 import type * as cloudflare from "@pulumi/cloudflare";
-import type { AppSpec, CloudflareSpec, PlainSpec } from "../config";
-import { envoyGatewayName, networkNamespace, tunnelHostname } from "../config/facts";
+import type { AppSpec, CloudflareSpec, PlainSpec } from "../../config";
+import { envoyGatewayName, networkNamespace, tunnelHostname } from "../../config/facts";
 
 // Pure inputs for the Cloudflare edge: the tunnel's ingress rules, the public DNS records and the
 // policy of the DNS-only API token. No resources here; components/cloudflare/edge.ts creates them.

@@ -1,6 +1,6 @@
-import { controlPlanes, PlainSpec } from "../config";
-import { parseAddress, rangeSize } from "../config/addresses";
-import { kubePrismPort, replicasFor } from "../config/facts";
+import { controlPlanes, PlainSpec } from "../../config";
+import { parseAddress, rangeSize } from "../../config/addresses";
+import { kubePrismPort, replicasFor } from "../../config/facts";
 
 // Pure inputs for the Cilium release: Helm values for chart 1.20.1 (versions.ts), the LB-IPAM pool and the
 // L2 announcement policy. Value keys are the chart's (reference/cilium/chart-1.20.0/values.yaml: the patch release keeps its schema).

@@ -1,6 +1,6 @@
-import { cloudflaredName } from "./cloudflared-manifests";
-import { ciliumNamespace } from "./cilium-values";
-import { networkNamespace } from "../config/facts";
+import { cloudflaredName } from "./cloudflared";
+import { ciliumNamespace } from "./cilium";
+import { networkNamespace } from "../../config/facts";
 
 // What `npm run verify` may read, and nothing more: it checks a built cluster and changes nothing, so it should
 // not run with the Talos admin kubeconfig (system:masters). A ServiceAccount with read-only rules for exactly the

@@ -1,7 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type { Input } from "@pulumi/pulumi";
-import { InfrastructureHost, PlainSpec } from "../config";
-import { dnsServiceName, lbIpsAnnotation, networkNamespace, replicasFor, spreadOverNodes } from "../config/facts";
+import { InfrastructureHost, PlainSpec } from "../../config";
+import { dnsServiceName, lbIpsAnnotation, networkNamespace, replicasFor, spreadOverNodes } from "../../config/facts";
 
 // Pure inputs for the k8s_gateway release: Helm values for chart 3.7.2 (versions.ts). Value keys are the
 // chart's (reference/k8s-gateway/chart-3.7.2/values.yaml); the chart ships no values schema.
@@ -31,7 +31,7 @@ export function k8sGatewayPlan(spec: PlainSpec): K8sGatewayPlan {
  * TTL of every answer under the domain, routes and manual records alike (seconds). Short, so a route that
  * is added or moves to the other gateway reaches clients within half a minute through AdGuard's and
  * Technitium's caches; long enough that those caches ride out a move of its address to another node
- * (the L2 lease fails over in 10-20 s, see cilium-values.ts). cluster-template uses 1 s, which turns the
+ * (the L2 lease fails over in 10-20 s, see plan/cilium.ts). cluster-template uses 1 s, which turns the
  * home resolvers' caches off for the domain.
  */
 export const recordTtlSeconds = 30;

@@ -1,8 +1,8 @@
-import { NodeSpec, PlainSpec } from "../config";
-import { kubernetesApiPort } from "../config/facts";
-import { ProxmoxAccess, proxmoxApi } from "../proxmox/power-cycle";
+import { NodeSpec, PlainSpec } from "../../config";
+import { kubernetesApiPort } from "../../config/facts";
+import { ProxmoxAccess, proxmoxApi } from "../../proxmox/power-cycle";
 
-// The Talos patch inputs, from the spec: plain data the patch builders (patches.ts, patches-network.ts) read.
+// The Talos patch inputs, from the spec: plain data the patch builders (plan/patches.ts, plan/patches-network.ts) read.
 
 /** What every node's machine config shares. Addresses are dotted IPv4, CIDRs in prefix form. */
 export interface TalosClusterPlan {
@@ -87,7 +87,7 @@ export interface TalosPlan {
     /** Installed Talos, Kubernetes, and the machine-config contract the configs are generated under. */
     versions: { talos: string; kubernetes: string; configContract: string };
     /** Each node's VM, for a restart through Proxmox: host and VM id, the hardware a restart applies, and its
-     *  disk size (which a running VM resizes live, but not together with a hardware change: vm-values.ts). */
+     *  disk size (which a running VM resizes live, but not together with a hardware change: proxmox/plan/talos-vms.ts). */
     vms: Record<string, { host: string; vmId: number; hardware: string; diskGiB: number }>;
     /** The Proxmox API the restarts use (its token is a secret, passed beside the plan). */
     proxmox: Omit<ProxmoxAccess, "apiToken">;

@@ -1,4 +1,4 @@
-import type { NodeNetworkPlan, TalosClusterPlan, TalosNodePlan } from "./plan";
+import type { NodeNetworkPlan, TalosClusterPlan, TalosNodePlan } from "./cluster";
 
 // Talos 1.13 configures the network with typed documents. The legacy `machine.network` block (interfaces,
 // hostname, nameservers) is deprecated and is no longer in the v1.13 config schema at all.

@@ -1,6 +1,6 @@
 import type { Input } from "@pulumi/pulumi";
-import type { GatewayName, GatewaysSpec, PlainSpec } from "../config";
-import { envoyGatewayName, envoyGateways, httpsRedirectRouteName, lbIpsAnnotation, replicasFor, wildcardTlsSecretName } from "../config/facts";
+import type { GatewayName, GatewaysSpec, PlainSpec } from "../../config";
+import { envoyGatewayName, envoyGateways, httpsRedirectRouteName, lbIpsAnnotation, replicasFor, wildcardTlsSecretName } from "../../config/facts";
 
 // Pure inputs for Envoy Gateway v1.9.0 (versions.ts): Helm values (keys from
 // reference/envoy-gateway/v1.9.0/values.tmpl.yaml) and the objects in the gateways' namespace: EnvoyProxy and

@@ -3,12 +3,12 @@ import * as fs from "fs";
 import * as ipaddr from "ipaddr.js";
 import {
     CiliumPlan, ciliumPlan, CiliumValues, ciliumValues, l2PolicyManifest, lbPoolManifest, nodeInterfacePatterns,
-} from "../../components/kubernetes/cilium-values";
-import { homeSpec } from "../harness/home";
-import { referenceFile } from "../harness/reference";
-import { Validate, chartDefaults, crdValidator, valuesValidator } from "../harness/schemas";
+} from "../../../components/kubernetes/plan/cilium";
+import { homeSpec } from "../../harness/home";
+import { referenceFile } from "../../harness/reference";
+import { Validate, chartDefaults, crdValidator, valuesValidator } from "../../harness/schemas";
 
-import * as versions from "../../components/versions";
+import * as versions from "../../../components/versions";
 
 /** The pinned patch release's minor keeps the 1.20.0 values schema (versions.ts); a new minor needs its own reference. */
 const chart = "cilium/chart-1.20.0";

@@ -1,5 +1,5 @@
-import type { PlainSpec } from "../config";
-import { replicasFor, spreadOverNodes } from "../config/facts";
+import type { PlainSpec } from "../../config";
+import { replicasFor, spreadOverNodes } from "../../config/facts";
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 
@@ -64,7 +64,7 @@ export interface CloudflaredPlan<S> {
  * The connector. It keeps outbound connections to Cloudflare's edge and proxies requests to envoy-external
  * by the remotely managed ingress rules, so it needs no Service and no inbound port. QUIC is its preferred
  * transport and wants 7.5 MB UDP socket buffers; the Talos machine patches raise net.core.rmem_max and
- * wmem_max for it (components/talos/patches.ts, https://github.com/cloudflare/cloudflared/issues/522).
+ * wmem_max for it (components/talos/plan/patches.ts, https://github.com/cloudflare/cloudflared/issues/522).
  * Where UDP is blocked it falls back to http2 by itself (https://github.com/cloudflare/cloudflared/issues/749).
  */
 export function cloudflaredDeployment<S extends pulumi.Input<string>>(plan: CloudflaredPlan<S>) {

@@ -4,8 +4,8 @@ import * as YAML from "yaml";
 import {
     clusterPatches, controlPlanePatches, kubePrismPort, machinePatches, MachineConfigPatch, NetworkDocument,
     nodeLinkAlias, nodePatches, renderPatches, TalosClusterPlan, TalosDocument, TalosNodePlan,
-} from "../../components/talos/patches";
-import { talosDocumentValidator, ValidateTalosDocument } from "../harness/talos-schema";
+} from "../../../components/talos/plan/patches";
+import { talosDocumentValidator, ValidateTalosDocument } from "../../harness/talos-schema";
 
 const home: TalosClusterPlan = {
     clusterName: "home",

@@ -1,5 +1,5 @@
-import { AppSpec, GatewayName, PlainSpec } from "../config";
-import { envoyGatewayName, networkNamespace } from "../config/facts";
+import { AppSpec, GatewayName, PlainSpec } from "../../config";
+import { envoyGatewayName, networkNamespace } from "../../config/facts";
 
 // Pure manifests that route to the apps of spec.apps and fence them in: an HTTPRoute (Gateway API v1)
 // per app, shaped as the spec's "HTTPRoute Example", and a CiliumNetworkPolicy (cilium.io/v2) shaped as its

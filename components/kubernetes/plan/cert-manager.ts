@@ -1,6 +1,6 @@
 import type { Input } from "@pulumi/pulumi";
-import type { PlainSpec } from "../config";
-import { replicasFor, wildcardCertificateName, wildcardTlsSecretName } from "../config/facts";
+import type { PlainSpec } from "../../config";
+import { replicasFor, wildcardCertificateName, wildcardTlsSecretName } from "../../config/facts";
 
 // Pure inputs for cert-manager v1.21.1 (versions.ts): Helm values, the ClusterIssuer and the spec's wildcard
 // Certificate. Value keys are the chart's (reference/cert-manager/v1.21.1/values.schema.json, a closed schema).
@@ -31,7 +31,7 @@ export const letsEncryptProductionServer = "https://acme-v02.api.letsencrypt.org
 /** The Secret (in cert-manager's namespace) holding the Cloudflare API token the DNS-01 solver uses. */
 export const cloudflareTokenSecret = { name: "cloudflare-api-token", key: "api-token" } as const;
 
-export { wildcardCertificateName, wildcardTlsSecretName } from "../config/facts";
+export { wildcardCertificateName, wildcardTlsSecretName } from "../../config/facts";
 
 /**
  * Helm values for the cert-manager chart.

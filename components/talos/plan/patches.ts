@@ -1,7 +1,7 @@
 import * as YAML from "yaml";
 import { NetworkDocument, nodePatches, resolverConfig } from "./patches-network";
-import type { TalosClusterPlan, TalosNodePlan } from "./plan";
-import { kubePrismPort } from "../config/facts";
+import type { TalosClusterPlan, TalosNodePlan } from "./cluster";
+import { kubePrismPort } from "../../config/facts";
 
 // Talos machine-config patches as plain data: one object per YAML document, in the forms Talos v1.13
 // accepts (checked against its config schema in test/talos/patches.spec.ts). The provider merges them,
@@ -9,9 +9,9 @@ import { kubePrismPort } from "../config/facts";
 // then nodePatches.
 
 export * from "./patches-network";
-export type { NodeNetworkPlan, TalosClusterPlan, TalosNodePlan } from "./plan";
+export type { NodeNetworkPlan, TalosClusterPlan, TalosNodePlan } from "./cluster";
 
-export { kubePrismPort } from "../config/facts";
+export { kubePrismPort } from "../../config/facts";
 
 /** The VM boots from one SCSI disk (Proxmox scsi0), which Linux names sda. */
 export const installDisk = "/dev/sda";

@@ -4,9 +4,9 @@ import * as ipaddr from "ipaddr.js";
 import {
     DnsRecordSpec, EdgeApp, dnsTokenPermissionGroups, dnsTokenPolicies, permissionGroupIds, publicDnsRecords,
     tunnelIngressConfig, tunnelTarget,
-} from "../../components/cloudflare/edge-values";
-import { tunnelHostname } from "../../components/config/facts";
-import { homeSpec, publishFirstApp } from "../harness/home";
+} from "../../../components/cloudflare/plan/edge";
+import { tunnelHostname } from "../../../components/config/facts";
+import { homeSpec, publishFirstApp } from "../../harness/home";
 
 const tunnelId = "6ff42ae2-765d-4adf-8112-31c55c1551ef";
 
