@@ -1,5 +1,6 @@
-// Pure: one reading of a Talos or Kubernetes version, for the config's validation and for the rollout alike,
-// and the table of which Kubernetes each Talos minor runs. A version is `vMAJOR.MINOR.PATCH`: no leading
+// Pure: the one reading of a Talos or Kubernetes version (a release, a tag a node reports, a machine-config
+// contract), for the config's validation, the rollout and the tests alike, and the table of which Kubernetes each
+// Talos minor runs. A version is `vMAJOR.MINOR.PATCH`: no leading
 // zeros (`v1.36.04` would become the image tag `kube-apiserver:v1.36.04`, which no registry has) and at most
 // four digits a number (no real release is near; a 20-digit number would not even survive as a JS number).
 
@@ -14,6 +15,8 @@ const number = "(0|[1-9]\\d{0,3})";
 const releasePattern = new RegExp(`^v${number}\\.${number}\\.${number}$`);
 /** What a node reports may be a pre-release of a release: `v1.14.0-beta.1` (semver's pre-release identifiers). */
 const tagPattern = new RegExp(`^v${number}\\.${number}\\.${number}(?:-([0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*))?$`);
+/** A machine-config contract names a Talos minor: `v1.13`. */
+const contractPattern = new RegExp(`^v${number}\\.${number}$`);
 
 /** `v1.13.9` -> {1, 13, 9}; undefined for anything else, pre-releases included (a stack pins releases). */
 export function parseRelease(text: string): Release | undefined {
@@ -25,6 +28,17 @@ export function parseRelease(text: string): Release | undefined {
 export function parseVersionTag(text: string): (Release & { prerelease?: string }) | undefined {
     const m = tagPattern.exec(text);
     return m ? { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), ...(m[4] ? { prerelease: m[4] } : {}) } : undefined;
+}
+
+/** `v1.13` -> {1, 13}: the Talos minor whose config defaults a machine config is generated under. */
+export function parseContract(text: string): Pick<Release, "major" | "minor"> | undefined {
+    const m = contractPattern.exec(text);
+    return m ? { major: Number(m[1]), minor: Number(m[2]) } : undefined;
+}
+
+/** `v1.13`: a release's minor, as a contract names it. */
+export function minorOf(release: Pick<Release, "major" | "minor">): string {
+    return `v${release.major}.${release.minor}`;
 }
 
 export function compareReleases(a: Release, b: Release): number {

@@ -1,5 +1,5 @@
 import type { Problem } from "./problems";
-import { compareReleases, kubernetesRange, kubernetesSupport, kubernetesSupportProblem, parseRelease, Release } from "./releases";
+import { compareReleases, kubernetesRange, kubernetesSupport, kubernetesSupportProblem, minorOf, parseContract, parseRelease } from "./releases";
 
 // The installed Talos and Kubernetes versions are stack config, checked against the project's pins
 // (components/versions.ts): a release version, never older than the pin, at most one minor past it. Talos
@@ -7,20 +7,6 @@ import { compareReleases, kubernetesRange, kubernetesSupport, kubernetesSupportP
 // during an upgrade. The Kubernetes version must be one the Talos version runs (releases.ts, Talos'
 // compatibility table). The machine-config contract is a setting of its own: a node refuses a contract
 // newer than the Talos it runs, and the contract never moves backwards.
-
-export { parseRelease } from "./releases";
-
-const contractPattern = /^v(0|[1-9]\d{0,3})\.(0|[1-9]\d{0,3})$/;
-
-/** `v1.13` -> {1, 13}. */
-export function parseContract(text: string): Pick<Release, "major" | "minor"> | undefined {
-    const m = contractPattern.exec(text);
-    return m ? { major: Number(m[1]), minor: Number(m[2]) } : undefined;
-}
-
-const compare = compareReleases;
-
-const minorOf = (r: Pick<Release, "major" | "minor">) => `v${r.major}.${r.minor}`;
 
 /**
  * Problems of one version setting against a baseline, named by `key`: malformed, backwards, or past the
@@ -32,7 +18,7 @@ export function releaseProblems(key: string, what: string, value: string, pinned
     const pin = parseRelease(pinned);
     if (!pin) throw new Error(`the ${baseline} ${what} version ${pinned} is not a release version`);
     if (!release) return [{ key, message: `${JSON.stringify(value)} is not a release version like ${pinned}`, fix: `give a version of the form vMAJOR.MINOR.PATCH, e.g. ${pinned}` }];
-    if (compare(release, pin) < 0) {
+    if (compareReleases(release, pin) < 0) {
         const fix = baseline === "pinned" ? `set ${pinned} or a newer patch or minor release, or remove the key to use the pin` : `set ${pinned} or a newer patch or minor release: the cluster already runs ${pinned}`;
         return [{ key, message: `${value} is older than the ${baseline} ${pinned}, and ${what} never moves backwards`, fix }];
     }

@@ -1,6 +1,8 @@
 import { strict as assert } from "assert";
 import { formatProblem } from "../../components/config";
-import { kubernetesSupportProblems, parseRelease, versionProblems } from "../../components/config/version-rules";
+import { kubernetesSupportProblem, minorOf, parseContract, parseRelease, parseVersionTag } from "../../components/config/releases";
+import { kubernetesSupportProblems, versionProblems } from "../../components/config/version-rules";
+import * as versions from "../../components/versions";
 
 const pins = { version: "v1.13.9", kubernetesVersion: "v1.36.4", configContract: "v1.13" };
 const check = (edit: Partial<typeof pins>) => versionProblems({ ...pins, ...edit }, pins).map(formatProblem);
@@ -71,5 +73,27 @@ describe("Talos and Kubernetes versions as stack config", () => {
         assert.deepEqual(check({ configContract: "v1.12" }), [
             "homelab:talos.configContract: v1.12 is older than the pinned contract v1.13, and the contract never moves backwards. Fix: set v1.13 or remove the key.",
         ]);
+    });
+
+    it("reads a contract and a node's tag with the same numbers as a release", () => {
+        assert.deepEqual(parseContract("v1.13"), { major: 1, minor: 13 });
+        assert.equal(parseContract("v1.13.9"), undefined, "a contract is a minor, not a release");
+        assert.equal(parseContract("v1.013"), undefined);
+        assert.equal(minorOf({ major: 1, minor: 14 }), "v1.14");
+        assert.deepEqual(parseVersionTag("v1.14.0-beta.1"), { major: 1, minor: 14, patch: 0, prerelease: "beta.1" });
+        assert.equal(parseVersionTag("v1.14.00"), undefined);
+    });
+});
+
+describe("the pinned versions (components/versions.ts)", () => {
+    it("are releases, the contract is the pinned Talos' minor, and that Talos runs the pinned Kubernetes", () => {
+        const talos = parseRelease(versions.talos.version);
+        assert.ok(talos, `${versions.talos.version} is not a release`);
+        assert.ok(parseRelease(versions.kubernetes.version), `${versions.kubernetes.version} is not a release`);
+        assert.equal(versions.talos.configContract, minorOf(talos));
+        assert.equal(kubernetesSupportProblem(versions.talos.version, versions.kubernetes.version), undefined);
+        assert.deepEqual(versionProblems({ version: versions.talos.version, kubernetesVersion: versions.kubernetes.version, configContract: versions.talos.configContract }, {
+            version: versions.talos.version, kubernetesVersion: versions.kubernetes.version, configContract: versions.talos.configContract,
+        }), []);
     });
 });
