@@ -1,6 +1,6 @@
 import { entryKey, ParsedConfig } from "./structure";
 import { Problem } from "./problems";
-import { Cidr, IPv4, cidrsOverlap, inCidr, inRange, networkMeant, parseAddress, parseCidr, reservedAddresses, compareAddresses } from "./addresses";
+import { AddressRange, Cidr, IPv4, cidrsOverlap, compareAddresses, inCidr, inRange, networkMeant, parseAddress, parseCidr, reservedAddresses, showRange } from "./addresses";
 
 // The IP plan's rules: every address parses, sits in its network, on the right side of the
 // load-balancer range, and is used once. Each rule adds problems and never stops the others.
@@ -71,9 +71,9 @@ export function addressProblems(c: ParsedConfig): Problem[] {
     const start = address("homelab:network.loadBalancerRange.start", net?.loadBalancerRange.start);
     const stop = address("homelab:network.loadBalancerRange.stop", net?.loadBalancerRange.stop);
     const rangeOk = mustBeHost("homelab:network.loadBalancerRange.start", start) && mustBeHost("homelab:network.loadBalancerRange.stop", stop);
-    const range = rangeOk && start && stop && compareAddresses(start, stop) <= 0 ? ([start, stop] as const) : undefined;
+    const range: AddressRange | undefined = rangeOk && start && stop && compareAddresses(start, stop) <= 0 ? { first: start, last: stop } : undefined;
     if (rangeOk && !range) report("homelab:network.loadBalancerRange", `start ${start} comes after stop ${stop}`, "swap them");
-    const rangeText = range ? `homelab:network.loadBalancerRange ${range[0]}-${range[1]}` : "";
+    const rangeText = range ? `homelab:network.loadBalancerRange ${showRange(range)}` : "";
 
     const claims: Claim[] = [];
     // Fixed hosts, the VIP and nodes must stay out of the pool, or Cilium could hand their address to a Service.
@@ -81,7 +81,7 @@ export function addressProblems(c: ParsedConfig): Problem[] {
         const addr = address(key, text);
         if (!mustBeHost(key, addr) || !addr) return;
         claims.push({ key, addr, what });
-        if (range && inRange(addr, range[0], range[1])) {
+        if (range && inRange(addr, range)) {
             report(key, `${addr}${aside(key, what)} is inside ${rangeText}`, "move the address or the load-balancer range so they do not overlap");
         }
     };
@@ -89,7 +89,7 @@ export function addressProblems(c: ParsedConfig): Problem[] {
     // The router is usually listed as an infrastructure host too; then that entry is its claim.
     if (routerOk && router && !c.infrastructure?.some((h) => h.ip === router.toString())) {
         claims.push({ key: "homelab:network.gateway", addr: router, what: "default gateway" });
-        if (range && inRange(router, range[0], range[1])) {
+        if (range && inRange(router, range)) {
             report("homelab:network.gateway", `${router} (default gateway) is inside ${rangeText}`, "move the address or the load-balancer range so they do not overlap");
         }
     }
@@ -102,7 +102,7 @@ export function addressProblems(c: ParsedConfig): Problem[] {
         const addr = address(key, c.gateways?.[name]);
         if (!mustBeHost(key, addr) || !addr) continue;
         claims.push({ key, addr, what: `${name} gateway` });
-        if (range && !inRange(addr, range[0], range[1])) {
+        if (range && !inRange(addr, range)) {
             report(key, `${addr} is outside ${rangeText}`, "pick an address inside the load-balancer range");
         }
     }

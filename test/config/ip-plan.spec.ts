@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
 import { planAddresses, planSegments, validateConfig } from "../../components/config";
-import { cidrsOverlap, inCidr, inRange, parseAddress, parseCidr } from "../../components/config/addresses";
+import { cidrRange, cidrsOverlap, inCidr, inRange, parseAddress, parseCidr, parseInterfaceAddress, privateAddressKind, rangeOf, rangeSize, rangeWithin, showRange } from "../../components/config/addresses";
 import { homeSpec, homeValues } from "../harness/home";
 
 const secrets = new Set(["proxmoxApiToken", "proxmoxSshPrivateKey", "cloudflareApiToken", "cloudflareDnsToken", "adguardPassword", "technitiumToken"]);
@@ -94,14 +94,13 @@ describe("IP plan", () => {
                     const spec = result.spec;
                     const node = parseCidr(spec.network.nodeCidr)!;
                     const rows = planAddresses(spec).filter((r) => !r.address.includes("-"));
-                    const start = parseAddress(spec.network.loadBalancerRange.start)!;
-                    const stop = parseAddress(spec.network.loadBalancerRange.stop)!;
+                    const pool = rangeOf(spec.network.loadBalancerRange.start, spec.network.loadBalancerRange.stop)!;
                     assert.equal(new Set(rows.map((r) => r.address)).size, rows.length);
                     for (const row of rows) {
                         const addr = parseAddress(row.address)!;
                         assert.ok(inCidr(addr, node), `${row.address} outside ${spec.network.nodeCidr}`);
                         const isGateway = ["k8s_gateway", "envoy-internal", "envoy-external"].includes(row.service);
-                        assert.equal(inRange(addr, start, stop), isGateway, `${row.service} ${row.address}`);
+                        assert.equal(inRange(addr, pool), isGateway, `${row.service} ${row.address}`);
                     }
                 }),
                 { numRuns: 60 },
@@ -141,5 +140,39 @@ describe("IP plan", () => {
                 { numRuns: 200 },
             );
         });
+    });
+});
+
+describe("addresses: the one IP module (config, plans, verify and the policy pack)", () => {
+    it("reads what a resource holds without throwing: a non-string, a bad quad, a prefix past 32", () => {
+        assert.equal(parseAddress(42), undefined);
+        assert.equal(parseAddress("172.16.1.256"), undefined);
+        assert.equal(parseAddress("172.16.01.5"), undefined, "no leading zeros");
+        assert.equal(parseInterfaceAddress("172.16.1.50/33"), undefined);
+        assert.equal(parseInterfaceAddress("172.16.1.50"), undefined, "an interface address has its prefix");
+        assert.deepEqual(parseInterfaceAddress("172.16.1.50/24")?.prefix, 24);
+        assert.equal(parseCidr("172.16.1.5/24"), undefined, "the config's networks are written as networks");
+    });
+
+    it("spans a network whole, host bits masked as Cilium masks a pool block, and ranges both ends included", () => {
+        assert.equal(showRange(cidrRange("172.16.1.5/24")!), "172.16.1.0-172.16.1.255");
+        assert.equal(showRange(cidrRange("172.16.1.64/28")!), "172.16.1.64-172.16.1.79");
+        assert.equal(rangeSize(cidrRange("172.16.1.64/28")!), 16);
+        assert.equal(rangeSize(rangeOf("172.16.1.60", "172.16.1.60")!), 1);
+        assert.equal(rangeOf("172.16.1.69", "172.16.1.60"), undefined, "stop before start");
+        const pool = rangeOf("172.16.1.60", "172.16.1.69")!;
+        assert.equal(inRange(parseAddress("172.16.1.69")!, pool), true, "the last address is in");
+        assert.equal(inRange(parseAddress("172.16.1.70")!, pool), false);
+        assert.equal(rangeWithin(pool, cidrRange("172.16.1.0/24")!), true);
+        assert.equal(rangeWithin(rangeOf("172.16.1.250", "172.16.2.4")!, cidrRange("172.16.1.0/24")!), false, "one end outside is outside");
+    });
+
+    it("names a private address of either family, IPv4-mapped IPv6 as its IPv4", () => {
+        assert.equal(privateAddressKind("172.16.1.61", 4), "a private address (RFC 1918)");
+        assert.equal(privateAddressKind("100.64.0.1", 4), "a shared carrier-grade NAT address (RFC 6598)");
+        assert.equal(privateAddressKind("::ffff:172.16.1.61", 6), "a private address (RFC 1918)");
+        assert.equal(privateAddressKind("fd00::1", 6), "a unique local address (fc00::/7)");
+        assert.equal(privateAddressKind("1.1.1.1", 4), undefined);
+        assert.equal(privateAddressKind("172.16.1.61", 6), undefined, "an IPv4 text is no IPv6 address");
     });
 });

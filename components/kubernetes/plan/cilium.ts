@@ -1,5 +1,5 @@
 import { controlPlanes, PlainSpec } from "../../config";
-import { parseAddress, rangeSize } from "../../config/addresses";
+import { rangeOf, rangeSize } from "../../config/addresses";
 import { kubePrismPort, replicasFor } from "../../config/facts";
 
 // Pure inputs for the Cilium release: Helm values for chart 1.20.1 (versions.ts), the LB-IPAM pool and the
@@ -61,13 +61,11 @@ function agentClientRateLimit(plan: CiliumPlan): { qps: number; burst: number } 
 
 function loadBalancerAddressCount(plan: CiliumPlan): number {
     const { start, stop } = plan.loadBalancerRange;
-    const first = parseAddress(start);
-    const last = parseAddress(stop);
-    const count = first && last ? rangeSize(first, last) : 0;
-    if (count < 1) {
+    const range = rangeOf(start, stop);
+    if (!range) {
         throw new Error(`homelab:network.loadBalancerRange: ${start}-${stop} is not an IPv4 range with start <= stop`);
     }
-    return count;
+    return rangeSize(range);
 }
 
 /**
