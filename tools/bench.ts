@@ -8,7 +8,7 @@ import { evaluate } from "./offline/engine";
 import { knownSecrets, projectRoot, readStackFile, stackConfigFromObject } from "../components/config/stack-file";
 import { RecordedRun } from "./offline/record";
 import { planPreview } from "./offline/preview-plan";
-import { table } from "./plan-report";
+import { markdownTable } from "./table";
 import { buildPlan } from "./waves";
 
 // `npm run bench`: figures measured in one run, printed as a table with each figure's spread. Nothing here is
@@ -213,7 +213,7 @@ async function bench(values: FlagValues, out: (line: string) => void, err: (line
     out(`homelab bench: ${os.cpus().length} x ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${loadAverage} (1 / 5 / 15 min) at the end; ` +
         `whole processes: ${processRuns} runs, in-process: ${runs} runs; each figure is the median (min-max, runs)\n`);
     out(
-        table(
+        markdownTable(
             ["figure", "value"],
             [
                 ["HEADLINE home stack as `pulumi up` evaluates it: whole process / SDK floor process (per interleaved pair)", `${spreadText(ratios("ms"), "x wall", 2)}, ${spreadText(ratios("cpuMs"), "x CPU", 2)}`],

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { closest } from "../components/config/suggest";
+import { alignCells } from "./table";
 
 // The one command-line layer of plan, docs, bench and verify, on Node's own parser (node:util parseArgs):
 // `--flag value` and `--flag=value`, `-h`/`--help` prints the usage and exits 0, and every mistake on the line is
@@ -54,7 +55,7 @@ export function usageText(command: CommandSpec): string {
         command.summary,
         "",
         "Options:",
-        ...flags.map(([, flag], i) => `  ${left[i].padEnd(width)}${flag.help}${flag.multiple ? " Repeatable." : ""}`),
+        ...flags.map(([, flag], i) => `  ${alignCells([left[i], `${flag.help}${flag.multiple ? " Repeatable." : ""}`], [width]).join("")}`),
         ...(command.notes?.length ? ["", ...command.notes] : []),
     ].join("\n");
 }

@@ -7,7 +7,8 @@ import { k8sGatewayPlan, manualRecords } from "../components/kubernetes/plan/k8s
 import { tunnelIngressConfig } from "../components/cloudflare/plan/edge";
 import { planAddresses, planSegments, PlainSpec } from "../components/config";
 import { BuildPlan } from "./waves";
-import { minutes, table } from "./plan-report";
+import { minutes } from "./plan-report";
+import { markdownTable } from "./table";
 
 // docs/network.md: the design page, generated from the stack's config so it never drifts from what is
 // built. Pure: the same spec and build plan give the same bytes.
@@ -19,10 +20,10 @@ function addressTables(spec: PlainSpec): string[] {
     const row = (r: (typeof rows)[number]) => [r.address, r.service, r.description];
     return [
         "### Infrastructure IPs",
-        table(["IP", "Service", "Description"], rows.filter((r) => r.kind === "infrastructure").map(row)),
+        markdownTable(["IP", "Service", "Description"], rows.filter((r) => r.kind === "infrastructure").map(row)),
         "",
         "### Kubernetes IPs",
-        table(["IP", "Service", "Description"], rows.filter((r) => r.kind === "kubernetes").map(row)),
+        markdownTable(["IP", "Service", "Description"], rows.filter((r) => r.kind === "kubernetes").map(row)),
     ];
 }
 
@@ -44,7 +45,7 @@ function gatewaySection(spec: PlainSpec): string[] {
     return [
         "## Gateway API",
         "### Gateways",
-        table(
+        markdownTable(
             ["Gateway", "IP", "Purpose", "TLS"],
             [
                 [`${envoyGatewayName("internal")} (${networkNamespace})`, spec.gateways.internal, "Internal services on the home network", `Let's Encrypt wildcard for *.${spec.domain}`],
@@ -53,7 +54,7 @@ function gatewaySection(spec: PlainSpec): string[] {
         ),
         "",
         "### Routes",
-        apps.length ? table(["Hostname", "Gateway", "Backend"], apps) : "No app is configured (`homelab:apps`).",
+        apps.length ? markdownTable(["Hostname", "Gateway", "Backend"], apps) : "No app is configured (`homelab:apps`).",
         ...spec.apps.flatMap((app) => ["", `#### HTTPRoute ${app.namespace}/${app.name}`, yamlBlock(httpRouteManifest(app))]),
     ];
 }
@@ -77,7 +78,7 @@ function dnsSection(spec: PlainSpec): string[] {
         "5. Envoy routes the request to the backend pod",
         "",
         "### Home DNS forwarding",
-        table(
+        markdownTable(
             ["Server", "Setting"],
             [
                 [spec.dnsForwarders.adguard ? `AdGuard Home (${spec.dnsForwarders.adguard.url})` : "AdGuard Home: not configured", spec.dnsForwarders.adguard ? `upstream \`[/${spec.domain}/]${spec.gateways.dns}\`` : "-"],
@@ -86,7 +87,7 @@ function dnsSection(spec: PlainSpec): string[] {
         ),
         "",
         "### External services (manual records served by k8s_gateway)",
-        table(["Name", "IP"], records.map((r) => [r.hostname, r.address])),
+        markdownTable(["Name", "IP"], records.map((r) => [r.hostname, r.address])),
     ];
 }
 
@@ -115,7 +116,7 @@ function edgeSection(spec: PlainSpec): string[] {
         "",
         yamlBlock(tunnelIngressConfig(spec.domain)),
         "",
-        table(["Public name", "Record", "Points to"], [[tunnelHostname(spec.domain), "CNAME (proxied)", "<tunnel-id>.cfargotunnel.com"], ...published]),
+        markdownTable(["Public name", "Record", "Points to"], [[tunnelHostname(spec.domain), "CNAME (proxied)", "<tunnel-id>.cfargotunnel.com"], ...published]),
     ];
 }
 
@@ -137,7 +138,7 @@ export function networkPage(spec: PlainSpec, stackFile: string, build: BuildPlan
         "The cluster uses Cilium as the CNI with Gateway API (Envoy Gateway) for ingress, on Talos Linux VMs on Proxmox.",
         "",
         "## Network Segments",
-        table(["Network", "CIDR", "Purpose"], planSegments(spec).map((s) => [s.name, s.cidr, s.purpose])),
+        markdownTable(["Network", "CIDR", "Purpose"], planSegments(spec).map((s) => [s.name, s.cidr, s.purpose])),
         "",
         "## IP Allocations",
         ...addressTables(spec),
