@@ -9,7 +9,7 @@ import { knownSecrets, projectRoot, readStackFile, stackConfigFromObject } from 
 import { RecordedRun } from "./offline/record";
 import { planPreview } from "./offline/preview-plan";
 import { markdownTable } from "./table";
-import { buildPlan } from "./waves";
+import { buildOrder } from "./waves";
 
 // `npm run bench`: figures measured in one run, printed as a table with each figure's spread. Nothing here is
 // estimated. It measures the spec's home network (test/fixtures/home.yaml, the stack the tests own) and that stack
@@ -235,7 +235,7 @@ async function bench(values: FlagValues, out: (line: string) => void, err: (line
                     `${((mid.spread.median - warm.spread.median) / (count(mid.run) - count(warm.run))).toFixed(2)} / ${((big.spread.median - mid.spread.median) / (count(big.run) - count(mid.run))).toFixed(2)} ms`,
                 ],
                 ["cost of one resource by kind (100 alone), ms", perKind.join("; ")],
-                ["serial depth, home / 63 nodes", `${buildPlan(warm.run.resources).waves.length} / ${buildPlan(big.run.resources).waves.length} waves`],
+                ["serial depth, home / 63 nodes", `${buildOrder(warm.run.resources).waves.length} / ${buildOrder(big.run.resources).waves.length} waves`],
                 ["determinism (two evaluations)", identical ? "byte-identical inputs" : "DIFFERENT"],
                 ["blast radius: add a worker", `${changedResources(warm.run, added.run)} existing resources changed, ${count(added.run) - count(warm.run)} added`],
                 ["blast radius: resize one VM", `${changedResources(warm.run, grown.run)} resources changed`],

@@ -1,7 +1,7 @@
 import { AddressAllocation, Segment } from "../components/config";
 import { Registration } from "./offline/record";
 import { markdownTable } from "./table";
-import { BuildPlan } from "./waves";
+import { BuildOrder } from "./waves";
 
 // Pure text rendering for `npm run plan`: tables and the component tree.
 
@@ -35,14 +35,14 @@ export function minutes(seconds: number): string {
     return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, "0")} s`;
 }
 
-export function waveList(plan: BuildPlan): string {
-    return plan.waves.map((wave, i) => `  wave ${String(i).padStart(2)}: ${wave.map((s) => s.name).join(", ")}`).join("\n");
+export function waveList(order: BuildOrder): string {
+    return order.waves.map((wave, i) => `  wave ${String(i).padStart(2)}: ${wave.map((s) => s.name).join(", ")}`).join("\n");
 }
 
-export function criticalPathTable(plan: BuildPlan): string {
+export function criticalPathTable(order: BuildOrder): string {
     return markdownTable(
         ["step", "resource", "kind", "takes", "done at"],
-        plan.criticalPath.map((s, i) => [String(i + 1), s.name, s.type.split(":").pop()!.split("/").pop()!, `${s.seconds} s`, minutes(s.finish)]),
+        order.criticalPath.map((s, i) => [String(i + 1), s.name, s.type.split(":").pop()!.split("/").pop()!, `${s.seconds} s`, minutes(s.finish)]),
     );
 }
 

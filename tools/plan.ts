@@ -6,7 +6,7 @@ import { runStackOffline } from "./stack-run";
 import { defaultOutDir, stackSource } from "./stack";
 import { toDot, renderSvg } from "./graph-dot";
 import { allocationTable, componentTree, criticalPathTable, minutes, segmentTable, verdictTable, waveList } from "./plan-report";
-import { buildPlan } from "./waves";
+import { buildOrder } from "./waves";
 import { policyConfigFromSpec } from "../policy/config";
 import { policyConfigFile } from "../policy/policies";
 import { runPolicies } from "../policy/run";
@@ -40,7 +40,7 @@ async function plan(values: FlagValues, out: (line: string) => void, err: (line:
     const outDir = path.resolve(textFlag(values, "out-dir") ?? defaultOutDir(source));
     const program = textFlag(values, "program");
     const { run, spec } = await runStackOffline(source, { program: program && path.resolve(program) });
-    const build = buildPlan(run.resources);
+    const build = buildOrder(run.resources);
     out(`homelab plan: ${source.shownAs}, stack ${source.stack} (offline, mock engine; secrets are placeholders)\n`);
     const warnings = configWarnings(spec);
     if (warnings.length) out(`Warnings\n${warnings.map((w) => `  - ${w}`).join("\n")}\n`);
