@@ -226,7 +226,7 @@ async function bench(values: FlagValues, out: (line: string) => void, err: (line
                         `${aboveFloor(homeCpu.median, floorCpu.median, homeRuns[0].resources)} / ${aboveFloor(bigCpu.median, floorCpu.median, bigRuns[0].resources)} ms CPU`,
                 ],
                 ["SDK load, cold process (floor, in-process timer)", spreadText(floor)],
-                ["in-process (mock engine, no stack traces): home stack, first evaluation (transpiles the program)", `${cold.ms.toFixed(0)} ms (1 run), ${count(cold.run)} resources`],
+                ["in-process (offline engine, no stack traces): home stack, first evaluation (transpiles the program)", `${cold.ms.toFixed(0)} ms (1 run), ${count(cold.run)} resources`],
                 ["home stack evaluation", `${spreadText(warm.spread)}, ${count(warm.run)} resources, ${(warm.spread.median / count(warm.run)).toFixed(2)} ms/resource`],
                 ["home evaluation / SDK floor (medians)", `${(warm.spread.median / floor.median).toFixed(2)}x (cold first: ${(cold.ms / floor.median).toFixed(2)}x)`],
                 ["3 control planes + 60 workers evaluation", `${spreadText(big.spread)}, ${count(big.run)} resources, ${(big.spread.median / count(big.run)).toFixed(2)} ms/resource`],

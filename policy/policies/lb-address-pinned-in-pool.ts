@@ -54,7 +54,7 @@ export const lbAddressPinnedInPool: ResourceValidationPolicy = {
         `spec.addresses or spec.infrastructure.annotations["${lbIpsAnnotation}"], inside the load-balancer range; ` +
         "envoy-internal and envoy-external get exactly their planned addresses. Objects a helm.sh/v4 Chart renders are " +
         "checked under `pulumi preview` (the provider registers each as its own resource) but not by the offline plan, " +
-        "where the mock engine renders no chart; the Chart's values themselves are never inspected.",
+        "where the offline engine renders no chart; the Chart's values themselves are never inspected.",
     enforcementLevel: "mandatory",
     configSchema: configSchema(configKeys),
     validateResource: (args, reportViolation) => {

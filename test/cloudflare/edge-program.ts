@@ -7,7 +7,7 @@ import { cloudflaredPlan } from "../../components/kubernetes/plan/cloudflared";
 import { loadSpec } from "../../components/program-config";
 
 // A program of the edge and the connector alone, wired as the brief asks the lead to wire them, for
-// test/cloudflare/edge.spec.ts to run under the recording mock engine (evaluate's `program` option).
+// test/cloudflare/edge.spec.ts to run under the offline engine (evaluate's `program` option).
 
 const spec = loadSpec();
 const plan = edgePlan(spec);

@@ -11,7 +11,7 @@ import { Registration } from "../../tools/offline/record";
 import { knownSecrets, stackConfigFromObject } from "../../components/config/stack-file";
 import { HomeValues, homeSpec, publishFirstApp } from "../harness/home";
 
-// CloudflareEdge and Cloudflared under the recording mock engine, through test/cloudflare/edge-program.ts.
+// CloudflareEdge and Cloudflared under the offline engine, through test/cloudflare/edge-program.ts.
 
 const program = path.resolve(__dirname, "edge-program.ts");
 

@@ -1,4 +1,4 @@
-// TalosRollout: a dynamic resource whose update runs the rollout engine. Create does nothing (new nodes
+// TalosRollout: a dynamic resource whose update runs the rollout (run.ts). Create does nothing (new nodes
 // boot the current image); an update with new versions upgrades node by node; the preview shows the
 // `order` lines, old -> new, in rollout order; a node joining or leaving is an update that records the new
 // order and dials nothing. The client configuration and the Kubernetes client key are secret inputs and never
@@ -15,7 +15,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ApiAccess } from "../api-ready";
 import type { TalosClientConfiguration } from "../api/client";
-import { Landed, RolloutError, runRollout } from "./engine";
+import { Landed, RolloutError, runRollout } from "./run";
 import type { RolloutTiming } from "./gates";
 import { nodesLastRolled, RolloutPlainInputs } from "./inputs";
 import { reboot } from "../api/machine";
@@ -29,7 +29,7 @@ import { plannedRestarts, RestartTrigger } from "./restart-triggers";
 
 export interface TalosRolloutInputs extends RolloutPlainInputs {
     talos: TalosClientConfiguration;
-    /** Unset: read through the Talos API when the rollout has steps (engine.ts). */
+    /** Unset: read through the Talos API when the rollout has steps (run.ts). */
     kubernetes?: ApiAccess;
     timing: RolloutTiming;
     /** Per node, what a restart applies; a node whose entry changed restarts once (restart-triggers.ts). */

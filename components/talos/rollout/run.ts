@@ -1,4 +1,4 @@
-// The rollout engine: reads what every node runs, refuses to start on a cluster that is not healthy, then
+// Running a rollout: reads what every node runs, refuses to start on a cluster that is not healthy, then
 // runs the planned steps one at a time, each gated on the node (and etcd) being healthy again before the
 // next. A failure stops the rollout there: later nodes are untouched and the error names the node and the
 // check. Steps come from what the nodes run now, so a rollout run again after a failure skips what landed.

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { RolloutError, runRollout } from "../../components/talos/rollout/engine";
+import { RolloutError, runRollout } from "../../components/talos/rollout/run";
 import { configuredInstaller, withInstaller } from "../../components/talos/rollout/machine-config";
 import { describeStep } from "../../components/talos/rollout/plan";
 import { stackSpecs } from "./fakes/cluster";
