@@ -98,6 +98,16 @@ export function rangeSize(range: AddressRange): number {
     return value(range.last) - value(range.first) + 1;
 }
 
+/**
+ * Whether a URL's host is this machine: `localhost`, `[::1]` or 127.0.0.0/8 (as `URL.hostname` writes them). A
+ * credential may cross plain http only to such a host (a local stand-in of a server).
+ */
+export function isLoopbackHost(hostname: string): boolean {
+    if (hostname === "localhost" || hostname === "[::1]") return true;
+    const address = parseAddress(hostname);
+    return address !== undefined && address.range() === "loopback";
+}
+
 /** "172.16.1.60-172.16.1.69". */
 export function showRange(range: AddressRange): string {
     return `${range.first}-${range.last}`;

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
 import { planAddresses, planSegments, validateConfig } from "../../components/config";
-import { cidrRange, cidrsOverlap, inCidr, inRange, parseAddress, parseCidr, parseInterfaceAddress, privateAddressKind, rangeOf, rangeSize, rangeWithin, showRange } from "../../components/config/addresses";
+import { cidrRange, cidrsOverlap, inCidr, inRange, isLoopbackHost, parseAddress, parseCidr, parseInterfaceAddress, privateAddressKind, rangeOf, rangeSize, rangeWithin, showRange } from "../../components/config/addresses";
 import { homeSpec, homeValues } from "../harness/home";
 
 const secrets = new Set(["proxmoxApiToken", "proxmoxSshPrivateKey", "cloudflareApiToken", "cloudflareDnsToken", "adguardPassword", "technitiumToken"]);
@@ -165,6 +165,11 @@ describe("addresses: the one IP module (config, plans, verify and the policy pac
         assert.equal(inRange(parseAddress("172.16.1.70")!, pool), false);
         assert.equal(rangeWithin(pool, cidrRange("172.16.1.0/24")!), true);
         assert.equal(rangeWithin(rangeOf("172.16.1.250", "172.16.2.4")!, cidrRange("172.16.1.0/24")!), false, "one end outside is outside");
+    });
+
+    it("knows this machine by name, IPv6 loopback or 127.0.0.0/8, and nothing else", () => {
+        for (const host of ["localhost", "[::1]", "127.0.0.1", "127.255.255.254"]) assert.equal(isLoopbackHost(host), true, host);
+        for (const host of ["172.16.1.2", "127.example.net", "::1", "localhost.example.net", "0.0.0.0"]) assert.equal(isLoopbackHost(host), false, host);
     });
 
     it("names a private address of either family, IPv4-mapped IPv6 as its IPv4", () => {
