@@ -4,7 +4,8 @@ import { parseStructure } from "../../components/config/structure";
 import { homeValues } from "../harness/home";
 
 /** The home stack's parsed config with `edit` applied to its raw values. */
-function parsed(edit: (values: Record<string, any>) => void = () => undefined) { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function parsed(edit: (values: Record<string, any>) => void = () => undefined) {
     const values = homeValues();
     edit(values);
     return parseStructure(Object.fromEntries(Object.entries(values).map(([k, v]) => [k.replace(/^homelab:/, ""), v]))).parsed;

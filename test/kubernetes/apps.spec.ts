@@ -29,7 +29,8 @@ const envoyInternalRule = {
 };
 
 /** The home stack's only app, `my-app`, after `edit` has changed its raw config entry. */
-function homeApp(edit: (app: Record<string, any>) => void = () => undefined): AppSpec /* eslint-disable-line @typescript-eslint/no-explicit-any */ {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function homeApp(edit: (app: Record<string, any>) => void = () => undefined): AppSpec {
     return homeSpec((v) => edit(v["homelab:apps"][0])).apps[0];
 }
 
