@@ -1,8 +1,37 @@
 // The structure `npm run lint` holds (issue 11): no import cycles; the program (index.ts, components/)
-// never imports the tools or the tests; the tools and the policy pack never import the tests.
+// never imports the tools or the tests; the tools and the policy pack never import the tests. And (issue 23) the
+// pure side stays pure: the config and every area's plan/ import nothing of Pulumi at run time (`import type`
+// is fine), and nothing of the project that is not pure itself, so that holds all the way down.
+
+/** The pure side: components/config/, each area's plan/ folder, the pinned versions. */
+const pure = "^components/(config/|[^/]+/plan/|versions\\.ts$)";
+/**
+ * Pulumi-free modules a plan may read besides the pure side: the TLS trust check, and the Proxmox API's address
+ * (power-cycle.ts, which the rollout's restarts use; the talos plan carries it to them).
+ */
+const pulumiFree = ["^components/tls/", "^components/proxmox/power-cycle\\.ts$"];
+/** Pulumi's SDK and the provider SDKs (the local Talos SDK is sdks/talos). */
+const pulumiSdks = "^(node_modules/(@pulumi|@pulumiverse|@muhlba91)/|sdks/)";
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
     forbidden: [
+        {
+            name: "pure-imports-no-pulumi",
+            severity: "error",
+            comment:
+                "The config and the plans run without Pulumi (verify, the policy pack, the tools' checks, their tests): " +
+                "use `import type` for Pulumi's types; what needs the runtime lives in a component or components/program-config.ts.",
+            from: { path: pure },
+            to: { path: pulumiSdks, dependencyTypesNot: ["type-only"] },
+        },
+        {
+            name: "pure-imports-only-pure",
+            severity: "error",
+            comment: "A pure module that imported a component (or anything that loads Pulumi) would load Pulumi after all.",
+            from: { path: pure },
+            to: { path: "^(components|tools|policy|test)/|^index\\.ts$", pathNot: [pure, ...pulumiFree], dependencyTypesNot: ["type-only"] },
+        },
         {
             name: "no-cycles",
             severity: "error",
@@ -26,8 +55,9 @@ module.exports = {
         },
     ],
     options: {
-        doNotFollow: { path: "node_modules" },
-        exclude: { path: "^(node_modules|bin|sdks|policy/node_modules)/" },
+        // Packages and the local Talos SDK are kept as leaves (not followed), so the purity rules see an import of them.
+        doNotFollow: { path: "(^|/)node_modules/|^sdks/" },
+        exclude: { path: "^(bin|policy/node_modules)/" },
         tsPreCompilationDeps: true,
         tsConfig: { fileName: "tsconfig.json" },
     },

@@ -1,5 +1,5 @@
 import { Homelab } from "./components/homelab";
-import { loadSpec } from "./components/spec";
+import { loadSpec } from "./components/program-config";
 
 const homelab = new Homelab("home", { spec: loadSpec() });
 

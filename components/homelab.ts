@@ -1,30 +1,32 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { CloudflareEdge } from "./cloudflare/edge";
-import { edgePlan } from "./cloudflare/edge-values";
+import { edgePlan } from "./cloudflare/plan/edge";
 import { cloudflareProvider, tokenMintingProvider } from "./cloudflare/provider";
-import { SplitDnsForwarding, splitDnsForwardingPlan } from "./dns/split-dns-forwarding";
+import { splitDnsForwardingPlan } from "./dns/plan/split-dns-forwarding";
+import { SplitDnsForwarding } from "./dns/split-dns-forwarding";
 import { Apps } from "./kubernetes/apps";
-import { appsPlan } from "./kubernetes/apps-manifests";
+import { appsPlan } from "./kubernetes/plan/apps";
 import { CertManager } from "./kubernetes/cert-manager";
-import { certManagerPlan } from "./kubernetes/cert-manager-values";
+import { certManagerPlan } from "./kubernetes/plan/cert-manager";
 import { Cilium } from "./kubernetes/cilium";
-import { ciliumPlan } from "./kubernetes/cilium-values";
+import { ciliumPlan } from "./kubernetes/plan/cilium";
 import { Cloudflared } from "./kubernetes/cloudflared";
-import { cloudflaredPlan } from "./kubernetes/cloudflared-manifests";
+import { cloudflaredPlan } from "./kubernetes/plan/cloudflared";
 import { EnvoyGateway } from "./kubernetes/envoy-gateway";
-import { envoyGatewayPlan } from "./kubernetes/envoy-gateway-manifests";
+import { envoyGatewayPlan } from "./kubernetes/plan/envoy-gateway";
 import { K8sGateway } from "./kubernetes/k8s-gateway";
-import { k8sGatewayPlan } from "./kubernetes/k8s-gateway-values";
+import { k8sGatewayPlan } from "./kubernetes/plan/k8s-gateway";
+import { VerifyAccess } from "./kubernetes/verify-access";
 import { proxmoxProvider } from "./proxmox/provider";
-import { TalosImage } from "./proxmox/talos-image";
 import { TalosVms } from "./proxmox/talos-vms";
-import { talosImagePlan, talosVmsPlan } from "./proxmox/vm-values";
-import { HomelabSpec, networkNamespace } from "./spec";
+import { talosVmsPlan } from "./proxmox/plan/talos-vms";
+import { HomelabSpec, networkNamespace } from "./config";
 import { TalosCluster } from "./talos/cluster";
 import { ClusterReady } from "./talos/cluster-ready";
-import { talosPlan } from "./talos/plan";
-import { VerifyAccess } from "./kubernetes/verify-access";
+import { TalosImage } from "./talos/image";
+import { talosPlan } from "./talos/plan/cluster";
+import { talosImagePlan } from "./talos/plan/image";
 
 export interface HomelabArgs {
     /** The validated spec; the only input. */

@@ -1,7 +1,8 @@
 import type { PolicyConfigSchema } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
-import type { PlainSpec } from "../components/spec/shape";
-import { envoyGatewayName, networkNamespace } from "../components/spec/facts";
+import type { PlainSpec } from "../components/config/shape";
+import type { AddressRange, IPv4 } from "../components/config/addresses";
+import { envoyGatewayName, networkNamespace } from "../components/config/facts";
 
 // The policy pack's configuration: the parts of the IP plan the rules hold resources to. There are no defaults: a
 // pack that assumed one network would refuse every plan of another, so without a config the CLI stops and names
@@ -96,4 +97,16 @@ export function configKeysOf(schema: PolicyConfigSchema | undefined): ConfigKey[
 /** The config one policy sees: the schema's keys of the whole config, as the engine hands them over. */
 export function pickConfig<K extends ConfigKey>(config: NetworkPolicyConfig, keys: readonly K[]): Pick<NetworkPolicyConfig, K> {
     return Object.fromEntries(keys.map((key) => [key, structuredClone(config[key])])) as Pick<NetworkPolicyConfig, K>;
+}
+
+/** A network or range of the pack's own config; one the schema let through but that makes no sense is an error, not a verdict. */
+export function requireRange(range: AddressRange | undefined, key: ConfigKey, value: unknown): AddressRange {
+    if (!range) throw new Error(`policy config ${key}: ${JSON.stringify(value)} is not a valid network or range`);
+    return range;
+}
+
+/** An address of the pack's own config, as {@link requireRange}. */
+export function requireAddress(address: IPv4 | undefined, key: ConfigKey, value: unknown): IPv4 {
+    if (!address) throw new Error(`policy config ${key}: ${JSON.stringify(value)} is not an IPv4 address`);
+    return address;
 }

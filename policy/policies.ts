@@ -1,5 +1,5 @@
 import { EnforcementLevel, Policies, PolicyPackConfig } from "@pulumi/policy";
-import type { PlainSpec } from "../components/spec/shape";
+import type { PlainSpec } from "../components/config/shape";
 import { configKeysOf, pickConfig, policyConfigFromSpec } from "./config";
 import { httpRouteInDomain } from "./policies/httproute-in-domain";
 import { httpsListenerHasCertificate } from "./policies/https-listener-has-certificate";

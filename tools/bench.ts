@@ -5,11 +5,11 @@ import * as os from "os";
 import * as path from "path";
 import { CommandSpec, countFlag, exitWith, FlagValues, runCommand } from "./cli";
 import { evaluate } from "./offline/engine";
-import { knownSecrets, projectRoot, readStackFile, stackConfigFromObject } from "./offline/stack-config";
+import { knownSecrets, projectRoot, readStackFile, stackConfigFromObject } from "../components/config/stack-file";
 import { RecordedRun } from "./offline/record";
 import { planPreview } from "./offline/preview-plan";
-import { table } from "./plan-report";
-import { buildPlan } from "./waves";
+import { markdownTable } from "./table";
+import { buildOrder } from "./waves";
 
 // `npm run bench`: figures measured in one run, printed as a table with each figure's spread. Nothing here is
 // estimated. It measures the spec's home network (test/fixtures/home.yaml, the stack the tests own) and that stack
@@ -213,7 +213,7 @@ async function bench(values: FlagValues, out: (line: string) => void, err: (line
     out(`homelab bench: ${os.cpus().length} x ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${loadAverage} (1 / 5 / 15 min) at the end; ` +
         `whole processes: ${processRuns} runs, in-process: ${runs} runs; each figure is the median (min-max, runs)\n`);
     out(
-        table(
+        markdownTable(
             ["figure", "value"],
             [
                 ["HEADLINE home stack as `pulumi up` evaluates it: whole process / SDK floor process (per interleaved pair)", `${spreadText(ratios("ms"), "x wall", 2)}, ${spreadText(ratios("cpuMs"), "x CPU", 2)}`],
@@ -226,7 +226,7 @@ async function bench(values: FlagValues, out: (line: string) => void, err: (line
                         `${aboveFloor(homeCpu.median, floorCpu.median, homeRuns[0].resources)} / ${aboveFloor(bigCpu.median, floorCpu.median, bigRuns[0].resources)} ms CPU`,
                 ],
                 ["SDK load, cold process (floor, in-process timer)", spreadText(floor)],
-                ["in-process (mock engine, no stack traces): home stack, first evaluation (transpiles the program)", `${cold.ms.toFixed(0)} ms (1 run), ${count(cold.run)} resources`],
+                ["in-process (offline engine, no stack traces): home stack, first evaluation (transpiles the program)", `${cold.ms.toFixed(0)} ms (1 run), ${count(cold.run)} resources`],
                 ["home stack evaluation", `${spreadText(warm.spread)}, ${count(warm.run)} resources, ${(warm.spread.median / count(warm.run)).toFixed(2)} ms/resource`],
                 ["home evaluation / SDK floor (medians)", `${(warm.spread.median / floor.median).toFixed(2)}x (cold first: ${(cold.ms / floor.median).toFixed(2)}x)`],
                 ["3 control planes + 60 workers evaluation", `${spreadText(big.spread)}, ${count(big.run)} resources, ${(big.spread.median / count(big.run)).toFixed(2)} ms/resource`],
@@ -235,7 +235,7 @@ async function bench(values: FlagValues, out: (line: string) => void, err: (line
                     `${((mid.spread.median - warm.spread.median) / (count(mid.run) - count(warm.run))).toFixed(2)} / ${((big.spread.median - mid.spread.median) / (count(big.run) - count(mid.run))).toFixed(2)} ms`,
                 ],
                 ["cost of one resource by kind (100 alone), ms", perKind.join("; ")],
-                ["serial depth, home / 63 nodes", `${buildPlan(warm.run.resources).waves.length} / ${buildPlan(big.run.resources).waves.length} waves`],
+                ["serial depth, home / 63 nodes", `${buildOrder(warm.run.resources).waves.length} / ${buildOrder(big.run.resources).waves.length} waves`],
                 ["determinism (two evaluations)", identical ? "byte-identical inputs" : "DIFFERENT"],
                 ["blast radius: add a worker", `${changedResources(warm.run, added.run)} existing resources changed, ${count(added.run) - count(warm.run)} added`],
                 ["blast radius: resize one VM", `${changedResources(warm.run, grown.run)} resources changed`],

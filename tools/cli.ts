@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
-import { closest } from "../components/spec/suggest";
+import { closest } from "../components/config/suggest";
+import { alignCells } from "./table";
 
 // The one command-line layer of plan, docs, bench and verify, on Node's own parser (node:util parseArgs):
 // `--flag value` and `--flag=value`, `-h`/`--help` prints the usage and exits 0, and every mistake on the line is
@@ -54,7 +55,7 @@ export function usageText(command: CommandSpec): string {
         command.summary,
         "",
         "Options:",
-        ...flags.map(([, flag], i) => `  ${left[i].padEnd(width)}${flag.help}${flag.multiple ? " Repeatable." : ""}`),
+        ...flags.map(([, flag], i) => `  ${alignCells([left[i], `${flag.help}${flag.multiple ? " Repeatable." : ""}`], [width]).join("")}`),
         ...(command.notes?.length ? ["", ...command.notes] : []),
     ].join("\n");
 }
@@ -138,8 +139,9 @@ export async function runCommand(command: CommandSpec, argv: readonly string[], 
         return await run(parsed.values);
     } catch (error) {
         if (error instanceof UsageError) return usageProblems(error);
-        // The config's problems are a report of their own (components/spec problemReport), one per line.
-        if (error instanceof Error && error.name === "SpecError") io.err(error.message);
+        // The config's problems are a report of their own (components/config problemReport), one per line: the tools'
+        // ConfigError, or the program's run of it under the offline engine.
+        if (error instanceof Error && error.name === "ConfigError") io.err(error.message);
         else io.err(`homelab ${command.name}: ${error instanceof Error ? error.message : String(error)}`);
         return failureCode;
     }

@@ -1,13 +1,14 @@
 import * as YAML from "yaml";
-import { httpRouteManifest, networkPolicyManifest } from "../components/kubernetes/apps-manifests";
-import { certManagerPlan, clusterIssuerManifest, wildcardCertificateManifest } from "../components/kubernetes/cert-manager-values";
-import { ciliumPlan, ciliumValues } from "../components/kubernetes/cilium-values";
-import { envoyGatewayName, networkNamespace, tunnelHostname } from "../components/spec/facts";
-import { k8sGatewayPlan, manualRecords } from "../components/kubernetes/k8s-gateway-values";
-import { tunnelIngressConfig } from "../components/cloudflare/edge-values";
-import { planAddresses, planSegments, PlainSpec } from "../components/spec";
-import { BuildPlan } from "./waves";
-import { minutes, table } from "./plan-report";
+import { httpRouteManifest, networkPolicyManifest } from "../components/kubernetes/plan/apps";
+import { certManagerPlan, clusterIssuerManifest, wildcardCertificateManifest } from "../components/kubernetes/plan/cert-manager";
+import { ciliumPlan, ciliumValues } from "../components/kubernetes/plan/cilium";
+import { envoyGatewayName, networkNamespace, tunnelHostname } from "../components/config/facts";
+import { k8sGatewayPlan, manualRecords } from "../components/kubernetes/plan/k8s-gateway";
+import { tunnelIngressConfig } from "../components/cloudflare/plan/edge";
+import { planAddresses, planSegments, PlainSpec } from "../components/config";
+import { BuildOrder } from "./waves";
+import { minutes } from "./plan-report";
+import { markdownTable } from "./table";
 
 // docs/network.md: the design page, generated from the stack's config so it never drifts from what is
 // built. Pure: the same spec and build plan give the same bytes.
@@ -19,10 +20,10 @@ function addressTables(spec: PlainSpec): string[] {
     const row = (r: (typeof rows)[number]) => [r.address, r.service, r.description];
     return [
         "### Infrastructure IPs",
-        table(["IP", "Service", "Description"], rows.filter((r) => r.kind === "infrastructure").map(row)),
+        markdownTable(["IP", "Service", "Description"], rows.filter((r) => r.kind === "infrastructure").map(row)),
         "",
         "### Kubernetes IPs",
-        table(["IP", "Service", "Description"], rows.filter((r) => r.kind === "kubernetes").map(row)),
+        markdownTable(["IP", "Service", "Description"], rows.filter((r) => r.kind === "kubernetes").map(row)),
     ];
 }
 
@@ -44,7 +45,7 @@ function gatewaySection(spec: PlainSpec): string[] {
     return [
         "## Gateway API",
         "### Gateways",
-        table(
+        markdownTable(
             ["Gateway", "IP", "Purpose", "TLS"],
             [
                 [`${envoyGatewayName("internal")} (${networkNamespace})`, spec.gateways.internal, "Internal services on the home network", `Let's Encrypt wildcard for *.${spec.domain}`],
@@ -53,7 +54,7 @@ function gatewaySection(spec: PlainSpec): string[] {
         ),
         "",
         "### Routes",
-        apps.length ? table(["Hostname", "Gateway", "Backend"], apps) : "No app is configured (`homelab:apps`).",
+        apps.length ? markdownTable(["Hostname", "Gateway", "Backend"], apps) : "No app is configured (`homelab:apps`).",
         ...spec.apps.flatMap((app) => ["", `#### HTTPRoute ${app.namespace}/${app.name}`, yamlBlock(httpRouteManifest(app))]),
     ];
 }
@@ -77,7 +78,7 @@ function dnsSection(spec: PlainSpec): string[] {
         "5. Envoy routes the request to the backend pod",
         "",
         "### Home DNS forwarding",
-        table(
+        markdownTable(
             ["Server", "Setting"],
             [
                 [spec.dnsForwarders.adguard ? `AdGuard Home (${spec.dnsForwarders.adguard.url})` : "AdGuard Home: not configured", spec.dnsForwarders.adguard ? `upstream \`[/${spec.domain}/]${spec.gateways.dns}\`` : "-"],
@@ -86,7 +87,7 @@ function dnsSection(spec: PlainSpec): string[] {
         ),
         "",
         "### External services (manual records served by k8s_gateway)",
-        table(["Name", "IP"], records.map((r) => [r.hostname, r.address])),
+        markdownTable(["Name", "IP"], records.map((r) => [r.hostname, r.address])),
     ];
 }
 
@@ -115,11 +116,11 @@ function edgeSection(spec: PlainSpec): string[] {
         "",
         yamlBlock(tunnelIngressConfig(spec.domain)),
         "",
-        table(["Public name", "Record", "Points to"], [[tunnelHostname(spec.domain), "CNAME (proxied)", "<tunnel-id>.cfargotunnel.com"], ...published]),
+        markdownTable(["Public name", "Record", "Points to"], [[tunnelHostname(spec.domain), "CNAME (proxied)", "<tunnel-id>.cfargotunnel.com"], ...published]),
     ];
 }
 
-function buildSection(build: BuildPlan): string[] {
+function buildSection(build: BuildOrder): string[] {
     return [
         "## Build graph",
         `One \`pulumi up\` builds everything in ${build.waves.length} waves; the critical path takes about ${minutes(build.estimateSeconds)} with typical durations (tools/durations.ts).`,
@@ -129,7 +130,7 @@ function buildSection(build: BuildPlan): string[] {
 }
 
 /** The page; `stackFile` names the file it was made from (`test/fixtures/home.yaml`). */
-export function networkPage(spec: PlainSpec, stackFile: string, build: BuildPlan): string {
+export function networkPage(spec: PlainSpec, stackFile: string, build: BuildOrder): string {
     return [
         "# Network Architecture",
         `<!-- Generated by \`npm run docs\` from ${stackFile}: edit the config, not this page. -->`,
@@ -137,7 +138,7 @@ export function networkPage(spec: PlainSpec, stackFile: string, build: BuildPlan
         "The cluster uses Cilium as the CNI with Gateway API (Envoy Gateway) for ingress, on Talos Linux VMs on Proxmox.",
         "",
         "## Network Segments",
-        table(["Network", "CIDR", "Purpose"], planSegments(spec).map((s) => [s.name, s.cidr, s.purpose])),
+        markdownTable(["Network", "CIDR", "Purpose"], planSegments(spec).map((s) => [s.name, s.cidr, s.purpose])),
         "",
         "## IP Allocations",
         ...addressTables(spec),

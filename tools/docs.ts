@@ -3,8 +3,9 @@ import * as path from "path";
 import { CommandSpec, exitWith, FlagValues, runCommand, stackFlags, textFlag } from "./cli";
 import { networkPage } from "./docs-render";
 import { renderSvg, toDot } from "./graph-dot";
-import { defaultOutDir, runStackOffline, StackSource, stackSource } from "./stack-run";
-import { buildPlan } from "./waves";
+import { runStackOffline } from "./stack-run";
+import { defaultOutDir, StackSource, stackSource } from "./stack";
+import { buildOrder } from "./waves";
 
 // `npm run docs`: the network page (network.md) and the build graph (graph.svg) of the stack it is given, written
 // only where it is told (default out/<stack>/, ignored). The committed docs/ are the spec's home network, made from
@@ -28,7 +29,7 @@ export const docsCommand: CommandSpec = {
 
 export async function generateDocs(source: StackSource): Promise<{ markdown: string; svg: string }> {
     const { run, spec } = await runStackOffline(source);
-    const build = buildPlan(run.resources);
+    const build = buildOrder(run.resources);
     return { markdown: networkPage(spec, source.shownAs, build), svg: await renderSvg(toDot(run.resources, build)) };
 }
 

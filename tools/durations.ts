@@ -23,7 +23,12 @@ const rules: Rule[] = [
     { matches: type("talos:imageFactory/schematic:Schematic"), seconds: 2, what: "image factory schematic (one POST)", source: estimate },
     { matches: type("proxmoxve:download/file:File"), seconds: 90, what: "Talos disk image download and gunzip on a host (~100 MB)", source: estimate },
     { matches: type("proxmoxve:index/vmLegacy:VmLegacy"), seconds: 150, what: "VM create, disk import over SSH, boot to maintenance mode", source: "Moortu/proxmox-talos-k8s README: VMs boot in 2-3 minutes" },
-    { matches: type("talos:machine/configurationApply:ConfigurationApply"), seconds: 90, what: "config apply: install to disk and reboot", source: estimate },
+    // Every apply is staged: on a node in maintenance mode that only persists the config (Talos v1.13.9
+    // v1alpha1_server.go ApplyConfiguration, STAGED: SetPersistedConfig alone). The first apply after it applies the
+    // config at once (NO_REBOOT), and the node installs to disk and reboots: the next Talos call (the bootstrap) waits
+    // for that, so its time is written on the first apply.
+    { matches: type("talos:machine/configurationApply:ConfigurationApply"), seconds: 5, what: "staged config apply: persisted for the next boot, no reboot", source: "Talos v1.13.9 ApplyConfiguration (STAGED); estimate" },
+    { matches: type("pulumi-nodejs:dynamic/talos:MaintenanceApply"), seconds: 90, what: "first apply in maintenance mode: install to disk and reboot", source: estimate },
     { matches: type("talos:machine/bootstrap:Bootstrap"), seconds: 20, what: "etcd bootstrap call", source: estimate },
     { matches: type("talos:cluster/kubeconfig:Kubeconfig"), seconds: 240, what: "Talos-level health gate (etcd quorum, control plane up) then kubeconfig", source: "vehagn/homelab health read timeout 10m is the upper bound; estimate" },
     { matches: (r) => r.type === "kubernetes:helm.sh/v4:Chart" && r.name.endsWith("cilium-chart"), seconds: 150, what: "Cilium install: image pulls, agents ready", source: estimate },
@@ -32,7 +37,10 @@ const rules: Rule[] = [
     { matches: (r) => r.type.startsWith("cloudflare:"), seconds: 3, what: "Cloudflare API call", source: estimate },
     { matches: type("pulumi-nodejs:dynamic/talos:KubernetesApiReady"), seconds: 60, what: "kube-apiserver answering /readyz behind the VIP", source: estimate },
     { matches: type("pulumi-nodejs:dynamic/talos:KubernetesNodesReady"), seconds: 90, what: "full health gate: every node Ready once Cilium runs", source: "cluster-template: nodes stay Ready=False until the CNI is up; estimate" },
-    { matches: (r) => r.type.startsWith("pulumi-nodejs:dynamic"), seconds: 2, what: "home DNS server API call", source: estimate },
+    // A first `pulumi up` records the rollout's order and each node; neither dials a node then.
+    { matches: type("pulumi-nodejs:dynamic/talos:TalosRollout"), seconds: 0, what: "rollout record (nothing to roll on a first run)", source: "no remote call on create" },
+    { matches: type("pulumi-nodejs:dynamic/talos:KubernetesNode"), seconds: 0, what: "node record", source: "no remote call on create" },
+    { matches: (r) => r.type.startsWith("pulumi-nodejs:dynamic/dns:"), seconds: 2, what: "home DNS server API call", source: estimate },
     { matches: (r) => r.type.startsWith("pulumi:providers:"), seconds: 0, what: "provider configuration", source: "no remote call" },
     { matches: (r) => r.type.startsWith("kubernetes:apps/v1:"), seconds: 30, what: "Deployment rollout", source: estimate },
     { matches: (r) => r.type.startsWith("kubernetes:"), seconds: 2, what: "Kubernetes object apply", source: estimate },

@@ -1,5 +1,5 @@
 import { Registration } from "./offline/record";
-import { BuildPlan, isWork } from "./waves";
+import { BuildOrder, isWork } from "./waves";
 
 // The recorded graph as Graphviz DOT: one box per resource, grouped by the component that owns it,
 // an arrow from each dependency to its dependent, the critical path in red. Pure and deterministic.
@@ -11,11 +11,11 @@ function shortType(type: string): string {
     return type.split(":").pop()!.split("/").pop()!;
 }
 
-export function toDot(resources: readonly Registration[], plan: BuildPlan): string {
+export function toDot(resources: readonly Registration[], order: BuildOrder): string {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
-    const critical = new Set(plan.criticalPath.map((s) => s.urn));
-    const criticalEdges = new Set(plan.criticalPath.slice(1).map((s, i) => `${plan.criticalPath[i].urn}>${s.urn}`));
-    const step = new Map(plan.steps.map((s) => [s.urn, s]));
+    const critical = new Set(order.criticalPath.map((s) => s.urn));
+    const criticalEdges = new Set(order.criticalPath.slice(1).map((s, i) => `${order.criticalPath[i].urn}>${s.urn}`));
+    const step = new Map(order.steps.map((s) => [s.urn, s]));
 
     // Each resource is drawn inside the component directly under the root that owns it; resources
     // registered straight under the root (a provider) stand outside any box.

@@ -1,24 +1,9 @@
-import { AddressAllocation, Segment } from "../components/spec";
+import { AddressAllocation, Segment } from "../components/config";
 import { Registration } from "./offline/record";
-import { BuildPlan } from "./waves";
+import { markdownTable } from "./table";
+import { BuildOrder } from "./waves";
 
 // Pure text rendering for `npm run plan`: tables and the component tree.
-
-/**
- * A Markdown table cell: `|` would end the cell and a line break the row, so `|` becomes `\|` (after `\` becomes
- * `\\`, so a `\` the text already has cannot escape our delimiter) and line breaks become spaces.
- * `Rack A | shelf 2` -> `Rack A \| shelf 2`.
- */
-export function escapeCell(text: string): string {
-    return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ");
-}
-
-export function table(headers: string[], rawRows: string[][]): string {
-    const rows = rawRows.map((r) => r.map(escapeCell));
-    const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-    const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
-    return [line(headers), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n");
-}
 
 /** The resources as a tree under their components, children in registration order. */
 export function componentTree(resources: readonly Registration[]): string {
@@ -38,11 +23,11 @@ export function componentTree(resources: readonly Registration[]): string {
 }
 
 export function segmentTable(segments: readonly Segment[]): string {
-    return table(["Network", "CIDR", "Purpose"], segments.map((s) => [s.name, s.cidr, s.purpose]));
+    return markdownTable(["Network", "CIDR", "Purpose"], segments.map((s) => [s.name, s.cidr, s.purpose]));
 }
 
 export function allocationTable(rows: readonly AddressAllocation[]): string {
-    return table(["IP", "Service", "Description", "Segment"], rows.map((r) => [r.address, r.service, r.description, r.segment]));
+    return markdownTable(["IP", "Service", "Description", "Segment"], rows.map((r) => [r.address, r.service, r.description, r.segment]));
 }
 
 /** `834` -> `13 min 54 s` */
@@ -50,17 +35,17 @@ export function minutes(seconds: number): string {
     return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, "0")} s`;
 }
 
-export function waveList(plan: BuildPlan): string {
-    return plan.waves.map((wave, i) => `  wave ${String(i).padStart(2)}: ${wave.map((s) => s.name).join(", ")}`).join("\n");
+export function waveList(order: BuildOrder): string {
+    return order.waves.map((wave, i) => `  wave ${String(i).padStart(2)}: ${wave.map((s) => s.name).join(", ")}`).join("\n");
 }
 
-export function criticalPathTable(plan: BuildPlan): string {
-    return table(
+export function criticalPathTable(order: BuildOrder): string {
+    return markdownTable(
         ["step", "resource", "kind", "takes", "done at"],
-        plan.criticalPath.map((s, i) => [String(i + 1), s.name, s.type.split(":").pop()!.split("/").pop()!, `${s.seconds} s`, minutes(s.finish)]),
+        order.criticalPath.map((s, i) => [String(i + 1), s.name, s.type.split(":").pop()!.split("/").pop()!, `${s.seconds} s`, minutes(s.finish)]),
     );
 }
 
 export function verdictTable(verdicts: readonly { policy: string; resource: string; message: string; enforcementLevel: string }[]): string {
-    return table(["policy", "level", "resource", "message"], verdicts.map((v) => [v.policy, v.enforcementLevel, v.resource.split("::").pop() || "(stack)", v.message]));
+    return markdownTable(["policy", "level", "resource", "message"], verdicts.map((v) => [v.policy, v.enforcementLevel, v.resource.split("::").pop() || "(stack)", v.message]));
 }

@@ -1,22 +1,23 @@
 import * as fs from "fs";
 import * as path from "path";
-import { planAddresses, planSegments, configWarnings } from "../components/spec";
+import { planAddresses, planSegments, configWarnings } from "../components/config";
 import { CommandSpec, exitWith, FlagValues, runCommand, stackFlags, textFlag } from "./cli";
-import { defaultOutDir, runStackOffline, stackSource } from "./stack-run";
+import { runStackOffline } from "./stack-run";
+import { defaultOutDir, stackSource } from "./stack";
 import { toDot, renderSvg } from "./graph-dot";
 import { allocationTable, componentTree, criticalPathTable, minutes, segmentTable, verdictTable, waveList } from "./plan-report";
-import { buildPlan } from "./waves";
+import { buildOrder } from "./waves";
 import { policyConfigFromSpec } from "../policy/config";
 import { policyConfigFile } from "../policy/policies";
 import { runPolicies } from "../policy/run";
 
-// `npm run plan`: the program, offline. Runs index.ts under the recording mock engine with placeholder secrets
+// `npm run plan`: the program, offline. Runs index.ts under the offline engine (tools/offline/: Pulumi's mocks, recording) with placeholder secrets
 // and prints what would be built; writes the graph, its picture and the policy pack's config to out/<stack>/.
 
 export const planCommand: CommandSpec = {
     name: "plan",
     summary:
-        "Evaluates the whole program offline (Pulumi's mock engine, placeholder secrets, no credentials, no cloud) and prints the " +
+        "Evaluates the whole program offline (the offline engine on Pulumi's mocks, placeholder secrets, no credentials, no cloud) and prints the " +
         "resources by component, the IP plan, the build in waves with the critical path, and every policy verdict.",
     flags: {
         ...stackFlags,
@@ -39,8 +40,8 @@ async function plan(values: FlagValues, out: (line: string) => void, err: (line:
     const outDir = path.resolve(textFlag(values, "out-dir") ?? defaultOutDir(source));
     const program = textFlag(values, "program");
     const { run, spec } = await runStackOffline(source, { program: program && path.resolve(program) });
-    const build = buildPlan(run.resources);
-    out(`homelab plan: ${source.shownAs}, stack ${source.stack} (offline, mock engine; secrets are placeholders)\n`);
+    const build = buildOrder(run.resources);
+    out(`homelab plan: ${source.shownAs}, stack ${source.stack} (offline engine; secrets are placeholders)\n`);
     const warnings = configWarnings(spec);
     if (warnings.length) out(`Warnings\n${warnings.map((w) => `  - ${w}`).join("\n")}\n`);
     out(`Resources by component (${run.resources.length} registrations)`);

@@ -14,7 +14,7 @@ export interface Step {
     finish: number;
 }
 
-export interface BuildPlan {
+export interface BuildOrder {
     steps: Step[];
     waves: Step[][];
     criticalPath: Step[];
@@ -31,7 +31,7 @@ function predecessors(r: Registration, byUrn: ReadonlyMap<string, Registration>)
     return [...new Set([...r.dependencies, ...provider])].filter((urn) => byUrn.has(urn) && isWork(byUrn.get(urn)!)).sort();
 }
 
-export function buildPlan(resources: readonly Registration[]): BuildPlan {
+export function buildOrder(resources: readonly Registration[]): BuildOrder {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const steps = new Map<string, Step & { after: string[] }>();
     const visit = (urn: string, trail: Set<string>): Step & { after: string[] } => {

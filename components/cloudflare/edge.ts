@@ -4,7 +4,7 @@ import { computeFor } from "../resource-error";
 import { dnsTokenTerm, TokenTermResource } from "./token-term";
 import {
     dnsTokenName, dnsTokenPolicies, EdgePlan, permissionGroupIds, publicDnsRecords, tunnelIngressConfig, tunnelTarget, zoneScope,
-} from "./edge-values";
+} from "./plan/edge";
 
 export interface CloudflareEdgeArgs {
     /** edgePlan(spec): the zone, the tunnel settings and the apps. */

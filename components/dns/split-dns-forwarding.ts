@@ -1,28 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { PlainSpec } from "../spec";
 import type { ServerTrust } from "../tls/server-trust";
 import { AdguardForwarder } from "./adguard-forwarder";
+import { skippedForwarders, SplitDnsForwardingPlan } from "./plan/split-dns-forwarding";
 import { TechnitiumForwarder } from "./technitium-forwarder";
-
-/** What split DNS reads of the spec: the domain, where k8s_gateway answers, and the home DNS servers. */
-export interface SplitDnsForwardingPlan {
-    /** The cluster domain the home DNS servers hand to k8s_gateway, e.g. "ragas.cc". */
-    domain: string;
-    /** k8s_gateway's LoadBalancer address (homelab:gateways.dns), e.g. "172.16.1.60": the DNS server, not an Envoy Gateway. */
-    gatewayAddress: string;
-    /** AdGuard Home (primary DNS): base URL, login ("admin" when unset) and, over https, its CA or pin; skipped when the URL is unset. */
-    adguard?: ServerTrust & { url?: string; username?: string };
-    /** Technitium DNS (secondary DNS): base URL with its port and, over https, its CA or pin; skipped when the URL is unset. */
-    technitium?: ServerTrust & { url?: string };
-}
 
 /** The trust keys that are set, so a server without them adds nothing to its resource's inputs. */
 function trustInputs(trust: ServerTrust): ServerTrust {
     return { ...(trust.caCertificate ? { caCertificate: trust.caCertificate } : {}), ...(trust.fingerprint ? { fingerprint: trust.fingerprint } : {}) };
-}
-
-export function splitDnsForwardingPlan(spec: PlainSpec): SplitDnsForwardingPlan {
-    return { domain: spec.domain, gatewayAddress: spec.gateways.dns, adguard: spec.dnsForwarders.adguard, technitium: spec.dnsForwarders.technitium };
 }
 
 /** The plan, the two servers' secrets, and what must answer first. */
@@ -35,14 +19,6 @@ export interface SplitDnsForwardingArgs extends SplitDnsForwardingPlan {
     timeoutMs?: number;
     /** What must answer on the target before the home servers send the domain there (k8s_gateway). */
     after?: pulumi.Resource[];
-}
-
-/** Which servers this component leaves alone, and why; each reason names the config key to set. */
-export function skippedForwarders(args: Pick<SplitDnsForwardingArgs, "adguard" | "technitium">): string[] {
-    const skipped: string[] = [];
-    if (!args.adguard?.url) skipped.push("adguard: homelab:dnsForwarders.adguard.url is not set");
-    if (!args.technitium?.url) skipped.push("technitium: homelab:dnsForwarders.technitium.url is not set");
-    return skipped;
 }
 
 /** Every missing credential for a server whose URL is set, reported together. */

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { appKey, AppsPlan, httpRouteManifest, networkPolicyManifest } from "./apps-manifests";
+import { appKey, AppsPlan, httpRouteManifest, networkPolicyManifest } from "./plan/apps";
 
 export interface AppsArgs {
     /** appsPlan(spec): an HTTPRoute per app, and a CiliumNetworkPolicy where allowFrom is set. */

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { certManagerNamespace } from "../spec/facts";
+import { certManagerNamespace } from "../config/facts";
 import * as versions from "../versions";
-import { CertManagerPlan, certManagerValues, cloudflareTokenSecret, clusterIssuerManifest, wildcardCertificateManifest } from "./cert-manager-values";
+import { CertManagerPlan, certManagerValues, cloudflareTokenSecret, clusterIssuerManifest, wildcardCertificateManifest } from "./plan/cert-manager";
 
 export interface CertManagerArgs {
     /** certManagerPlan(spec): the zone, the issuer and the node count. */

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { computeFor } from "../resource-error";
 import * as versions from "../versions";
-import { ciliumNamespace, CiliumPlan, ciliumValues, l2PolicyManifest, lbPoolManifest, lbPoolName } from "./cilium-values";
+import { ciliumNamespace, CiliumPlan, ciliumValues, l2PolicyManifest, lbPoolManifest, lbPoolName } from "./plan/cilium";
 
 export interface CiliumArgs {
     /** ciliumPlan(spec): pod CIDR, LB range and control-plane count; everything the values and manifests are computed from. */

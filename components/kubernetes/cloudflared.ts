@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as versions from "../versions";
-import { cloudflaredDeployment, CloudflaredSizing, metricsPolicyManifest, tokenSecretManifest } from "./cloudflared-manifests";
+import { cloudflaredDeployment, CloudflaredSizing, metricsPolicyManifest, tokenSecretManifest } from "./plan/cloudflared";
 
 export interface CloudflaredArgs {
     /** cloudflaredPlan(spec): 2 replicas, one per node, when more than 1 node; else 1. */

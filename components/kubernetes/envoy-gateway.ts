@@ -1,14 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { GatewayName } from "../spec";
-import { envoyGatewayNamespace, envoyGateways } from "../spec/facts";
+import { GatewayName } from "../config";
+import { envoyGatewayNamespace, envoyGateways } from "../config/facts";
 import * as versions from "../versions";
 import {
     clientTrafficPolicyManifest, EnvoyGatewayPlan, envoyGatewayValues, envoyProxyManifest, gatewayClassManifest,
     gatewayCrdsValues, gatewayManifest, gatewayNames, httpsRedirectManifest,
-} from "./envoy-gateway-manifests";
+} from "./plan/envoy-gateway";
 
-export { gatewayNames, gatewayServiceHost } from "./envoy-gateway-manifests";
+export { gatewayNames, gatewayServiceHost } from "./plan/envoy-gateway";
 
 export interface EnvoyGatewayArgs {
     /** envoyGatewayPlan(spec): the gateways' addresses, the pod network, the node count and the TLS Secret. */

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as versions from "../versions";
-import { dnsServiceManifest, K8sGatewayPlan, k8sGatewayValues } from "./k8s-gateway-values";
+import { dnsServiceManifest, K8sGatewayPlan, k8sGatewayValues } from "./plan/k8s-gateway";
 
 export interface K8sGatewayArgs {
     /** k8sGatewayPlan(spec): domain, DNS address and infrastructure hosts the values are computed from. */

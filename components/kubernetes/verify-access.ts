@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { verifyAccessManifests } from "./verify-access-manifests";
+import { verifyAccessManifests } from "./plan/verify-access";
 
 export interface VerifyAccessArgs {
     /** The `network` Namespace: one of the Roles lives there (the connector's Deployment). */
@@ -10,7 +10,7 @@ export interface VerifyAccessArgs {
 /**
  * Read-only access for `npm run verify`: the homelab-verify ServiceAccount in kube-system, a ClusterRole for the
  * cluster-wide reads, and a Role per namespace it reads by name or runs its lookup pod in
- * (verify-access-manifests.ts). The Kubernetes provider comes through opts.providers.
+ * (plan/verify-access.ts). The Kubernetes provider comes through opts.providers.
  */
 export class VerifyAccess extends pulumi.ComponentResource {
     public readonly serviceAccount: k8s.core.v1.ServiceAccount;

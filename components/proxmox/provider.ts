@@ -1,6 +1,6 @@
 import * as proxmox from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
-import { ProxmoxSpec } from "../spec";
+import { ProxmoxSpec } from "../config";
 
 /**
  * The Proxmox provider: API token for the API, and SSH to each host (by its infrastructure address),

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as proxmox from "@muhlba91/pulumi-proxmoxve";
-import { bootDisk, TalosVmsPlan, vmSettings } from "./vm-values";
+import { bootDisk, TalosVmsPlan, vmSettings } from "./plan/talos-vms";
 
 export interface TalosVmsArgs {
     /** talosVmsPlan(spec): the nodes, the Proxmox settings and the node network. */

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as talos from "@pulumiverse/talos";
-import { nodePatches, renderPatches, rolePatches } from "./patches";
+import { nodePatches, renderPatches, rolePatches } from "./plan/patches";
 import { ApiAccess, KubernetesApiReady } from "./api-ready";
-import { TalosNodePlan, TalosPlan } from "./plan";
+import { TalosNodePlan, TalosPlan } from "./plan/cluster";
 import { defaultTiming } from "./rollout/gates";
 import { apidPort, rolloutPlainInputs } from "./rollout/inputs";
 import { KubernetesNode } from "./kubernetes-node";

@@ -1,18 +1,18 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { configSchema, NetworkPolicyConfig } from "../config";
+import { AddressRange, inRange, parseAddress, rangeOf, showRange } from "../../components/config/addresses";
+import { configSchema, NetworkPolicyConfig, requireRange } from "../config";
 import { AddressClaim, gatewayAddressClaims, isLoadBalancerService, serviceAddressClaims } from "./claims";
-import { addressValue, contains, rangeSpan, requireSpan, showRange, Span } from "./net";
 import { objectName, Props } from "./props";
 import { lbIpsAnnotation, resourceTypes } from "./resource-types";
 
 const configKeys = ["loadBalancerRange", "gateways", "gatewayNames"] as const;
 type Config = Pick<NetworkPolicyConfig, (typeof configKeys)[number]>;
 
-function claimProblems(label: string, claims: AddressClaim[], range: Span): string[] {
+function claimProblems(label: string, claims: AddressClaim[], range: AddressRange): string[] {
     return claims.flatMap((claim) => {
-        const value = addressValue(claim.text);
-        if (value === undefined) return [`${label}: "${claim.text}" in ${claim.field} is not an IPv4 address`];
-        return contains(range, value) ? [] : [`${label}: ${claim.text} is outside the load-balancer range ${showRange(range)}`];
+        const address = parseAddress(claim.text);
+        if (!address) return [`${label}: "${claim.text}" in ${claim.field} is not an IPv4 address`];
+        return inRange(address, range) ? [] : [`${label}: ${claim.text} is outside the load-balancer range ${showRange(range)}`];
     });
 }
 
@@ -26,7 +26,7 @@ function plannedGatewayAddress(namespacedName: string, config: Config): string |
 
 /** Problems of a LoadBalancer Service or a Gateway; [] for any other resource (and for other Service types). */
 export function lbAddressProblems(type: string, resourceName: string, props: Props, config: Config): string[] {
-    const range = requireSpan(rangeSpan(config.loadBalancerRange.start, config.loadBalancerRange.stop), "loadBalancerRange", config.loadBalancerRange);
+    const range = requireRange(rangeOf(config.loadBalancerRange.start, config.loadBalancerRange.stop), "loadBalancerRange", config.loadBalancerRange);
     if (type === resourceTypes.service && isLoadBalancerService(props)) {
         const label = `Service ${objectName(props, resourceName)}`;
         const claims = serviceAddressClaims(props);
@@ -54,7 +54,7 @@ export const lbAddressPinnedInPool: ResourceValidationPolicy = {
         `spec.addresses or spec.infrastructure.annotations["${lbIpsAnnotation}"], inside the load-balancer range; ` +
         "envoy-internal and envoy-external get exactly their planned addresses. Objects a helm.sh/v4 Chart renders are " +
         "checked under `pulumi preview` (the provider registers each as its own resource) but not by the offline plan, " +
-        "where the mock engine renders no chart; the Chart's values themselves are never inspected.",
+        "where the offline engine renders no chart; the Chart's values themselves are never inspected.",
     enforcementLevel: "mandatory",
     configSchema: configSchema(configKeys),
     validateResource: (args, reportViolation) => {

@@ -1,6 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { configSchema, NetworkPolicyConfig } from "../config";
-import { addressValue, cidrSpan, contains, rangeSpan, requireSpan, showRange, Span, within } from "./net";
+import { AddressRange, cidrRange, compareAddresses, inRange, IPv4, parseAddress, rangeOf, rangeWithin, showRange } from "../../components/config/addresses";
+import { configSchema, NetworkPolicyConfig, requireRange } from "../config";
 import { at, list, objectName, Props, text } from "./props";
 import { requireType, resourceTypes } from "./resource-types";
 
@@ -8,16 +8,16 @@ const configKeys = ["nodeCidr", "loadBalancerRange", "vip", "nodes", "infrastruc
 type Config = Pick<NetworkPolicyConfig, (typeof configKeys)[number]>;
 
 /** A pool block as Cilium reads it: a CIDR, or start-stop where a lone start is a single address. */
-function blockSpan(block: unknown): { label: string; span?: Span } {
+function blockRange(block: unknown): { label: string; range?: AddressRange } {
     const cidr = text(at(block, "cidr"));
-    if (cidr !== undefined) return { label: cidr, span: cidrSpan(cidr) };
+    if (cidr !== undefined) return { label: cidr, range: cidrRange(cidr) };
     const start = text(at(block, "start"));
     const stop = text(at(block, "stop")) ?? start;
-    return { label: start === stop ? `${start}` : `${start}-${stop}`, span: rangeSpan(start, stop) };
+    return { label: start === stop ? `${start}` : `${start}-${stop}`, range: rangeOf(start, stop) };
 }
 
 /** The addresses the plan gives to something other than a LoadBalancer, in address order. */
-function plannedHosts(config: Config): { label: string; value: number }[] {
+function plannedHosts(config: Config): { label: string; address: IPv4 }[] {
     const hosts = [
         { label: `the Kubernetes API VIP (${config.vip})`, ip: config.vip },
         ...config.nodes.map((n) => ({ label: `node ${n.name} (${n.ip})`, ip: n.ip })),
@@ -25,25 +25,25 @@ function plannedHosts(config: Config): { label: string; value: number }[] {
     ];
     return hosts
         .flatMap((h) => {
-            const value = addressValue(h.ip);
-            return value === undefined ? [] : [{ label: h.label, value }];
+            const address = parseAddress(h.ip);
+            return address ? [{ label: h.label, address }] : [];
         })
-        .sort((a, b) => a.value - b.value);
+        .sort((a, b) => compareAddresses(a.address, b.address));
 }
 
 export function lbPoolProblems(resourceName: string, props: Props, config: Config): string[] {
-    const nodeNetwork = requireSpan(cidrSpan(config.nodeCidr), "nodeCidr", config.nodeCidr);
-    const lbRange = requireSpan(rangeSpan(config.loadBalancerRange.start, config.loadBalancerRange.stop), "loadBalancerRange", config.loadBalancerRange);
+    const nodeNetwork = requireRange(cidrRange(config.nodeCidr), "nodeCidr", config.nodeCidr);
+    const lbRange = requireRange(rangeOf(config.loadBalancerRange.start, config.loadBalancerRange.stop), "loadBalancerRange", config.loadBalancerRange);
     const hosts = plannedHosts(config);
     const pool = `CiliumLoadBalancerIPPool ${objectName(props, resourceName, false)}`;
     return list(at(props, "spec", "blocks")).flatMap((block, i) => {
-        const { label, span } = blockSpan(block);
-        if (!span) return [`${pool}: block ${i} (${JSON.stringify(block)}) is neither a CIDR nor a start-stop range of IPv4 addresses`];
-        if (!within(span, nodeNetwork)) return [`${pool}: block ${label} is outside the node network ${config.nodeCidr}`];
+        const { label, range } = blockRange(block);
+        if (!range) return [`${pool}: block ${i} (${JSON.stringify(block)}) is neither a CIDR nor a start-stop range of IPv4 addresses`];
+        if (!rangeWithin(range, nodeNetwork)) return [`${pool}: block ${label} is outside the node network ${config.nodeCidr}`];
         const problems: string[] = [];
-        const covered = hosts.filter((h) => contains(span, h.value)).map((h) => h.label);
+        const covered = hosts.filter((h) => inRange(h.address, range)).map((h) => h.label);
         if (covered.length > 0) problems.push(`${pool}: block ${label} covers ${covered.join(", ")}`);
-        if (!within(span, lbRange)) problems.push(`${pool}: block ${label} reaches outside the load-balancer range ${showRange(lbRange)}`);
+        if (!rangeWithin(range, lbRange)) problems.push(`${pool}: block ${label} reaches outside the load-balancer range ${showRange(lbRange)}`);
         return problems;
     });
 }

@@ -1,6 +1,6 @@
 import { PolicyResource, StackValidationPolicy, UnknownValueError } from "@pulumi/policy";
 import { Claimant, claimantOf } from "./claims";
-import { addressValue, showAddress } from "./net";
+import { compareAddresses, parseAddress } from "../../components/config/addresses";
 
 interface Holder {
     label: string;
@@ -31,24 +31,24 @@ function knownClaimant(resource: Pick<PolicyResource, "type" | "name" | "props">
 
 /** Each address held by more than one resource, with every holder, in address order; the URN is the last holder's. */
 export function duplicateClaims(resources: readonly Pick<PolicyResource, "type" | "name" | "props" | "urn">[]): { message: string; urn: string }[] {
-    const holders = new Map<number, Holder[]>();
+    const holders = new Map<string, Holder[]>();
     for (const resource of resources) {
         const claimant = knownClaimant(resource);
         for (const claim of claimant?.claims ?? []) {
             // A VM's address carries its prefix; unreadable addresses are the single-resource rules' business.
-            const value = addressValue(claim.text.split("/")[0]);
-            if (value === undefined) continue;
-            const list = holders.get(value) ?? [];
+            const address = parseAddress(claim.text.split("/")[0])?.toString();
+            if (address === undefined) continue;
+            const list = holders.get(address) ?? [];
             // The same resource naming an address in two fields still holds it once.
             if (!list.some((h) => h.urn === resource.urn)) list.push({ label: claimant!.label, field: claim.field, urn: resource.urn, sharingKey: claimant!.sharingKey });
-            holders.set(value, list);
+            holders.set(address, list);
         }
     }
     return [...holders.entries()]
-        .sort(([a], [b]) => a - b)
+        .sort(([a], [b]) => compareAddresses(parseAddress(a)!, parseAddress(b)!))
         .filter(([, list]) => list.length > 1 && !(list[0].sharingKey && list.every((h) => h.sharingKey === list[0].sharingKey)))
-        .map(([value, list]) => ({
-            message: `${showAddress(value)} is claimed by ${listing(list.map((h) => `${h.label} (${h.field})`))}`,
+        .map(([address, list]) => ({
+            message: `${address} is claimed by ${listing(list.map((h) => `${h.label} (${h.field})`))}`,
             urn: list[list.length - 1].urn,
         }));
 }

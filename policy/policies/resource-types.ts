@@ -13,7 +13,7 @@ export const resourceTypes = {
 } as const;
 
 /** Cilium LB-IPAM's annotation pinning a Service (or, through infrastructure annotations, a Gateway) to addresses: comma-separated. */
-export { lbIpsAnnotation } from "../../components/spec/facts";
+export { lbIpsAnnotation } from "../../components/config/facts";
 
 /** Services (and Gateways) with the same sharing key may share an address on purpose. */
 export const lbSharingKeyAnnotation = "lbipam.cilium.io/sharing-key";

@@ -1,7 +1,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { configSchema, NetworkPolicyConfig } from "../config";
+import { cidrRange, compareAddresses, inRange, parseAddress, parseInterfaceAddress, rangeOf, showRange } from "../../components/config/addresses";
+import { configSchema, NetworkPolicyConfig, requireAddress, requireRange } from "../config";
 import { vmAddressClaims, vmLabel } from "./claims";
-import { addressValue, addressWithPrefix, cidrSpan, contains, rangeSpan, requireAddress, requireSpan, showRange } from "./net";
 import { Props } from "./props";
 import { requireType, resourceTypes } from "./resource-types";
 
@@ -10,30 +10,31 @@ type Config = Pick<NetworkPolicyConfig, (typeof configKeys)[number]>;
 
 /** Every problem of one VM's static addresses, each message naming the VM, the address and the rule it breaks. */
 export function vmAddressProblems(resourceName: string, props: Props, config: Config): string[] {
-    const nodeNetwork = requireSpan(cidrSpan(config.nodeCidr), "nodeCidr", config.nodeCidr);
+    const nodeNetwork = requireRange(cidrRange(config.nodeCidr), "nodeCidr", config.nodeCidr);
     const nodePrefix = Number(config.nodeCidr.split("/")[1]);
-    const lbRange = requireSpan(rangeSpan(config.loadBalancerRange.start, config.loadBalancerRange.stop), "loadBalancerRange", config.loadBalancerRange);
-    const vip = requireAddress(addressValue(config.vip), "vip", config.vip);
+    const lbRange = requireRange(rangeOf(config.loadBalancerRange.start, config.loadBalancerRange.stop), "loadBalancerRange", config.loadBalancerRange);
+    const vip = requireAddress(parseAddress(config.vip), "vip", config.vip);
     const vm = vmLabel(props, resourceName);
     const problems: string[] = [];
     for (const claim of vmAddressClaims(props)) {
-        const parsed = addressWithPrefix(claim.text);
+        const parsed = parseInterfaceAddress(claim.text);
         if (!parsed) {
             problems.push(`${vm}: ${claim.field} "${claim.text}" is not an address of the form <ip>/<prefix>`);
             continue;
         }
         const ip = claim.text.split("/")[0];
-        if (!contains(nodeNetwork, parsed.address)) {
+        if (!inRange(parsed.address, nodeNetwork)) {
             problems.push(`${vm}: ${ip} is outside the node network ${config.nodeCidr}`);
             continue;
         }
-        if (parsed.address === nodeNetwork.first || parsed.address === nodeNetwork.last) {
-            problems.push(`${vm}: ${ip} is the ${parsed.address === nodeNetwork.first ? "network" : "broadcast"} address of the node network ${config.nodeCidr}`);
+        const isNetwork = compareAddresses(parsed.address, nodeNetwork.first) === 0;
+        if (isNetwork || compareAddresses(parsed.address, nodeNetwork.last) === 0) {
+            problems.push(`${vm}: ${ip} is the ${isNetwork ? "network" : "broadcast"} address of the node network ${config.nodeCidr}`);
         }
         if (parsed.prefix !== nodePrefix) problems.push(`${vm}: ${claim.text} has prefix /${parsed.prefix}, the node network ${config.nodeCidr} has /${nodePrefix}`);
-        if (contains(lbRange, parsed.address)) problems.push(`${vm}: ${ip} is inside the load-balancer range ${showRange(lbRange)}`);
-        if (parsed.address === vip) problems.push(`${vm}: ${ip} is the Kubernetes API VIP`);
-        for (const host of config.infrastructure.filter((h) => addressValue(h.ip) === parsed.address)) {
+        if (inRange(parsed.address, lbRange)) problems.push(`${vm}: ${ip} is inside the load-balancer range ${showRange(lbRange)}`);
+        if (compareAddresses(parsed.address, vip) === 0) problems.push(`${vm}: ${ip} is the Kubernetes API VIP`);
+        for (const host of config.infrastructure.filter((h) => parseAddress(h.ip)?.toString() === parsed.address.toString())) {
             problems.push(`${vm}: ${ip} belongs to infrastructure host ${host.name}`);
         }
     }

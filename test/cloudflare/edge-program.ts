@@ -1,13 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import { CloudflareEdge } from "../../components/cloudflare/edge";
-import { edgePlan } from "../../components/cloudflare/edge-values";
+import { edgePlan } from "../../components/cloudflare/plan/edge";
 import { cloudflareProvider } from "../../components/cloudflare/provider";
 import { Cloudflared } from "../../components/kubernetes/cloudflared";
-import { cloudflaredPlan } from "../../components/kubernetes/cloudflared-manifests";
-import { loadSpec } from "../../components/spec";
+import { cloudflaredPlan } from "../../components/kubernetes/plan/cloudflared";
+import { loadSpec } from "../../components/program-config";
 
 // A program of the edge and the connector alone, wired as the brief asks the lead to wire them, for
-// test/cloudflare/edge.spec.ts to run under the recording mock engine (evaluate's `program` option).
+// test/cloudflare/edge.spec.ts to run under the offline engine (evaluate's `program` option).
 
 const spec = loadSpec();
 const plan = edgePlan(spec);

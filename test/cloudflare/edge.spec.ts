@@ -2,16 +2,16 @@ import { strict as assert } from "assert";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as edgeModule from "../../components/cloudflare/edge";
-import { edgePlan, tunnelIngressConfig } from "../../components/cloudflare/edge-values";
+import { edgePlan, tunnelIngressConfig } from "../../components/cloudflare/plan/edge";
 import { tokenTerm, TokenTermInputs } from "../../components/cloudflare/token-term";
 import { evaluate } from "../../tools/offline/engine";
 import { Graph } from "../../tools/offline/graph";
 import { canary, homeValues } from "../harness/home";
 import { Registration } from "../../tools/offline/record";
-import { knownSecrets, stackConfigFromObject } from "../../tools/offline/stack-config";
+import { knownSecrets, stackConfigFromObject } from "../../components/config/stack-file";
 import { HomeValues, homeSpec, publishFirstApp } from "../harness/home";
 
-// CloudflareEdge and Cloudflared under the recording mock engine, through test/cloudflare/edge-program.ts.
+// CloudflareEdge and Cloudflared under the offline engine, through test/cloudflare/edge-program.ts.
 
 const program = path.resolve(__dirname, "edge-program.ts");
 

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import type * as component from "../../components/dns/split-dns-forwarding";
+import { skippedForwarders } from "../../components/dns/plan/split-dns-forwarding";
 
 /** Waits for an output's value (and whether it is secret) without `done()` inside `apply`. */
 function unwrap<T>(output: pulumi.Output<T>): Promise<{ value: T; secret: boolean }> {
@@ -75,7 +76,7 @@ describe("SplitDnsForwarding component", function () {
         assert.strictEqual(forwarding.technitium, undefined);
         await registered(forwarding);
         assert.deepStrictEqual(created.map((c) => c.name).sort(), ["adguard-only", "adguard-only-adguard"]);
-        assert.deepStrictEqual(dns.skippedForwarders({}), [
+        assert.deepStrictEqual(skippedForwarders({}), [
             "adguard: homelab:dnsForwarders.adguard.url is not set",
             "technitium: homelab:dnsForwarders.technitium.url is not set",
         ]);

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { day2Changes, day2Rows, Day2Summary, day2Table, tableMarkers } from "../fixtures/day2";
-import { projectRoot } from "../../tools/offline/stack-config";
+import { projectRoot } from "../../components/config/stack-file";
 
 // Every day-2 change, previewed against the built home stack: the exact resources `pulumi preview` plans
 // to create, update, replace and delete. Nothing is replaced that the real system need not replace: no VM

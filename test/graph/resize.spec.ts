@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { resizeProblems } from "../../components/proxmox/vm-values";
-import { formatProblem } from "../../components/spec";
+import { resizeProblems } from "../../components/proxmox/plan/talos-vms";
+import { formatProblem } from "../../components/config";
 import { Graph } from "../../tools/offline/graph";
 import { checkFailures, planPreview } from "../../tools/offline/preview-plan";
 import { homeValues, previewStack, runStack } from "../harness/home";

@@ -5,7 +5,7 @@ import { Graph } from "../../tools/offline/graph";
 import { deleteCalls } from "../../tools/offline/destroy-plan";
 import { planPreview } from "../../tools/offline/preview-plan";
 import { evaluate, nodeDialingInvokes } from "../../tools/offline/engine";
-import { knownSecrets, projectRoot, stackConfigFromObject } from "../../tools/offline/stack-config";
+import { knownSecrets, projectRoot, stackConfigFromObject } from "../../components/config/stack-file";
 import { canary, homeValues, runStack } from "../harness/home";
 
 // A built, unchanged stack: its preview dials no node (so one node down changes nothing), and the end of

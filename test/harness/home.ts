@@ -1,8 +1,8 @@
-import { PlainSpec, specFromStackConfig } from "../../components/spec";
+import { PlainSpec, specFromStackConfig } from "../../components/config";
 import { evaluate } from "../../tools/offline/engine";
 import { Graph } from "../../tools/offline/graph";
 import * as path from "node:path";
-import { knownSecrets, readStackFile, stackConfigFromObject } from "../../tools/offline/stack-config";
+import { knownSecrets, readStackFile, stackConfigFromObject } from "../../components/config/stack-file";
 
 // The home stack as tests use it: every secret set to a canary, so a leak anywhere is detectable. Tests own
 // their fixture (test/fixtures/home.yaml, the spec's home network): the user's Pulumi.home.yaml is theirs to edit.

@@ -1,9 +1,9 @@
 import { strict as assert } from "assert";
 import {
     appKey, envoyProxySelector, httpRouteManifest, networkPolicyManifest,
-} from "../../components/kubernetes/apps-manifests";
-import { envoyGatewayName, networkNamespace } from "../../components/spec/facts";
-import { AppSpec } from "../../components/spec";
+} from "../../components/kubernetes/plan/apps";
+import { envoyGatewayName, networkNamespace } from "../../components/config/facts";
+import { AppSpec } from "../../components/config";
 import { Validate, crdValidator } from "../harness/schemas";
 import { homeSpec } from "../harness/home";
 import { specHttpRoute } from "../harness/spec-examples";
@@ -29,7 +29,8 @@ const envoyInternalRule = {
 };
 
 /** The home stack's only app, `my-app`, after `edit` has changed its raw config entry. */
-function homeApp(edit: (app: Record<string, any>) => void = () => undefined): AppSpec /* eslint-disable-line @typescript-eslint/no-explicit-any */ {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function homeApp(edit: (app: Record<string, any>) => void = () => undefined): AppSpec {
     return homeSpec((v) => edit(v["homelab:apps"][0])).apps[0];
 }
 

@@ -4,7 +4,7 @@ import * as YAML from "yaml";
 import {
     certManagerPlan, certManagerValues, cloudflareTokenSecret, clusterIssuerManifest, wildcardCertificateManifest,
     wildcardCertificateName, wildcardTlsSecretName,
-} from "../../components/kubernetes/cert-manager-values";
+} from "../../components/kubernetes/plan/cert-manager";
 import * as versions from "../../components/versions";
 import { referenceFile } from "../harness/reference";
 import { Validate, crdValidator, valuesValidator } from "../harness/schemas";

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { Graph } from "../../tools/offline/graph";
 import { runStack } from "../harness/home";
-import { ciliumValues } from "../../components/kubernetes/cilium-values";
+import { ciliumValues } from "../../components/kubernetes/plan/cilium";
 import * as versions from "../../components/versions";
 
 describe("Cilium in the graph", () => {

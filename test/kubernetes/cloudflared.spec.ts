@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import {
     CloudflaredPlan, cloudflaredDeployment, cloudflaredReplicas, metricsPolicyManifest, tokenSecretManifest,
-} from "../../components/kubernetes/cloudflared-manifests";
+} from "../../components/kubernetes/plan/cloudflared";
 import * as versions from "../../components/versions";
 import { homeSpec } from "../harness/home";
 import { Validate, crdValidator } from "../harness/schemas";

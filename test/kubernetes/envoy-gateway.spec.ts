@@ -1,9 +1,9 @@
 import { strict as assert } from "assert";
-import { certManagerPlan, wildcardCertificateManifest } from "../../components/kubernetes/cert-manager-values";
+import { certManagerPlan, wildcardCertificateManifest } from "../../components/kubernetes/plan/cert-manager";
 import {
     clientTrafficPolicyManifest, envoyGatewayPlan, envoyGatewayValues, envoyProxyManifest, gatewayClassManifest,
     gatewayCrdsValues, gatewayManifest, gatewayNames, gatewayServiceHost, httpsRedirectManifest,
-} from "../../components/kubernetes/envoy-gateway-manifests";
+} from "../../components/kubernetes/plan/envoy-gateway";
 import * as versions from "../../components/versions";
 import { Validate, chartDefaults, crdValidator, unknownValueKeys } from "../harness/schemas";
 import { homeSpec } from "../harness/home";

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import {
     K8sGatewayPlan, dnsServiceManifest, k8sGatewayPlan, k8sGatewayValues, manualRecords, manualRecordsPlugin, recordTtlSeconds,
-} from "../../components/kubernetes/k8s-gateway-values";
+} from "../../components/kubernetes/plan/k8s-gateway";
 import * as versions from "../../components/versions";
 import { referenceFile } from "../harness/reference";
 import { chartDefaults, unknownValueKeys } from "../harness/schemas";

@@ -63,7 +63,8 @@ export async function stackViolations(policy: StackValidationPolicy, fixtures: F
 }
 
 /** A copy of a fixture with one change: the "one field per failing test" pattern. */
-export function edit(fixture: Fixture, change: (props: Record<string, any>) => void): Fixture /* eslint-disable-line @typescript-eslint/no-explicit-any */ {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function edit(fixture: Fixture, change: (props: Record<string, any>) => void): Fixture {
     const copy = structuredClone(fixture);
     change(copy.props);
     return copy;

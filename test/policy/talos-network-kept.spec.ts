@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { talosNetworkKept as policy } from "../../policy/policies/talos-network-kept";
-import { clusterPlan, nodePlan } from "../../components/talos/plan";
-import { machinePatches, renderPatches } from "../../components/talos/patches";
+import { clusterPlan, nodePlan } from "../../components/talos/plan/cluster";
+import { machinePatches, renderPatches } from "../../components/talos/plan/patches";
 import { homeSpec } from "../harness/home";
 import { clusterPatch, talosApply } from "./fixtures";
 import { edit, violations } from "./harness";

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { Graph } from "../../tools/offline/graph";
 import { homeValues, runStack } from "../harness/home";
 import { Registration } from "../../tools/offline/record";
-import { deriveMac } from "../../components/spec/names";
+import { deriveMac } from "../../components/config/names";
 import * as versions from "../../components/versions";
 
 const VM = "proxmoxve:index/vmLegacy:VmLegacy";

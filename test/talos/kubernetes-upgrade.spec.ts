@@ -3,7 +3,7 @@ import * as https from "https";
 import { AddressInfo } from "net";
 import { kubeRequest, maxAnswerBytes } from "../../components/talos/api/kubernetes";
 import { KubeObject } from "../../components/talos/api/kubernetes-objects";
-import { runRollout } from "../../components/talos/rollout/engine";
+import { runRollout } from "../../components/talos/rollout/run";
 import { applyStage, inventory, inventoryAnnotation, inventoryKey, parseInventoryKey, rolloutPending } from "../../components/talos/rollout/manifest-sync";
 import { renderedManifests } from "./fakes/kubernetes-objects";
 import { startStack, TestStack } from "./fakes/stack";

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { RolloutError, runRollout } from "../../components/talos/rollout/engine";
+import { RolloutError, runRollout } from "../../components/talos/rollout/run";
 import { nodesLastRolled, orderLine } from "../../components/talos/rollout/inputs";
 import { RolloutTarget } from "../../components/talos/rollout/plan";
 import { startStack, TestStack } from "./fakes/stack";

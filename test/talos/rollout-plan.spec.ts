@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { configuredVersions, withComponentVersion } from "../../components/talos/rollout/machine-config";
-import { compareVersions, minorDistance } from "../../components/spec/releases";
+import { compareVersions, minorDistance } from "../../components/config/releases";
 import { controlPlaneComponents, describeStep, hasLifecycleApi, NodeObservation, planRollout, rebootsNode, rolloutProblems, RolloutNode, Step } from "../../components/talos/rollout/plan";
 import { drainSkips, PodObject } from "../../components/talos/api/kubernetes";
 import { FakeCluster, stackSpecs } from "./fakes/cluster";
@@ -116,7 +116,7 @@ describe("rollout planning", () => {
         assert.deepEqual(rolloutProblems(list, target("v1.14.0", "v1.37.0"), observe(list, "v1.13.9", "v1.36.4")), []);
         assert.deepEqual(rolloutProblems(list, target("v1.14.0", "v1.32.0"), observe(list, "v1.13.9", "v1.31.4")), ["Talos v1.14.0 supports Kubernetes v1.32.0 to v1.37.x, not v1.31.4"]);
         assert.deepEqual(rolloutProblems(list, target("v1.15.0", "v1.36.4"), observe(list, "v1.14.0", "v1.36.4")), [
-            "no known Kubernetes support range for Talos v1.15.0: add it to kubernetesSupport (components/spec/releases.ts) from Talos' compatibility package",
+            "no known Kubernetes support range for Talos v1.15.0: add it to kubernetesSupport (components/config/releases.ts) from Talos' compatibility package",
         ]);
     });
 

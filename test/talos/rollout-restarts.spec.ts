@@ -5,7 +5,7 @@ import { plannedRestarts, RestartTrigger } from "../../components/talos/rollout/
 import { fakeVms, FakeProxmox, startFakeProxmox } from "./fakes/proxmox";
 import { installerFor, startStack, TestStack } from "./fakes/stack";
 
-// Restarts that apply a resize or a staged config go through the rollout engine: one node down at a time,
+// Restarts that apply a resize or a staged config go through the rollout (rollout/run.ts): one node down at a time,
 // control planes first, each drained and gated; a resize through Proxmox (which alone applies pending
 // hardware), a staged config through Talos. A fake Proxmox API on 127.0.0.1 (fakes/proxmox.ts) restarts the
 // fake nodes.
@@ -37,7 +37,7 @@ describe("which nodes a rollout restarts", () => {
     });
 });
 
-describe("restarts through the rollout engine", function () {
+describe("restarts through the rollout", function () {
     this.timeout(20000);
     let stack: TestStack;
     let proxmox: FakeProxmox;

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { grownValues } from "../../tools/bench";
-import { buildPlan } from "../../tools/waves";
+import { buildOrder } from "../../tools/waves";
 import { runStack } from "../harness/home";
 
 describe("npm run bench: the 63-node stack", () => {
@@ -9,7 +9,7 @@ describe("npm run bench: the 63-node stack", () => {
         assert.equal(big.run.error, undefined, String(big.run.error));
         assert.equal(big.ofType("proxmoxve:index/vmLegacy:VmLegacy").length, 63);
         assert.equal(big.ofType("talos:machine/configurationApply:ConfigurationApply").length, 63);
-        assert.equal(buildPlan(big.resources).waves.length, buildPlan(home.resources).waves.length);
+        assert.equal(buildOrder(big.resources).waves.length, buildOrder(home.resources).waves.length);
         assert.deepEqual(big.leaks("CANARY"), []);
     });
 });

@@ -5,10 +5,9 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { main } from "../../tools/plan";
-import { escapeCell, table } from "../../tools/plan-report";
 import { Graph } from "../../tools/offline/graph";
 import { homeFixture, homeSpec, homeValues } from "../harness/home";
-import { projectRoot } from "../../tools/offline/stack-config";
+import { projectRoot } from "../../components/config/stack-file";
 import { policyConfigFile } from "../../policy/policies";
 
 // Every address and network of the spec's three tables.
@@ -296,20 +295,5 @@ describe("npm run plan: the command line", () => {
         const result = await plan(["--config", file]);
         assert.equal(result.code, 1);
         assert.equal(result.err, `homelab config has 1 problem; nothing was created:\n  - homelab:gateways: is not set. Fix: set it in ${file} (the README's configuration table shows its shape).`);
-    });
-});
-
-describe("Markdown table cells", () => {
-    it("escape |, backslashes before it, and line breaks", () => {
-        assert.equal(escapeCell("Rack A | shelf 2"), "Rack A \\| shelf 2");
-        assert.equal(escapeCell("ends in \\"), "ends in \\\\");
-        assert.equal(escapeCell("a\\|b"), "a\\\\\\|b");
-        assert.equal(escapeCell("two\r\nlines\nhere"), "two lines here");
-        assert.equal(escapeCell("plain"), "plain");
-    });
-
-    it("keep every row at the header's number of columns", () => {
-        const text = table(["a", "b"], [["x | y", "z"], ["1\n2", "3|4"]]);
-        for (const row of text.split("\n")) assert.equal(cells(row).length, 2, row);
     });
 });

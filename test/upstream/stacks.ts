@@ -3,7 +3,7 @@ import { grownValues } from "../../tools/bench";
 import { Day2Change, day2Changes } from "../fixtures/day2";
 import { evaluate } from "../../tools/offline/engine";
 import { RecordedRun } from "../../tools/offline/record";
-import { knownSecrets, stackConfigFromObject } from "../../tools/offline/stack-config";
+import { knownSecrets, stackConfigFromObject } from "../../components/config/stack-file";
 import { canary, HomeValues, homeValues } from "../harness/home";
 
 // The stacks the upstream judges see: the home fixture, the 3 + 60 bench stack, and the day-2 variants

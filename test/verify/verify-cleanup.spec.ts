@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { EventEmitter } from "events";
-import { verifyAccessManifests, verifyClusterRules, verifyLookup, verifyNamespaceRules } from "../../components/kubernetes/verify-access-manifests";
+import { verifyAccessManifests, verifyClusterRules, verifyLookup, verifyNamespaceRules } from "../../components/kubernetes/plan/verify-access";
 import { lookupPod, lookupPodDeadlineSeconds } from "../../tools/verify/in-cluster";
 import { cloudflareApiUrl, parseVerifyArgs } from "../../tools/verify/options";
 import { failed, named, run, startWorld, World } from "./world";

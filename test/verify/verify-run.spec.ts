@@ -167,7 +167,7 @@ describe("verify: live checks against fakes of the built cluster", function () {
         assert.equal(r.code, 1);
         assert.deepEqual(failed(r).map((c) => [c.check, c.detail, c.hint]), [
             ["Agent DaemonSet kube-system/cilium", "ready 3/4 scheduled, updated 4 (want 4, one per node)", "an agent is not ready or not scheduled on every node: read its pod's log in kube-system (label k8s-app=cilium); on Talos a dropped capability or the cgroup mount are the usual causes"],
-            ["ConfigMap kube-system/cilium-config", "kube-proxy-replacement=false (want true), bpf-lb-mode=snat (want dsr)", "the running Cilium was installed with other values: run pulumi up (components/kubernetes/cilium-values.ts); the agents read the ConfigMap at start, the values roll them"],
+            ["ConfigMap kube-system/cilium-config", "kube-proxy-replacement=false (want true), bpf-lb-mode=snat (want dsr)", "the running Cilium was installed with other values: run pulumi up (components/kubernetes/plan/cilium.ts); the agents read the ConfigMap at start, the values roll them"],
             ["LB-IPAM pool lb-pool", "blocks 172.16.1.60-172.16.1.69 (want 172.16.1.60-172.16.1.69), PoolConflict=True, 7 available: Pool overlaps with CIDR of pool 'default'", "another CiliumLoadBalancerIPPool overlaps the range: delete or shrink it (kubectl get ippools)"],
         ]);
     });

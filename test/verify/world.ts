@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import * as tls from "tls";
 import { AddressInfo } from "net";
-import { PlainSpec } from "../../components/spec";
+import { PlainSpec } from "../../components/config";
 import { parseVerifyArgs, VerifyOptions } from "../../tools/verify/options";
 import { CheckResult } from "../../tools/verify/report";
 import { verify, VerifyIo } from "../../tools/verify/run";

@@ -5,6 +5,7 @@ import { mockCall, mockResource } from "./mock-outputs";
 import { applyIgnoreChanges } from "./ignore-changes";
 import { diffResource } from "./preview-plan";
 import { enableEngineFeatures, forgetLeakCandidates, MockMonitor, registerResourceResponse, rememberResource, serializeProperties, waitForRPCs } from "./pulumi-internals";
+import type { StackConfig } from "../../components/config/stack-config";
 
 // The recording mock engine: runs index.ts under Pulumi's mocks with a monitor that records every
 // registration (parent, dependencies, provider, secrets, options) and invoke. It also does the two
@@ -134,9 +135,6 @@ class RecordingMonitor extends MockMonitor {
         return super.invoke(req, (err, response) => callback(err ? Object.assign(err, { details: err.message }) : null, response));
     }
 }
-
-/** Flat `homelab:key` -> string config, objects JSON-encoded, as the language host passes it. */
-export type StackConfig = Record<string, string>;
 
 const programPath = path.resolve(__dirname, "../../index.ts");
 

@@ -4,8 +4,8 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { mockCall } from "../offline/mock-outputs";
 import { RecordedRun, Registration } from "../offline/record";
-import { projectRoot } from "../offline/stack-config";
-import { buildPlan } from "../waves";
+import { projectRoot } from "../../components/config/stack-file";
+import { buildOrder } from "../waves";
 
 // What the upstream judges take, read from a recorded run of the program (the offline engine's graph, the
 // same data `npm run plan` writes to plan.json): the Talos provider's arguments, each Helm chart's release,
@@ -176,7 +176,7 @@ export function programObject(r: Registration): KubeObject {
 export function objectsInProgramOrder(run: RecordedRun, rendered: ReadonlyMap<string, JudgedObject[]>): JudgedObject[] {
     const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
     const out: JudgedObject[] = [];
-    for (const step of buildPlan(run.resources).waves.flat()) {
+    for (const step of buildOrder(run.resources).waves.flat()) {
         const r = byUrn.get(step.urn)!;
         if (isChartResource(r)) out.push(...(rendered.get(r.urn) ?? []));
         else if (isKubernetesObject(r)) {

@@ -5,7 +5,7 @@ import {
     ciliumChartObjects, ciliumNamespace, expectedCiliumConfig, expectedOperatorReplicas, l2LeaseName, lbIpsAnnotation, lbPoolName, pinnedServices, PinnedService,
 } from "./expect";
 import { condition } from "./kube";
-import { inRange, parseAddress } from "../../components/spec/addresses";
+import { inRange, parseAddress, rangeOf } from "../../components/config/addresses";
 
 // Cilium: nodes and agents up, the config the values asked for, LB-IPAM handing out the planned addresses,
 // and every LoadBalancer address announced by a Ready node.
@@ -70,7 +70,7 @@ function configCheck(ctx: VerifyContext): Check {
             const data = cm.value.data ?? {};
             const wrong = Object.entries(want).filter(([key, value]) => data[key] !== value).map(([key, value]) => `${key}=${data[key] ?? "(unset)"} (want ${value})`);
             if (!wrong.length) return pass(Object.entries(want).map(([key, value]) => `${key}=${value}`).join(", "));
-            return fail(wrong.join(", "), "the running Cilium was installed with other values: run pulumi up (components/kubernetes/cilium-values.ts); the agents read the ConfigMap at start, the values roll them");
+            return fail(wrong.join(", "), "the running Cilium was installed with other values: run pulumi up (components/kubernetes/plan/cilium.ts); the agents read the ConfigMap at start, the values roll them");
         },
     };
 }
@@ -152,8 +152,7 @@ function leaseCheck(ctx: VerifyContext, pinned: PinnedService): Check {
 
 function otherServicesCheck(ctx: VerifyContext): Check {
     const planned = pinnedServices(ctx.spec).map((p) => `${p.namespace}/${p.name}`);
-    const start = parseAddress(ctx.spec.network.loadBalancerRange.start)!;
-    const stop = parseAddress(ctx.spec.network.loadBalancerRange.stop)!;
+    const pool = rangeOf(ctx.spec.network.loadBalancerRange.start, ctx.spec.network.loadBalancerRange.stop)!;
     return {
         area, check: "Other LoadBalancer Services",
         run: async () => {
@@ -168,7 +167,7 @@ function otherServicesCheck(ctx: VerifyContext): Check {
                 const pinned = s.metadata?.annotations?.[lbIpsAnnotation];
                 if (!ips.length) problems.push(`${id} pending`);
                 else if (pinned && ips.join(",") !== pinned) problems.push(`${id} at ${ips.join(", ")}, pinned to ${pinned}`);
-                else if (ips.some((ip) => !parseAddress(ip) || !inRange(parseAddress(ip)!, start, stop))) problems.push(`${id} at ${ips.join(", ")} outside the pool`);
+                else if (ips.some((ip) => !parseAddress(ip) || !inRange(parseAddress(ip)!, pool))) problems.push(`${id} at ${ips.join(", ")} outside the pool`);
                 else {
                     const lease = await leaseVerdict(ctx, { namespace: s.metadata!.namespace!, name: s.metadata!.name! });
                     if (!lease.ok) problems.push(lease.detail);

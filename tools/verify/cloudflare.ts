@@ -1,4 +1,4 @@
-import { tunnelTarget } from "../../components/cloudflare/edge-values";
+import { tunnelTarget } from "../../components/cloudflare/plan/edge";
 import { Check, fail, listed, once, pass, skip } from "./check";
 import { read, VerifyContext } from "./context";
 import { expectedCloudflared, expectedPublicRecords } from "./expect";

@@ -1,5 +1,5 @@
 import type * as k8s from "@kubernetes/client-node" with { "resolution-mode": "import" };
-import type { PlainSpec } from "../../components/spec";
+import type { PlainSpec } from "../../components/config";
 import { once } from "./check";
 import { describeApiError, KubeApis } from "./kube";
 import type { VerifyOptions } from "./options";

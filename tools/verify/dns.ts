@@ -3,7 +3,7 @@ import { Check, fail, listed, once, pass, skip } from "./check";
 import { VerifyContext } from "./context";
 import { expectedAnswers, ExpectedAnswer, forwarderEndpoint } from "./expect";
 import { Endpoint } from "./options";
-import { dnsServiceName } from "../../components/spec/facts";
+import { dnsServiceName } from "../../components/config/facts";
 
 // Split DNS from the LAN: k8s_gateway answers every app and infrastructure name with its planned address,
 // and AdGuard and Technitium give the same answers because they forward the domain to it.

@@ -1,20 +1,20 @@
-import { publicDnsRecords } from "../../components/cloudflare/edge-values";
-import { httpRouteManifest } from "../../components/kubernetes/apps-manifests";
-import { certManagerPlan, wildcardCertificateManifest } from "../../components/kubernetes/cert-manager-values";
-import { ciliumPlan, ciliumValues } from "../../components/kubernetes/cilium-values";
-import { cloudflaredName, cloudflaredReplicas } from "../../components/kubernetes/cloudflared-manifests";
-import { gatewayNames } from "../../components/kubernetes/envoy-gateway-manifests";
-import { k8sGatewayPlan, manualRecords } from "../../components/kubernetes/k8s-gateway-values";
-import { GatewayName, PlainSpec } from "../../components/spec";
-import { dnsServiceName, envoyGateways, networkNamespace, tunnelHostname } from "../../components/spec/facts";
+import { publicDnsRecords } from "../../components/cloudflare/plan/edge";
+import { httpRouteManifest } from "../../components/kubernetes/plan/apps";
+import { certManagerPlan, wildcardCertificateManifest } from "../../components/kubernetes/plan/cert-manager";
+import { ciliumPlan, ciliumValues } from "../../components/kubernetes/plan/cilium";
+import { cloudflaredName, cloudflaredReplicas } from "../../components/kubernetes/plan/cloudflared";
+import { gatewayNames } from "../../components/kubernetes/plan/envoy-gateway";
+import { k8sGatewayPlan, manualRecords } from "../../components/kubernetes/plan/k8s-gateway";
+import { GatewayName, PlainSpec } from "../../components/config";
+import { dnsServiceName, envoyGateways, networkNamespace, tunnelHostname } from "../../components/config/facts";
 
-export { ciliumNamespace, lbPoolName } from "../../components/kubernetes/cilium-values";
-export { lbIpsAnnotation } from "../../components/spec/facts";
+export { ciliumNamespace, lbPoolName } from "../../components/kubernetes/plan/cilium";
+export { lbIpsAnnotation } from "../../components/config/facts";
 
 // What the built cluster should look like, from the validated spec and the same pure functions the program
 // builds its resources with. Names the program only writes inline are restated here, each saying where.
 
-export { ciliumChartObjects } from "../../components/kubernetes/verify-access-manifests";
+export { ciliumChartObjects } from "../../components/kubernetes/plan/verify-access";
 
 /**
  * The Lease the Cilium agents elect an L2 announcer with: `cilium-l2announce-<service namespace>-<service name>`

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as tls from "tls";
-import { gatewayNames } from "../../components/kubernetes/envoy-gateway-manifests";
-import { GatewayName } from "../../components/spec";
+import { gatewayNames } from "../../components/kubernetes/plan/envoy-gateway";
+import { GatewayName } from "../../components/config";
 import { Check, fail, once, pass, skip } from "./check";
 import { read, VerifyContext } from "./context";
 import { expectedCertificate, expectedGateways, ExpectedGateway, expectedRoutes, ExpectedRoute, handshakeHostname } from "./expect";

@@ -2,7 +2,7 @@ import type * as k8s from "@kubernetes/client-node" with { "resolution-mode": "i
 import { Check, fail, pass, skip } from "./check";
 import { read, VerifyContext } from "./context";
 import { expectedAnswers } from "./expect";
-import { verifyLookup } from "../../components/kubernetes/verify-access-manifests";
+import { verifyLookup } from "../../components/kubernetes/plan/verify-access";
 
 // `--in-cluster`: the spec's `kubectl run -it --rm debug --image=alpine -- nslookup myapp.ragas.cc`, as a
 // short-lived pod that resolves an app's name through cluster DNS (CoreDNS -> Talos host DNS -> the home

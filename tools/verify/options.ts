@@ -1,6 +1,7 @@
 import * as path from "path";
+import { isLoopbackHost } from "../../components/config/addresses";
 import { CommandSpec, FlagValues, parseCommandLine, stackFlags, textFlag, UsageError } from "../cli";
-import { stackNameOf } from "../offline/stack-config";
+import { stackNameOf } from "../../components/config/stack-file";
 
 // `npm run verify -- [options]`: what to check against, and every address it contacts, each overridable so
 // the checks can run against local stand-ins. The Cloudflare token is read from the environment only.
@@ -84,8 +85,7 @@ export function cloudflareApiUrl(text: string): string {
     } catch {
         throw new Error(`--cloudflare-api: "${text}" is not a URL (e.g. https://api.cloudflare.com/client/v4)`);
     }
-    const loopback = url.hostname === "localhost" || url.hostname === "[::1]" || /^127\./.test(url.hostname);
-    if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
+    if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
         throw new Error(`--cloudflare-api: ${url.origin} is not https: the Cloudflare token would cross the network in clear text (plain http is allowed only to this machine)`);
     }
     if (url.username || url.password || url.search || url.hash) throw new Error(`--cloudflare-api: give the API's base URL only, e.g. https://api.cloudflare.com/client/v4`);

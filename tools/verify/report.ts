@@ -1,3 +1,5 @@
+import { alignCells } from "../table";
+
 // What a check found, and how it is shown: a streamed table for people (colour only on a terminal) and one
 // JSON document for machines.
 
@@ -33,19 +35,20 @@ export function exitCode(results: readonly CheckResult[]): number {
 
 const colours: Record<Status, string> = { pass: "\x1b[32m", fail: "\x1b[31m", skip: "\x1b[33m" };
 const reset = "\x1b[0m";
-const widths = { status: 4, area: 8, check: 48 };
+/** Status, area and check columns; the detail is last and left ragged. Fixed, so rows can stream. */
+const widths = [4, 8, 48];
+const gap = "  ";
 
-/** The table's header, then one row per result as it arrives: fixed widths, so rows can stream. */
+/** The table's header, then one row per result as it arrives. */
 export function tableHeader(): string {
-    return [`${"".padEnd(widths.status)}  ${"AREA".padEnd(widths.area)}  ${"CHECK".padEnd(widths.check)}  DETAIL`].join("\n");
+    return alignCells(["", "AREA", "CHECK", "DETAIL"], widths).join(gap);
 }
 
 export function tableRow(result: CheckResult, colour: boolean): string {
-    const label = result.status.toUpperCase().padEnd(widths.status);
-    const status = colour ? `${colours[result.status]}${label}${reset}` : label;
-    const line = `${status}  ${result.area.padEnd(widths.area)}  ${result.check.padEnd(widths.check)}  ${result.detail}`;
+    const [label, ...rest] = alignCells([result.status.toUpperCase(), result.area, result.check, result.detail], widths);
+    const line = [colour ? `${colours[result.status]}${label}${reset}` : label, ...rest].join(gap);
     if (!result.hint) return line;
-    const indent = " ".repeat(widths.status + widths.area + 4);
+    const indent = " ".repeat(widths[0] + gap.length + widths[1] + gap.length);
     return `${line}\n${indent}fix: ${result.hint}`;
 }
 

@@ -1,4 +1,4 @@
-import type { PlainSpec } from "../../components/spec";
+import type { PlainSpec } from "../../components/config";
 import { Check, runChecks } from "./check";
 import { ciliumChecks } from "./cilium";
 import { cloudflareChecks } from "./cloudflare";

@@ -5,12 +5,12 @@
 // Pre-checks (siderolabs/go-kubernetes v0.2.38 kubernetes/upgrade/checks.go, Checks.Run): upgrade-k8s refuses
 // an upgrade while objects are stored through an API the target no longer serves, and while a component runs
 // with a flag, feature gate or admission plugin the target removed. This cluster's components run with the
-// flags Talos generates alone (components/talos/patches.ts sets no extraArgs), which the supported Talos
+// flags Talos generates alone (components/talos/plan/patches.ts sets no extraArgs), which the supported Talos
 // versions keep valid, so the flag checks have nothing to find here; the API check is made.
 import type { ApiAccess } from "../api-ready";
 import { pullImage } from "../api/machine";
 import { listPage } from "../api/kubernetes-objects";
-import { parseVersionTag } from "../../spec/releases";
+import { parseVersionTag } from "../../config/releases";
 import { TalosConnections, withNode } from "./gates";
 import { componentImage, KubernetesComponent } from "./machine-config";
 import { controlPlaneComponents, RolloutNode } from "./plan";
@@ -18,7 +18,7 @@ import { controlPlaneComponents, RolloutNode } from "./plan";
 /**
  * API resources a Kubernetes minor serves no more at all, `resource.version.group`, keyed by that minor: the
  * objects stored through them would be left in etcd unreachable. The set upgrade-k8s checks for the minors the
- * supported Talos versions run (components/spec/releases.ts: 1.30 to 1.37): 1.32 dropped classic DRA's
+ * supported Talos versions run (components/config/releases.ts: 1.30 to 1.37): 1.32 dropped classic DRA's
  * PodSchedulingContext (kubernetes/kubernetes#128003); go-kubernetes v0.2.38 lists no other removal from 1.30 on.
  * An API that moves to a newer version (FlowSchema v1beta3 -> v1 in 1.32) keeps its objects and is no entry.
  */

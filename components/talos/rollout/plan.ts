@@ -1,8 +1,8 @@
 // Pure rollout planning: what to do to which node, in which order, from what each node runs now. One
 // mechanism for every change that restarts something: Talos upgrades, plain restarts (a staged config or a
 // resize that needs a reboot, issue 12), and Kubernetes upgrades. Nothing here talks to a node. Versions are
-// read by the one parser of components/spec/releases.ts, as the config's validation reads them.
-import { compareVersions, kubernetesSupportProblem, minorDistance, parseRelease, parseVersionTag } from "../../spec/releases";
+// read by the one parser of components/config/releases.ts, as the config's validation reads them.
+import { compareVersions, kubernetesSupportProblem, minorDistance, parseRelease, parseVersionTag } from "../../config/releases";
 
 export type Role = "controlplane" | "worker";
 

@@ -1,4 +1,4 @@
-// TalosRollout: a dynamic resource whose update runs the rollout engine. Create does nothing (new nodes
+// TalosRollout: a dynamic resource whose update runs the rollout (run.ts). Create does nothing (new nodes
 // boot the current image); an update with new versions upgrades node by node; the preview shows the
 // `order` lines, old -> new, in rollout order; a node joining or leaving is an update that records the new
 // order and dials nothing. The client configuration and the Kubernetes client key are secret inputs and never
@@ -15,21 +15,21 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ApiAccess } from "../api-ready";
 import type { TalosClientConfiguration } from "../api/client";
-import { Landed, RolloutError, runRollout } from "./engine";
+import { Landed, RolloutError, runRollout } from "./run";
 import type { RolloutTiming } from "./gates";
 import { nodesLastRolled, RolloutPlainInputs } from "./inputs";
 import { reboot } from "../api/machine";
 import { ProxmoxAccess, proxmoxApi, rebootApplyingPending } from "../../proxmox/power-cycle";
-import { resizeProblems } from "../../proxmox/vm-values";
-import { formatProblem } from "../../spec/problems";
-import { kubernetesSupportProblems, releaseProblems } from "../../spec/version-rules";
+import { resizeProblems } from "../../proxmox/plan/talos-vms";
+import { formatProblem } from "../../config/problems";
+import { kubernetesSupportProblems, releaseProblems } from "../../config/version-rules";
 import { withNode } from "./gates";
 import type { RolloutNode, RolloutTarget } from "./plan";
 import { plannedRestarts, RestartTrigger } from "./restart-triggers";
 
 export interface TalosRolloutInputs extends RolloutPlainInputs {
     talos: TalosClientConfiguration;
-    /** Unset: read through the Talos API when the rollout has steps (engine.ts). */
+    /** Unset: read through the Talos API when the rollout has steps (run.ts). */
     kubernetes?: ApiAccess;
     timing: RolloutTiming;
     /** Per node, what a restart applies; a node whose entry changed restarts once (restart-triggers.ts). */
@@ -85,7 +85,7 @@ export function rolloutChanged(olds: Partial<RolloutState>, news: TalosRolloutIn
 /**
  * The versions a stack moves to, checked against what it last rolled out (the old inputs), so a preview
  * refuses a skipped minor or a step back that the pins alone cannot see (a stack already past them), and
- * against what the target Talos runs (the table the config's validation uses, components/spec/releases.ts).
+ * against what the target Talos runs (the table the config's validation uses, components/config/releases.ts).
  */
 export function targetProblems(olds: Partial<TalosRolloutInputs>, news: TalosRolloutInputs): pulumi.dynamic.CheckFailure[] {
     const problems = olds.target

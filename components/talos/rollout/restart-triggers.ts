@@ -10,7 +10,7 @@ import type { RolloutNode } from "./plan";
 export interface RestartTrigger {
     /** The VM hardware a restart applies: `4 cores, 8192 MiB`. */
     hardware: string;
-    /** The boot disk's size, GiB: no restart, but not resized in the same run as `hardware` (vm-values.ts). */
+    /** The boot disk's size, GiB: no restart, but not resized in the same run as `hardware` (proxmox/plan/talos-vms.ts). */
     diskGiB?: number;
     /** The machine config the node holds staged (a digest), or "" when it applied its config at once. */
     stagedConfig: string;

@@ -1,6 +1,7 @@
 // The simulated cluster both fakes serve: each node's Talos version, boot, machine config and Kubernetes
 // state, with simulated reboot time. It records what happened, in order, and how many nodes were down at once.
 import * as YAML from "yaml";
+import { parseVersionTag } from "../../../components/config/releases";
 import { ObjectStore } from "./kubernetes-objects";
 
 export type Role = "controlplane" | "worker";
@@ -92,7 +93,7 @@ export class FakeCluster {
         this.objects = new ObjectStore({
             record: (event) => this.record(event),
             later: (ms, action) => this.later(ms, action),
-            apiserverMinor: () => Math.min(...[...this.nodes.values()].flatMap((n) => (n.staticPods["kube-apiserver"] ? [Number(n.staticPods["kube-apiserver"].image.split(":").pop()!.split(".")[1])] : []))),
+            apiserverMinor: () => Math.min(...[...this.nodes.values()].flatMap((n) => (n.staticPods["kube-apiserver"] ? [parseVersionTag(n.staticPods["kube-apiserver"].image.split(":").pop()!)!.minor] : []))),
             nodeCount: () => this.nodes.size,
         });
     }

@@ -2,6 +2,8 @@
 // manager applies over the live object; resourceVersion moves only when something changed), get, list with
 // `limit`, create, replace and delete, for the kinds below. A Deployment or DaemonSet rolls out a few ms after
 // a change of its spec, as a controller would. Talos' bootstrap manifests, as the fake renders them, are here too.
+import { parseVersionTag } from "../../../components/config/releases";
+
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = Record<string, any>;
 
@@ -156,7 +158,9 @@ export const coreDnsVersion: Record<string, string> = { "1.12": "v1.13.2", "1.13
 
 /** Talos' bootstrap manifests as the fake renders them for a Talos version: names as Talos' k8stemplates give them. */
 export function renderedManifests(talosVersion: string): { id: string; objects: Obj[] }[] {
-    const minor = talosVersion.split(".").slice(0, 2).join(".").replace(/^v/, "");
+    const version = parseVersionTag(talosVersion);
+    if (!version) throw new Error(`the fake renders manifests for a Talos version, not ${talosVersion}`);
+    const minor = `${version.major}.${version.minor}`;
     const annotations = {};
     return [
         { id: "01-csr-node-bootstrap", objects: [{ apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name: "system-bootstrap-node-bootstrapper" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:node-bootstrapper" }, subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "system:bootstrappers:nodes" }] }] },

@@ -1,6 +1,6 @@
 // One simulated stack for a test: the cluster, its fake apids and fake Kubernetes API, and a rollout
 // request against them with timings in milliseconds.
-import { RolloutRequest } from "../../../components/talos/rollout/engine";
+import { RolloutRequest } from "../../../components/talos/rollout/run";
 import { RolloutTiming } from "../../../components/talos/rollout/gates";
 import { RolloutTarget } from "../../../components/talos/rollout/plan";
 import { makePki, TestPki } from "./certs";

@@ -1,9 +1,0 @@
-export * from "./types";
-export { loadSpec, specFromStackConfig } from "./load";
-export { validateConfig, Validation } from "./validate";
-export { configWarnings, plainHttpWarnings } from "./url-rules";
-export { Problem, SpecError, formatProblem } from "./problems";
-export { planAddresses, AddressAllocation, Segment, planSegments } from "./ip-plan";
-export { configKeys, secretKeys, SecretKey } from "./schema";
-export { controlPlanes, proxmoxHostsInUse } from "./derive";
-export * from "./facts";
