@@ -1,5 +1,5 @@
 // The structure `npm run lint` holds (issue 11): no import cycles; the program (index.ts, components/)
-// never imports the tools or the tests; the tools and the policy pack never import the tests.
+// never imports the tools, the tests or the provider plugin; the tools and the policy pack never import the tests.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
     forbidden: [
@@ -16,6 +16,13 @@ module.exports = {
             comment: "The program runs under `pulumi up`; tools and tests are not part of it.",
             from: { path: "^(components/|index\\.ts$)" },
             to: { path: "^(tools|test)/" },
+        },
+        {
+            name: "program-not-provider",
+            severity: "error",
+            comment: "Our custom resources' operations run in the provider plugin (provider/), never in the program's process.",
+            from: { path: "^(components/|index\\.ts$)" },
+            to: { path: "^provider/" },
         },
         {
             name: "tools-and-policy-not-tests",

@@ -22,7 +22,7 @@ import { TalosVms } from "./proxmox/talos-vms";
 import { talosImagePlan, talosVmsPlan } from "./proxmox/vm-values";
 import { HomelabSpec, networkNamespace } from "./spec";
 import { TalosCluster } from "./talos/cluster";
-import { ClusterReady } from "./talos/cluster-ready";
+import { ClusterReady } from "./kubernetes/cluster-ready";
 import { talosPlan } from "./talos/plan";
 import { VerifyAccess } from "./kubernetes/verify-access";
 

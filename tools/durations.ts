@@ -1,3 +1,4 @@
+import { customResourceTypes } from "../components/custom-resources";
 import { Registration } from "./offline/record";
 
 // Typical durations of a first `pulumi up`, per kind of resource, for the plan's critical-path estimate.
@@ -30,9 +31,9 @@ const rules: Rule[] = [
     { matches: (r) => r.type === "kubernetes:helm.sh/v4:Chart" || r.type === "kubernetes:helm.sh/v3:Release", seconds: 90, what: "Helm chart install and rollout", source: estimate },
     { matches: type("kubernetes:cert-manager.io/v1:Certificate"), seconds: 150, what: "ACME DNS-01: TXT record, propagation check, issuance", source: "Let's Encrypt DNS-01 with Cloudflare typically 1-3 minutes; estimate" },
     { matches: (r) => r.type.startsWith("cloudflare:"), seconds: 3, what: "Cloudflare API call", source: estimate },
-    { matches: type("pulumi-nodejs:dynamic/talos:KubernetesApiReady"), seconds: 60, what: "kube-apiserver answering /readyz behind the VIP", source: estimate },
-    { matches: type("pulumi-nodejs:dynamic/talos:KubernetesNodesReady"), seconds: 90, what: "full health gate: every node Ready once Cilium runs", source: "cluster-template: nodes stay Ready=False until the CNI is up; estimate" },
-    { matches: (r) => r.type.startsWith("pulumi-nodejs:dynamic"), seconds: 2, what: "home DNS server API call", source: estimate },
+    { matches: type(customResourceTypes.KubernetesApiReady), seconds: 60, what: "kube-apiserver answering /readyz behind the VIP", source: estimate },
+    { matches: type(customResourceTypes.KubernetesNodesReady), seconds: 90, what: "full health gate: every node Ready once Cilium runs", source: "cluster-template: nodes stay Ready=False until the CNI is up; estimate" },
+    { matches: (r) => r.custom && r.type.startsWith("homelab:"), seconds: 2, what: "home DNS server API call", source: estimate },
     { matches: (r) => r.type.startsWith("pulumi:providers:"), seconds: 0, what: "provider configuration", source: "no remote call" },
     { matches: (r) => r.type.startsWith("kubernetes:apps/v1:"), seconds: 30, what: "Deployment rollout", source: estimate },
     { matches: (r) => r.type.startsWith("kubernetes:"), seconds: 2, what: "Kubernetes object apply", source: estimate },

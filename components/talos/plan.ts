@@ -1,6 +1,6 @@
 import { NodeSpec, PlainSpec } from "../spec";
 import { kubernetesApiPort } from "../spec/facts";
-import { ProxmoxAccess, proxmoxApi } from "../proxmox/power-cycle";
+import { ProxmoxAccess, proxmoxApi } from "../proxmox/access";
 
 // The Talos patch inputs, from the spec: plain data the patch builders (patches.ts, patches-network.ts) read.
 

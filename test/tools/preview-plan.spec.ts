@@ -42,7 +42,7 @@ describe("a preview's step per resource", () => {
     });
 
     it("follows a dynamic provider's diff: only the inputs it compares, never its serialized code", () => {
-        const rollout = (order: string[], timing: number, code: string): PlannedRegistration => ({ urn: "r", type: "pulumi-nodejs:dynamic/talos:TalosRollout", name: "r", custom: true, inputs: { nodes: [], restarts: {}, order, timing, __provider: code }, ignoreChanges: [], replaceOnChanges: [] });
+        const rollout = (order: string[], timing: number, code: string): PlannedRegistration => ({ urn: "r", type: "homelab:talos:TalosRollout", name: "r", custom: true, inputs: { nodes: [], restarts: {}, order, timing, __provider: code }, ignoreChanges: [], replaceOnChanges: [] });
         assert.deepEqual(diffResource(rollout(["a: Talos v1.13.9"], 1, "x"), rollout(["a: Talos v1.13.9"], 2, "y")), { op: "same", changed: [] });
         assert.deepEqual(diffResource(rollout(["a: Talos v1.13.9"], 1, "x"), rollout(["a: Talos v1.14.0"], 1, "x")), { op: "update", changed: ["order"] });
         // A node joining is recorded (an update that dials no node): a same step would keep the old order.

@@ -7,7 +7,7 @@ function resource(name: string, type: string, dependencies: string[] = [], extra
     return {
         urn: `urn:${name}`, type, name, custom: true, remote: false, parent: "urn:root", dependencies: dependencies.map((d) => `urn:${d}`),
         propertyDependencies: {}, provider: "", protect: false, retainOnDelete: false, ignoreChanges: [], additionalSecretOutputs: [],
-        replaceOnChanges: [], replaceWith: [], deletedWith: "", deleteBeforeReplace: false, version: "", pluginDownloadURL: "", inputs: {}, secretPaths: [], ...extra,
+        replaceOnChanges: [], replaceWith: [], deletedWith: "", deleteBeforeReplace: false, aliases: [], version: "", pluginDownloadURL: "", inputs: {}, secretPaths: [], ...extra,
     };
 }
 

@@ -36,7 +36,6 @@ export interface TalosClientOptions {
 export class TalosApiError extends Error {
     constructor(public readonly node: string, public readonly method: string, public readonly code: number | undefined, detail: string) {
         super(`${node}: Talos API ${method}: ${detail}`);
-        this.message = `${node}: Talos API ${method}: ${detail}`; // kept through serialization, as RolloutError does
     }
 }
 

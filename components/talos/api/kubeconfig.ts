@@ -5,7 +5,7 @@
 // memory: no message here ever quotes the kubeconfig's text.
 import type * as yamlTypes from "yaml";
 import type * as zlibTypes from "zlib";
-import type { ApiAccess } from "../api-ready";
+import type { ApiAccess } from "../../kubernetes/api-access";
 import { TalosApiError, TalosClient } from "./client";
 
 /** A real admin kubeconfig is a few KB; anything past this is refused, compressed or not. */

@@ -1,7 +1,7 @@
 // The Kubernetes calls a rollout makes, over HTTPS with the admin client certificate (as api-ready.ts):
 // cordon, drain, uncordon, and the node and static-pod state the gates wait on. Every request has a timeout.
 import type * as httpsTypes from "https";
-import type { ApiAccess } from "../api-ready";
+import type { ApiAccess } from "../../kubernetes/api-access";
 
 export interface KubeResponse {
     status: number;

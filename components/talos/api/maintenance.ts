@@ -9,7 +9,6 @@ import { serviceDefinition } from "./protos";
 export class MaintenanceApiError extends Error {
     constructor(node: string, detail: string) {
         super(`${node}: Talos maintenance API: ${detail}`);
-        this.message = `${node}: Talos maintenance API: ${detail}`; // kept through serialization, as RolloutError does
     }
 }
 
