@@ -61,7 +61,7 @@ describe("the program's process", () => {
             console.log(JSON.stringify(Object.keys(require.cache)))`;
         const loaded: string[] = JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: path.resolve(__dirname, "../.."), encoding: "utf8" }));
         const libraries = loaded.map((file) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1]).filter((name): name is string => Boolean(name));
-        assert.deepEqual([...new Set(libraries)].filter((name) => ["protobufjs", "undici", "tar-stream"].includes(name)), []);
+        assert.deepEqual([...new Set(libraries)].filter((name) => ["protobufjs", "undici", "tar"].includes(name)), []);
         assert.deepEqual(loaded.filter((file) => file.includes("/provider/") && !file.includes("node_modules")), []);
         assert.ok(libraries.includes("@pulumi/pulumi"), "the check saw the program's modules");
     });
