@@ -126,11 +126,11 @@ describe("DNS forwarders under the real engine", function () {
         assert.equal(destroyed.code, 0, destroyed.stdout + destroyed.stderr);
         assert.deepEqual(stepLines(destroyed.steps, { type: forwarders }), ["delete adguard", "delete technitium"]);
         assert.deepEqual(zone("ragas.cc")?.others?.map((o) => o.name), ["www.ragas.cc"]);
-        // The provider host has no engine connection: console.warn goes to its stderr, which the engine shows as
-        // the stack's plain stderr text (severity info#err, no resource), not as the resource's warning.
+        // The provider logs through the engine with the resource's URN (provider/serve.ts), so the engine shows a warning
+        // of the TechnitiumForwarder, counted as one, not the stack's plain stderr text.
         const left = destroyed.diagnostics.filter((d) => /left the zone ragas\.cc in place/.test(d.message));
-        assert.deepEqual(left.map((d) => [d.name, d.severity]), [[undefined, "info#err"]], JSON.stringify(destroyed.diagnostics));
-        assert.match(destroyed.stdout, /warning: Technitium DNS at http:\/\/127\.0\.0\.1:\d+: left the zone ragas\.cc in place: it is a Forwarder zone forwarding to 172\.16\.1\.60 \(Udp\), with 1 other record \(A www\.ragas\.cc\)/);
+        assert.deepEqual(left.map((d) => [d.name, d.severity]), [["technitium", "warning"]], JSON.stringify(destroyed.diagnostics));
+        assert.match(destroyed.stdout, /homelab:dns:TechnitiumForwarder \(technitium\):\n\s+warning: Technitium DNS at http:\/\/127\.0\.0\.1:\d+: left the zone ragas\.cc in place: it is a Forwarder zone forwarding to 172\.16\.1\.60 \(Udp\), with 1 other record \(A www\.ragas\.cc\)/);
     });
 
     // An import's Read carries no properties (pulumi v3.248.0 pkg/resource/deploy/step.go, ImportStep.Apply; the
