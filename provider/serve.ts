@@ -7,15 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as provider from "@pulumi/pulumi/provider";
 import { handlers } from "./handlers";
 import { HomelabProvider } from "./provider";
-
-/** The engine's address among the plugin's arguments (`--logtostderr`, `-v=N` and `--tracing <addr>` skipped). */
-export function engineAddress(args: readonly string[]): string | undefined {
-    for (let i = 0; i < args.length; i++) {
-        if (args[i] === "--tracing") i++;
-        else if (args[i] !== "--logtostderr" && !args[i].startsWith("-v=")) return args[i];
-    }
-    return undefined;
-}
+import { engineAddress } from "./serve-args";
 
 const args = process.argv.slice(2);
 pulumi.runtime.resetOptions("", "", -1, engineAddress(args) ?? "", "", false, "");
