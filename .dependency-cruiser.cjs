@@ -1,15 +1,15 @@
 // The structure `npm run lint` holds (issue 11): no import cycles; the program (index.ts, components/)
-// never imports the tools or the tests; the tools and the policy pack never import the tests. And (issue 23) the
-// pure side stays pure: the config and every area's plan/ import nothing of Pulumi at run time (`import type`
-// is fine), and nothing of the project that is not pure itself, so that holds all the way down.
+// never imports the tools, the tests or the provider plugin; the tools and the policy pack never import the tests.
+// And (issue 23) the pure side stays pure: the config and every area's plan/ import nothing of Pulumi at run time
+// (`import type` is fine), and nothing of the project that is not pure itself, so that holds all the way down.
 
 /** The pure side: components/config/, each area's plan/ folder, the pinned versions. */
 const pure = "^components/(config/|[^/]+/plan/|versions\\.ts$)";
 /**
  * Pulumi-free modules a plan may read besides the pure side: the TLS trust check, and the Proxmox API's address
- * (power-cycle.ts, which the rollout's restarts use; the talos plan carries it to them).
+ * and trust (proxmox/access.ts, which the rollout's restarts use; the talos plan carries it to them).
  */
-const pulumiFree = ["^components/tls/", "^components/proxmox/power-cycle\\.ts$"];
+const pulumiFree = ["^components/tls/", "^components/proxmox/access\\.ts$"];
 /** Pulumi's SDK and the provider SDKs (the local Talos SDK is sdks/talos). */
 const pulumiSdks = "^(node_modules/(@pulumi|@pulumiverse|@muhlba91)/|sdks/)";
 
@@ -30,7 +30,7 @@ module.exports = {
             severity: "error",
             comment: "A pure module that imported a component (or anything that loads Pulumi) would load Pulumi after all.",
             from: { path: pure },
-            to: { path: "^(components|tools|policy|test)/|^index\\.ts$", pathNot: [pure, ...pulumiFree], dependencyTypesNot: ["type-only"] },
+            to: { path: "^(components|tools|policy|test|provider)/|^index\\.ts$", pathNot: [pure, ...pulumiFree], dependencyTypesNot: ["type-only"] },
         },
         {
             name: "no-cycles",
@@ -45,6 +45,13 @@ module.exports = {
             comment: "The program runs under `pulumi up`; tools and tests are not part of it.",
             from: { path: "^(components/|index\\.ts$)" },
             to: { path: "^(tools|test)/" },
+        },
+        {
+            name: "program-not-provider",
+            severity: "error",
+            comment: "Our custom resources' operations run in the provider plugin (provider/), never in the program's process.",
+            from: { path: "^(components/|index\\.ts$)" },
+            to: { path: "^provider/" },
         },
         {
             name: "tools-and-policy-not-tests",

@@ -23,7 +23,7 @@ import { TalosVms } from "./proxmox/talos-vms";
 import { talosVmsPlan } from "./proxmox/plan/talos-vms";
 import { HomelabSpec, networkNamespace } from "./config";
 import { TalosCluster } from "./talos/cluster";
-import { ClusterReady } from "./talos/cluster-ready";
+import { ClusterReady } from "./kubernetes/cluster-ready";
 import { TalosImage } from "./talos/image";
 import { talosPlan } from "./talos/plan/cluster";
 import { talosImagePlan } from "./talos/plan/image";

@@ -1,10 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { selfContainedProvider, forwarderModules } from "./self-contained";
-
-export type { AdguardForwarderProps } from "./providers";
-
-/** Keeps `[/domain/]target` in AdGuard Home's upstream list (providers.ts), as Pulumi stores it. */
-export const adguardForwarderProvider = selfContainedProvider(forwarderModules(), "providers", "adguardProvider");
+import { customResourceOptions, customResourceTypes } from "../custom-resources";
 
 export interface AdguardForwarderArgs {
     /** Base URL of AdGuard Home, e.g. "http://172.16.1.11" (the API lives under /control). */
@@ -25,14 +20,13 @@ export interface AdguardForwarderArgs {
     fingerprint?: pulumi.Input<string>;
 }
 
-/** AdGuard Home's per-domain upstream for one domain, managed by {@link adguardForwarderProvider}. */
-export class AdguardForwarder extends pulumi.dynamic.Resource {
+/** AdGuard Home's per-domain upstream for one domain (provider/forwarders.ts keeps `[/domain/]target` in its upstream list). */
+export class AdguardForwarder extends pulumi.CustomResource {
     /** Where AdGuard forwards the domain ("" when a refresh found no line for it). */
     declare public readonly target: pulumi.Output<string>;
 
     constructor(name: string, args: AdguardForwarderArgs, opts?: pulumi.CustomResourceOptions) {
-        super(adguardForwarderProvider, name, { ...args },
-            { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "password"] },
-            "dns", "AdguardForwarder");
+        super(customResourceTypes.AdguardForwarder, name, { ...args },
+            customResourceOptions("AdguardForwarder", { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "password"] }));
     }
 }

@@ -1,9 +1,7 @@
-// The HTTP plumbing both DNS servers share. This module and the others of providers.ts run in
-// Pulumi's provider host, loaded from their compiled text (self-contained.ts), so they import only
-// each other (and tls/server-trust) and use only Node's built-ins: no npm packages. Node's http, not
-// fetch: fetch cannot be handed a connection, and over https the credential must go only to a
-// connection whose server passed the trust check (tls/server-trust.ts).
-import { connectVerified, ServerTrust, UntrustedServerError } from "../tls/server-trust";
+// The HTTP plumbing both DNS servers share, over the one HTTP client (http/client.ts): over https the
+// credential goes only to a connection whose server passed the trust check (tls/server-trust.ts).
+import { HttpAnswer, HttpError, httpRequest } from "../http/client";
+import type { ServerTrust } from "../tls/server-trust";
 import { quote, redact } from "./redact";
 
 /** How long to wait for one answer from a DNS server's API when nothing else is said, in ms. */
@@ -60,57 +58,14 @@ export function baseUrl(server: Pick<ApiServer, "product" | "url" | "credentialK
     return server.url.replace(/\/+$/, "");
 }
 
-/** An error that says whether trying the same read again may succeed. */
-function failed(message: string, transient: boolean): Error {
-    return Object.assign(new Error(message), { transient });
-}
-
-function describeFailure(error: unknown): { text: string; transient: boolean } {
-    if (!(error instanceof Error)) return { text: String(error), transient: false };
-    const code = (error as { code?: string }).code;
-    if (error instanceof UntrustedServerError || code === "UNTRUSTED_SERVER") return { text: error.message, transient: false };
-    // Node reports a connection the server dropped as ECONNRESET ("socket hang up") or EPIPE.
-    return { text: code ?? error.message, transient: ["ECONNRESET", "EPIPE"].includes(code ?? "") };
-}
-
-/** The status and body of one exchange; `text` undefined when the body was longer than `limit` (not read whole). */
-function exchange(server: ApiServer, url: URL, method: string, headers: Record<string, string>, payload: string | undefined, limit: number): Promise<{ status: number; text?: string }> {
-    const secure = url.protocol === "https:";
-    const transport = (secure ? require("https") : require("http")) as typeof import("https");
-    const host = url.hostname.replace(/^\[|\]$/g, "");
-    const port = Number(url.port || (secure ? 443 : 80));
-    return new Promise((resolve, reject) => {
-        const request = transport.request(url, {
-            method,
-            headers: payload !== undefined ? { ...headers, "Content-Length": String(Buffer.byteLength(payload)) } : headers,
-            signal: AbortSignal.timeout(server.timeoutMs),
-            // With createConnection and no agent, Node writes the request only to the socket handed back, so the
-            // credential never reaches a server that failed the check.
-            ...(secure ? { createConnection: (_options: unknown, ready: (error: Error | null, socket: import("net").Socket) => void) => connectVerified({ host, port, trust: server.trust ?? {}, timeoutMs: server.timeoutMs }, ready) } : {}),
-        }, (response) => {
-            const status = response.statusCode ?? 0;
-            if (Number(response.headers["content-length"] ?? 0) > limit) {
-                response.destroy();
-                return resolve({ status });
-            }
-            const chunks: Buffer[] = [];
-            let size = 0;
-            response.on("data", (chunk: Buffer) => {
-                size += chunk.length;
-                if (size > limit) {
-                    response.destroy();
-                    resolve({ status });
-                } else chunks.push(chunk);
-            });
-            response.on("end", () => resolve({ status, text: Buffer.concat(chunks).toString("utf8") }));
-            response.on("error", reject);
-        });
-        request.on("error", reject);
-        request.end(payload);
-    });
-}
-
-async function sendOnce(server: ApiServer, method: "GET" | "POST", pathAndQuery: string, body?: RequestBody): Promise<string> {
+/**
+ * Sends one request and returns the body of a 2xx answer (at most {@link maxAnswerBytes}). A read
+ * (GET) that meets a 502/503/504 or a dropped connection is tried again, {@link readAttempts} times
+ * in all, waiting `retryDelayMs` and then twice as long each time; a write is sent once, because
+ * the server may have applied it before failing. Every other outcome throws an error that names
+ * the server and the request, and never a secret.
+ */
+export async function sendRequest(server: ApiServer, method: "GET" | "POST", pathAndQuery: string, body?: RequestBody): Promise<string> {
     const root = baseUrl(server);
     const what = `${method} ${pathAndQuery.split("?")[0]}`;
     const headers: Record<string, string> = { Authorization: server.authorization, Accept: "application/json" };
@@ -122,57 +77,27 @@ async function sendOnce(server: ApiServer, method: "GET" | "POST", pathAndQuery:
         headers["Content-Type"] = "application/x-www-form-urlencoded";
         payload = new URLSearchParams(body.form).toString();
     }
-    let answer: { status: number; text?: string };
+    const tries = (attempts: number) => (attempts > 1 ? ` (tried ${attempts} times)` : "");
+    const fail = (message: string) => new Error(redact(message, server.secrets));
+    let answer: HttpAnswer;
     try {
-        answer = await exchange(server, new URL(root + pathAndQuery), method, headers, payload, maxAnswerBytes);
+        answer = await httpRequest({
+            method, url: new URL(root + pathAndQuery), headers, body: payload, timeoutMs: server.timeoutMs, maxAnswerBytes, trust: server.trust,
+            retry: { attempts: readAttempts, delayMs: server.retryDelayMs ?? defaultRetryDelayMs, statuses: [502, 503, 504] },
+        });
     } catch (error) {
-        const name = (error as { name?: string }).name;
-        if (name === "TimeoutError" || name === "AbortError") {
-            throw failed(`${server.product} at ${root} did not answer ${what} within ${server.timeoutMs} ms`, false);
-        }
-        const reason = describeFailure(error);
-        const untrusted = error instanceof UntrustedServerError ? `; nothing was sent (check ${server.trustKey ?? "the server's"}.fingerprint or .caCertificate)` : "";
-        throw failed(`${server.product} at ${root} could not be reached for ${what}: ${reason.text}${untrusted}`, reason.transient);
+        const { kind, reason, code, attempts } = error as HttpError;
+        if (kind === "timeout") throw fail(`${server.product} at ${root} did not answer ${what} within ${server.timeoutMs} ms`);
+        if (kind === "too-large") throw fail(`${server.product} at ${root} answered ${what} with more than ${maxAnswerBytes} bytes; refusing to read it`);
+        const untrusted = kind === "untrusted" ? `; nothing was sent (check ${server.trustKey ?? "the server's"}.fingerprint or .caCertificate)` : "";
+        throw fail(`${server.product} at ${root} could not be reached for ${what}: ${kind === "untrusted" ? reason : code ?? reason}${untrusted}${tries(attempts)}`);
     }
     const { status, text } = answer;
-    if (text === undefined) {
-        throw failed(`${server.product} at ${root} answered ${what} with more than ${maxAnswerBytes} bytes; refusing to read it`, false);
-    }
     const excerpt = quote(text, server.secrets, 200) || "(empty body)";
-    if (status === 401 || status === 403) {
-        throw failed(`${server.product} at ${root} refused ${what} with HTTP ${status}: check ${server.credentialKey}`, false);
-    }
-    if (status >= 500) {
-        throw failed(`${server.product} at ${root} failed ${what} with HTTP ${status}: ${excerpt}`, [502, 503, 504].includes(status));
-    }
-    if (status < 200 || status >= 300) {
-        throw failed(`${server.product} at ${root} answered ${what} with HTTP ${status}: ${excerpt}`, false);
-    }
+    if (status === 401 || status === 403) throw fail(`${server.product} at ${root} refused ${what} with HTTP ${status}: check ${server.credentialKey}`);
+    if (status >= 500) throw fail(`${server.product} at ${root} failed ${what} with HTTP ${status}: ${excerpt}${tries(answer.attempts)}`);
+    if (status < 200 || status >= 300) throw fail(`${server.product} at ${root} answered ${what} with HTTP ${status}: ${excerpt}`);
     return text;
-}
-
-/**
- * Sends one request and returns the body of a 2xx answer (at most {@link maxAnswerBytes}). A read
- * (GET) that meets a 502/503/504 or a dropped connection is tried again, {@link readAttempts} times
- * in all, waiting `retryDelayMs` and then twice as long each time; a write is sent once, because
- * the server may have applied it before failing. Every other outcome throws an error that names
- * the server and the request, and never a secret.
- */
-export async function sendRequest(server: ApiServer, method: "GET" | "POST", pathAndQuery: string, body?: RequestBody): Promise<string> {
-    const attempts = method === "GET" ? readAttempts : 1;
-    for (let attempt = 1; ; attempt++) {
-        try {
-            return await sendOnce(server, method, pathAndQuery, body);
-        } catch (error) {
-            const message = error instanceof Error ? error.message : String(error);
-            const transient = (error as { transient?: boolean }).transient === true;
-            if (!transient || attempt >= attempts) {
-                const tries = attempt > 1 ? ` (tried ${attempt} times)` : "";
-                throw new Error(redact(message + tries, server.secrets));
-            }
-            await new Promise((resolve) => setTimeout(resolve, (server.retryDelayMs ?? defaultRetryDelayMs) * 2 ** (attempt - 1)));
-        }
-    }
 }
 
 /** Parses a JSON answer, or throws an error that says which request gave something else. */

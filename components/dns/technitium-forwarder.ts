@@ -1,10 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { selfContainedProvider, forwarderModules } from "./self-contained";
-
-export type { TechnitiumForwarderProps } from "./providers";
-
-/** Keeps the Conditional Forwarder zone of the domain on Technitium DNS (providers.ts), as Pulumi stores it. */
-export const technitiumForwarderProvider = selfContainedProvider(forwarderModules(), "providers", "technitiumProvider");
+import { customResourceOptions, customResourceTypes } from "../custom-resources";
 
 export interface TechnitiumForwarderArgs {
     /** Base URL of Technitium's web console with its port, e.g. "http://172.16.1.10:5380". */
@@ -23,14 +18,13 @@ export interface TechnitiumForwarderArgs {
     fingerprint?: pulumi.Input<string>;
 }
 
-/** Technitium's Conditional Forwarder zone for one domain, managed by {@link technitiumForwarderProvider}. */
-export class TechnitiumForwarder extends pulumi.dynamic.Resource {
+/** Technitium's Conditional Forwarder zone for one domain (provider/forwarders.ts keeps it). */
+export class TechnitiumForwarder extends pulumi.CustomResource {
     /** Where the zone forwards ("" when a refresh found no Forwarder zone). */
     declare public readonly target: pulumi.Output<string>;
 
     constructor(name: string, args: TechnitiumForwarderArgs, opts?: pulumi.CustomResourceOptions) {
-        super(technitiumForwarderProvider, name, { ...args },
-            { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "token"] },
-            "dns", "TechnitiumForwarder");
+        super(customResourceTypes.TechnitiumForwarder, name, { ...args },
+            customResourceOptions("TechnitiumForwarder", { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "token"] }));
     }
 }

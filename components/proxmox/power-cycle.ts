@@ -3,24 +3,13 @@
 // guest does not apply it (the QEMU process lives on), Proxmox's own reboot does: "Reboot the VM by shutting
 // it down, and starting it again. Applies pending changes." (qemu-server PVE/API2/Qemu.pm, vm_reboot). The
 // rolling restart calls this for one node at a time. Every call has a deadline and every wait a bound.
-// `require` inside the functions: a dynamic provider's closure carries this module to its own process.
 // The token goes in a header, so it is written only to a connection whose server passed the trust check
 // (tls/server-trust.ts): the pinned certificate, the configured CA, or a public CA and the host's name.
-import { connectVerified, ServerTrust } from "../tls/server-trust";
+import { STATUS_CODES } from "http";
+import { HttpError, httpRequest } from "../http/client";
+import type { ProxmoxAccess } from "./access";
 
-/** The Proxmox API as the rollout reaches it: where, with which token, and how the host proves it is Proxmox. */
-export interface ProxmoxAccess extends ServerTrust {
-    /** `https://172.16.1.2:8006` */
-    endpoint: string;
-    /** `user@realm!tokenid=uuid` (secret). */
-    apiToken: string;
-}
-
-/** The API's address and trust without the token; a trust key that is unset adds nothing to an input. */
-export function proxmoxApi(proxmox: Omit<ProxmoxAccess, "apiToken">): Omit<ProxmoxAccess, "apiToken"> {
-    const { endpoint, caCertificate, fingerprint } = proxmox;
-    return { endpoint, ...(caCertificate ? { caCertificate } : {}), ...(fingerprint ? { fingerprint } : {}) };
-}
+export type { ProxmoxAccess } from "./access";
 
 export interface ProxmoxVm {
     /** Node name, for messages: `talos-cp-2`. */
@@ -56,59 +45,30 @@ function isLoopback(hostname: string): boolean {
 }
 
 /** One API call: the `data` of the answer, or a ProxmoxError naming the VM and what was asked. */
-function call(api: ProxmoxAccess, vm: ProxmoxVm, method: "GET" | "POST", path: string, timeoutMs: number, body?: Record<string, string>): Promise<unknown> {
+async function call(api: ProxmoxAccess, vm: ProxmoxVm, method: "GET" | "POST", path: string, timeoutMs: number, body?: Record<string, string>): Promise<unknown> {
     const url = new URL(`/api2/json${path}`, api.endpoint);
     const what = `${method} ${path}`;
     if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopback(url.hostname))) {
-        return Promise.reject(new ProxmoxError(vm, what, `refusing to send the API token to ${url.origin}: the endpoint must be https`));
+        throw new ProxmoxError(vm, what, `refusing to send the API token to ${url.origin}: the endpoint must be https`);
     }
-    const transport = (url.protocol === "http:" ? require("http") : require("https")) as typeof import("https");
     const form = body ? new URLSearchParams(body).toString() : undefined;
-    const port = Number(url.port || 443);
-    return new Promise((resolve, reject) => {
-        const request = transport.request(
-            url,
-            {
-                method,
-                timeout: timeoutMs,
-                // No agent: with createConnection and no agent, Node writes the request only to the socket handed back
-                // (node lib/_http_client.js; `agent: false` would make a fresh Agent and skip createConnection).
-                ...(url.protocol === "https:"
-                    ? { createConnection: (_options: unknown, ready: (error: Error | null, socket: import("net").Socket) => void) => connectVerified({ host: url.hostname.replace(/^\[|\]$/g, ""), port, trust: api, timeoutMs }, ready) }
-                    : {}),
-                headers: { Authorization: `PVEAPIToken=${api.apiToken}`, ...(form !== undefined ? { "Content-Type": "application/x-www-form-urlencoded", "Content-Length": Buffer.byteLength(form) } : {}) },
-            },
-            (response) => {
-                const chunks: Buffer[] = [];
-                let size = Number(response.headers["content-length"] ?? 0);
-                const tooLarge = () => reject(new ProxmoxError(vm, what, `the answer is larger than ${maxAnswerBytes} bytes; refusing to read it`));
-                if (size > maxAnswerBytes) {
-                    response.destroy();
-                    return tooLarge();
-                }
-                size = 0;
-                response.on("data", (chunk: Buffer) => {
-                    size += chunk.length;
-                    if (size > maxAnswerBytes) {
-                        response.destroy();
-                        return tooLarge();
-                    }
-                    chunks.push(chunk);
-                });
-                response.on("end", () => {
-                    if (response.statusCode !== 200) return reject(new ProxmoxError(vm, what, `HTTP ${response.statusCode} ${response.statusMessage ?? ""}`.trim()));
-                    try {
-                        resolve((JSON.parse(Buffer.concat(chunks).toString("utf8")) as { data: unknown }).data);
-                    } catch {
-                        reject(new ProxmoxError(vm, what, "the answer is not JSON"));
-                    }
-                });
-            },
-        );
-        request.on("timeout", () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-        request.on("error", (error: Error) => reject(error instanceof ProxmoxError ? error : new ProxmoxError(vm, what, error.message)));
-        request.end(form);
-    });
+    let answer: { status: number; text: string };
+    try {
+        answer = await httpRequest({
+            method, url, timeoutMs, maxAnswerBytes, trust: api, body: form,
+            headers: { Authorization: `PVEAPIToken=${api.apiToken}`, ...(form !== undefined ? { "Content-Type": "application/x-www-form-urlencoded" } : {}) },
+        });
+    } catch (error) {
+        const { kind, reason } = error as HttpError;
+        if (kind === "too-large") throw new ProxmoxError(vm, what, `the answer is larger than ${maxAnswerBytes} bytes; refusing to read it`);
+        throw new ProxmoxError(vm, what, kind === "timeout" ? `no answer within ${timeoutMs} ms` : reason);
+    }
+    if (answer.status !== 200) throw new ProxmoxError(vm, what, `HTTP ${answer.status} ${STATUS_CODES[answer.status] ?? ""}`.trim());
+    try {
+        return (JSON.parse(answer.text) as { data: unknown }).data;
+    } catch {
+        throw new ProxmoxError(vm, what, "the answer is not JSON");
+    }
 }
 
 const vmPath = (vm: ProxmoxVm) => `/nodes/${encodeURIComponent(vm.host)}/qemu/${vm.vmId}`;

@@ -1,4 +1,5 @@
-// KubernetesNode: the Kubernetes Node object of one Talos node, deleted after the node is reset. The kubelet
+// KubernetesNode: the Kubernetes Node object of one Talos node, deleted after the node is reset
+// (provider/kubernetes-node.ts). The kubelet
 // makes the object; a Talos reset (the config apply's onDestroy) cordons and drains the node, leaves etcd and
 // wipes it, but deletes no Node object (Talos v1.13.9 v1alpha1_sequencer.go Reset: drain, cleanup, leave,
 // reset phases), so a removed node would stay behind as NotReady. Each node's config apply depends on this
@@ -7,10 +8,8 @@
 // (the kubeconfig resource comes after the applies, so it cannot be an input here), from the control planes it
 // records; a change of them is an update that records the new list and dials nothing.
 import * as pulumi from "@pulumi/pulumi";
+import { customResourceOptions, customResourceTypes } from "../custom-resources";
 import type { TalosClientConfiguration } from "./api/client";
-import { deleteNode } from "./api/kubernetes";
-import { defaultTiming, RolloutTiming } from "./rollout/gates";
-import { kubernetesThroughTalos } from "./rollout/kubernetes-access";
 import type { RolloutNode } from "./rollout/plan";
 
 export interface KubernetesNodeInputs {
@@ -24,31 +23,6 @@ export interface KubernetesNodeInputs {
     callTimeoutMs: number;
 }
 
-/** Deletes the Node object, reading the admin kubeconfig from a control plane other than the node itself. */
-export async function deleteNodeObject(inputs: KubernetesNodeInputs, log: (line: string) => void = () => undefined): Promise<"deleted" | "absent"> {
-    const timing: RolloutTiming = { ...defaultTiming, callTimeoutMs: inputs.callTimeoutMs, streamTimeoutMs: inputs.callTimeoutMs };
-    const others = inputs.controlPlanes.filter((n) => n.name !== inputs.node);
-    const api = await kubernetesThroughTalos({ talos: inputs.talos, timing }, others, log);
-    return deleteNode(api, inputs.node, inputs.callTimeoutMs);
-}
-
-export const kubernetesNodeProvider: pulumi.dynamic.ResourceProvider = {
-    async create(inputs: KubernetesNodeInputs) {
-        return { id: inputs.node, outs: { ...inputs } };
-    },
-    async diff(_id: string, olds: KubernetesNodeInputs, news: KubernetesNodeInputs) {
-        // The control planes are recorded (a same step would keep the old list in the outputs); the node's name
-        // is its identity.
-        return { changes: JSON.stringify(olds.controlPlanes) !== JSON.stringify(news.controlPlanes), replaces: olds.node !== news.node ? ["node"] : [] };
-    },
-    async update(_id: string, _olds: KubernetesNodeInputs, news: KubernetesNodeInputs) {
-        return { outs: { ...news } };
-    },
-    async delete(_id: string, outs: KubernetesNodeInputs) {
-        await deleteNodeObject(outs);
-    },
-};
-
 export interface KubernetesNodeArgs {
     node: string;
     talos: pulumi.Input<TalosClientConfiguration>;
@@ -56,8 +30,8 @@ export interface KubernetesNodeArgs {
     callTimeoutMs: number;
 }
 
-export class KubernetesNode extends pulumi.dynamic.Resource {
+export class KubernetesNode extends pulumi.CustomResource {
     constructor(name: string, args: KubernetesNodeArgs, opts?: pulumi.CustomResourceOptions) {
-        super(kubernetesNodeProvider, name, { ...args, talos: pulumi.secret(args.talos) }, opts, "talos", "KubernetesNode");
+        super(customResourceTypes.KubernetesNode, name, { ...args, talos: pulumi.secret(args.talos) }, customResourceOptions("KubernetesNode", opts));
     }
 }

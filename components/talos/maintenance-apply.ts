@@ -1,4 +1,4 @@
-// MaintenanceApply: the first config of a node, applied at once. Every config apply stages its config
+// MaintenanceApply: the first config of a node, applied at once (provider/maintenance-apply.ts). Every config apply stages its config
 // (cluster.ts, applyMode "staged"), so no apply ever reboots a running node; but in maintenance mode a staged
 // config is only persisted, and the node waits for an active one (Talos v1.13.9 v1alpha1_server.go
 // ApplyConfiguration, mode STAGED: SetPersistedConfig only; internal/app/machined/pkg/controllers/config/
@@ -6,10 +6,9 @@
 // after its apply: a node that already answers our client certificate runs a config and is left alone; one in
 // maintenance mode gets the same config applied at once over the maintenance API (api/maintenance.ts).
 import * as pulumi from "@pulumi/pulumi";
+import { customResourceOptions, customResourceTypes } from "../custom-resources";
 import type { TalosClientConfiguration } from "./api/client";
-import { maintenanceApply } from "./api/maintenance";
-import { talosVersion } from "./api/machine";
-import { RolloutTiming, sleep, TalosConnections, withNode } from "./rollout/gates";
+import type { RolloutTiming } from "./rollout/timing";
 
 export interface MaintenanceApplyInputs {
     /** Node name: `talos-cp-1`. */
@@ -27,44 +26,6 @@ export interface MaintenanceApplyInputs {
 /** How the node was found: configured already (nothing sent), or in maintenance mode (its config applied). */
 export type MaintenanceOutcome = "configured" | "applied";
 
-/** Asks, until one answers or the time is up: our client certificate (a configured node), then the
- *  maintenance API. Each refusal is kept for the message. */
-export async function applyInMaintenance(inputs: MaintenanceApplyInputs): Promise<MaintenanceOutcome> {
-    const { callTimeoutMs, rebootTimeoutMs, pollIntervalMs } = inputs.timing;
-    const connections: TalosConnections = { talos: inputs.talos, timing: { callTimeoutMs, streamTimeoutMs: callTimeoutMs, rebootTimeoutMs, healthTimeoutMs: rebootTimeoutMs, drainTimeoutMs: rebootTimeoutMs, pollIntervalMs } };
-    const node = { name: inputs.node, role: "worker" as const, endpoint: inputs.endpoint };
-    const deadline = Date.now() + rebootTimeoutMs;
-    for (;;) {
-        const refusals: string[] = [];
-        try {
-            await withNode(connections, node, talosVersion);
-            return "configured";
-        } catch (error) {
-            refusals.push((error as Error).message);
-        }
-        try {
-            await maintenanceApply({ name: inputs.node, address: inputs.endpoint }, inputs.machineConfiguration, callTimeoutMs);
-            return "applied";
-        } catch (error) {
-            refusals.push((error as Error).message);
-        }
-        if (Date.now() + pollIntervalMs > deadline) throw new Error(`${inputs.node}: neither configured nor in maintenance mode within ${rebootTimeoutMs / 1000} s: ${refusals.join("; ")}`);
-        await sleep(pollIntervalMs);
-    }
-}
-
-export const maintenanceApplyProvider: pulumi.dynamic.ResourceProvider = {
-    async create(inputs: MaintenanceApplyInputs) {
-        const outcome = await applyInMaintenance(inputs);
-        return { id: `${inputs.node}-maintenance-apply`, outs: { node: inputs.node, outcome } };
-    },
-    // Its work is the first boot's: a later config change is the config apply's and the rollout's. A replaced
-    // VM replaces its apply, and this with it (replaceWith).
-    async diff() {
-        return { changes: false, replaces: [] };
-    },
-};
-
 export interface MaintenanceApplyArgs {
     node: string;
     endpoint: string;
@@ -74,11 +35,11 @@ export interface MaintenanceApplyArgs {
     timing: MaintenanceApplyInputs["timing"];
 }
 
-export class MaintenanceApply extends pulumi.dynamic.Resource {
+export class MaintenanceApply extends pulumi.CustomResource {
     declare public readonly outcome: pulumi.Output<MaintenanceOutcome>;
 
     constructor(name: string, args: MaintenanceApplyArgs, opts?: pulumi.CustomResourceOptions) {
         const inputs = { ...args, talos: pulumi.secret(args.talos), machineConfiguration: pulumi.secret(args.machineConfiguration), outcome: undefined };
-        super(maintenanceApplyProvider, name, inputs, opts, "talos", "MaintenanceApply");
+        super(customResourceTypes.MaintenanceApply, name, inputs, customResourceOptions("MaintenanceApply", opts));
     }
 }

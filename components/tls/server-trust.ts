@@ -3,11 +3,9 @@
 // `checkServerIdentity` under `rejectUnauthorized: false` only records its verdict (Node keeps the socket and
 // writes the request anyway). Instead the TLS connection is opened here and handed to the HTTP request only
 // once the server has passed; a server that fails never sees a byte of the request.
-//
-// Runs in Pulumi's provider hosts too (the rollout's closure, the forwarders' module text): Node built-ins only,
-// required inside the functions.
-import type * as net from "net";
-import type * as tls from "tls";
+import * as crypto from "crypto";
+import * as net from "net";
+import * as tls from "tls";
 
 /** How to recognise the one right server. Neither set: the certificate must chain to a public CA and name the host. */
 export interface ServerTrust {
@@ -25,7 +23,6 @@ export function normalizeFingerprint(text: string): string {
 
 /** The SHA-256 fingerprint of a DER certificate, `AB:CD:...`. */
 export function fingerprintOf(der: Buffer): string {
-    const crypto = require("crypto") as typeof import("crypto");
     return normalizeFingerprint(crypto.createHash("sha256").update(der).digest("hex"));
 }
 
@@ -75,16 +72,14 @@ export interface VerifiedConnectionOptions {
  * the request is written to the socket only once `ready` has run.
  */
 export function connectVerified(options: VerifiedConnectionOptions, ready: (error: Error | null, socket: net.Socket) => void): undefined {
-    const tlsModule = require("tls") as typeof import("tls");
-    const netModule = require("net") as typeof import("net");
     const { host, port, trust } = options;
     // A pin alone means a self-signed or private certificate: the chain cannot verify, the fingerprint decides.
     const pinOnly = Boolean(trust.fingerprint) && !trust.caCertificate;
-    const socket = tlsModule.connect({
+    const socket = tls.connect({
         host,
         port,
         // SNI is for names only (RFC 6066 forbids an address); the name check below uses `host` either way.
-        ...(netModule.isIP(host) ? {} : { servername: host }),
+        ...(net.isIP(host) ? {} : { servername: host }),
         ...(trust.caCertificate ? { ca: trust.caCertificate } : {}),
         rejectUnauthorized: !pinOnly,
     });

@@ -3,7 +3,8 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as edgeModule from "../../components/cloudflare/edge";
 import { edgePlan, tunnelIngressConfig } from "../../components/cloudflare/plan/edge";
-import { tokenTerm, TokenTermInputs } from "../../components/cloudflare/token-term";
+import type { TokenTermInputs } from "../../components/cloudflare/token-term";
+import { tokenTerm } from "../../provider/token-term";
 import { evaluate } from "../../tools/offline/engine";
 import { Graph } from "../../tools/offline/graph";
 import { canary, homeValues } from "../harness/home";
@@ -153,7 +154,7 @@ describe("CloudflareEdge with mintDnsToken", () => {
                     created.push({ type: args.type, name: args.name, inputs: args.inputs });
                     if (args.type === "cloudflare:index/apiToken:ApiToken") tokenProviders.push(args.provider);
                     const outputs = args.type === "cloudflare:index/apiToken:ApiToken" ? { value: "scoped-token-value" }
-                        : args.type === "pulumi-nodejs:dynamic/cloudflare:TokenTerm" ? tokenTerm(args.inputs as TokenTermInputs, Date.parse("2026-01-01T00:00:00Z")) : {};
+                        : args.type === "homelab:cloudflare:TokenTerm" ? tokenTerm(args.inputs as TokenTermInputs, Date.parse("2026-01-01T00:00:00Z")) : {};
                     return { id: `${args.name}-id`, state: { ...args.inputs, ...outputs } };
                 },
                 call: (args) => {
@@ -200,9 +201,8 @@ describe("CloudflareEdge with mintDnsToken", () => {
             policies: [{ effect: "allow", permissionGroups: [{ id: "dns-write-id" }, { id: "zone-read-id" }], resources: '{"com.cloudflare.api.account.zone.zone-id":"*"}' }],
             expiresOn: "2026-04-01T00:00:00Z",
         });
-        const { __provider, ...termInputs } = created.find((c) => c.type === "pulumi-nodejs:dynamic/cloudflare:TokenTerm")!.inputs;
+        const termInputs = created.find((c) => c.type === "homelab:cloudflare:TokenTerm")!.inputs;
         assert.deepEqual(termInputs, { lifetimeDays: 90, renewBeforeDays: 30 }, "no date among the inputs: the term's dates are made when it is created");
-        assert.match(String(__provider), /renewalDue/);
         const lookups = calls.filter((c) => c.token === "cloudflare:index/getApiTokenPermissionGroupsList:getApiTokenPermissionGroupsList");
         assert.deepEqual(lookups.map((c) => [c.inputs, c.provider?.split("::")[3]]), [[{ scope: "com.cloudflare.api.account.zone" }, "minter"]]);
         assert.equal(tokenProviders[0]?.split("::")[3], "minter", "the token is created by the minting provider, never the main one");

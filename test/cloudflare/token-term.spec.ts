@@ -1,5 +1,9 @@
 import { strict as assert } from "assert";
-import { dnsTokenTerm, renewalDue, tokenTerm, tokenTermProvider } from "../../components/cloudflare/token-term";
+import { dnsTokenTerm } from "../../components/cloudflare/token-term";
+import { renewalDue, tokenTerm, tokenTermHandler } from "../../provider/token-term";
+import { called } from "../provider/handler-harness";
+
+const tokenTermProvider = called(tokenTermHandler);
 
 // The minted DNS token's term: dates made once, at create, kept in state; a preview before the renewal date
 // shows nothing, one after it replaces the term (and so the token).
@@ -35,9 +39,9 @@ describe("the minted DNS token's term", () => {
 
     it("diffs to nothing before renewal and to a replacement (never an update) after it", async () => {
         const fresh = tokenTerm(dnsTokenTerm, Date.now());
-        assert.deepEqual(await tokenTermProvider.diff!("dns-token-term", fresh, dnsTokenTerm), { changes: false });
+        assert.deepEqual(await tokenTermProvider.diff("dns-token-term", fresh, dnsTokenTerm), { changes: false });
         const old = tokenTerm(dnsTokenTerm, Date.now() - 61 * day);
-        assert.deepEqual(await tokenTermProvider.diff!("dns-token-term", old, dnsTokenTerm), { changes: true, replaces: ["renewAfter"], deleteBeforeReplace: false });
+        assert.deepEqual(await tokenTermProvider.diff("dns-token-term", old, dnsTokenTerm), { changes: true, replaces: ["renewAfter"], deleteBeforeReplace: false });
     });
 
     it("takes its dates from the clock at create, never from its inputs", async () => {

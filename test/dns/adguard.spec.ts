@@ -2,7 +2,8 @@ import * as assert from "assert";
 import {
     AdguardApi, adguardEnsureForwarder, adguardReadForwarder, adguardRemoveForwarder, planEnsure,
 } from "../../components/dns/adguard-api";
-import { adguardForwarderProvider, AdguardForwarderProps } from "../../components/dns/adguard-forwarder";
+import { adguardForwarder, AdguardForwarderProps } from "../../provider/forwarders";
+import { called } from "../provider/handler-harness";
 import { referenceFile } from "../harness/reference";
 import { useAdguardFake } from "./adguard-fixture";
 import { AdguardFake, closedPort, openApiChecker, writeRequests, failure } from "./fake-servers";
@@ -14,6 +15,7 @@ const others = ["https://dns10.quad9.net/dns-query", "# the router knows the LAN
 
 
 describe("AdGuard Home forwarder (against a fake checked by openapi.yaml)", function () {
+    const forwarder = called(adguardForwarder);
     const adguard = useAdguardFake(password, others);
     let fake: AdguardFake;
     let api: AdguardApi;
@@ -91,12 +93,12 @@ describe("AdGuard Home forwarder (against a fake checked by openapi.yaml)", func
 
         it("shows drift after a change by hand, through the provider's read", async () => {
             const props: AdguardForwarderProps = { url: fake.url, username: "admin", password, domain, target: gateway, timeoutMs: 2000, settleMs: 0 };
-            const created = await adguardForwarderProvider.create(props);
+            const created = await forwarder.create(props);
             fake.upstreams = fake.upstreams.map((l) => (l === "[/ragas.cc/]172.16.1.60" ? "[/ragas.cc/]10.0.0.9" : l));
-            const read = await adguardForwarderProvider.read!(created.id, props);
+            const read = await forwarder.read(created.id, props);
             assert.strictEqual(read.props.target, "10.0.0.9");
-            assert.strictEqual(read.inputs.target, "10.0.0.9");
-            const diff = await adguardForwarderProvider.diff!(created.id, read.props, props);
+            assert.strictEqual(read.inputs!.target, "10.0.0.9");
+            const diff = await forwarder.diff(created.id, read.props, props);
             assert.deepStrictEqual(diff, { changes: true, replaces: [], deleteBeforeReplace: true });
         });
     });
@@ -105,27 +107,27 @@ describe("AdGuard Home forwarder (against a fake checked by openapi.yaml)", func
         const props = (): AdguardForwarderProps => ({ url: fake.url, username: "admin", password, domain, target: gateway, timeoutMs: 2000, settleMs: 0 });
 
         it("creates with an id of server and domain, and keeps the inputs as state", async () => {
-            const created = await adguardForwarderProvider.create(props());
+            const created = await forwarder.create(props());
             assert.strictEqual(created.id, `${fake.url}|ragas.cc`);
             assert.deepStrictEqual(created.outs, props());
         });
 
         it("updates to a new target in place", async () => {
-            const created = await adguardForwarderProvider.create(props());
-            await adguardForwarderProvider.update!(created.id, props(), { ...props(), target: "172.16.1.65" });
+            const created = await forwarder.create(props());
+            await forwarder.update(created.id, props(), { ...props(), target: "172.16.1.65" });
             assert.deepStrictEqual(fake.upstreams, [...others, "[/ragas.cc/]172.16.1.65"]);
         });
 
         it("shows a change made by hand in a plain preview: diff asks the server", async () => {
-            const created = await adguardForwarderProvider.create(props());
-            assert.deepStrictEqual(await adguardForwarderProvider.diff!(created.id, props(), props()), { changes: false, replaces: [], deleteBeforeReplace: true });
+            const created = await forwarder.create(props());
+            assert.deepStrictEqual(await forwarder.diff(created.id, props(), props()), { changes: false, replaces: [], deleteBeforeReplace: true });
             fake.upstreams = fake.upstreams.map((l) => (l === "[/ragas.cc/]172.16.1.60" ? "[/ragas.cc/]10.0.0.9" : l));
-            assert.deepStrictEqual(await adguardForwarderProvider.diff!(created.id, props(), props()), { changes: true, replaces: [], deleteBeforeReplace: true });
+            assert.deepStrictEqual(await forwarder.diff(created.id, props(), props()), { changes: true, replaces: [], deleteBeforeReplace: true });
         });
 
         it("replaces (deleting first) when the server or the domain changes, not for a new password", async () => {
-            await adguardForwarderProvider.create(props());
-            const diff = (news: Partial<AdguardForwarderProps>) => adguardForwarderProvider.diff!("id", props(), { ...props(), ...news });
+            await forwarder.create(props());
+            const diff = (news: Partial<AdguardForwarderProps>) => forwarder.diff("id", props(), { ...props(), ...news });
             assert.deepStrictEqual(await diff({ domain: "home.ragas.cc" }), { changes: true, replaces: ["domain"], deleteBeforeReplace: true });
             assert.deepStrictEqual(await diff({ url: "http://172.16.1.12" }), { changes: true, replaces: ["url"], deleteBeforeReplace: true });
             assert.deepStrictEqual(await diff({ password: "new" }), { changes: true, replaces: [], deleteBeforeReplace: true });
@@ -134,8 +136,8 @@ describe("AdGuard Home forwarder (against a fake checked by openapi.yaml)", func
 
         it("deletes only our line", async () => {
             fake.upstreams = [...others, "[/home.ragas.cc/]10.0.0.1"];
-            const created = await adguardForwarderProvider.create(props());
-            await adguardForwarderProvider.delete!(created.id, props());
+            const created = await forwarder.create(props());
+            await forwarder.delete(created.id, props());
             assert.deepStrictEqual(fake.upstreams, [...others, "[/home.ragas.cc/]10.0.0.1"]);
         });
 

@@ -203,16 +203,3 @@ export async function failure(action: () => Promise<unknown>): Promise<string> {
     }
     throw new Error("expected a failure, but the call succeeded");
 }
-
-/** Runs `action` and returns what it printed with console.warn (how a provider warns; see forwarder-provider.ts). */
-export async function capturedWarnings(action: () => Promise<unknown>): Promise<string[]> {
-    const printed: string[] = [];
-    const original = console.warn;
-    console.warn = (...args: unknown[]) => { printed.push(args.map(String).join(" ")); };
-    try {
-        await action();
-    } finally {
-        console.warn = original;
-    }
-    return printed;
-}

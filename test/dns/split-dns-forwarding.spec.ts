@@ -43,12 +43,12 @@ describe("SplitDnsForwarding component", function () {
         assert.deepStrictEqual(forwarding.skipped, []);
         await registered(forwarding);
         assert.deepStrictEqual(created.map((c) => [c.type, c.name]).sort(), [
+            ["homelab:dns:AdguardForwarder", "split-dns-adguard"],
             ["homelab:dns:SplitDnsForwarding", "split-dns"],
-            ["pulumi-nodejs:dynamic/dns:AdguardForwarder", "split-dns-adguard"],
-            ["pulumi-nodejs:dynamic/dns:TechnitiumForwarder", "split-dns-technitium"],
+            ["homelab:dns:TechnitiumForwarder", "split-dns-technitium"],
         ]);
         const adguardUrn = (await unwrap(forwarding.adguard!.urn)).value;
-        assert.match(adguardUrn, /::homelab:dns:SplitDnsForwarding\$pulumi-nodejs:dynamic\/dns:AdguardForwarder::split-dns-adguard$/);
+        assert.match(adguardUrn, /::homelab:dns:SplitDnsForwarding\$homelab:dns:AdguardForwarder::split-dns-adguard$/);
         const adguard = inputsOf("split-dns-adguard");
         assert.deepStrictEqual([adguard.url, adguard.username, adguard.domain, adguard.target], ["http://172.16.1.11", "admin", "ragas.cc", "172.16.1.60"]);
         assert.deepStrictEqual(await unwrap(forwarding.adguard!.target), { value: "172.16.1.60", secret: false });

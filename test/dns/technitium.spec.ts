@@ -3,10 +3,11 @@ import * as fs from "fs";
 import {
     TechnitiumApi, technitiumCall, technitiumCreateForwarder, technitiumReadForwarder, technitiumRemoveForwarder, technitiumUpdateForwarder,
 } from "../../components/dns/technitium-api";
-import { technitiumForwarderProvider, TechnitiumForwarderProps } from "../../components/dns/technitium-forwarder";
+import { technitiumForwarder, TechnitiumForwarderProps } from "../../provider/forwarders";
+import { called } from "../provider/handler-harness";
 import { referenceFile } from "../harness/reference";
 import { fakeForwarder } from "./fake-routes";
-import { capturedWarnings, closedPort, FakeForwarder, FakeZone, parseTechnitiumDocs, startTechnitiumFake, TechnitiumFake, writeRequests, failure } from "./fake-servers";
+import { closedPort, FakeForwarder, FakeZone, parseTechnitiumDocs, startTechnitiumFake, TechnitiumFake, writeRequests, failure } from "./fake-servers";
 
 
 const token = "0f1e2d3c4b5a69788796a5b4c3d2e1f0-technitium-token";
@@ -16,6 +17,7 @@ const docs = "technitium-dns/v15.2.0/APIDOCS.md";
 
 
 describe("Technitium DNS forwarder (against a fake checked by APIDOCS.md)", function () {
+    const forwarder = called(technitiumForwarder);
     let fake: TechnitiumFake;
     let api: TechnitiumApi;
     const otherZone = () => ({ type: "Primary", records: [] });
@@ -117,7 +119,7 @@ describe("Technitium DNS forwarder (against a fake checked by APIDOCS.md)", func
         it("moves our record to the new target, keeping its settings and every other record", async () => {
             const tuned = ours({ priority: 3, dnssecValidation: true, comments: "priority set by hand" });
             fake.zones.set("ragas.cc", zone([tuned, fakeForwarder("10.0.0.8", { priority: 9 })], [wwwRecord]));
-            await technitiumForwarderProvider.update!("id", props(), props("172.16.1.65"));
+            await forwarder.update("id", props(), props("172.16.1.65"));
             assert.deepStrictEqual(fake.zones.get("ragas.cc"), zone([{ ...tuned, forwarder: "172.16.1.65" }, fakeForwarder("10.0.0.8", { priority: 9 })], [wwwRecord]));
             assert.deepStrictEqual(writeRequests(fake.log).map((r) => [r.path, r.params]), [["/api/zones/records/update", {
                 domain: "ragas.cc", zone: "ragas.cc", type: "FWD", protocol: "Udp", forwarder: gateway, newProtocol: "Udp", newForwarder: "172.16.1.65",
@@ -133,7 +135,7 @@ describe("Technitium DNS forwarder (against a fake checked by APIDOCS.md)", func
         });
 
         it("makes the zone again when someone deleted it", async () => {
-            await technitiumForwarderProvider.update!("id", props("10.0.0.1"), props());
+            await forwarder.update("id", props("10.0.0.1"), props());
             assert.deepStrictEqual(writeRequests(fake.log).map((r) => [r.path, r.params]), [["/api/zones/create", createParams]]);
         });
 
@@ -144,7 +146,7 @@ describe("Technitium DNS forwarder (against a fake checked by APIDOCS.md)", func
             it(`refuses to change ${name}, and writes nothing`, async () => {
                 fake.zones.set("ragas.cc", existing);
                 const before = snapshot();
-                const message = await failure(() => technitiumForwarderProvider.update!("id", props(), props("172.16.1.65")));
+                const message = await failure(() => forwarder.update("id", props(), props("172.16.1.65")));
                 assert.strictEqual(message, `Technitium DNS at ${fake.url} has ragas.cc as ${described}, not the forwarder to 172.16.1.60 this stack wrote; ` +
                     "refusing to change it. Run `pulumi refresh` to take what the server holds as the state, or fix the zone by hand, then run again");
                 assert.deepStrictEqual(writeRequests(fake.log), []);
@@ -156,7 +158,7 @@ describe("Technitium DNS forwarder (against a fake checked by APIDOCS.md)", func
     describe("delete", () => {
         it("deletes the zone while it holds only our forwarder, even with settings tuned by hand", async () => {
             fake.zones.set("ragas.cc", zone([ours({ priority: 2, dnssecValidation: true })]));
-            await technitiumForwarderProvider.delete!("id", props());
+            await forwarder.delete("id", props());
             assert.deepStrictEqual([...fake.zones.keys()], ["home.arpa"]);
             assert.deepStrictEqual(writeRequests(fake.log).map((r) => [r.path, r.params]), [["/api/zones/delete", { zone: "ragas.cc" }]]);
         });
@@ -174,8 +176,8 @@ describe("Technitium DNS forwarder (against a fake checked by APIDOCS.md)", func
                 const expected = `Technitium DNS at ${fake.url}: left the zone ragas.cc in place: it is ${described}, not only the forwarder to 172.16.1.60 ` +
                     "this stack wrote; delete it by hand when nothing needs it";
                 assert.strictEqual(await technitiumRemoveForwarder(api, domain, gateway), expected);
-                const warnings = await capturedWarnings(() => technitiumForwarderProvider.delete!("id", props()));
-                assert.deepStrictEqual(warnings, [`warning: ${expected}`]);
+                const warnings = await forwarder.warningsOf(() => forwarder.delete("id", props()));
+                assert.deepStrictEqual(warnings, [expected], "a warning on the resource, through the engine");
                 assert.deepStrictEqual(writeRequests(fake.log), []);
                 assert.deepStrictEqual(snapshot(), before);
             });
@@ -195,47 +197,47 @@ describe("Technitium DNS forwarder (against a fake checked by APIDOCS.md)", func
         });
 
         it("shows drift after a change by hand, through the provider's read", async () => {
-            const created = await technitiumForwarderProvider.create(props());
+            const created = await forwarder.create(props());
             assert.strictEqual(created.id, `${fake.url}|ragas.cc`);
             fake.zones.get("ragas.cc")!.records[0].forwarder = "10.0.0.9";
-            const read = await technitiumForwarderProvider.read!(created.id, props());
+            const read = await forwarder.read(created.id, props());
             assert.strictEqual(read.props.target, "10.0.0.9");
             fake.zones.delete("ragas.cc");
-            assert.strictEqual((await technitiumForwarderProvider.read!(created.id, props())).props.target, "");
+            assert.strictEqual((await forwarder.read(created.id, props())).props.target, "");
         });
 
         it("a forwarder added beside ours is no change of ours (no diff that no update could settle); another transport is", async () => {
             fake.zones.set("ragas.cc", zone([fakeForwarder("10.0.0.8"), ours()], [wwwRecord]));
-            assert.strictEqual((await technitiumForwarderProvider.read!("id", props())).props.target, gateway);
-            assert.deepStrictEqual(await technitiumForwarderProvider.diff!("id", props(), props()), { changes: false, replaces: [], deleteBeforeReplace: true });
+            assert.strictEqual((await forwarder.read("id", props())).props.target, gateway);
+            assert.deepStrictEqual(await forwarder.diff("id", props(), props()), { changes: false, replaces: [], deleteBeforeReplace: true });
             assert.strictEqual(await technitiumReadForwarder(api, domain), "10.0.0.8 172.16.1.60");
             fake.zones.set("ragas.cc", zone([fakeForwarder(gateway, { protocol: "Tcp" })]));
-            assert.strictEqual((await technitiumForwarderProvider.read!("id", props())).props.target, "172.16.1.60 over Tcp");
-            assert.deepStrictEqual(await technitiumForwarderProvider.diff!("id", props(), props()), { changes: true, replaces: [], deleteBeforeReplace: true });
+            assert.strictEqual((await forwarder.read("id", props())).props.target, "172.16.1.60 over Tcp");
+            assert.deepStrictEqual(await forwarder.diff("id", props(), props()), { changes: true, replaces: [], deleteBeforeReplace: true });
         });
 
         it("a proxy on our record shows as a change, and the update turns it off keeping the rest", async () => {
             fake.zones.set("ragas.cc", zone([fakeForwarder(gateway, { priority: 4 })]));
-            const read = await technitiumForwarderProvider.read!("id", props());
+            const read = await forwarder.read("id", props());
             assert.strictEqual(read.props.target, "172.16.1.60 with proxy DefaultProxy");
-            assert.deepStrictEqual(await technitiumForwarderProvider.diff!("id", props(), props()), { changes: true, replaces: [], deleteBeforeReplace: true });
+            assert.deepStrictEqual(await forwarder.diff("id", props(), props()), { changes: true, replaces: [], deleteBeforeReplace: true });
             // A second refresh starts from what the first stored, and must say the same.
-            assert.strictEqual((await technitiumForwarderProvider.read!("id", read.props)).props.target, "172.16.1.60 with proxy DefaultProxy");
-            assert.deepStrictEqual(await technitiumForwarderProvider.diff!("id", read.props, props()), { changes: true, replaces: [], deleteBeforeReplace: true });
-            await technitiumForwarderProvider.update!("id", read.props, props());
+            assert.strictEqual((await forwarder.read("id", read.props)).props.target, "172.16.1.60 with proxy DefaultProxy");
+            assert.deepStrictEqual(await forwarder.diff("id", read.props, props()), { changes: true, replaces: [], deleteBeforeReplace: true });
+            await forwarder.update("id", read.props, props());
             assert.deepStrictEqual(fake.zones.get("ragas.cc"), zone([ours({ priority: 4 })]));
-            assert.strictEqual((await technitiumForwarderProvider.read!("id", props())).props.target, gateway);
+            assert.strictEqual((await forwarder.read("id", props())).props.target, gateway);
         });
 
         it("shows a change made by hand in a plain preview: diff asks the server", async () => {
-            const created = await technitiumForwarderProvider.create(props());
-            assert.deepStrictEqual(await technitiumForwarderProvider.diff!(created.id, props(), props()), { changes: false, replaces: [], deleteBeforeReplace: true });
+            const created = await forwarder.create(props());
+            assert.deepStrictEqual(await forwarder.diff(created.id, props(), props()), { changes: false, replaces: [], deleteBeforeReplace: true });
             fake.zones.set("ragas.cc", zone([fakeForwarder("10.0.0.9")]));
-            assert.deepStrictEqual(await technitiumForwarderProvider.diff!(created.id, props(), props()), { changes: true, replaces: [], deleteBeforeReplace: true });
+            assert.deepStrictEqual(await forwarder.diff(created.id, props(), props()), { changes: true, replaces: [], deleteBeforeReplace: true });
         });
 
         it("replaces (deleting first) on a new server or domain; a new token is an update", async () => {
-            const diff = (news: Partial<TechnitiumForwarderProps>) => technitiumForwarderProvider.diff!("id", props(), { ...props(), ...news });
+            const diff = (news: Partial<TechnitiumForwarderProps>) => forwarder.diff("id", props(), { ...props(), ...news });
             assert.deepStrictEqual(await diff({ url: "http://172.16.1.10:5380" }), { changes: true, replaces: ["url"], deleteBeforeReplace: true });
             assert.deepStrictEqual(await diff({ token: "other" }), { changes: true, replaces: [], deleteBeforeReplace: true });
         });

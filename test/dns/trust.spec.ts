@@ -1,11 +1,12 @@
 import * as assert from "assert";
 import { adguardReadUpstreams, AdguardApi } from "../../components/dns/adguard-api";
-import { technitiumProvider } from "../../components/dns/providers";
+import { technitiumForwarder } from "../../provider/forwarders";
+import { called } from "../provider/handler-harness";
 import { technitiumReadZone, TechnitiumApi } from "../../components/dns/technitium-api";
 import { fingerprint, recordingServer, RecordingServer, serverCerts } from "../harness/impostors";
 import { referenceFile } from "../harness/reference";
 import { fakeForwarder } from "./fake-routes";
-import { capturedWarnings, failure, startTechnitiumFake, TechnitiumFake } from "./fake-servers";
+import { failure, startTechnitiumFake, TechnitiumFake } from "./fake-servers";
 
 // The DNS forwarders over https: the AdGuard password and the Technitium token go only to a server that proved
 // itself with the configured CA or pinned fingerprint, before the request is written. And whatever a server
@@ -73,14 +74,15 @@ describe("DNS forwarder messages built from what the server returns are redacted
 
     it("a forwarder record that echoes the token never shows it in the create error", async () => {
         fake.zones = new Map([["ragas.cc", { type: "Forwarder", records: [fakeForwarder(`${token}.example`, { protocol: "Https" })] }]]);
-        const message = await failure(() => technitiumProvider.create(props()));
+        const message = await failure(() => called(technitiumForwarder).create(props()));
         assert.strictEqual(message, `Technitium DNS at ${fake.url} already has ragas.cc as a Forwarder zone forwarding to ***.example (Https); refusing to take it over. ` +
             "Delete that zone by hand, or leave in it only a forwarder to 172.16.1.60 over Udp, then run again");
     });
 
     it("nor in the warning a delete prints when it leaves the zone in place", async () => {
         fake.zones = new Map([["ragas.cc", { type: "Forwarder", records: [fakeForwarder("172.16.1.60"), fakeForwarder(token)] }]]);
-        const warnings = await capturedWarnings(() => technitiumProvider.delete!("id", props()));
+        const forwarder = called(technitiumForwarder);
+        const warnings = await forwarder.warningsOf(() => forwarder.delete("id", props()));
         assert.strictEqual(warnings.length, 1);
         assert.ok(!warnings[0].includes(token), warnings[0]);
         assert.match(warnings[0], /forwarding to 172\.16\.1\.60 \(Udp\) and \*\*\* \(Udp\)/);

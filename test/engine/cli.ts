@@ -1,7 +1,7 @@
 // Drives the real Pulumi CLI (bin/engine/, built by tools/engine/build.sh) for one test program: a temporary
 // PULUMI_HOME and file backend, the passphrase secrets provider, no update check, no plugin download, no
 // registry lookup. Every command is a child process with a deadline, run asynchronously so the fakes in this
-// process keep answering while the engine and the dynamic provider host dial them.
+// process keep answering while the engine and our provider plugin dial them.
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -23,7 +23,7 @@ export interface Step {
     /** The resource's name (the last part of its URN). */
     name: string;
     type: string;
-    /** For an update or replace: the properties the provider said differ (dynamic providers say none). */
+    /** For an update or replace: the properties the provider said differ (ours say none: no detailed diff). */
     diffs?: string[];
     /** Preview only: the inputs whose value differs between the old state and the program (`__provider` aside). */
     inputChanges?: string[];

@@ -1,6 +1,6 @@
 // The Talos side of the engine tests: the fake apids and Kubernetes API of test/talos/fakes, and the stack config
 // the rollout program (programs/rollout) reads to reach them.
-import type { RolloutTiming } from "../../components/talos/rollout/gates";
+import type { RolloutTiming } from "../../components/talos/rollout/timing";
 import { closedPort } from "../dns/fake-servers";
 import { installerFor, TestStack } from "../talos/fakes/stack";
 import type { EngineStack } from "./cli";

@@ -96,7 +96,7 @@ describe("ingress, certificates and split DNS in the graph", () => {
     });
 
     it("forwards the domain on both home DNS servers to .60, only after k8s_gateway", () => {
-        for (const type of ["pulumi-nodejs:dynamic/dns:AdguardForwarder", "pulumi-nodejs:dynamic/dns:TechnitiumForwarder"]) {
+        for (const type of ["homelab:dns:AdguardForwarder", "homelab:dns:TechnitiumForwarder"]) {
             const [forwarder] = graph.ofType(type);
             assert.equal(forwarder.inputs.domain, "ragas.cc");
             assert.equal(forwarder.inputs.target, "172.16.1.60");
@@ -121,7 +121,7 @@ describe("ingress, certificates and split DNS in the graph", () => {
         const values = homeValues();
         delete values["homelab:dnsForwarders"].technitium;
         const skipped = await runStack(values);
-        assert.equal(skipped.ofType("pulumi-nodejs:dynamic/dns:TechnitiumForwarder").length, 0);
+        assert.equal(skipped.ofType("homelab:dns:TechnitiumForwarder").length, 0);
         assert.deepEqual(skipped.run.exports.skippedDnsForwarders.value, ["technitium: homelab:dnsForwarders.technitium.url is not set"]);
     });
 });

@@ -40,7 +40,7 @@ describe("blast radius", () => {
         // The rollouts record the new order (an update that dials no node; a same step would keep the old one).
         assert.deepEqual(d.changed, ["home-talos-upgrade", "home-talos-rollout"]);
         for (const name of d.changed) {
-            const [before, after] = [home.get("pulumi-nodejs:dynamic/talos:TalosRollout", name!), grown.get("pulumi-nodejs:dynamic/talos:TalosRollout", name!)];
+            const [before, after] = [home.get("homelab:talos:TalosRollout", name!), grown.get("homelab:talos:TalosRollout", name!)];
             const changedKeys = Object.keys(after.inputs).filter((k) => JSON.stringify(after.inputs[k]) !== JSON.stringify(before.inputs[k])).sort();
             assert.deepEqual(changedKeys, name === "home-talos-rollout" ? ["nodes", "order", "proxmox", "restartTriggers"] : ["nodes", "order"], name);
         }

@@ -44,7 +44,7 @@ describe("secrets", () => {
             assert.deepEqual(secretsHolding(graph, mainToken), []);
             assert.equal(certManagerToken(graph), "CANARY-scoped-cloudflare-token");
             const token = graph.get("cloudflare:index/apiToken:ApiToken", "home-edge-dns-token");
-            const term = graph.get("pulumi-nodejs:dynamic/cloudflare:TokenTerm", "home-edge-dns-token-term");
+            const term = graph.get("homelab:cloudflare:TokenTerm", "home-edge-dns-token-term");
             assert.equal(token.inputs.expiresOn, "2026-04-01T00:00:00Z");
             assert.deepEqual(token.propertyDependencies.expiresOn, [term.urn]);
             const minter = graph.get("pulumi:providers:cloudflare", "home-cloudflare-token-minter");

@@ -65,7 +65,7 @@ describe("a built stack in steady state", () => {
         assert.deepEqual(applies.map((a) => a.deletedWith), applies.map(() => secrets.urn));
         const everything = new Set(built.resources.map((r) => r.urn));
         const destroy = deleteCalls(built.resources, everything);
-        const nodeRecords = built.ofType("pulumi-nodejs:dynamic/talos:KubernetesNode");
+        const nodeRecords = built.ofType("homelab:talos:KubernetesNode");
         assert.deepEqual(destroy.filter((d) => !d.providerDelete).map((d) => d.name).sort(), [...applies, ...nodeRecords].map((a) => a.name).sort(), "only the resets and the Node object deletes are skipped");
         assert.ok(destroy.some((d) => d.name === "home-vms-talos-worker-1" && d.providerDelete), "the VMs are deleted");
 
@@ -76,13 +76,13 @@ describe("a built stack in steady state", () => {
         assert.deepEqual(deleteCalls(built.resources, removed).sort((a, b) => a.name.localeCompare(b.name)), [
             { name: "home-talos-image-pve4", type: "proxmoxve:download/file:File", providerDelete: true },
             { name: "home-talos-talos-worker-1", type: "talos:machine/configurationApply:ConfigurationApply", providerDelete: true },
-            { name: "home-talos-talos-worker-1-first-apply", type: "pulumi-nodejs:dynamic/talos:MaintenanceApply", providerDelete: true },
-            { name: "home-talos-talos-worker-1-node", type: "pulumi-nodejs:dynamic/talos:KubernetesNode", providerDelete: true },
+            { name: "home-talos-talos-worker-1-first-apply", type: "homelab:talos:MaintenanceApply", providerDelete: true },
+            { name: "home-talos-talos-worker-1-node", type: "homelab:talos:KubernetesNode", providerDelete: true },
             { name: "home-vms-talos-worker-1", type: "proxmoxve:index/vmLegacy:VmLegacy", providerDelete: true },
         ]);
         // The engine deletes a resource only after everything that depends on it: the apply (its reset) goes
         // before the Node object's delete, which it depends on.
         const apply = built.get("talos:machine/configurationApply:ConfigurationApply", "home-talos-talos-worker-1");
-        assert.ok(apply.dependencies.includes(built.get("pulumi-nodejs:dynamic/talos:KubernetesNode", "home-talos-talos-worker-1-node").urn));
+        assert.ok(apply.dependencies.includes(built.get("homelab:talos:KubernetesNode", "home-talos-talos-worker-1-node").urn));
     });
 });

@@ -8,7 +8,7 @@ import { fingerprint, serverCerts } from "../harness/impostors";
 describe("Proxmox trust in the graph", () => {
     const certs = serverCerts();
     const rolloutAccess = (graph: Awaited<ReturnType<typeof runStack>>) =>
-        (graph.get("pulumi-nodejs:dynamic/talos:TalosRollout", "home-talos-rollout").inputs.proxmox as { access: Record<string, unknown> }).access;
+        (graph.get("homelab:talos:TalosRollout", "home-talos-rollout").inputs.proxmox as { access: Record<string, unknown> }).access;
 
     it("by default the provider verifies (insecure false) and the rollout has no pin", async () => {
         const graph = await runStack();

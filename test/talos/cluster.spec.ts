@@ -18,7 +18,7 @@ describe("Talos cluster", () => {
     });
     const apply = (node: string) => graph.get(APPLY, `home-talos-${node}`);
     const vm = (node: string) => graph.get(VM, `home-vms-${node}`);
-    const firstApply = (node: string) => graph.get("pulumi-nodejs:dynamic/talos:MaintenanceApply", `home-talos-${node}-first-apply`);
+    const firstApply = (node: string) => graph.get("homelab:talos:MaintenanceApply", `home-talos-${node}-first-apply`);
 
     it("applies each node's config after its own VM and no other, to its own address", () => {
         nodes.forEach((node, i) => {
@@ -51,7 +51,7 @@ describe("Talos cluster", () => {
     it("builds the Kubernetes provider from the kubeconfig, as a secret, once the API answers", () => {
         const provider = graph.get("pulumi:providers:kubernetes", "home-talos-kubernetes");
         const kubeconfig = graph.get("talos:cluster/kubeconfig:Kubeconfig", "home-talos-kubeconfig");
-        const apiReady = graph.get("pulumi-nodejs:dynamic/talos:KubernetesApiReady", "home-talos-api-ready");
+        const apiReady = graph.get("homelab:kubernetes:ApiReady", "home-talos-api-ready");
         assert.deepEqual(provider.propertyDependencies.kubeconfig, [kubeconfig.urn, apiReady.urn].sort());
         assert.ok(provider.secretPaths.includes("/kubeconfig"));
         assert.match(provider.inputs.kubeconfig as string, /client-key-data: CANARY-kube-client-key/);
@@ -91,7 +91,7 @@ describe("Talos cluster", () => {
     it("records each node's Node object before its apply, so a removed node's object is deleted after its reset", () => {
         const secrets = graph.get("talos:machine/secrets:Secrets", "home-talos-secrets");
         for (const node of nodes) {
-            const record = graph.get("pulumi-nodejs:dynamic/talos:KubernetesNode", `home-talos-${node}-node`);
+            const record = graph.get("homelab:talos:KubernetesNode", `home-talos-${node}-node`);
             assert.ok(apply(node).dependencies.includes(record.urn), node);
             assert.equal(record.inputs.node, node);
             assert.deepEqual((record.inputs.controlPlanes as { name: string; endpoint: string }[]).map((n) => `${n.name} ${n.endpoint}`), ["talos-cp-1 172.16.1.50:50000", "talos-cp-2 172.16.1.51:50000", "talos-cp-3 172.16.1.52:50000"]);
@@ -101,16 +101,16 @@ describe("Talos cluster", () => {
     });
 
     it("upgrades versions node by node before any config is pushed, reaching Kubernetes through Talos", () => {
-        const upgrade = graph.get("pulumi-nodejs:dynamic/talos:TalosRollout", "home-talos-upgrade");
+        const upgrade = graph.get("homelab:talos:TalosRollout", "home-talos-upgrade");
         for (const node of nodes) assert.ok(apply(node).dependencies.includes(upgrade.urn), node);
         assert.equal(upgrade.inputs.kubernetes, undefined, "no edge to the kubeconfig, which follows the applies");
         assert.equal(graph.dependsOn(upgrade, graph.get("talos:cluster/kubeconfig:Kubeconfig", "home-talos-kubeconfig")), false);
-        assert.deepEqual(upgrade.inputs.order, graph.get("pulumi-nodejs:dynamic/talos:TalosRollout", "home-talos-rollout").inputs.order);
+        assert.deepEqual(upgrade.inputs.order, graph.get("homelab:talos:TalosRollout", "home-talos-rollout").inputs.order);
         assert.ok(upgrade.secretPaths.includes("/talos"));
     });
 
     it("rolls versions and restarts out after every config is applied, with its secrets secret", () => {
-        const rollout = graph.get("pulumi-nodejs:dynamic/talos:TalosRollout", "home-talos-rollout");
+        const rollout = graph.get("homelab:talos:TalosRollout", "home-talos-rollout");
         for (const node of nodes) assert.ok(rollout.dependencies.includes(apply(node).urn), node);
         assert.deepEqual(rollout.inputs.order, [
             "talos-cp-1: Talos v1.13.9, Kubernetes v1.36.4", "talos-cp-2: Talos v1.13.9, Kubernetes v1.36.4",

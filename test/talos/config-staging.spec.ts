@@ -1,32 +1,21 @@
 import { strict as assert } from "assert";
-import { createRequire } from "module";
-import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import { TalosClient } from "../../components/talos/api/client";
 import { talosVersion } from "../../components/talos/api/machine";
-import { kubernetesNodeProvider } from "../../components/talos/kubernetes-node";
-import { maintenanceApplyProvider } from "../../components/talos/maintenance-apply";
 import { withComponentVersion } from "../../components/talos/rollout/machine-config";
 import { rolloutPlainInputs } from "../../components/talos/rollout/inputs";
-import { TalosRolloutInputs, talosRolloutProvider } from "../../components/talos/rollout/resource";
+import type { TalosRolloutInputs } from "../../components/talos/rollout/resource";
 import { RestartTrigger } from "../../components/talos/rollout/restart-triggers";
 import { applyEditKeepingStaged } from "../../components/talos/rollout/staged-config";
-import { DynamicResourceModel } from "./fakes/engine-model";
+import { kubernetesNodeHandler } from "../../provider/kubernetes-node";
+import { maintenanceApplyHandler } from "../../provider/maintenance-apply";
+import { talosRollout } from "../../provider/talos-rollout";
+import { ResourceModel } from "./fakes/engine-model";
 import { fastTiming, installerFor, startStack, TestStack } from "./fakes/stack";
 
 // No config change reboots a node outside the rollout: every apply stages (cluster.ts), a node in maintenance
 // mode gets its first config at once (MaintenanceApply), and the rollout applies each staged config live when
 // Talos' dry run says it can, else restarts the node in turn; a dry run that fails stops it before anything
-// moves. Against the fake apids (maintenance API included) and the fake Kubernetes API; the new providers run
-// as Pulumi serializes them.
-
-/** A provider as Pulumi serializes it and the dynamic provider host evaluates it, requires from the project. */
-async function serialized(provider: pulumi.dynamic.ResourceProvider): Promise<pulumi.dynamic.ResourceProvider> {
-    const text = (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false })).text;
-    const module = { exports: {} as { handler?: () => pulumi.dynamic.ResourceProvider } };
-    new Function("exports", "require", "module", text)(module.exports, createRequire(path.join(__dirname, "../../package.json")), module);
-    return module.exports.handler!();
-}
+// moves. Against the fake apids (maintenance API included) and the fake Kubernetes API.
 
 const target = (talosVersion = "v1.13.9") => ({ talosVersion, installerImage: installerFor(talosVersion), kubernetesVersion: "v1.36.4" });
 /** A config change Talos applies live (kubelet arguments) and one it needs a reboot for (an environment variable). */
@@ -60,7 +49,7 @@ describe("config changes: staged, then applied live or by a rolling restart", fu
         mtls.close();
 
         const timing = { callTimeoutMs: 2000, rebootTimeoutMs: 5000, pollIntervalMs: 10 };
-        const first = new DynamicResourceModel(await serialized(maintenanceApplyProvider));
+        const first = new ResourceModel(maintenanceApplyHandler);
         assert.equal(await first.up({ node: "talos-worker-2", endpoint, talos: stack.pki.clientConfiguration, machineConfiguration: config, timing }), "create");
         assert.deepEqual(first.outputs, { node: "talos-worker-2", outcome: "applied" });
         assert.equal(joining.maintenance, false);
@@ -68,7 +57,7 @@ describe("config changes: staged, then applied live or by a rolling restart", fu
         assert.ok(stack.cluster.events.includes("maintenance-apply talos-worker-2"));
         assert.equal(await first.up({ node: "talos-worker-2", endpoint, talos: stack.pki.clientConfiguration, machineConfiguration: live(config), timing }), "same", "a later config is the apply's and the rollout's");
 
-        const configured = new DynamicResourceModel(await serialized(maintenanceApplyProvider));
+        const configured = new ResourceModel(maintenanceApplyHandler);
         const calls = stack.talos.calls.length;
         await configured.up({ node: "talos-worker-1", endpoint: stack.talos.endpoints["talos-worker-1"], talos: stack.pki.clientConfiguration, machineConfiguration: "not sent", timing });
         assert.deepEqual(configured.outputs, { node: "talos-worker-1", outcome: "configured" });
@@ -77,7 +66,7 @@ describe("config changes: staged, then applied live or by a rolling restart", fu
 
     it("applies a staged config live when Talos can, restarts the nodes that need it one at a time", async () => {
         stack = await startStack({ controlPlanes: 3, workers: 1 });
-        const rollout = new DynamicResourceModel(talosRolloutProvider);
+        const rollout = new ResourceModel(talosRollout);
         await rollout.up(inputs({}));
         for (const name of ["talos-cp-1", "talos-cp-2"]) stack.cluster.stage(name, live(stack.cluster.node(name).config));
         for (const name of ["talos-cp-3", "talos-worker-1"]) stack.cluster.stage(name, needsReboot(stack.cluster.node(name).config));
@@ -96,7 +85,7 @@ describe("config changes: staged, then applied live or by a rolling restart", fu
 
     it("stops before anything moves when a dry run fails, naming the node, and tries again on the next run", async () => {
         stack = await startStack({ controlPlanes: 3, workers: 1, faults: { dryRunFails: ["talos-cp-2"] } });
-        const rollout = new DynamicResourceModel(talosRolloutProvider);
+        const rollout = new ResourceModel(talosRollout);
         await rollout.up(inputs({}));
         for (const name of all()) stack.cluster.stage(name, needsReboot(stack.cluster.node(name).config));
         const staged = inputs(Object.fromEntries(all().map((n) => [n, "bbbb"])));
@@ -130,7 +119,7 @@ describe("config changes: staged, then applied live or by a rolling restart", fu
     it("deletes a removed node's Node object after its reset, reading the kubeconfig from another control plane", async () => {
         stack = await startStack({ controlPlanes: 3, workers: 1 });
         const controlPlanes = stack.request(target()).nodes.filter((n) => n.role === "controlplane");
-        const record = new DynamicResourceModel(await serialized(kubernetesNodeProvider));
+        const record = new ResourceModel(kubernetesNodeHandler);
         const callTimeoutMs = 2000;
         await record.up({ node: "talos-cp-3", talos: stack.pki.clientConfiguration, controlPlanes, callTimeoutMs });
         assert.deepEqual([...stack.talos.calls], [], "creating dials nothing");

@@ -45,7 +45,7 @@ describe("admin kubeconfig from Talos' tar.gz", () => {
     it("refuses truncated input: a short header, data cut short, a cut gzip stream", () => {
         const data = Buffer.from(yaml);
         const whole = Buffer.concat([ustarHeader("kubeconfig", data.length), data]);
-        assert.throws(() => fileFromTar(whole.subarray(0, 300), "kubeconfig"), { message: "tar header at byte 0 is truncated (300 of 512 bytes)" });
+        assert.throws(() => fileFromTar(whole.subarray(0, 300), "kubeconfig"), { message: "the archive is not a tar archive holding kubeconfig: Unrecognized archive format" });
         assert.throws(() => fileFromTar(whole.subarray(0, 600), "kubeconfig"), { message: `kubeconfig is truncated: 88 of ${data.length} bytes` });
         const gz = talosKubeconfigArchive(yaml);
         assert.throws(() => kubeconfigFromTarGz(gz.subarray(0, gz.length - 40)), { message: "the archive is not gzip: unexpected end of file" });
@@ -53,10 +53,10 @@ describe("admin kubeconfig from Talos' tar.gz", () => {
 
     it("refuses what is not a tar archive, and an archive without the file", () => {
         const text = Buffer.alloc(512, "a");
-        assert.throws(() => fileFromTar(text, "kubeconfig"), { message: 'tar checksum "aaaaaaaa" is not octal' });
+        assert.throws(() => fileFromTar(text, "kubeconfig"), { message: "the archive is not a tar archive holding kubeconfig: checksum failure" });
         const header = ustarHeader("kubeconfig", 4);
         header[0] = "K".charCodeAt(0);
-        assert.throws(() => fileFromTar(Buffer.concat([header, Buffer.from("abcd")]), "kubeconfig"), /^Error: tar header at byte 0 has checksum \d+, computed \d+: not a tar archive$/);
+        assert.throws(() => fileFromTar(Buffer.concat([header, Buffer.from("abcd")]), "kubeconfig"), { message: "the archive is not a tar archive holding kubeconfig: checksum failure" });
         assert.throws(() => fileFromTar(Buffer.concat([ustarHeader("talosconfig", 4), pad(Buffer.from("abcd"))]), "kubeconfig"), { message: "the archive holds no file kubeconfig" });
         assert.throws(() => kubeconfigFromTarGz(Buffer.from(yaml)), /^Error: the archive is not gzip: incorrect header check$/);
     });

@@ -1,9 +1,11 @@
 import { strict as assert } from "assert";
 import { rolloutPlainInputs } from "../../components/talos/rollout/inputs";
-import { TalosRolloutInputs, talosRolloutProvider } from "../../components/talos/rollout/resource";
+import type { TalosRolloutInputs } from "../../components/talos/rollout/resource";
+import { talosRollout } from "../../provider/talos-rollout";
+
 import { RestartTrigger } from "../../components/talos/rollout/restart-triggers";
 import { FakeNodeSpec } from "./fakes/cluster";
-import { DynamicResourceModel } from "./fakes/engine-model";
+import { ResourceModel } from "./fakes/engine-model";
 import { fakeVms, FakeProxmox, startFakeProxmox } from "./fakes/proxmox";
 import { installerFor, startStack, TestStack } from "./fakes/stack";
 
@@ -44,7 +46,7 @@ describe("nodes that join and leave, through the rollout provider as the engine 
 
     it("a worker that joins is recorded without dialing any node, and the next Talos bump upgrades it", async () => {
         stack = await startStack({ controlPlanes: 3, workers: 1 });
-        const rollout = new DynamicResourceModel(talosRolloutProvider);
+        const rollout = new ResourceModel(talosRollout);
         const before = ["talos-cp-1", "talos-cp-2", "talos-cp-3", "talos-worker-1"];
         assert.equal(await rollout.up(inputs(before, target("v1.13.9"))), "create");
         await join(spec("talos-worker-2", "worker"));
@@ -63,7 +65,7 @@ describe("nodes that join and leave, through the rollout provider as the engine 
 
     it("control planes that join are recorded, and the next Talos bump's etcd gate expects all three", async () => {
         stack = await startStack({ controlPlanes: 1, workers: 1 });
-        const rollout = new DynamicResourceModel(talosRolloutProvider);
+        const rollout = new ResourceModel(talosRollout);
         await rollout.up(inputs(["talos-cp-1", "talos-worker-1"], target("v1.13.9")));
         await join(spec("talos-cp-2", "controlplane"));
         await join(spec("talos-cp-3", "controlplane"));
@@ -82,7 +84,7 @@ describe("nodes that join and leave, through the rollout provider as the engine 
         proxmox = await startFakeProxmox(stack.cluster);
         const sized = (names: string[], cores: Record<string, number> = {}) => Object.fromEntries(names.map((n) => [n, { hardware: `${cores[n] ?? 4} cores, 8192 MiB`, stagedConfig: "" }]));
         const before = ["talos-cp-1", "talos-cp-2", "talos-cp-3", "talos-worker-1"];
-        const rollout = new DynamicResourceModel(talosRolloutProvider);
+        const rollout = new ResourceModel(talosRollout);
         await rollout.up(inputs(before, target("v1.13.9"), sized(before)));
         await join(spec("talos-worker-2", "worker"));
         const all = [...before, "talos-worker-2"];
@@ -95,7 +97,7 @@ describe("nodes that join and leave, through the rollout provider as the engine 
 
     it("a node that leaves is recorded without dialing it, and the next bump rolls the rest", async () => {
         stack = await startStack({ controlPlanes: 3, workers: 2 });
-        const rollout = new DynamicResourceModel(talosRolloutProvider);
+        const rollout = new ResourceModel(talosRollout);
         const all = ["talos-cp-1", "talos-cp-2", "talos-cp-3", "talos-worker-1", "talos-worker-2"];
         await rollout.up(inputs(all, target("v1.13.9")));
         const rest = all.filter((n) => n !== "talos-worker-2");
@@ -112,7 +114,7 @@ describe("nodes that join and leave, through the rollout provider as the engine 
 
     it("a join while another node is unreachable succeeds and dials nothing", async () => {
         stack = await startStack({ controlPlanes: 3, workers: 1 });
-        const rollout = new DynamicResourceModel(talosRolloutProvider);
+        const rollout = new ResourceModel(talosRollout);
         const before = ["talos-cp-1", "talos-cp-2", "talos-cp-3", "talos-worker-1"];
         await rollout.up(inputs(before, target("v1.13.9")));
         stack.cluster.node("talos-cp-2").up = false;

@@ -1,9 +1,9 @@
 import { strict as assert } from "assert";
-import { createRequire } from "module";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { rolloutPlainInputs } from "../../components/talos/rollout/inputs";
-import { talosRolloutInputs, TalosRolloutInputs, talosRolloutProvider } from "../../components/talos/rollout/resource";
+import { talosRolloutInputs, TalosRolloutInputs } from "../../components/talos/rollout/resource";
+import { talosRollout } from "../../provider/talos-rollout";
+import { called } from "../provider/handler-harness";
 import { fastTiming, installerFor, startStack, TestStack } from "./fakes/stack";
 
 const home = [
@@ -48,14 +48,7 @@ describe("TalosRollout resource", function () {
         let stack: TestStack;
         afterEach(async () => stack && (await stack.close()));
 
-        /** The provider as Pulumi serializes it and the dynamic provider host evaluates it, with requires
-         *  resolved from the project. */
-        const serializedProvider = async () => {
-            const serialized = await pulumi.runtime.serializeFunction(() => talosRolloutProvider, { allowSecrets: false });
-            const module = { exports: {} as { handler?: () => pulumi.dynamic.ResourceProvider } };
-            new Function("exports", "require", "module", serialized.text)(module.exports, createRequire(path.join(__dirname, "../../package.json")), module);
-            return module.exports.handler!();
-        };
+        const talosRolloutProvider = called(talosRollout);
 
         const inputsFor = (s: TestStack, t: ReturnType<typeof target>): TalosRolloutInputs => {
             const request = s.request(t);
@@ -66,54 +59,52 @@ describe("TalosRollout resource", function () {
         it("creates without dialing a node; shows a version change as a change and never a replacement", async () => {
             stack = await startStack();
             const news = inputsFor(stack, target("v1.13.9"));
-            const created = await talosRolloutProvider.create!(news);
+            const created = await talosRolloutProvider.create(news);
             assert.equal(created.id, "talos-rollout");
             assert.deepEqual(stack.talos.calls, []);
             assert.ok(!JSON.stringify(created.outs).includes(stack.pki.clientConfiguration.clientKey), "no secret in the outputs");
-            assert.deepEqual(await talosRolloutProvider.diff!("talos-rollout", created.outs, inputsFor(stack, target("v1.14.0"))), { changes: true, replaces: [] });
+            assert.deepEqual(await talosRolloutProvider.diff("talos-rollout", created.outs, inputsFor(stack, target("v1.14.0"))), { changes: true, replaces: [] });
             const rotated = { ...news, talos: { ...news.talos, clientKey: "cm90YXRlZA==" } };
-            assert.deepEqual(await talosRolloutProvider.diff!("talos-rollout", created.outs, rotated), { changes: false, replaces: [] }, "new credentials alone start no rollout");
+            assert.deepEqual(await talosRolloutProvider.diff("talos-rollout", created.outs, rotated), { changes: false, replaces: [] }, "new credentials alone start no rollout");
             const joined = { ...news, order: [...news.order, "talos-worker-2: Talos v1.13.9, Kubernetes v1.36.4"] };
-            assert.deepEqual(await talosRolloutProvider.diff!("talos-rollout", created.outs, joined), { changes: true, replaces: [] }, "a node joining is recorded: a same step would keep the old order");
+            assert.deepEqual(await talosRolloutProvider.diff("talos-rollout", created.outs, joined), { changes: true, replaces: [] }, "a node joining is recorded: a same step would keep the old order");
             const restart = { ...news, restarts: { "talos-cp-2": "memoryMiB 8192 -> 12288" } };
-            assert.deepEqual(await talosRolloutProvider.diff!("talos-rollout", created.outs, restart), { changes: true, replaces: [] });
+            assert.deepEqual(await talosRolloutProvider.diff("talos-rollout", created.outs, restart), { changes: true, replaces: [] });
             const extension = { ...news, target: { ...news.target, installerImage: `factory.talos.dev/installer/${"b".repeat(64)}:v1.13.9` } };
-            assert.deepEqual(await talosRolloutProvider.diff!("talos-rollout", created.outs, extension), { changes: true, replaces: [] }, "another installer at the same version");
+            assert.deepEqual(await talosRolloutProvider.diff("talos-rollout", created.outs, extension), { changes: true, replaces: [] }, "another installer at the same version");
         });
 
-        it("runs the rollout on update, serialized as Pulumi serializes a dynamic provider", async () => {
+        it("runs the rollout on update", async () => {
             stack = await startStack();
-            const olds = (await talosRolloutProvider.create!(inputsFor(stack, target("v1.13.9")))).outs;
-            const provider = await serializedProvider();
-            const updated = await provider.update!("talos-rollout", olds, inputsFor(stack, target("v1.14.0")));
+            const olds = (await talosRolloutProvider.create(inputsFor(stack, target("v1.13.9")))).outs;
+                        const updated = await talosRolloutProvider.update("talos-rollout", olds, inputsFor(stack, target("v1.14.0")));
             assert.deepEqual(updated.outs.landed["talos-cp-3"], { talosVersion: "v1.14.0", kubeletVersion: "v1.36.4" });
             assert.deepEqual(stack.cluster.rebootOrder(), ["talos-cp-1", "talos-cp-2", "talos-cp-3", "talos-worker-1"]);
         });
 
-        it("updates with no Kubernetes access input, serialized, reading the kubeconfig through Talos, and keeps it out of the outputs", async () => {
+        it("updates with no Kubernetes access input, reading the kubeconfig through Talos, and keeps it out of the outputs", async () => {
             stack = await startStack();
             const withoutAccess = (t: ReturnType<typeof target>): TalosRolloutInputs => ({ ...inputsFor(stack, t), kubernetes: undefined });
-            const olds = (await talosRolloutProvider.create!(withoutAccess(target("v1.13.9")))).outs;
+            const olds = (await talosRolloutProvider.create(withoutAccess(target("v1.13.9")))).outs;
             const news = withoutAccess(target("v1.14.0"));
-            const updated = await (await serializedProvider()).update!("talos-rollout", olds, news);
+            const updated = await talosRolloutProvider.update("talos-rollout", olds, news);
             assert.deepEqual(stack.cluster.rebootOrder(), ["talos-cp-1", "talos-cp-2", "talos-cp-3", "talos-worker-1"]);
             assert.deepEqual(stack.talos.calls.filter((c) => c.endsWith("Kubeconfig")), ["talos-cp-1 MachineService.Kubeconfig"]);
             assert.ok(!("kubernetes" in updated.outs!), "no access in the outputs");
             assert.ok(!JSON.stringify(updated.outs).includes(stack.pki.clientConfiguration.clientKey));
         });
 
-        it("says where a serialized rollout stopped (the serializer's classes keep their messages)", async () => {
+        it("says where the rollout stopped", async () => {
             stack = await startStack({ faults: { installExitCode: { "talos-cp-2": 2 } } });
-            const olds = (await talosRolloutProvider.create!(inputsFor(stack, target("v1.13.9")))).outs;
-            const provider = await serializedProvider();
-            await assert.rejects(provider.update!("talos-rollout", olds, inputsFor(stack, target("v1.14.0"))), /^Error: rollout stopped at talos-cp-2: Talos v1.13.9 -> v1.14.0: talos-cp-2: install: exit code 2/);
+            const olds = (await talosRolloutProvider.create(inputsFor(stack, target("v1.13.9")))).outs;
+                        await assert.rejects(talosRolloutProvider.update("talos-rollout", olds, inputsFor(stack, target("v1.14.0"))), /^Error: rollout stopped at talos-cp-2: Talos v1.13.9 -> v1.14.0: talos-cp-2: install: exit code 2/);
         });
 
         it("records how far a failed update got, under the old order, without secrets", async () => {
             stack = await startStack({ faults: { installExitCode: { "talos-cp-3": 2 } } });
-            const olds = { ...(await talosRolloutProvider.create!(inputsFor(stack, target("v1.13.9")))).outs, __provider: "serialized" };
-            const news = { ...inputsFor(stack, target("v1.14.0")), __provider: "serialized" };
-            await assert.rejects(talosRolloutProvider.update!("talos-rollout", olds, news), (error: Error & { id: string; properties: Record<string, unknown>; reasons: string[] }) => {
+            const olds = (await talosRolloutProvider.create(inputsFor(stack, target("v1.13.9")))).outs;
+            const news = inputsFor(stack, target("v1.14.0"));
+            await assert.rejects(talosRolloutProvider.update("talos-rollout", olds, news), (error: Error & { id: string; properties: Record<string, unknown>; reasons: string[] }) => {
                 assert.equal(error.id, "talos-rollout");
                 assert.deepEqual(error.properties.order, olds.order);
                 assert.deepEqual(error.properties.landed, {
@@ -125,7 +116,7 @@ describe("TalosRollout resource", function () {
                 return true;
             });
             // The next run sees the change again (the old order is what the state holds).
-            assert.equal((await talosRolloutProvider.diff!("talos-rollout", olds, news)).changes, true);
+            assert.equal((await talosRolloutProvider.diff("talos-rollout", olds, news)).changes, true);
         });
     });
 });

@@ -1,6 +1,10 @@
 import { strict as assert } from "assert";
 import { rolloutPlainInputs } from "../../components/talos/rollout/inputs";
-import { TalosRolloutInputs, talosRolloutProvider } from "../../components/talos/rollout/resource";
+import type { TalosRolloutInputs } from "../../components/talos/rollout/resource";
+import { talosRollout } from "../../provider/talos-rollout";
+import { called } from "../provider/handler-harness";
+
+const talosRolloutProvider = called(talosRollout);
 import { plannedRestarts, RestartTrigger } from "../../components/talos/rollout/restart-triggers";
 import { fakeVms, FakeProxmox, startFakeProxmox } from "./fakes/proxmox";
 import { installerFor, startStack, TestStack } from "./fakes/stack";
@@ -64,14 +68,14 @@ describe("restarts through the rollout", function () {
 
     it("restarts only what changed, one node at a time, control planes first, each drained and back before the next", async () => {
         await start();
-        const olds = (await talosRolloutProvider.create!(inputs(sized({})))).outs;
+        const olds = (await talosRolloutProvider.create(inputs(sized({})))).outs;
         assert.deepEqual(stack.talos.calls, [], "creating dials no node");
         // cp-1's apply staged a config that needs a reboot (another environment variable: not live, as Talos judges).
         const cp1 = stack.cluster.node("talos-cp-1");
         stack.cluster.stage("talos-cp-1", cp1.config.replace("machine:\n", "machine:\n  env:\n    HTTP_PROXY: http://proxy:3128\n"));
         const news = inputs(sized({ "talos-worker-2": 8, "talos-cp-3": 8 }, { "talos-cp-1": "d1f0c2" }));
-        assert.deepEqual(await talosRolloutProvider.diff!("talos-rollout", olds, news), { changes: true, replaces: [] });
-        const updated = await talosRolloutProvider.update!("talos-rollout", olds, news);
+        assert.deepEqual(await talosRolloutProvider.diff("talos-rollout", olds, news), { changes: true, replaces: [] });
+        const updated = await talosRolloutProvider.update("talos-rollout", olds, news);
         assert.deepEqual(stack.cluster.rebootOrder(), ["talos-cp-1", "talos-cp-3", "talos-worker-2"]);
         assert.equal(stack.cluster.maxDown, 1);
         assert.deepEqual(proxmox.reboots, ["talos-cp-3", "talos-worker-2"], "the resized VMs restart through Proxmox; the staged config through Talos");
@@ -81,16 +85,16 @@ describe("restarts through the rollout", function () {
         assert.ok(e.indexOf("uncordon talos-cp-1") < e.indexOf("cordon talos-cp-3") && e.indexOf("uncordon talos-cp-3") < e.indexOf("cordon talos-worker-2"));
         assert.deepEqual(updated.outs.restartTriggers, news.restartTriggers);
         // Run again with the same record: nothing restarts.
-        assert.deepEqual(await talosRolloutProvider.diff!("talos-rollout", updated.outs, news), { changes: false, replaces: [] });
+        assert.deepEqual(await talosRolloutProvider.diff("talos-rollout", updated.outs, news), { changes: false, replaces: [] });
     });
 
     it("dials no node that joined since the last run, and records it for the next", async () => {
         await start();
         const all = inputs(sized({}));
         const withoutNew = { ...all, nodes: all.nodes.filter((n) => n.name !== "talos-worker-2"), order: all.order.filter((l) => !l.startsWith("talos-worker-2:")) };
-        const olds = (await talosRolloutProvider.create!(withoutNew)).outs;
+        const olds = (await talosRolloutProvider.create(withoutNew)).outs;
         const news = inputs(sized({ "talos-cp-3": 8 }));
-        const updated = await talosRolloutProvider.update!("talos-rollout", olds, news);
+        const updated = await talosRolloutProvider.update("talos-rollout", olds, news);
         assert.deepEqual(stack.cluster.rebootOrder(), ["talos-cp-3"]);
         assert.deepEqual(stack.talos.calls.filter((c) => c.startsWith("talos-worker-2 ")), [], "the new node is not dialed");
         assert.deepEqual(updated.outs.order, news.order, "and is rolled from the next run on");
@@ -98,9 +102,9 @@ describe("restarts through the rollout", function () {
 
     it("stops at a failed restart, naming the node and the check, and leaves the rest untouched", async () => {
         await start(["talos-cp-2"]);
-        const olds = (await talosRolloutProvider.create!(inputs(sized({})))).outs;
+        const olds = (await talosRolloutProvider.create(inputs(sized({})))).outs;
         const news = inputs(sized({ "talos-cp-2": 8, "talos-cp-3": 8, "talos-worker-1": 8 }));
-        await assert.rejects(talosRolloutProvider.update!("talos-rollout", olds, news), (error: Error & { properties: { restartTriggers: unknown } }) => {
+        await assert.rejects(talosRolloutProvider.update("talos-rollout", olds, news), (error: Error & { properties: { restartTriggers: unknown } }) => {
             assert.equal(error.message, 'rollout stopped at talos-cp-2: restart (hardware 4 cores, 8192 MiB -> 8 cores, 8192 MiB): talos-cp-2 (pve2/151): reboot task: ended with "VM quit/powerdown failed - got timeout"; not started: talos-cp-3, talos-worker-1');
             assert.deepEqual(error.properties.restartTriggers, olds.restartTriggers, "the record keeps the old triggers, so the next run restarts again");
             return true;
@@ -115,20 +119,20 @@ describe("the rollout's check against what the stack last rolled out", () => {
     const at = (talosVersion: string, kubernetesVersion: string) => ({ target: { talosVersion, kubernetesVersion, installerImage: installerFor(talosVersion) } }) as unknown as TalosRolloutInputs;
 
     it("accepts the first rollout, the same versions and the next minor", async () => {
-        assert.deepEqual((await talosRolloutProvider.check!({}, at("v1.13.9", "v1.36.4"))).failures, []);
-        assert.deepEqual((await talosRolloutProvider.check!(at("v1.14.2", "v1.37.1"), at("v1.14.2", "v1.37.1"))).failures, []);
-        assert.deepEqual((await talosRolloutProvider.check!(at("v1.13.9", "v1.36.4"), at("v1.14.0", "v1.37.0"))).failures, []);
+        assert.deepEqual(await talosRolloutProvider.check({}, at("v1.13.9", "v1.36.4")), []);
+        assert.deepEqual(await talosRolloutProvider.check(at("v1.14.2", "v1.37.1"), at("v1.14.2", "v1.37.1")), []);
+        assert.deepEqual(await talosRolloutProvider.check(at("v1.13.9", "v1.36.4"), at("v1.14.0", "v1.37.0")), []);
     });
 
     it("refuses a skipped minor or a step back from what runs, naming the key, even past the pins", async () => {
-        assert.deepEqual((await talosRolloutProvider.check!(at("v1.14.2", "v1.37.1"), at("v1.16.0", "v1.37.0"))).failures, [
+        assert.deepEqual(await talosRolloutProvider.check(at("v1.14.2", "v1.37.1"), at("v1.16.0", "v1.37.0")), [
             { property: "target", reason: "homelab:talos.version: v1.16.0 skips a minor version past the running v1.14.2; Talos moves one minor at a time. Fix: set a v1.15.x release (or a v1.14.x patch) first and run `pulumi up`, then the next minor." },
             { property: "target", reason: "homelab:talos.kubernetesVersion: v1.37.0 is older than the running v1.37.1, and Kubernetes never moves backwards. Fix: set v1.37.1 or a newer patch or minor release: the cluster already runs v1.37.1." },
         ]);
     });
 
     it("refuses a Kubernetes version the target Talos does not run, from the table validation uses", async () => {
-        assert.deepEqual((await talosRolloutProvider.check!(at("v1.13.9", "v1.36.4"), at("v1.13.9", "v1.37.0"))).failures, [
+        assert.deepEqual(await talosRolloutProvider.check(at("v1.13.9", "v1.36.4"), at("v1.13.9", "v1.37.0")), [
             { property: "target", reason: "homelab:talos.kubernetesVersion: v1.37.0 does not run on Talos v1.13.9 (homelab:talos.version), which runs Kubernetes v1.31.0 to v1.36.x. Fix: set a Kubernetes release in v1.31.0 to v1.36.x, or first move homelab:talos.version to a Talos that runs it (v1.14.x) and run `pulumi up`." },
         ]);
     });

@@ -170,14 +170,16 @@ describe("rolling Talos upgrade against fake apids and a fake Kubernetes API", f
         assert.equal(stack.cluster.node("talos-cp-2").boots, 1);
     });
 
-    it("restarts through the caller's hypervisor hook (a resize), gated the same way", async () => {
+    it("restarts through the restart capability it is handed (a resize: the hypervisor), gated the same way", async () => {
         stack = await startStack();
         const asked: string[] = [];
         await runRollout(stack.request({ talosVersion: "v1.13.9" }, {
             restarts: { "talos-worker-1": "memoryMiB 8192 -> 12288" },
-            restartVia: async (node, reason) => {
-                asked.push(`${node.name}: ${reason}`);
-                stack.cluster.reboot(node.name);
+            restartVia: {
+                async restart(node, reason) {
+                    asked.push(`${node.name}: ${reason}`);
+                    stack.cluster.reboot(node.name);
+                },
             },
         }));
         assert.deepEqual(asked, ["talos-worker-1: memoryMiB 8192 -> 12288"]);

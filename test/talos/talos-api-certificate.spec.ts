@@ -1,5 +1,9 @@
 import { strict as assert } from "assert";
 import forge from "node-forge";
+import type * as tls from "tls";
+
+/** The module object itself (an import is a read-only view of it), to wrap its connect. */
+const tlsModule = require("tls") as { connect: typeof tls.connect };
 import { TalosApiError, TalosClient } from "../../components/talos/api/client";
 import { talosVersion } from "../../components/talos/api/machine";
 import { makePki, TestPki } from "./fakes/certs";
@@ -51,5 +55,24 @@ describe("Talos API client: a certificate for the wrong address", function () {
             return true;
         });
         assert.deepEqual(fake.calls, [], "no call reached the node");
+    });
+
+    it("sends the node's name as the TLS server name, never the address (RFC 6066, Node's DEP0123), and checks the address", async () => {
+        const address = fake.endpoints["talos-cp-1"];
+        const servernames: (string | undefined)[] = [];
+        const connect = tlsModule.connect;
+        // grpc-js calls the module's connect at each connection (build/src/channel-credentials.js, SecureConnectorImpl).
+        tlsModule.connect = ((options: tls.ConnectionOptions, ...rest: unknown[]) => {
+            servernames.push(options.servername);
+            return (connect as (...args: unknown[]) => tls.TLSSocket)(options, ...rest);
+        }) as typeof tls.connect;
+        try {
+            client = new TalosClient({ name: "talos-cp-1", address }, pki.clientConfiguration, { callTimeoutMs: 3000, streamTimeoutMs: 3000 });
+            await assert.rejects(talosVersion(client), /certificate mismatch: 127\.0\.0\.1:\d+ presented a certificate for DNS:talos-cp-2, IP Address:172\.16\.1\.51, not 127\.0\.0\.1/);
+        } finally {
+            tlsModule.connect = connect;
+        }
+        assert.ok(servernames.length > 0, "a TLS connection was made");
+        assert.deepEqual([...new Set(servernames)], ["talos-cp-1"]);
     });
 });

@@ -41,8 +41,8 @@ describe("a preview's step per resource", () => {
         assert.deepEqual(diffResource(apply("x"), apply("<unknown>")), { op: "update", changed: ["machineConfigurationInput"] });
     });
 
-    it("follows a dynamic provider's diff: only the inputs it compares, never its serialized code", () => {
-        const rollout = (order: string[], timing: number, code: string): PlannedRegistration => ({ urn: "r", type: "pulumi-nodejs:dynamic/talos:TalosRollout", name: "r", custom: true, inputs: { nodes: [], restarts: {}, order, timing, __provider: code }, ignoreChanges: [], replaceOnChanges: [] });
+    it("follows our provider's diff: only the inputs it compares", () => {
+        const rollout = (order: string[], timing: number, code: string): PlannedRegistration => ({ urn: "r", type: "homelab:talos:TalosRollout", name: "r", custom: true, inputs: { nodes: [], restarts: {}, order, timing, credentials: code }, ignoreChanges: [], replaceOnChanges: [] });
         assert.deepEqual(diffResource(rollout(["a: Talos v1.13.9"], 1, "x"), rollout(["a: Talos v1.13.9"], 2, "y")), { op: "same", changed: [] });
         assert.deepEqual(diffResource(rollout(["a: Talos v1.13.9"], 1, "x"), rollout(["a: Talos v1.14.0"], 1, "x")), { op: "update", changed: ["order"] });
         // A node joining is recorded (an update that dials no node): a same step would keep the old order.

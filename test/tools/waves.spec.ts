@@ -8,7 +8,7 @@ function resource(name: string, type: string, dependencies: string[] = [], extra
     return {
         urn: `urn:${name}`, type, name, custom: true, remote: false, parent: "urn:root", dependencies: dependencies.map((d) => `urn:${d}`),
         propertyDependencies: {}, provider: "", protect: false, retainOnDelete: false, ignoreChanges: [], additionalSecretOutputs: [],
-        replaceOnChanges: [], replaceWith: [], deletedWith: "", deleteBeforeReplace: false, version: "", pluginDownloadURL: "", inputs: {}, secretPaths: [], ...extra,
+        replaceOnChanges: [], replaceWith: [], deletedWith: "", deleteBeforeReplace: false, aliases: [], version: "", pluginDownloadURL: "", inputs: {}, secretPaths: [], ...extra,
     };
 }
 
@@ -21,7 +21,7 @@ describe("build waves and critical path", () => {
         resource("vm", "proxmoxve:index/vmLegacy:VmLegacy"),
         resource("record", "cloudflare:index/dnsRecord:DnsRecord"),
         resource("apply", "talos:machine/configurationApply:ConfigurationApply", ["vm"]),
-        resource("first-apply", "pulumi-nodejs:dynamic/talos:MaintenanceApply", ["apply"]),
+        resource("first-apply", "homelab:talos:MaintenanceApply", ["apply"]),
         resource("chart", "kubernetes:helm.sh/v4:Chart", ["first-apply", "record"], { custom: false, remote: true }),
     ];
 
@@ -47,11 +47,13 @@ describe("build waves and critical path", () => {
         assert.deepEqual(of("talos:machine/configurationApply:ConfigurationApply"), {
             seconds: 5, what: "staged config apply: persisted for the next boot, no reboot", source: "Talos v1.13.9 ApplyConfiguration (STAGED); estimate",
         });
-        assert.deepEqual(of("pulumi-nodejs:dynamic/talos:MaintenanceApply"), { seconds: 90, what: "first apply in maintenance mode: install to disk and reboot", source: "our estimate" });
-        assert.equal(of("pulumi-nodejs:dynamic/talos:TalosRollout").seconds, 0, "a first run records the rollout, dialling no node");
-        assert.equal(of("pulumi-nodejs:dynamic/talos:KubernetesNode").seconds, 0);
-        assert.equal(of("pulumi-nodejs:dynamic/dns:AdguardForwarder").what, "home DNS server API call");
-        assert.equal(of("pulumi-nodejs:dynamic/talos:MaintenanceApply").what.includes("DNS"), false);
+        assert.deepEqual(of("homelab:talos:MaintenanceApply"), { seconds: 90, what: "first apply in maintenance mode: install to disk and reboot", source: "our estimate" });
+        assert.equal(of("homelab:talos:TalosRollout").seconds, 0, "a first run records the rollout, dialling no node");
+        assert.equal(of("homelab:talos:KubernetesNode").seconds, 0);
+        assert.equal(of("homelab:cloudflare:TokenTerm").seconds, 0);
+        assert.equal(of("homelab:dns:AdguardForwarder").what, "home DNS server API call");
+        assert.equal(of("homelab:dns:TechnitiumForwarder").what, "home DNS server API call");
+        assert.equal(of("homelab:talos:MaintenanceApply").what.includes("DNS"), false);
     });
 
     it("refuses a cycle", () => {

@@ -86,6 +86,11 @@ class RecordingMonitor extends MockMonitor {
                 replaceWith: [...req.getReplaceWithList()].sort(),
                 deletedWith: req.getDeletedwith(),
                 deleteBeforeReplace: req.getDeletebeforereplace(),
+                aliases: req.getAliasesList().map((alias: any) => {
+                    if (!alias.hasSpec()) return { urn: alias.getUrn() };
+                    const spec = alias.getSpec();
+                    return { ...(spec.getType() ? { type: spec.getType() } : {}), ...(spec.getName() ? { name: spec.getName() } : {}) };
+                }),
                 version: req.getVersion(),
                 pluginDownloadURL: req.getPlugindownloadurl(),
                 inputs: inputs as Record<string, unknown>,

@@ -1,6 +1,8 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { tokenTerm, TokenTermInputs } from "../../components/cloudflare/token-term";
+import type { TokenTermInputs } from "../../components/cloudflare/token-term";
+import { customResourceTypes } from "../../components/custom-resources";
+import { tokenTerm } from "../../provider/token-term";
 
 // What the fake providers answer: deterministic ids and the outputs each resource kind and invoke
 // returns for real, so outputs that feed other inputs resolve to something that looks like them.
@@ -28,7 +30,7 @@ const resourceOutputs: Record<string, (inputs: State, name: string) => State> = 
     "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared": () => ({ accountTag: "mock-account" }),
     "cloudflare:index/apiToken:ApiToken": () => ({ value: "CANARY-scoped-cloudflare-token" }),
     // Issued at a fixed instant, so two evaluations give the same graph.
-    "pulumi-nodejs:dynamic/cloudflare:TokenTerm": (inputs) => tokenTerm(inputs as TokenTermInputs, Date.parse("2026-01-01T00:00:00Z")),
+    [customResourceTypes.TokenTerm]: (inputs) => tokenTerm(inputs as TokenTermInputs, Date.parse("2026-01-01T00:00:00Z")),
 };
 
 /** Ids shaped as the real provider shapes them where another input consumes them. */

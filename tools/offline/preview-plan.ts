@@ -1,4 +1,6 @@
-import { rolloutChanged, talosRolloutProvider } from "../../components/talos/rollout/resource";
+import { customResourceTypes as our } from "../../components/custom-resources";
+import type { TalosRolloutInputs } from "../../components/talos/rollout/resource";
+import { RolloutState, rolloutChanged, rolloutCheck } from "../../provider/talos-rollout";
 import { applyIgnoreChanges, parsePropertyPath, PathPart } from "./ignore-changes";
 
 // What `pulumi preview` plans for each resource of a built stack, from the inputs of the last `up` and of
@@ -41,52 +43,51 @@ const kubernetesIdentity = ["metadata.name", "metadata.namespace", "apiVersion",
  * vm/disk/schema.go: disk file_id ForceNew; fwprovider/nodes/resource_download_file.go RequiresReplace);
  * terraform-provider-talos v0.11.0 (no RequiresReplace but the secrets' talos_version going backwards);
  * pulumi-kubernetes (an object's name, namespace, apiVersion or kind; a Release's name or namespace);
- * our dynamic providers' diff functions (the gates move with the API host; a forwarder with its url or domain).
+ * our provider's diff functions (provider/: the gates move with the API host; a forwarder with its url or domain).
  */
 export const replacingInputs: Readonly<Record<string, readonly string[]>> = {
     "proxmoxve:index/vmLegacy:VmLegacy": ["vmId", "nodeName", "disks[*].fileId"],
     "proxmoxve:download/file:File": ["contentType", "fileName", "datastoreId", "nodeName", "url", "checksum", "checksumAlgorithm", "decompressionAlgorithm"],
     "kubernetes:helm.sh/v3:Release": ["name", "namespace"],
-    "pulumi-nodejs:dynamic/talos:KubernetesApiReady": ["host"],
-    "pulumi-nodejs:dynamic/talos:KubernetesNodesReady": ["host"],
-    "pulumi-nodejs:dynamic/dns:AdguardForwarder": ["url", "domain"],
-    "pulumi-nodejs:dynamic/dns:TechnitiumForwarder": ["url", "domain"],
-    "pulumi-nodejs:dynamic/talos:KubernetesNode": ["node"],
+    [our.KubernetesApiReady]: ["host"],
+    [our.KubernetesNodesReady]: ["host"],
+    [our.AdguardForwarder]: ["url", "domain"],
+    [our.TechnitiumForwarder]: ["url", "domain"],
+    [our.KubernetesNode]: ["node"],
 };
 
 /**
- * Dynamic resources whose diff looks at some inputs only (their providers' diff functions): a change in any
- * other input is no change. Every dynamic resource's `__provider` (its serialized code) is compared by no diff.
+ * Our resources whose provider's diff looks at some inputs only (provider/): a change in any other input is no
+ * change. Their diffs are pure but for the forwarders' (which ask the server when the inputs are the same: not here,
+ * offline) and the token term's (which reads the clock: its inputs never change).
  */
 export const comparedInputs: Readonly<Record<string, readonly string[]>> = {
-    "pulumi-nodejs:dynamic/talos:KubernetesApiReady": ["host"],
-    "pulumi-nodejs:dynamic/talos:KubernetesNodesReady": ["host"],
-    "pulumi-nodejs:dynamic/talos:TalosRollout": ["order", "restarts", "restartTriggers", "target"],
-    // A node's first config: its diff sees no change ever (maintenance-apply.ts); it is replaced with its apply.
-    "pulumi-nodejs:dynamic/talos:MaintenanceApply": [],
-    // A Node object's record: the control planes it reads the kubeconfig from (kubernetes-node.ts).
-    "pulumi-nodejs:dynamic/talos:KubernetesNode": ["node", "controlPlanes"],
+    [our.KubernetesApiReady]: ["host"],
+    [our.KubernetesNodesReady]: ["host"],
+    [our.TalosRollout]: ["order", "restarts", "restartTriggers", "target"],
+    // A node's first config: its diff sees no change ever (provider/maintenance-apply.ts); it is replaced with its apply.
+    [our.MaintenanceApply]: [],
+    // A Node object's record: the control planes it reads the kubeconfig from (provider/kubernetes-node.ts).
+    [our.KubernetesNode]: ["node", "controlPlanes"],
 };
 
-/** Dynamic resources whose provider's own diff decides whether anything changed. */
-export const dynamicDiffs: Readonly<Record<string, (olds: Record<string, unknown>, news: Record<string, unknown>) => boolean>> = {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    "pulumi-nodejs:dynamic/talos:TalosRollout": (olds, news) => rolloutChanged(olds as any, news as any),
+/** Our resources whose provider's own diff decides whether anything changed: the provider's function, called here. */
+export const providerDiffs: Readonly<Record<string, (olds: Record<string, unknown>, news: Record<string, unknown>) => boolean>> = {
+    [our.TalosRollout]: (olds, news) => rolloutChanged(olds as Partial<RolloutState>, news as unknown as TalosRolloutInputs),
 };
 
-/** Dynamic resources whose provider's check compares the new inputs with the last run's: a failure stops the
+/** Our resources whose provider's check compares the new inputs with the last run's: a failure stops the
  *  preview, as the engine stops it (check runs in a preview too, with the old inputs). */
-export const dynamicChecks: Readonly<Record<string, (olds: Record<string, unknown>, news: Record<string, unknown>) => Promise<{ property: string; reason: string }[]>>> = {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    "pulumi-nodejs:dynamic/talos:TalosRollout": async (olds, news) => (await talosRolloutProvider.check!(olds as any, news as any)).failures ?? [],
+export const providerChecks: Readonly<Record<string, (olds: Record<string, unknown>, news: Record<string, unknown>) => Promise<{ property: string; reason: string }[]>>> = {
+    [our.TalosRollout]: (olds, news) => rolloutCheck(olds as Partial<TalosRolloutInputs>, news as unknown as TalosRolloutInputs),
 };
 
-/** Every check failure of the preview's dynamic resources that existed before, as `name: property: reason`. */
+/** Every check failure of the preview's resources of ours that existed before, as `name: property: reason`. */
 export async function checkFailures(built: readonly PlannedRegistration[], preview: readonly PlannedRegistration[]): Promise<string[]> {
     const before = new Map(built.map((r) => [r.urn, r]));
     const failures: string[] = [];
     for (const r of preview) {
-        const check = dynamicChecks[r.type];
+        const check = providerChecks[r.type];
         const prior = before.get(r.urn);
         if (check && prior) for (const f of await check(prior.inputs, r.inputs)) failures.push(`${r.name}: ${f.property}: ${f.reason}`);
     }
@@ -94,7 +95,6 @@ export async function checkFailures(built: readonly PlannedRegistration[], previ
 }
 
 function compared(r: PlannedRegistration, key: string): boolean {
-    if (key === "__provider" && r.type.startsWith("pulumi-nodejs:dynamic/")) return false;
     return comparedInputs[r.type]?.includes(key) ?? true;
 }
 
@@ -126,8 +126,8 @@ export function diffResource(prior: PlannedRegistration, next: PlannedRegistrati
     const keys = [...new Set([...Object.keys(prior.inputs), ...Object.keys(inputs)])].sort();
     const changed = keys.filter((k) => compared(next, k) && (!same(prior.inputs[k], inputs[k]) || unknownIn(inputs[k])));
     if (!changed.length) return { op: "same", changed };
-    const decide = dynamicDiffs[next.type];
-    // The provider host hands its diff the inputs as they are, unknowns as a sentinel value (cmd/dynamic-provider).
+    const decide = providerDiffs[next.type];
+    // The provider server hands its diff the inputs as they are, unknowns as a sentinel value (provider/server.js).
     if (decide && !decide(prior.inputs, inputs)) return { op: "same", changed: [] };
     const replacing = replacingPaths(next).filter((path) => {
         const parts = parsePropertyPath(path);

@@ -25,6 +25,8 @@ export interface Registration {
     /** URN of the `deletedWith` target, or "". */
     deletedWith: string;
     deleteBeforeReplace: boolean;
+    /** The `aliases` option as the engine gets it: each alias's old URN, or the parts of it that differ. */
+    aliases: { urn?: string; type?: string; name?: string }[];
     version: string;
     pluginDownloadURL: string;
     /** Inputs as plain JSON: secrets unwrapped (see secretPaths), unknowns as "<unknown>". */

@@ -3,7 +3,8 @@
 // routes a call without `node`/`nodes` metadata to the local backend), and a node that is down fails
 // fast instead of being proxied through a neighbour. `node` exists for routing through another endpoint,
 // as talosctl does with `-e endpoint -n node` (it sets the `node` metadata per target).
-import type * as grpcTypes from "@grpc/grpc-js";
+import * as grpc from "@grpc/grpc-js";
+import * as tls from "tls";
 import { MethodDefinition, serviceDefinition } from "./protos";
 
 /** The cluster's client configuration, as the Talos provider's `clientConfiguration` gives it. */
@@ -36,7 +37,6 @@ export interface TalosClientOptions {
 export class TalosApiError extends Error {
     constructor(public readonly node: string, public readonly method: string, public readonly code: number | undefined, detail: string) {
         super(`${node}: Talos API ${method}: ${detail}`);
-        this.message = `${node}: Talos API ${method}: ${detail}`; // kept through serialization, as RolloutError does
     }
 }
 
@@ -49,22 +49,38 @@ const unreachableHint = "the node is down or unreachable, or refused the TLS han
 /** Marks our own verdict on the node's certificate, so it can be told from the network's failures in grpc-js' text. */
 const mismatchMarker = "certificate mismatch:";
 
+/** The host of `host:port` (an IPv6 address without its brackets). */
+export function hostOf(address: string): string {
+    return address.replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
+}
+
 /**
- * grpc-js' server-identity check, with the default verdict (the address must be among the certificate's SANs) and
- * a message that names what the certificate is for: a node answering with another node's certificate, or a
- * stale address, is a configuration problem, not a network one.
+ * The server-identity check: Node's verdict for the address we dial (it must be among the certificate's SANs),
+ * whatever name grpc-js sent as SNI, with a message that names what the certificate is for: a node answering with
+ * another node's certificate, or a stale address, is a configuration problem, not a network one.
  */
 function checkServerIdentity(address: string) {
-    return (hostname: string, cert: import("tls").PeerCertificate): Error | undefined => {
-        const tls = require("tls") as typeof import("tls");
-        const error = tls.checkServerIdentity(hostname, cert);
-        return error ? new Error(`${mismatchMarker} ${address} presented a certificate for ${cert.subjectaltname || "no subject alternative names"}, not ${hostname}`) : undefined;
+    const host = hostOf(address);
+    return (_servername: string, cert: tls.PeerCertificate): Error | undefined => {
+        const error = tls.checkServerIdentity(host, cert);
+        return error ? new Error(`${mismatchMarker} ${address} presented a certificate for ${cert.subjectaltname || "no subject alternative names"}, not ${host}`) : undefined;
     };
 }
 
-function explainGrpcError(error: grpcTypes.ServiceError | Error): { code?: number; detail: string } {
-    const code = (error as grpcTypes.ServiceError).code;
-    const details = (error as grpcTypes.ServiceError).details ?? error.message;
+/**
+ * Channel options of every Talos connection. grpc-js sends the target's host as the TLS server name unless told
+ * another (@grpc/grpc-js 1.14.7 build/src/channel-credentials.js getConnectionOptions: `servername = remoteHost`),
+ * and Node warns, once per process, that an address as server name breaks RFC 6066 (DEP0123): the node's name is
+ * sent instead, a DNS label (the config's validation holds it to RFC 1123), and the certificate is still checked
+ * against the address dialed (checkServerIdentity above).
+ */
+export function channelOptions(nodeName: string): grpc.ChannelOptions {
+    return { "grpc.ssl_target_name_override": nodeName };
+}
+
+function explainGrpcError(error: grpc.ServiceError | Error): { code?: number; detail: string } {
+    const code = (error as grpc.ServiceError).code;
+    const details = (error as grpc.ServiceError).details ?? error.message;
     const mismatch = details.indexOf(mismatchMarker);
     if (code === 14 && mismatch >= 0) return { code, detail: `UNAVAILABLE: ${details.slice(mismatch).replace(/\. Resolution note: .*$/, "")} (is this the node's address, and the certificate this cluster's?)` };
     // OpenSSL's verdicts on the chain: the node's certificate is not from the cluster's CA.
@@ -75,21 +91,20 @@ function explainGrpcError(error: grpcTypes.ServiceError | Error): { code?: numbe
 }
 
 export class TalosClient {
-    private readonly client: grpcTypes.Client;
-    private readonly grpc: typeof grpcTypes;
+    private readonly client: grpc.Client;
 
     constructor(public readonly endpoint: TalosEndpoint, credentials: TalosClientConfiguration, private readonly options: TalosClientOptions) {
-        this.grpc = require("@grpc/grpc-js") as typeof grpcTypes;
         const pem = (b64: string) => Buffer.from(b64, "base64");
-        let channelCredentials: grpcTypes.ChannelCredentials;
+        let channelCredentials: grpc.ChannelCredentials;
         try {
-            channelCredentials = this.grpc.credentials.createSsl(pem(credentials.caCertificate), pem(credentials.clientKey), pem(credentials.clientCertificate), { checkServerIdentity: checkServerIdentity(endpoint.address) });
+            channelCredentials = grpc.credentials.createSsl(pem(credentials.caCertificate), pem(credentials.clientKey), pem(credentials.clientCertificate), { checkServerIdentity: checkServerIdentity(endpoint.address) });
         } catch (error) {
             throw new TalosApiError(endpoint.name, "client configuration", undefined, `the CA, client certificate or key is not usable PEM: ${(error as Error).message}`);
         }
         // Reconnect no slower than we poll: grpc-js' default backoff grows to 120 s, which would leave a
         // rebooted node unnoticed for minutes.
-        this.client = new this.grpc.Client(endpoint.address, channelCredentials, {
+        this.client = new grpc.Client(endpoint.address, channelCredentials, {
+            ...channelOptions(endpoint.name),
             "grpc.initial_reconnect_backoff_ms": 200,
             "grpc.max_reconnect_backoff_ms": Math.max(200, Math.min(5000, options.callTimeoutMs)),
         });
@@ -99,8 +114,8 @@ export class TalosClient {
         this.client.close();
     }
 
-    private metadata(): grpcTypes.Metadata {
-        const metadata = new this.grpc.Metadata();
+    private metadata(): grpc.Metadata {
+        const metadata = new grpc.Metadata();
         if (this.endpoint.node) metadata.set("node", this.endpoint.node);
         return metadata;
     }
@@ -136,7 +151,7 @@ export class TalosClient {
                     call.cancel();
                 }
             });
-            call.on("error", (error: grpcTypes.ServiceError) => {
+            call.on("error", (error: grpc.ServiceError) => {
                 const { code, detail } = explainGrpcError(error);
                 reject(new TalosApiError(this.endpoint.name, `${service.split(".").pop()}.${method}`, code, detail));
             });

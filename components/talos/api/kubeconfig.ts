@@ -3,67 +3,59 @@
 // `kubeconfig`. apid serves it on control planes only (workers answer UNIMPLEMENTED). Each call makes a
 // new admin client certificate. The result is the ApiAccess the rollout uses; the client key stays in
 // memory: no message here ever quotes the kubeconfig's text.
-import type * as yamlTypes from "yaml";
-import type * as zlibTypes from "zlib";
-import type { ApiAccess } from "../api-ready";
+import { Parser, ReadEntry } from "tar";
+import * as YAML from "yaml";
+import { gunzipSync } from "zlib";
+import type { ApiAccess } from "../../kubernetes/api-access";
 import { TalosApiError, TalosClient } from "./client";
 
 /** A real admin kubeconfig is a few KB; anything past this is refused, compressed or not. */
 export const kubeconfigLimitBytes = 1 << 20;
 
+/** A tar block: headers and padding come in these. */
 const block = 512;
 
-/** A NUL- (or space-) terminated ASCII field of a tar header. */
-function field(header: Buffer, start: number, length: number): string {
-    const raw = header.subarray(start, start + length);
-    const end = raw.indexOf(0);
-    return raw.subarray(0, end < 0 ? raw.length : end).toString("latin1");
-}
-
-function octal(header: Buffer, start: number, length: number, what: string): number {
-    if (header[start] & 0x80) throw new Error(`tar ${what} is in base-256, which no kubeconfig needs`);
-    const text = field(header, start, length).trim();
-    if (!/^[0-7]+$/.test(text)) throw new Error(`tar ${what} ${JSON.stringify(text)} is not octal`);
-    return parseInt(text, 8);
-}
-
 /**
- * One regular file's content from a ustar (POSIX or GNU) archive: headers of 512 bytes (name at 0, size at
- * 124, checksum at 148, type at 156, prefix at 345), data padded to 512. Talos' Kubeconfig handler never
- * closes its tar writer, so its archive ends right after the file's data, without padding or the two zero
- * blocks: the end of input is an end of archive too. Other entries (directories, pax headers) are skipped.
+ * One regular file's content from a tar archive, read with node-tar's parser (it hands over each entry's data as
+ * it parses), at most `limitBytes`. Talos' Kubeconfig handler never closes its tar writer, so its archive ends right
+ * after the file's data, without padding or the two zero blocks: the parser then reports truncated input, which is
+ * the end of the archive once the file was read whole. Other entries (directories, pax headers) are skipped.
  */
 export function fileFromTar(archive: Buffer, name: string, limitBytes = kubeconfigLimitBytes): Buffer {
-    for (let offset = 0; offset < archive.length;) {
-        if (archive.length - offset < block) throw new Error(`tar header at byte ${offset} is truncated (${archive.length - offset} of ${block} bytes)`);
-        const header = archive.subarray(offset, offset + block);
-        if (header.every((b) => b === 0)) break;
-        const checksum = octal(header, 148, 8, "checksum");
-        const sum = header.reduce((total, b, i) => total + (i >= 148 && i < 156 ? 0x20 : b), 0);
-        if (sum !== checksum) throw new Error(`tar header at byte ${offset} has checksum ${checksum}, computed ${sum}: not a tar archive`);
-        const size = octal(header, 124, 12, "size");
-        const type = String.fromCharCode(header[156] || 0x30);
-        const prefix = field(header, 257, 6).startsWith("ustar") ? field(header, 345, 155) : "";
-        const path = (prefix ? `${prefix}/` : "") + field(header, 0, 100);
-        const start = offset + block;
-        if (type === "0" && path.replace(/^\.\//, "") === name) {
-            if (size > limitBytes) throw new Error(`${name} is ${size} bytes, over the ${limitBytes}-byte limit`);
-            if (archive.length - start < size) throw new Error(`${name} is truncated: ${archive.length - start} of ${size} bytes`);
-            return archive.subarray(start, start + size);
-        }
-        offset = start + Math.ceil(size / block) * block;
-    }
-    throw new Error(`the archive holds no file ${name}`);
+    let file: { size: number; chunks: Buffer[]; read: number } | undefined;
+    let tooLarge: string | undefined;
+    let problem: string | undefined;
+    const parser = new Parser({
+        strict: true,
+        onReadEntry: (entry: ReadEntry) => {
+            if (entry.type !== "File" || entry.path.replace(/^\.\//, "") !== name || file) return entry.resume();
+            if (entry.size > limitBytes) {
+                tooLarge = `${name} is ${entry.size} bytes, over the ${limitBytes}-byte limit`;
+                return entry.resume();
+            }
+            const found = { size: entry.size, chunks: [] as Buffer[], read: 0 };
+            file = found;
+            entry.on("data", (chunk: Buffer) => {
+                found.chunks.push(chunk);
+                found.read += chunk.length;
+            });
+        },
+    });
+    parser.on("error", (error: Error) => (problem ??= error.message.replace(/^TAR_[A-Z_]+: /, "")));
+    parser.end(archive);
+    if (tooLarge) throw new Error(tooLarge);
+    if (file && file.read === file.size) return Buffer.concat(file.chunks);
+    if (file) throw new Error(`${name} is truncated: ${file.read} of ${file.size} bytes`);
+    throw new Error(problem && !/^Truncated input/.test(problem) ? `the archive is not a tar archive holding ${name}: ${problem}` : `the archive holds no file ${name}`);
 }
 
 /** The kubeconfig's text from Talos' tar.gz; bounded before and after decompression. */
 export function kubeconfigFromTarGz(archive: Buffer, limitBytes = kubeconfigLimitBytes): string {
     if (archive.length > limitBytes) throw new Error(`the archive is ${archive.length} bytes, over the ${limitBytes}-byte limit`);
-    const zlib = require("zlib") as typeof zlibTypes;
     let tar: Buffer;
     try {
         // A tar of one file is its content plus ~1 KB of headers; maxOutputLength stops a gzip bomb early.
-        tar = zlib.gunzipSync(archive, { maxOutputLength: limitBytes + 4 * block });
+        tar = gunzipSync(archive, { maxOutputLength: limitBytes + 4 * block });
     } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === "ERR_BUFFER_TOO_LARGE") throw new Error(`the archive unpacks to over ${limitBytes + 4 * block} bytes`);
@@ -78,7 +70,6 @@ export function kubeconfigFromTarGz(archive: Buffer, limitBytes = kubeconfigLimi
  * what is missing, never a value.
  */
 export function apiAccessFromKubeconfig(text: string): ApiAccess {
-    const YAML = require("yaml") as typeof yamlTypes;
     let doc: Record<string, unknown>;
     try {
         doc = YAML.parse(text) as Record<string, unknown>;

@@ -1,7 +1,7 @@
 // Any Kubernetes object by its apiVersion and kind, for the bootstrap manifest sync and the upgrade checks:
 // the REST path from API discovery (what client-go's RESTMapper reads), server-side apply, get, delete and a
 // bounded list. Every call has the rollout's deadline and the answer cap of kubernetes.ts.
-import type { ApiAccess } from "../api-ready";
+import type { ApiAccess } from "../../kubernetes/api-access";
 import { kubeRequest } from "./kubernetes";
 
 export interface KubeObject {

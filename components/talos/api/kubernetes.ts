@@ -1,7 +1,8 @@
-// The Kubernetes calls a rollout makes, over HTTPS with the admin client certificate (as api-ready.ts):
-// cordon, drain, uncordon, and the node and static-pod state the gates wait on. Every request has a timeout.
-import type * as httpsTypes from "https";
-import type { ApiAccess } from "../api-ready";
+// The Kubernetes calls a rollout makes, over HTTPS with the admin client certificate (the one HTTP client,
+// http/client.ts): cordon, drain, uncordon, and the node and static-pod state the gates wait on. Every request
+// has a timeout and a bound on its answer.
+import { HttpError, httpRequest } from "../../http/client";
+import { clientCertificateOf, type ApiAccess } from "../../kubernetes/api-access";
 
 export interface KubeResponse {
     status: number;
@@ -16,36 +17,23 @@ export interface KubeResponse {
 export const maxAnswerBytes = 4 * 1024 * 1024;
 
 /** One request; rejects with the reason when no HTTP answer came within `timeoutMs`, or when it is too long. */
-export function kubeRequest(api: ApiAccess, method: string, path: string, timeoutMs: number, body?: { contentType: string; data: unknown }): Promise<KubeResponse> {
-    const https = require("https") as typeof httpsTypes;
-    const pem = (b64: string) => Buffer.from(b64, "base64");
-    return new Promise((resolve, reject) => {
-        const payload = body ? (typeof body.data === "string" ? body.data : JSON.stringify(body.data)) : undefined;
-        let request: ReturnType<typeof https.request>;
-        try {
-            request = https.request(new URL(path, api.host), {
-                method, timeout: timeoutMs, ca: pem(api.caCertificate), cert: pem(api.clientCertificate), key: pem(api.clientKey),
-                headers: { accept: "application/json", ...(body ? { "content-type": body.contentType, "content-length": Buffer.byteLength(payload!) } : {}) },
-            }, (response) => {
-                const chunks: Buffer[] = [];
-                let size = 0;
-                response.on("data", (chunk: Buffer) => {
-                    size += chunk.length;
-                    if (size > maxAnswerBytes) request.destroy(new Error(`the answer is longer than ${maxAnswerBytes} bytes`));
-                    else chunks.push(chunk);
-                });
-                response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
-            });
-        } catch (error) {
-            return reject(new Error(`the Kubernetes client certificate or key is not usable: ${(error as Error).message}`));
-        }
-        request.on("timeout", () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-        request.on("error", (error) => reject(new Error(`${method} ${path}: ${error.message}`)));
-        request.end(payload);
-    });
+export async function kubeRequest(api: ApiAccess, method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE", path: string, timeoutMs: number, body?: { contentType: string; data: unknown }): Promise<KubeResponse> {
+    const payload = body ? (typeof body.data === "string" ? body.data : JSON.stringify(body.data)) : undefined;
+    try {
+        const answer = await httpRequest({
+            method, url: new URL(path, api.host), timeoutMs, maxAnswerBytes, clientCertificate: clientCertificateOf(api), body: payload,
+            headers: { accept: "application/json", ...(body ? { "content-type": body.contentType } : {}) },
+        });
+        return { status: answer.status, body: answer.text };
+    } catch (error) {
+        const { kind, reason } = error as HttpError;
+        if (kind === "unusable-credentials") throw new Error(`the Kubernetes client certificate or key is not usable: ${reason}`);
+        const detail = kind === "timeout" ? `no answer within ${timeoutMs} ms` : kind === "too-large" ? `the answer is longer than ${maxAnswerBytes} bytes` : reason;
+        throw new Error(`${method} ${path}: ${detail}`);
+    }
 }
 
-async function json<T>(api: ApiAccess, method: string, path: string, timeoutMs: number, expect: number[], body?: { contentType: string; data: unknown }): Promise<T> {
+async function json<T>(api: ApiAccess, method: "GET" | "PATCH", path: string, timeoutMs: number, expect: number[], body?: { contentType: string; data: unknown }): Promise<T> {
     const response = await kubeRequest(api, method, path, timeoutMs, body);
     if (!expect.includes(response.status)) throw new Error(`${method} ${path}: HTTP ${response.status} ${response.body.slice(0, 200)}`);
     return (response.body ? JSON.parse(response.body) : {}) as T;

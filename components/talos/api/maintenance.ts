@@ -3,13 +3,13 @@
 // (what `talosctl apply-config --insecure` and the Talos provider's create do, terraform-provider-talos v0.11.0
 // pkg/talos/util.go talosClientOp: an InsecureSkipVerify client first). A node that runs a config refuses such
 // a client. One call: apply the config, which Talos applies at once in maintenance mode.
-import type * as grpcTypes from "@grpc/grpc-js";
+import * as grpc from "@grpc/grpc-js";
+import { channelOptions } from "./client";
 import { serviceDefinition } from "./protos";
 
 export class MaintenanceApiError extends Error {
     constructor(node: string, detail: string) {
         super(`${node}: Talos maintenance API: ${detail}`);
-        this.message = `${node}: Talos maintenance API: ${detail}`; // kept through serialization, as RolloutError does
     }
 }
 
@@ -19,14 +19,13 @@ export class MaintenanceApiError extends Error {
  * !inMaintenance`); on a configured node NO_REBOOT could never reboot it.
  */
 export function maintenanceApply(node: { name: string; address: string }, yaml: string, timeoutMs: number): Promise<void> {
-    const grpc = require("@grpc/grpc-js") as typeof grpcTypes;
     const method = serviceDefinition("machine.MachineService").ApplyConfiguration;
-    const client = new grpc.Client(node.address, grpc.credentials.createSsl(null, null, null, { rejectUnauthorized: false }));
+    const client = new grpc.Client(node.address, grpc.credentials.createSsl(null, null, null, { rejectUnauthorized: false }), channelOptions(node.name));
     return new Promise<void>((resolve, reject) => {
         const request = { data: Buffer.from(yaml, "utf8"), mode: "NO_REBOOT" };
         client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, request, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (error, response) => {
             client.close();
-            if (error) return reject(new MaintenanceApiError(node.name, `ApplyConfiguration: ${(error as grpcTypes.ServiceError).details ?? error.message}`));
+            if (error) return reject(new MaintenanceApiError(node.name, `ApplyConfiguration: ${(error as grpc.ServiceError).details ?? error.message}`));
             const messages = (response as { messages?: { metadata?: { error?: string } | null }[] }).messages ?? [];
             const failure = messages.find((m) => m.metadata?.error)?.metadata?.error;
             return failure ? reject(new MaintenanceApiError(node.name, `ApplyConfiguration: ${failure}`)) : resolve();

@@ -1,6 +1,6 @@
 import { NodeSpec, PlainSpec } from "../../config";
 import { kubernetesApiPort } from "../../config/facts";
-import { ProxmoxAccess, proxmoxApi } from "../../proxmox/power-cycle";
+import { ProxmoxAccess, proxmoxApi } from "../../proxmox/access";
 
 // The Talos patch inputs, from the spec: plain data the patch builders (plan/patches.ts, plan/patches-network.ts) read.
 

@@ -2,42 +2,17 @@
 // expected version, its kubelet Ready, and (control planes) etcd healthy on every member, as talosctl's
 // health checks define it (pkg/cluster/check: etcd service Running and healthy on every control plane,
 // and the same member list, of the expected size, on each).
-import type { ApiAccess } from "../api-ready";
+import type { ApiAccess } from "../../kubernetes/api-access";
 import { TalosClient, TalosClientConfiguration, TalosClientOptions } from "../api/client";
 import { drainSkips, evict, nodeState, podsOnNode, PodObject } from "../api/kubernetes";
 import { bootId, etcdMembers, services, talosVersion } from "../api/machine";
 import { RolloutNode } from "./plan";
-
-export interface RolloutTiming {
-    /** Deadline of one unary Talos or Kubernetes call. */
-    callTimeoutMs: number;
-    /** Deadline of an image pull or an install (a stream). */
-    streamTimeoutMs: number;
-    /** How long a node may take to go down and come back. */
-    rebootTimeoutMs: number;
-    /** How long a node's kubelet, etcd or a restarted component may take to be healthy again. */
-    healthTimeoutMs: number;
-    /** How long a drain may take (talosctl's default: 5 minutes). */
-    drainTimeoutMs: number;
-    /** Between two polls. */
-    pollIntervalMs: number;
-}
-
-/** Sized for a real node: a VM reboot with a new image is minutes; talosctl polls every 5 s. */
-export const defaultTiming: RolloutTiming = {
-    callTimeoutMs: 30_000,
-    streamTimeoutMs: 10 * 60_000,
-    rebootTimeoutMs: 10 * 60_000,
-    healthTimeoutMs: 10 * 60_000,
-    drainTimeoutMs: 5 * 60_000,
-    pollIntervalMs: 5_000,
-};
+import type { RolloutTiming } from "./timing";
 
 /** A failed check: the node and the check are in the message, the rest of the rollout is untouched. */
 export class GateError extends Error {
     constructor(public readonly node: string, public readonly check: string, detail: string) {
         super(`${node}: ${check}: ${detail}`);
-        this.message = `${node}: ${check}: ${detail}`; // kept through serialization, as RolloutError does
     }
 }
 

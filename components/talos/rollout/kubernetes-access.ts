@@ -2,7 +2,7 @@
 // machine config applies it follows): the admin kubeconfig through the Talos API, from the first control
 // plane that serves it, in rollout order. Talos makes it from the machine config each node holds, so it is
 // the one the kubeconfig resource would give. It is held in memory for the run only.
-import type { ApiAccess } from "../api-ready";
+import type { ApiAccess } from "../../kubernetes/api-access";
 import { adminKubeconfig } from "../api/kubeconfig";
 import { TalosConnections, withNode } from "./gates";
 import { RolloutNode } from "./plan";

@@ -7,7 +7,7 @@
 // with a flag, feature gate or admission plugin the target removed. This cluster's components run with the
 // flags Talos generates alone (components/talos/plan/patches.ts sets no extraArgs), which the supported Talos
 // versions keep valid, so the flag checks have nothing to find here; the API check is made.
-import type { ApiAccess } from "../api-ready";
+import type { ApiAccess } from "../../kubernetes/api-access";
 import { pullImage } from "../api/machine";
 import { listPage } from "../api/kubernetes-objects";
 import { parseVersionTag } from "../../config/releases";

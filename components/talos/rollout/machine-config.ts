@@ -2,7 +2,7 @@
 // pkg/cluster/kubernetes/talos_managed.go and kubelet.go) makes them: it reads the active config, sets one
 // component's image to the target version, and applies the whole config back with mode NO_REBOOT. The
 // other documents of a multi-document config are left byte for byte.
-import type * as yamlTypes from "yaml";
+import * as YAML from "yaml";
 import { ControlPlaneComponent } from "./plan";
 
 export type KubernetesComponent = ControlPlaneComponent | "kubelet";
@@ -16,7 +16,6 @@ const images: Record<KubernetesComponent, { path: string[]; repository: string }
 };
 
 function parse(yaml: string) {
-    const YAML = require("yaml") as typeof yamlTypes;
     const documents = YAML.parseAllDocuments(yaml);
     const errors = documents.flatMap((d) => d.errors);
     if (errors.length) throw new Error(`the machine configuration is not YAML: ${errors[0].message}`);

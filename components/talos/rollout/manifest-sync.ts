@@ -11,7 +11,7 @@
 //   no longer do, under upgrade-k8s' default policy AdoptIfNoInventory (`--manifests-inventory-policy`):
 //   an object owned by another inventory is neither taken over nor pruned;
 // - wait until the Deployments and DaemonSets it changed have rolled out.
-import type { ApiAccess } from "../api-ready";
+import type { ApiAccess } from "../../kubernetes/api-access";
 import { bootstrapManifests } from "../api/bootstrap-manifests";
 import { kubeRequest } from "../api/kubernetes";
 import { applyObject, deleteObject, DiscoveryCache, getObject, KubeObject, restMapping } from "../api/kubernetes-objects";

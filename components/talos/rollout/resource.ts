@@ -1,31 +1,16 @@
-// TalosRollout: a dynamic resource whose update runs the rollout (run.ts). Create does nothing (new nodes
-// boot the current image); an update with new versions upgrades node by node; the preview shows the
-// `order` lines, old -> new, in rollout order; a node joining or leaving is an update that records the new
-// order and dials nothing. The client configuration and the Kubernetes client key are secret inputs and never
-// appear in the outputs, which hold only the order and what each node landed on.
-//
-// What the engine does with these answers (pulumi/pulumi v3.248.0): check(old inputs, news); diff(old
-// OUTPUTS, news); then update(old outputs, news), whose outputs the state keeps, or a same step that keeps the
-// old outputs (pkg/resource/deploy/step.go, SameStep.Apply). A failed update records how far it got:
-// the dynamic provider host turns an error that carries `id` and `properties` into ErrorResourceInitFailed
-// (@pulumi/pulumi cmd/dynamic-provider/index.js, grpcResponseFromError), which the engine saves as the
-// outputs, with the OLD inputs (pkg/engine/update.go, "partially-failed update, saving old inputs"). The
-// outputs keep the old `order`, so the next `pulumi up` still sees the change and runs again; the engine
-// then skips, from live versions, every node that landed. test/talos/fakes/engine-model.ts plays this.
+// TalosRollout: Talos and Kubernetes versions, restarts and staged configs moved onto the nodes one at a time, by
+// our provider plugin (provider/talos-rollout.ts runs the rollout engine in its update). The preview shows the
+// `order` lines, old -> new, in rollout order. The client configuration and the Kubernetes client key are secret
+// inputs and never appear in the outputs, which hold only the order and what each node landed on.
 import * as pulumi from "@pulumi/pulumi";
-import type { ApiAccess } from "../api-ready";
+import { customResourceOptions, customResourceTypes } from "../../custom-resources";
+import type { ApiAccess } from "../../kubernetes/api-access";
+import { ProxmoxAccess, proxmoxApi } from "../../proxmox/access";
 import type { TalosClientConfiguration } from "../api/client";
-import { Landed, RolloutError, runRollout } from "./run";
-import type { RolloutTiming } from "./gates";
-import { nodesLastRolled, RolloutPlainInputs } from "./inputs";
-import { reboot } from "../api/machine";
-import { ProxmoxAccess, proxmoxApi, rebootApplyingPending } from "../../proxmox/power-cycle";
-import { resizeProblems } from "../../proxmox/plan/talos-vms";
-import { formatProblem } from "../../config/problems";
-import { kubernetesSupportProblems, releaseProblems } from "../../config/version-rules";
-import { withNode } from "./gates";
-import type { RolloutNode, RolloutTarget } from "./plan";
-import { plannedRestarts, RestartTrigger } from "./restart-triggers";
+import type { Landed } from "./run";
+import type { RolloutPlainInputs } from "./inputs";
+import type { RestartTrigger } from "./restart-triggers";
+import type { RolloutTiming } from "./timing";
 
 export interface TalosRolloutInputs extends RolloutPlainInputs {
     talos: TalosClientConfiguration;
@@ -38,122 +23,10 @@ export interface TalosRolloutInputs extends RolloutPlainInputs {
     proxmox?: { access: ProxmoxAccess; vms: Record<string, { host: string; vmId: number }> };
 }
 
-type RolloutState = TalosRolloutOutputs & { restarts: Record<string, string>; restartTriggers?: Record<string, RestartTrigger>; target?: RolloutTarget };
-
 export interface TalosRolloutOutputs {
     order: string[];
     landed: Record<string, Landed>;
 }
-
-const resourceId = "talos-rollout";
-
-const nodeOf = (line: string) => line.slice(0, line.indexOf(":"));
-
-/** The nodes that joined and left since the order a state records. */
-export function membershipChange(lastOrder: readonly string[] | undefined, order: readonly string[]): { joined: string[]; left: string[] } {
-    const [before, after] = [(lastOrder ?? []).map(nodeOf), order.map(nodeOf)];
-    return { joined: after.filter((n) => !before.includes(n)), left: before.filter((n) => !after.includes(n)) };
-}
-
-/** Work for the engine: a node that was there before with other versions, another installer, a restart asked
- *  for, or a newly staged config. Credentials, endpoints and timings alone are no work, and neither is a node
- *  joining or leaving. */
-export function rolloutWork(olds: Partial<RolloutState>, news: TalosRolloutInputs): boolean {
-    const before = new Map((olds.order ?? []).map((line) => [nodeOf(line), line]));
-    const moved = news.order.some((line) => before.has(nodeOf(line)) && before.get(nodeOf(line)) !== line);
-    const planned = plannedRestarts(news.nodes, olds.restartTriggers, news.restartTriggers);
-    const restarting = Object.keys(planned.restarts).length > 0 || planned.stagedConfigs.length > 0;
-    // Another installer at the same version (a system extension change) moves every node too. A state
-    // written before the target was kept has none: that is no change.
-    const otherInstaller = olds.target !== undefined && olds.target.installerImage !== news.target.installerImage;
-    return moved || restarting || otherInstaller || JSON.stringify(olds.restarts ?? {}) !== JSON.stringify(news.restarts);
-}
-
-/**
- * A change is work, or a node that joined or left: both are updates, because the engine's diff decides what
- * the state keeps. A "no change" answer makes the engine take a same step, which keeps the OLD outputs
- * (pulumi/pulumi v3.248.0 pkg/resource/deploy/step.go, SameStep.Apply: "Retain the ID and outputs",
- * `s.new.Outputs = s.old.Outputs`), and every later update reads `olds.order` from those outputs: a node that
- * joined in a same step would never be rolled, and a control plane that joined would make the etcd gate
- * expect one member too few forever. So a membership change is recorded by an update that dials no node.
- */
-export function rolloutChanged(olds: Partial<RolloutState>, news: TalosRolloutInputs): boolean {
-    const { joined, left } = membershipChange(olds.order, news.order);
-    return rolloutWork(olds, news) || joined.length > 0 || left.length > 0;
-}
-
-/**
- * The versions a stack moves to, checked against what it last rolled out (the old inputs), so a preview
- * refuses a skipped minor or a step back that the pins alone cannot see (a stack already past them), and
- * against what the target Talos runs (the table the config's validation uses, components/config/releases.ts).
- */
-export function targetProblems(olds: Partial<TalosRolloutInputs>, news: TalosRolloutInputs): pulumi.dynamic.CheckFailure[] {
-    const problems = olds.target
-        ? [
-              ...releaseProblems("homelab:talos.version", "Talos", news.target.talosVersion, olds.target.talosVersion, "running"),
-              ...releaseProblems("homelab:talos.kubernetesVersion", "Kubernetes", news.target.kubernetesVersion, olds.target.kubernetesVersion, "running"),
-          ]
-        : [];
-    if (!problems.length) problems.push(...kubernetesSupportProblems(news.target.talosVersion, news.target.kubernetesVersion));
-    return problems.map((p) => ({ property: "target", reason: formatProblem(p) }));
-}
-
-/** A restart through Proxmox for a resized node (its pending hardware), through Talos for the others. */
-function restartVia(news: TalosRolloutInputs, viaHypervisor: readonly string[]) {
-    return async (node: RolloutNode) => {
-        if (!viaHypervisor.includes(node.name)) return void (await withNode({ talos: news.talos, kubernetes: news.kubernetes, timing: news.timing }, node, (client) => reboot(client)));
-        if (!news.proxmox) throw new Error(`${node.name}: its VM hardware changed, and restarting it needs the Proxmox API, which the rollout was not given`);
-        const { callTimeoutMs, rebootTimeoutMs, pollIntervalMs } = news.timing;
-        await rebootApplyingPending(news.proxmox.access, { name: node.name, ...news.proxmox.vms[node.name] }, { callTimeoutMs, taskTimeoutMs: rebootTimeoutMs, pollIntervalMs, shutdownTimeoutSeconds: Math.round(rebootTimeoutMs / 2000) });
-    };
-}
-
-export const talosRolloutProvider: pulumi.dynamic.ResourceProvider = {
-    async check(olds: Partial<TalosRolloutInputs>, news: TalosRolloutInputs) {
-        const resizes = resizeProblems(olds.restartTriggers ?? {}, news.restartTriggers ?? {}).map((p) => ({ property: "restartTriggers", reason: formatProblem(p) }));
-        return { inputs: news, failures: [...targetProblems(olds, news), ...resizes] };
-    },
-
-    async create(inputs: TalosRolloutInputs) {
-        const landed = Object.fromEntries(inputs.nodes.map((n) => [n.name, { talosVersion: inputs.target.talosVersion, kubeletVersion: inputs.target.kubernetesVersion }]));
-        return { id: resourceId, outs: { order: inputs.order, target: inputs.target, restarts: inputs.restarts, restartTriggers: inputs.restartTriggers ?? {}, landed } };
-    },
-
-    async diff(_id: string, olds: RolloutState, news: TalosRolloutInputs) {
-        return { changes: rolloutChanged(olds, news), replaces: [] };
-    },
-
-    async update(_id: string, olds: RolloutState & { __provider?: string }, news: TalosRolloutInputs & { __provider?: string }) {
-        const record = (landed: Record<string, Landed>) => ({ outs: { order: news.order, target: news.target, restarts: news.restarts, restartTriggers: news.restartTriggers ?? {}, landed } });
-        // What a node that joined runs: the image and config it booted with, which are the target's.
-        const { joined, left } = membershipChange(olds.order, news.order);
-        const kept = Object.fromEntries(Object.entries(olds.landed ?? {}).filter(([name]) => !left.includes(name)));
-        const joinedLanded = Object.fromEntries(news.nodes.filter((n) => joined.includes(n.name)).map((n) => [n.name, { talosVersion: news.target.talosVersion, kubeletVersion: news.target.kubernetesVersion }]));
-        // Only nodes joining or leaving: the order is recorded and no node is dialed. The node that left may be
-        // gone already; the one that joined may have no config yet (this rollout can run before the applies)
-        // or not be Ready yet. The next update that has work rolls the joined nodes with the rest.
-        if (!rolloutWork(olds, news)) return record({ ...kept, ...joinedLanded });
-        const planned = plannedRestarts(news.nodes, olds.restartTriggers, news.restartTriggers);
-        // Only the nodes the last record lists are dialed (inputs.ts, nodesLastRolled): a node that joined in this
-        // very run is left alone for the same reasons.
-        const nodes = nodesLastRolled(news.nodes, olds.order);
-        try {
-            const result = await runRollout({
-                nodes, target: news.target, restarts: { ...news.restarts, ...planned.restarts }, talos: news.talos, kubernetes: news.kubernetes, timing: news.timing,
-                restartVia: planned.viaHypervisor.length ? restartVia(news, planned.viaHypervisor) : undefined,
-            });
-            return record({ ...joinedLanded, ...result.landed });
-        } catch (error) {
-            const landed = (error as RolloutError).landed ?? olds.landed;
-            // Partial state: what landed, under the old order, so the next run still sees the change.
-            throw Object.assign(new Error((error as Error).message), {
-                id: resourceId,
-                properties: { order: olds.order, target: olds.target, restarts: olds.restarts, restartTriggers: olds.restartTriggers ?? {}, landed, __provider: news.__provider },
-                reasons: [(error as Error).message],
-            });
-        }
-    },
-};
 
 export interface TalosRolloutArgs {
     /** From rolloutPlainInputs: nodes in rollout order, the target, the order lines, restarts. */
@@ -164,7 +37,7 @@ export interface TalosRolloutArgs {
      *  must run before the kubeconfig resource exists (before the machine config applies): it then reads the
      *  admin kubeconfig through the Talos API, only when it has steps to run, and keeps it in memory. */
     kubernetes?: pulumi.Input<ApiAccess>;
-    /** Deadlines and bounds; defaults sized for a real node (gates.ts, defaultTiming). */
+    /** Deadlines and bounds; defaults sized for a real node (timing.ts, defaultTiming). */
     timing: RolloutTiming;
     /** The installer image when it comes from another resource (the image factory); overrides the plan's. */
     installerImage?: pulumi.Input<string>;
@@ -179,7 +52,7 @@ function kubernetesInputs(kubernetes: pulumi.Output<ApiAccess>) {
     return { kubernetes: { host: kubernetes.host, caCertificate: kubernetes.caCertificate, clientCertificate: kubernetes.clientCertificate, clientKey: pulumi.secret(kubernetes.clientKey) } };
 }
 
-/** The dynamic resource's inputs: secrets wrapped, the rest plain. */
+/** The resource's inputs: secrets wrapped, the rest plain. */
 export function talosRolloutInputs(args: TalosRolloutArgs) {
     const kubernetes = pulumi.output(args.kubernetes);
     const { proxmox } = args;
@@ -195,11 +68,11 @@ export function talosRolloutInputs(args: TalosRolloutArgs) {
     };
 }
 
-export class TalosRollout extends pulumi.dynamic.Resource {
+export class TalosRollout extends pulumi.CustomResource {
     declare public readonly order: pulumi.Output<string[]>;
     declare public readonly landed: pulumi.Output<Record<string, Landed>>;
 
     constructor(name: string, args: TalosRolloutArgs, opts?: pulumi.CustomResourceOptions) {
-        super(talosRolloutProvider, name, { ...talosRolloutInputs(args), landed: undefined }, opts, "talos", "TalosRollout");
+        super(customResourceTypes.TalosRollout, name, { ...talosRolloutInputs(args), landed: undefined }, customResourceOptions("TalosRollout", opts));
     }
 }

@@ -5,11 +5,12 @@
 // A Kubernetes upgrade does what `talosctl upgrade-k8s` does around its component steps: the removed-API check
 // before any node moves, the image pre-pull before the first component restarts (kubernetes-upgrade.ts), and
 // after the last step the bootstrap manifest sync (manifest-sync.ts), which a Talos upgrade needs too.
-import type { ApiAccess } from "../api-ready";
+import type { ApiAccess } from "../../kubernetes/api-access";
 import { TalosClientConfiguration } from "../api/client";
 import { controlPlanePods, nodeState, podReady, setUnschedulable } from "../api/kubernetes";
 import { activeMachineConfig, bootId, install, legacyUpgrade, pullImage, reboot, talosVersion } from "../api/machine";
-import { Connections, drain, etcdProblem, GateError, RolloutTiming, TalosConnections, waitBack, waitEtcdHealthy, waitFor, WaitStats, waitNodeReady, withNode } from "./gates";
+import type { RolloutTiming } from "./timing";
+import { Connections, drain, etcdProblem, GateError, TalosConnections, waitBack, waitEtcdHealthy, waitFor, WaitStats, waitNodeReady, withNode } from "./gates";
 import { kubernetesThroughTalos } from "./kubernetes-access";
 import { configuredInstaller, configuredVersions, kubeletSuffix, withComponentVersion, withInstaller } from "./machine-config";
 import { prePullImages, removedApiProblems } from "./kubernetes-upgrade";
@@ -33,9 +34,14 @@ export interface RolloutRequest {
     /** How a restart step takes its node down; default: Talos' MachineService.Reboot. A resize needs the
      *  hypervisor instead: Proxmox applies pending CPU or memory changes only when it restarts the VM, which
      *  a reboot inside the guest does not do. Upgrades always reboot through Talos. */
-    restartVia?: (node: RolloutNode, reason: string) => Promise<void>;
+    restartVia?: RestartCapability;
     /** Progress lines; never given a secret. */
     log?: (line: string) => void;
+}
+
+/** A way to restart a node other than Talos' reboot: the hypervisor's, which the rollout is handed, not bound to. */
+export interface RestartCapability {
+    restart(node: RolloutNode, reason: string): Promise<void>;
 }
 
 /** What a node runs once the rollout has left it. */
@@ -54,9 +60,6 @@ export interface RolloutResult {
 export class RolloutError extends Error {
     constructor(message: string, public readonly landed: Record<string, Landed>, public readonly failedStep?: Step) {
         super(message);
-        // Set again: Pulumi's function serializer turns classes into functions whose Error super call
-        // leaves `this` without a message, and a rollout that stopped must still say where.
-        this.message = message;
         this.name = "RolloutError";
     }
 }
@@ -203,7 +206,7 @@ async function rebootStep(
     let down = false;
     try {
         await drain(connections, node, (pod) => log(`${node.name}: evicted ${pod.metadata.namespace}/${pod.metadata.name}`));
-        if (step.kind === "restart" && restartVia) await restartVia(node, step.reason);
+        if (step.kind === "restart" && restartVia) await restartVia.restart(node, step.reason);
         else await withNode(connections, node, (client) => (legacy ? legacyUpgrade(client, (step as { image: string }).image) : reboot(client)));
         down = true;
         log(`${node.name}: ${legacy ? "upgrading through the deprecated MachineService.Upgrade (node older than v1.13)" : "rebooting"}`);

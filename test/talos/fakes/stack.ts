@@ -1,7 +1,7 @@
 // One simulated stack for a test: the cluster, its fake apids and fake Kubernetes API, and a rollout
 // request against them with timings in milliseconds.
 import { RolloutRequest } from "../../../components/talos/rollout/run";
-import { RolloutTiming } from "../../../components/talos/rollout/gates";
+import type { RolloutTiming } from "../../../components/talos/rollout/timing";
 import { RolloutTarget } from "../../../components/talos/rollout/plan";
 import { makePki, TestPki } from "./certs";
 import { Faults, FakeCluster, FakeNodeSpec, stackSpecs } from "./cluster";

@@ -1,8 +1,8 @@
 // The two gates as the program wires them: the API gate of components/talos/cluster.ts, and the nodes gate of
-// components/talos/cluster-ready.ts with its options (the node count is ignored after the first build).
+// components/kubernetes/cluster-ready.ts with its options (the node count is ignored after the first build).
 // ClusterReady itself also makes a Kubernetes provider, whose plugin the engine tests do not have.
 import * as pulumi from "@pulumi/pulumi";
-import { ApiAccess, KubernetesApiReady, KubernetesNodesReady } from "../../../../components/talos/api-ready";
+import { ApiAccess, KubernetesApiReady, KubernetesNodesReady } from "../../../../components/kubernetes/readiness";
 
 const config = new pulumi.Config();
 const access = pulumi

@@ -3,9 +3,9 @@
 // here one after the other. The nodes' apid endpoints are the fakes' ports on 127.0.0.1 (stack config), in place
 // of `<ip>:50000`; the Proxmox endpoint is a closed port on 127.0.0.1: no hardware changes, so it is never dialed.
 import * as pulumi from "@pulumi/pulumi";
-import type { ApiAccess } from "../../../../components/talos/api-ready";
+import type { ApiAccess } from "../../../../components/kubernetes/api-access";
 import type { TalosClientConfiguration } from "../../../../components/talos/api/client";
-import type { RolloutTiming } from "../../../../components/talos/rollout/gates";
+import type { RolloutTiming } from "../../../../components/talos/rollout/timing";
 import { rolloutPlainInputs } from "../../../../components/talos/rollout/inputs";
 import type { Role } from "../../../../components/talos/rollout/plan";
 import { TalosRollout } from "../../../../components/talos/rollout/resource";

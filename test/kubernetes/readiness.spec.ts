@@ -4,11 +4,10 @@ import * as fs from "fs";
 import * as https from "https";
 import { AddressInfo } from "net";
 import * as os from "os";
-import Module from "module";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
-import { transformSync } from "@swc/core";
-import { apiReadyProvider, GateProps, nodesNotReady, nodesReadyProvider, probe, probeReadyz, ProbeResult, waitForApi, waitForNodes } from "../../components/talos/api-ready";
+import { customResourceTypes } from "../../components/custom-resources";
+import { apiReady, GateProps, nodesNotReady, nodesReady, probe, probeReadyz, ProbeResult, waitForApi, waitForNodes } from "../../provider/readiness";
+import { called } from "../provider/handler-harness";
 import { Graph } from "../../tools/offline/graph";
 import { runStack } from "../harness/home";
 
@@ -123,49 +122,20 @@ describe("Kubernetes API readiness gate", () => {
         });
 
         it("is created once the API answers, keeping only the host", async () => {
-            const created = await apiReadyProvider.create(api);
+            const created = await called(apiReady).create(api);
             assert.deepEqual(created, { id: "kubernetes-api-ready", outs: { host: api.host } });
-        });
-
-        it("still works after Pulumi serializes it for the provider process", async () => {
-            const serialized = await pulumi.runtime.serializeFunction(() => apiReadyProvider, { allowSecrets: false });
-            assert.ok(!serialized.text.includes('require("@pulumi/pulumi")'), "the provider drags in the Pulumi SDK");
-            const file = path.join(dir, "api-ready.js");
-            fs.writeFileSync(file, serialized.text);
-            const provider = (require(file) as { handler: () => typeof apiReadyProvider }).handler();
-            assert.deepEqual(await provider.create(api), { id: "kubernetes-api-ready", outs: { host: api.host } });
-        });
-
-        it("still works when swc transpiled it, as `pulumi up` does (tsconfig.pulumi.json)", async () => {
-            // swc turns `import * as https` into an interop copy that the serializer cannot take for the module;
-            // the probe requires https inside, so the serialized provider needs nothing of the module scope.
-            const source = path.resolve(__dirname, "../../components/talos/api-ready.ts");
-            const { code } = transformSync(fs.readFileSync(source, "utf8"), {
-                filename: source, jsc: { parser: { syntax: "typescript" }, target: "es2020" }, module: { type: "commonjs" },
-            });
-            const compiled = new Module(source, module);
-            compiled.filename = source;
-            compiled.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(source));
-            (compiled as unknown as { _compile(code: string, file: string): void })._compile(code, source);
-            const swcBuilt = compiled.exports as { apiReadyProvider: typeof apiReadyProvider; nodesReadyProvider: typeof nodesReadyProvider };
-            const serialized = await pulumi.runtime.serializeFunction(() => swcBuilt.apiReadyProvider, { allowSecrets: false });
-            const file = path.join(dir, "api-ready-swc.js");
-            fs.writeFileSync(file, serialized.text);
-            const provider = (require(file) as { handler: () => typeof apiReadyProvider }).handler();
-            assert.deepEqual(await provider.create(api), { id: "kubernetes-api-ready", outs: { host: api.host } });
-            await pulumi.runtime.serializeFunction(() => swcBuilt.nodesReadyProvider, { allowSecrets: false });
         });
 
         it("reads the node list with the same certificate, and the nodes gate is created on it", async () => {
             const result = await probe(api, "/api/v1/nodes", 2000);
             assert.equal(result.status, 200);
             assert.equal(nodesNotReady(result, 1), undefined);
-            assert.deepEqual(await nodesReadyProvider.create({ ...api, expectedNodes: 1 }), { id: "kubernetes-nodes-ready", outs: { host: api.host } });
+            assert.deepEqual(await called(nodesReady).create({ ...api, expectedNodes: 1 }), { id: "kubernetes-nodes-ready", outs: { host: api.host } });
         });
 
         it("waits again only when the API moves", async () => {
-            assert.deepEqual(await apiReadyProvider.diff!("id", { host: api.host }, { ...api, clientKey: "rotated" }), { changes: false, replaces: [] });
-            assert.deepEqual(await apiReadyProvider.diff!("id", { host: api.host }, { ...api, host: "https://172.16.1.48:6443" }), { changes: true, replaces: ["host"] });
+            assert.deepEqual(await called(apiReady).diff("id", { host: api.host }, { ...api, clientKey: "rotated" }), { changes: false, replaces: [] });
+            assert.deepEqual(await called(apiReady).diff("id", { host: api.host }, { ...api, host: "https://172.16.1.48:6443" }), { changes: true, replaces: ["host"] });
         });
     });
 
@@ -176,7 +146,7 @@ describe("Kubernetes API readiness gate", () => {
         });
 
         it("stands between the kubeconfig and the first Kubernetes call, with the client key secret", () => {
-            const gate = graph.get("pulumi-nodejs:dynamic/talos:KubernetesApiReady", "home-talos-api-ready");
+            const gate = graph.get(customResourceTypes.KubernetesApiReady, "home-talos-api-ready");
             assert.ok(graph.dependsOn(gate, graph.get("talos:cluster/kubeconfig:Kubeconfig", "home-talos-kubeconfig")));
             assert.ok(gate.secretPaths.includes("/clientKey"));
             assert.equal(gate.inputs.host, "https://mock:6443");
@@ -186,7 +156,7 @@ describe("Kubernetes API readiness gate", () => {
         });
 
         it("holds the add-ons' provider until every node is Ready, after Cilium, its pool and its policy", () => {
-            const nodes = graph.get("pulumi-nodejs:dynamic/talos:KubernetesNodesReady", "home-ready-nodes");
+            const nodes = graph.get(customResourceTypes.KubernetesNodesReady, "home-ready-nodes");
             assert.equal(nodes.inputs.expectedNodes, 4);
             assert.deepEqual(nodes.ignoreChanges, ["expectedNodes"]);
             assert.ok(nodes.secretPaths.includes("/clientKey"));
