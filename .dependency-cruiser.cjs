@@ -30,7 +30,11 @@ module.exports = {
             severity: "error",
             comment: "A pure module that imported a component (or anything that loads Pulumi) would load Pulumi after all.",
             from: { path: pure },
-            to: { path: "^(components|tools|policy|test|provider)/|^index\\.ts$", pathNot: [pure, ...pulumiFree], dependencyTypesNot: ["type-only"] },
+            to: {
+                path: "^(components|tools|policy|test|provider)/|^index\\.ts$",
+                pathNot: [pure, ...pulumiFree],
+                dependencyTypesNot: ["type-only"],
+            },
         },
         {
             name: "no-cycles",

@@ -50,27 +50,44 @@ export class Homelab extends pulumi.ComponentResource {
         const talosClusterPlan = talosPlan(spec);
 
         // Machines: image per host, VMs, Talos.
-        const proxmox = proxmoxProvider(`${name}-proxmox`, spec.proxmox, secrets.proxmoxApiToken, secrets.proxmoxSshPrivateKey, { parent: this });
+        const proxmox = proxmoxProvider(`${name}-proxmox`, spec.proxmox, secrets.proxmoxApiToken, secrets.proxmoxSshPrivateKey, {
+            parent: this,
+        });
         const image = new TalosImage(`${name}-talos-image`, { plan: talosImagePlan(spec) }, { parent: this, providers: [proxmox] });
-        const vms = new TalosVms(`${name}-vms`, { plan: talosVmsPlan(spec), imageFileIds: image.fileIds }, { parent: this, providers: [proxmox] });
-        const talos = new TalosCluster(`${name}-talos`, { plan: talosClusterPlan, vms: vms.vms, installerImage: image.installerImage, proxmoxApiToken: secrets.proxmoxApiToken }, { parent: this });
+        const vms = new TalosVms(
+            `${name}-vms`,
+            { plan: talosVmsPlan(spec), imageFileIds: image.fileIds },
+            { parent: this, providers: [proxmox] },
+        );
+        const talos = new TalosCluster(
+            `${name}-talos`,
+            { plan: talosClusterPlan, vms: vms.vms, installerImage: image.installerImage, proxmoxApiToken: secrets.proxmoxApiToken },
+            { parent: this },
+        );
 
         // The Cloudflare edge needs nothing from the cluster: it starts with the VMs.
         // Validation requires the main token exactly when homelab:cloudflare is set.
         const edgeSettings = edgePlan(spec);
-        const edge = edgeSettings && secrets.cloudflareApiToken
-            ? new CloudflareEdge(
-                  `${name}-edge`,
-                  {
-                      plan: edgeSettings,
-                      tokenMinter: edgeSettings.cloudflare.mintDnsToken ? tokenMintingProvider(`${name}-cloudflare-token-minter`, process.env, { parent: this }) : undefined,
-                  },
-                  { parent: this, providers: [cloudflareProvider(`${name}-cloudflare`, secrets.cloudflareApiToken, { parent: this })] },
-              )
-            : undefined;
+        const edge =
+            edgeSettings && secrets.cloudflareApiToken
+                ? new CloudflareEdge(
+                      `${name}-edge`,
+                      {
+                          plan: edgeSettings,
+                          tokenMinter: edgeSettings.cloudflare.mintDnsToken
+                              ? tokenMintingProvider(`${name}-cloudflare-token-minter`, process.env, { parent: this })
+                              : undefined,
+                      },
+                      { parent: this, providers: [cloudflareProvider(`${name}-cloudflare`, secrets.cloudflareApiToken, { parent: this })] },
+                  )
+                : undefined;
         // DNS-01's token: the DNS-only one the user gives, or the expiring one the edge mints; never the main token.
         const certManagerToken = edge?.dnsToken ?? secrets.cloudflareDnsToken;
-        if (!certManagerToken) throw new pulumi.ResourceError("cert-manager has no DNS-only token: set homelab:cloudflareDnsToken or homelab:cloudflare.mintDnsToken", this);
+        if (!certManagerToken)
+            throw new pulumi.ResourceError(
+                "cert-manager has no DNS-only token: set homelab:cloudflareDnsToken or homelab:cloudflare.mintDnsToken",
+                this,
+            );
 
         // The CNI, then the gate every add-on waits for.
         const cilium = new Cilium(`${name}-cilium`, { plan: ciliumPlan(spec) }, { parent: this, providers: [talos.provider] });
@@ -82,7 +99,11 @@ export class Homelab extends pulumi.ComponentResource {
         const cluster = { parent: this, providers: [ready.provider] };
 
         // Add-ons, in parallel after the gate: ingress and certificates, split DNS, the tunnel's connector.
-        const network = new k8s.core.v1.Namespace(`${name}-network`, { metadata: { name: networkNamespace } }, { parent: this, provider: ready.provider });
+        const network = new k8s.core.v1.Namespace(
+            `${name}-network`,
+            { metadata: { name: networkNamespace } },
+            { parent: this, provider: ready.provider },
+        );
         const namespace = network.metadata.name;
         const envoyGateway = new EnvoyGateway(`${name}-envoy-gateway`, { plan: envoyGatewayPlan(spec), namespace }, cluster);
         new CertManager(
@@ -93,12 +114,24 @@ export class Homelab extends pulumi.ComponentResource {
         new Apps(
             `${name}-apps`,
             // Routes attach to the Gateways (which wait for the CRDs); policies need Cilium's CRD.
-            { plan: appsPlan(spec), routesAfter: [envoyGateway.gateways.internal.resource, envoyGateway.gateways.external.resource], policiesAfter: [cilium.chart] },
+            {
+                plan: appsPlan(spec),
+                routesAfter: [envoyGateway.gateways.internal.resource, envoyGateway.gateways.external.resource],
+                policiesAfter: [cilium.chart],
+            },
             cluster,
         );
-        const k8sGateway = new K8sGateway(`${name}-k8s-gateway`, { plan: k8sGatewayPlan(spec), namespace, gatewayApiCrds: envoyGateway.crds }, cluster);
+        const k8sGateway = new K8sGateway(
+            `${name}-k8s-gateway`,
+            { plan: k8sGatewayPlan(spec), namespace, gatewayApiCrds: envoyGateway.crds },
+            cluster,
+        );
         if (edge) {
-            new Cloudflared(`${name}-cloudflared`, { plan: cloudflaredPlan(spec), namespace, tunnelToken: edge.tunnelToken, tunnelId: edge.tunnelId }, cluster);
+            new Cloudflared(
+                `${name}-cloudflared`,
+                { plan: cloudflaredPlan(spec), namespace, tunnelToken: edge.tunnelToken, tunnelId: edge.tunnelId },
+                cluster,
+            );
         }
 
         // What `npm run verify` reads, read-only, so it need not run as the cluster admin.

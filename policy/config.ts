@@ -72,7 +72,10 @@ const propertySchemas: Record<ConfigKey, PolicyConfigJSONSchema> = {
     serviceCidr: { ...cidr, description: "Talos cluster.network.serviceSubnets must be exactly this." },
     loadBalancerRange: { ...object({ start: ipv4, stop: ipv4 }), description: "Cilium LB-IPAM range, both ends included." },
     vip: { ...ipv4, description: "Kubernetes API VIP." },
-    gateways: { ...object({ dns: ipv4, internal: ipv4, external: ipv4 }), description: "Pinned addresses of k8s_gateway and the Envoy Gateways." },
+    gateways: {
+        ...object({ dns: ipv4, internal: ipv4, external: ipv4 }),
+        description: "Pinned addresses of k8s_gateway and the Envoy Gateways.",
+    },
     nodes: { ...hosts, description: "Talos nodes by name and address." },
     infrastructure: { ...hosts, description: "Fixed hosts by name and address." },
     gatewayNames: {

@@ -95,7 +95,11 @@ export function resourceArgs(resource: PlannedResource, config: object): Resourc
 }
 
 export function stackArgs(resources: readonly PlannedResource[], config: object): StackValidationArgs {
-    const policyResources: PolicyResource[] = resources.map((resource) => ({ ...describeResource(resource), dependencies: [], propertyDependencies: {} }));
+    const policyResources: PolicyResource[] = resources.map((resource) => ({
+        ...describeResource(resource),
+        dependencies: [],
+        propertyDependencies: {},
+    }));
     return { resources: policyResources, ...context(config) };
 }
 
@@ -108,7 +112,11 @@ function isStackPolicy(policy: ResourceValidationPolicy | StackValidationPolicy)
  * `config` is the whole policy config (each policy sees its schema's keys of it). Like the analyzer, a
  * read of an unknown value turns that run into one advisory "can't run ... during preview" verdict.
  */
-export async function runPolicies(resources: readonly PlannedResource[], config: NetworkPolicyConfig, pack: Policies = policies): Promise<Verdict[]> {
+export async function runPolicies(
+    resources: readonly PlannedResource[],
+    config: NetworkPolicyConfig,
+    pack: Policies = policies,
+): Promise<Verdict[]> {
     const live = resources.map((r) => ({ ...r, props: unknownCheckingProxy(restoreUnknowns(r.props)) as Record<string, unknown> }));
     const verdicts: Verdict[] = [];
     for (const policy of pack) {
@@ -117,7 +125,9 @@ export async function runPolicies(resources: readonly PlannedResource[], config:
         const policyConfig = pickConfig(config, configKeysOf(policy.configSchema));
         const run = async (resourceUrn: string, validate: (report: (message: string, urn?: string) => void) => void | Promise<void>) => {
             try {
-                await validate((message, urn) => verdicts.push({ policy: policy.name, resource: urn ?? resourceUrn, message, enforcementLevel }));
+                await validate((message, urn) =>
+                    verdicts.push({ policy: policy.name, resource: urn ?? resourceUrn, message, enforcementLevel }),
+                );
             } catch (error) {
                 if (error instanceof NotApplicable) return;
                 if (!(error instanceof UnknownValueError)) throw error;

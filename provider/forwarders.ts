@@ -5,7 +5,12 @@ import type * as provider from "@pulumi/pulumi/provider";
 import { adguardEnsureForwarder, adguardReadForwarder, adguardRemoveForwarder } from "../components/dns/adguard-api";
 import { normalizeDomain } from "../components/dns/http";
 import { basicAuthSecrets, redact } from "../components/dns/redact";
-import { technitiumCreateForwarder, technitiumReadForwarder, technitiumRemoveForwarder, technitiumUpdateForwarder } from "../components/dns/technitium-api";
+import {
+    technitiumCreateForwarder,
+    technitiumReadForwarder,
+    technitiumRemoveForwarder,
+    technitiumUpdateForwarder,
+} from "../components/dns/technitium-api";
 import type { Operation, ResourceHandler } from "./handler";
 
 /** The state every forwarder resource keeps, on top of its credential. */
@@ -104,7 +109,10 @@ export function forwarderHandler<P extends ForwarderProps>(ops: ForwarderOps<P>,
             if (result.changes) return result;
             // A plain `pulumi preview` calls diff, not read: ask the server what it holds now, so a change
             // made by hand shows as an update. When the server cannot be asked, the stored state decides.
-            const live = await ops.read(olds).then((target) => target ?? "", () => undefined);
+            const live = await ops.read(olds).then(
+                (target) => target ?? "",
+                () => undefined,
+            );
             return live === undefined || live === news.target ? result : { ...result, changes: true };
         },
         async update(_id, olds, news) {
@@ -121,22 +129,31 @@ export function forwarderHandler<P extends ForwarderProps>(ops: ForwarderOps<P>,
 }
 
 /** Keeps `[/domain/]target` in AdGuard Home's upstream list; every other line stays as it is. */
-export const adguardForwarder = forwarderHandler<AdguardForwarderProps>({
-    read: (p) => adguardReadForwarder(p, p.domain),
-    create: (p) => adguardEnsureForwarder(p, p.domain, p.target),
-    update: (_olds, news) => adguardEnsureForwarder(news, news.domain, news.target),
-    remove: async (p) => { await adguardRemoveForwarder(p, p.domain, p.target); return undefined; },
-    secrets: (p) => basicAuthSecrets(p.username, p.password),
-}, ["url", "username", "password", "domain", "target", "timeoutMs", "caCertificate", "fingerprint"]);
+export const adguardForwarder = forwarderHandler<AdguardForwarderProps>(
+    {
+        read: (p) => adguardReadForwarder(p, p.domain),
+        create: (p) => adguardEnsureForwarder(p, p.domain, p.target),
+        update: (_olds, news) => adguardEnsureForwarder(news, news.domain, news.target),
+        remove: async (p) => {
+            await adguardRemoveForwarder(p, p.domain, p.target);
+            return undefined;
+        },
+        secrets: (p) => basicAuthSecrets(p.username, p.password),
+    },
+    ["url", "username", "password", "domain", "target", "timeoutMs", "caCertificate", "fingerprint"],
+);
 
 /**
  * Keeps a Conditional Forwarder zone for the domain on Technitium DNS: made when absent or adopted
  * when it forwards only to the target, and deleted only while it still does.
  */
-export const technitiumForwarder = forwarderHandler<TechnitiumForwarderProps>({
-    read: (p) => technitiumReadForwarder(p, p.domain, p.target),
-    create: (p) => technitiumCreateForwarder(p, p.domain, p.target),
-    update: (olds, news) => technitiumUpdateForwarder(news, news.domain, olds.target, news.target),
-    remove: (p) => technitiumRemoveForwarder(p, p.domain, p.target),
-    secrets: (p) => [p.token],
-}, ["url", "token", "domain", "target", "timeoutMs", "caCertificate", "fingerprint"]);
+export const technitiumForwarder = forwarderHandler<TechnitiumForwarderProps>(
+    {
+        read: (p) => technitiumReadForwarder(p, p.domain, p.target),
+        create: (p) => technitiumCreateForwarder(p, p.domain, p.target),
+        update: (olds, news) => technitiumUpdateForwarder(news, news.domain, olds.target, news.target),
+        remove: (p) => technitiumRemoveForwarder(p, p.domain, p.target),
+        secrets: (p) => [p.token],
+    },
+    ["url", "token", "domain", "target", "timeoutMs", "caCertificate", "fingerprint"],
+);

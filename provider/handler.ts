@@ -27,7 +27,11 @@ export interface ResourceHandler<Inputs = any, Outputs = any> {
 /** A failed update that got part of the way: the engine keeps `properties` as the outputs, with the old inputs
  *  (ErrorResourceInitFailed: @pulumi/pulumi provider/server.js grpcResponseFromError; pkg/engine/update.go). */
 export class PartialUpdateError extends Error {
-    constructor(message: string, public readonly id: string, public readonly properties: Record<string, unknown>) {
+    constructor(
+        message: string,
+        public readonly id: string,
+        public readonly properties: Record<string, unknown>,
+    ) {
         super(message);
     }
 

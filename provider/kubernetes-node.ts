@@ -7,7 +7,10 @@ import { defaultTiming, RolloutTiming } from "../components/talos/rollout/timing
 import type { ResourceHandler } from "./handler";
 
 /** Deletes the Node object, reading the admin kubeconfig from a control plane other than the node itself. */
-export async function deleteNodeObject(inputs: KubernetesNodeInputs, log: (line: string) => void = () => undefined): Promise<"deleted" | "absent"> {
+export async function deleteNodeObject(
+    inputs: KubernetesNodeInputs,
+    log: (line: string) => void = () => undefined,
+): Promise<"deleted" | "absent"> {
     const timing: RolloutTiming = { ...defaultTiming, callTimeoutMs: inputs.callTimeoutMs, streamTimeoutMs: inputs.callTimeoutMs };
     const others = inputs.controlPlanes.filter((n) => n.name !== inputs.node);
     const api = await kubernetesThroughTalos({ talos: inputs.talos, timing }, others, log);
@@ -21,7 +24,10 @@ export const kubernetesNodeHandler: ResourceHandler<KubernetesNodeInputs, Kubern
     async diff(_id, olds, news) {
         // The control planes are recorded (a same step would keep the old list in the outputs); the node's name
         // is its identity.
-        return { changes: JSON.stringify(olds.controlPlanes) !== JSON.stringify(news.controlPlanes), replaces: olds.node !== news.node ? ["node"] : [] };
+        return {
+            changes: JSON.stringify(olds.controlPlanes) !== JSON.stringify(news.controlPlanes),
+            replaces: olds.node !== news.node ? ["node"] : [],
+        };
     },
     async update(_id, _olds, news) {
         return { outs: { ...news } };
@@ -30,4 +36,3 @@ export const kubernetesNodeHandler: ResourceHandler<KubernetesNodeInputs, Kubern
         await deleteNodeObject(outs);
     },
 };
-

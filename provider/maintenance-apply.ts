@@ -10,7 +10,17 @@ import type { ResourceHandler } from "./handler";
  *  maintenance API. Each refusal is kept for the message. */
 export async function applyInMaintenance(inputs: MaintenanceApplyInputs): Promise<MaintenanceOutcome> {
     const { callTimeoutMs, rebootTimeoutMs, pollIntervalMs } = inputs.timing;
-    const connections: TalosConnections = { talos: inputs.talos, timing: { callTimeoutMs, streamTimeoutMs: callTimeoutMs, rebootTimeoutMs, healthTimeoutMs: rebootTimeoutMs, drainTimeoutMs: rebootTimeoutMs, pollIntervalMs } };
+    const connections: TalosConnections = {
+        talos: inputs.talos,
+        timing: {
+            callTimeoutMs,
+            streamTimeoutMs: callTimeoutMs,
+            rebootTimeoutMs,
+            healthTimeoutMs: rebootTimeoutMs,
+            drainTimeoutMs: rebootTimeoutMs,
+            pollIntervalMs,
+        },
+    };
     const node = { name: inputs.node, role: "worker" as const, endpoint: inputs.endpoint };
     const deadline = Date.now() + rebootTimeoutMs;
     for (;;) {
@@ -27,7 +37,10 @@ export async function applyInMaintenance(inputs: MaintenanceApplyInputs): Promis
         } catch (error) {
             refusals.push((error as Error).message);
         }
-        if (Date.now() + pollIntervalMs > deadline) throw new Error(`${inputs.node}: neither configured nor in maintenance mode within ${rebootTimeoutMs / 1000} s: ${refusals.join("; ")}`);
+        if (Date.now() + pollIntervalMs > deadline)
+            throw new Error(
+                `${inputs.node}: neither configured nor in maintenance mode within ${rebootTimeoutMs / 1000} s: ${refusals.join("; ")}`,
+            );
         await sleep(pollIntervalMs);
     }
 }

@@ -29,7 +29,10 @@ export class HomelabProvider implements provider.Provider {
     private handler(urn: string): ResourceHandler {
         const type = typeOfUrn(urn);
         const handler = this.handlers[type];
-        if (!handler) throw new Error(`the homelab provider has no resource type ${type} (it serves ${Object.keys(this.handlers).sort().join(", ")})`);
+        if (!handler)
+            throw new Error(
+                `the homelab provider has no resource type ${type} (it serves ${Object.keys(this.handlers).sort().join(", ")})`,
+            );
         return handler;
     }
 
@@ -71,7 +74,8 @@ export class HomelabProvider implements provider.Provider {
             return { outs: withSecretsOf(jsonProps(outs), news) };
         } catch (error) {
             // What the engine keeps of a partial update is outputs too: as secret as what they came from.
-            if (error instanceof PartialUpdateError) throw Object.assign(error, { properties: withSecretsOf(jsonProps(error.properties), olds) });
+            if (error instanceof PartialUpdateError)
+                throw Object.assign(error, { properties: withSecretsOf(jsonProps(error.properties), olds) });
             throw error;
         }
     }

@@ -25,11 +25,24 @@ const maxAnswerBytes = 4 * 1024 * 1024;
 /** One authenticated `GET <path>`: the HTTP status and body, or why there was none. */
 export async function probe(api: ApiAccess, path: string, timeoutMs: number): Promise<ProbeResult> {
     try {
-        const answer = await httpRequest({ method: "GET", url: new URL(path, api.host), timeoutMs, maxAnswerBytes, clientCertificate: clientCertificateOf(api) });
+        const answer = await httpRequest({
+            method: "GET",
+            url: new URL(path, api.host),
+            timeoutMs,
+            maxAnswerBytes,
+            clientCertificate: clientCertificateOf(api),
+        });
         return { status: answer.status, body: answer.text };
     } catch (error) {
         const { kind, reason } = error as HttpError;
-        return { error: kind === "timeout" ? `no answer within ${timeoutMs} ms` : kind === "too-large" ? `an answer over ${maxAnswerBytes} bytes` : reason };
+        return {
+            error:
+                kind === "timeout"
+                    ? `no answer within ${timeoutMs} ms`
+                    : kind === "too-large"
+                      ? `an answer over ${maxAnswerBytes} bytes`
+                      : reason,
+        };
     }
 }
 
@@ -48,7 +61,9 @@ export function nodesNotReady(result: ProbeResult, expectedNodes: number): strin
     } catch {
         return "the node list could not be read";
     }
-    const notReady = items.filter((n) => !n.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True")).map((n) => n.metadata?.name ?? "?");
+    const notReady = items
+        .filter((n) => !n.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"))
+        .map((n) => n.metadata?.name ?? "?");
     if (notReady.length) return `not Ready: ${notReady.sort().join(", ")}`;
     if (items.length < expectedNodes) return `${items.length} of ${expectedNodes} nodes registered`;
     return undefined;
@@ -61,7 +76,8 @@ export async function waitUntil(gate: GateProps, what: string, check: () => Prom
     for (;;) {
         const problem = await check();
         if (problem === undefined) return;
-        if (Date.now() + interval > deadline) throw new Error(`${what} at ${gate.host}: not within ${gate.timeoutSeconds} s (last answer: ${problem})`);
+        if (Date.now() + interval > deadline)
+            throw new Error(`${what} at ${gate.host}: not within ${gate.timeoutSeconds} s (last answer: ${problem})`);
         await new Promise((resolve) => setTimeout(resolve, interval));
     }
 }
@@ -76,7 +92,9 @@ export function waitForApi(gate: GateProps, check: typeof probeReadyz = probeRea
 
 /** Waits for every node to be Ready, and at least `expectedNodes` of them. */
 export function waitForNodes(gate: GateProps, check: typeof probe = probe): Promise<void> {
-    return waitUntil(gate, "the Kubernetes nodes", async () => nodesNotReady(await check(gate, "/api/v1/nodes", 10000), gate.expectedNodes ?? 1));
+    return waitUntil(gate, "the Kubernetes nodes", async () =>
+        nodesNotReady(await check(gate, "/api/v1/nodes", 10000), gate.expectedNodes ?? 1),
+    );
 }
 
 /** A create-only gate: waits when created, and again only if the API moves to another address. */

@@ -12,4 +12,7 @@ import { engineAddress } from "./serve-args";
 const args = process.argv.slice(2);
 pulumi.runtime.resetOptions("", "", -1, engineAddress(args) ?? "", "", false, "");
 const version = (require("../package.json") as { version: string }).version;
-void provider.main(new HomelabProvider(version, handlers, (urn, message) => pulumi.log.warn(message, new pulumi.DependencyResource(urn))), args);
+void provider.main(
+    new HomelabProvider(version, handlers, (urn, message) => pulumi.log.warn(message, new pulumi.DependencyResource(urn))),
+    args,
+);

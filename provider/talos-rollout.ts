@@ -26,7 +26,11 @@ import { plannedRestarts, RestartTrigger } from "../components/talos/rollout/res
 import { PartialUpdateError, ResourceHandler } from "./handler";
 
 /** The state an update reads: the outputs of the last create or update. */
-export type RolloutState = TalosRolloutOutputs & { restarts: Record<string, string>; restartTriggers?: Record<string, RestartTrigger>; target?: TalosRolloutInputs["target"] };
+export type RolloutState = TalosRolloutOutputs & {
+    restarts: Record<string, string>;
+    restartTriggers?: Record<string, RestartTrigger>;
+    target?: TalosRolloutInputs["target"];
+};
 
 const resourceId = "talos-rollout";
 
@@ -74,7 +78,13 @@ export function targetProblems(olds: Partial<TalosRolloutInputs>, news: TalosRol
     const problems = olds.target
         ? [
               ...releaseProblems("homelab:talos.version", "Talos", news.target.talosVersion, olds.target.talosVersion, "running"),
-              ...releaseProblems("homelab:talos.kubernetesVersion", "Kubernetes", news.target.kubernetesVersion, olds.target.kubernetesVersion, "running"),
+              ...releaseProblems(
+                  "homelab:talos.kubernetesVersion",
+                  "Kubernetes",
+                  news.target.kubernetesVersion,
+                  olds.target.kubernetesVersion,
+                  "running",
+              ),
           ]
         : [];
     if (!problems.length) problems.push(...kubernetesSupportProblems(news.target.talosVersion, news.target.kubernetesVersion));
@@ -83,7 +93,10 @@ export function targetProblems(olds: Partial<TalosRolloutInputs>, news: TalosRol
 
 /** Every problem of the new inputs: the versions, and a disk resized together with cores or memory. */
 export async function rolloutCheck(olds: Partial<TalosRolloutInputs>, news: TalosRolloutInputs): Promise<provider.CheckFailure[]> {
-    const resizes = resizeProblems(olds.restartTriggers ?? {}, news.restartTriggers ?? {}).map((p) => ({ property: "restartTriggers", reason: formatProblem(p) }));
+    const resizes = resizeProblems(olds.restartTriggers ?? {}, news.restartTriggers ?? {}).map((p) => ({
+        property: "restartTriggers",
+        reason: formatProblem(p),
+    }));
     return [...targetProblems(olds, news), ...resizes];
 }
 
@@ -91,10 +104,25 @@ export async function rolloutCheck(olds: Partial<TalosRolloutInputs>, news: Talo
 function restartCapability(news: TalosRolloutInputs, viaHypervisor: readonly string[]): RestartCapability {
     return {
         async restart(node: RolloutNode) {
-            if (!viaHypervisor.includes(node.name)) return void (await withNode({ talos: news.talos, kubernetes: news.kubernetes, timing: news.timing }, node, (client) => reboot(client)));
-            if (!news.proxmox) throw new Error(`${node.name}: its VM hardware changed, and restarting it needs the Proxmox API, which the rollout was not given`);
+            if (!viaHypervisor.includes(node.name))
+                return void (await withNode({ talos: news.talos, kubernetes: news.kubernetes, timing: news.timing }, node, (client) =>
+                    reboot(client),
+                ));
+            if (!news.proxmox)
+                throw new Error(
+                    `${node.name}: its VM hardware changed, and restarting it needs the Proxmox API, which the rollout was not given`,
+                );
             const { callTimeoutMs, rebootTimeoutMs, pollIntervalMs } = news.timing;
-            await rebootApplyingPending(news.proxmox.access, { name: node.name, ...news.proxmox.vms[node.name] }, { callTimeoutMs, taskTimeoutMs: rebootTimeoutMs, pollIntervalMs, shutdownTimeoutSeconds: Math.round(rebootTimeoutMs / 2000) });
+            await rebootApplyingPending(
+                news.proxmox.access,
+                { name: node.name, ...news.proxmox.vms[node.name] },
+                {
+                    callTimeoutMs,
+                    taskTimeoutMs: rebootTimeoutMs,
+                    pollIntervalMs,
+                    shutdownTimeoutSeconds: Math.round(rebootTimeoutMs / 2000),
+                },
+            );
         },
     };
 }
@@ -103,8 +131,22 @@ export const talosRollout: ResourceHandler<TalosRolloutInputs, RolloutState> = {
     check: rolloutCheck,
 
     async create(inputs) {
-        const landed = Object.fromEntries(inputs.nodes.map((n) => [n.name, { talosVersion: inputs.target.talosVersion, kubeletVersion: inputs.target.kubernetesVersion }]));
-        return { id: resourceId, outs: { order: inputs.order, target: inputs.target, restarts: inputs.restarts, restartTriggers: inputs.restartTriggers ?? {}, landed } };
+        const landed = Object.fromEntries(
+            inputs.nodes.map((n) => [
+                n.name,
+                { talosVersion: inputs.target.talosVersion, kubeletVersion: inputs.target.kubernetesVersion },
+            ]),
+        );
+        return {
+            id: resourceId,
+            outs: {
+                order: inputs.order,
+                target: inputs.target,
+                restarts: inputs.restarts,
+                restartTriggers: inputs.restartTriggers ?? {},
+                landed,
+            },
+        };
     },
 
     async diff(_id, olds, news) {
@@ -112,11 +154,17 @@ export const talosRollout: ResourceHandler<TalosRolloutInputs, RolloutState> = {
     },
 
     async update(_id, olds, news) {
-        const record = (landed: Record<string, Landed>) => ({ outs: { order: news.order, target: news.target, restarts: news.restarts, restartTriggers: news.restartTriggers ?? {}, landed } });
+        const record = (landed: Record<string, Landed>) => ({
+            outs: { order: news.order, target: news.target, restarts: news.restarts, restartTriggers: news.restartTriggers ?? {}, landed },
+        });
         // What a node that joined runs: the image and config it booted with, which are the target's.
         const { joined, left } = membershipChange(olds.order, news.order);
         const kept = Object.fromEntries(Object.entries(olds.landed ?? {}).filter(([name]) => !left.includes(name)));
-        const joinedLanded = Object.fromEntries(news.nodes.filter((n) => joined.includes(n.name)).map((n) => [n.name, { talosVersion: news.target.talosVersion, kubeletVersion: news.target.kubernetesVersion }]));
+        const joinedLanded = Object.fromEntries(
+            news.nodes
+                .filter((n) => joined.includes(n.name))
+                .map((n) => [n.name, { talosVersion: news.target.talosVersion, kubeletVersion: news.target.kubernetesVersion }]),
+        );
         // Only nodes joining or leaving: the order is recorded and no node is dialed. The node that left may be
         // gone already; the one that joined may have no config yet (this rollout can run before the applies)
         // or not be Ready yet. The next update that has work rolls the joined nodes with the rest.
@@ -127,14 +175,25 @@ export const talosRollout: ResourceHandler<TalosRolloutInputs, RolloutState> = {
         const nodes = nodesLastRolled(news.nodes, olds.order);
         try {
             const result = await runRollout({
-                nodes, target: news.target, restarts: { ...news.restarts, ...planned.restarts }, talos: news.talos, kubernetes: news.kubernetes, timing: news.timing,
+                nodes,
+                target: news.target,
+                restarts: { ...news.restarts, ...planned.restarts },
+                talos: news.talos,
+                kubernetes: news.kubernetes,
+                timing: news.timing,
                 restartVia: planned.viaHypervisor.length ? restartCapability(news, planned.viaHypervisor) : undefined,
             });
             return record({ ...joinedLanded, ...result.landed });
         } catch (error) {
             const landed = (error as RolloutError).landed ?? olds.landed;
             // Partial state: what landed, under the old order, so the next run still sees the change.
-            throw new PartialUpdateError((error as Error).message, resourceId, { order: olds.order, target: olds.target, restarts: olds.restarts, restartTriggers: olds.restartTriggers ?? {}, landed });
+            throw new PartialUpdateError((error as Error).message, resourceId, {
+                order: olds.order,
+                target: olds.target,
+                restarts: olds.restarts,
+                restartTriggers: olds.restartTriggers ?? {},
+                landed,
+            });
         }
     },
 };

@@ -40,6 +40,8 @@ export const tokenTermHandler: ResourceHandler<TokenTermInputs, TokenTerm> = {
     },
     async diff(_id, olds, news) {
         // Replace, never update: a new term is a new token. The old token is deleted once its successor exists.
-        return renewalDue(olds, news, Date.now()) ? { changes: true, replaces: ["renewAfter"], deleteBeforeReplace: false } : { changes: false };
+        return renewalDue(olds, news, Date.now())
+            ? { changes: true, replaces: ["renewAfter"], deleteBeforeReplace: false }
+            : { changes: false };
     },
 };

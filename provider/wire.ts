@@ -32,13 +32,15 @@ const secret = (value: Value) => ({ [pulumi.runtime.specialSigKey]: pulumi.runti
 
 /** `outs` with each property secret whose counterpart in `like` is, recursively through objects. */
 export function withSecretsOf(outs: Props, like: Props): Props {
-    return Object.fromEntries(Object.entries(outs).map(([key, value]) => {
-        const counterpart = like[key];
-        if (pulumi.runtime.isRpcSecret(value)) return [key, value];
-        if (pulumi.runtime.isRpcSecret(counterpart)) return [key, secret(value)];
-        if (isObject(value) && isObject(counterpart)) return [key, withSecretsOf(value, counterpart)];
-        return [key, value];
-    }));
+    return Object.fromEntries(
+        Object.entries(outs).map(([key, value]) => {
+            const counterpart = like[key];
+            if (pulumi.runtime.isRpcSecret(value)) return [key, value];
+            if (pulumi.runtime.isRpcSecret(counterpart)) return [key, secret(value)];
+            if (isObject(value) && isObject(counterpart)) return [key, withSecretsOf(value, counterpart)];
+            return [key, value];
+        }),
+    );
 }
 
 /** Plain JSON: what the provider server can send (google.protobuf.Struct has no `undefined`). */

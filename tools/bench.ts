@@ -27,7 +27,9 @@ export const benchCommand: CommandSpec = {
         runs: { value: "N", help: "Samples of each in-process figure (default 5)." },
         "process-runs": { value: "N", help: "Samples of each whole-process figure (default 3)." },
     },
-    notes: ["Reads test/fixtures/home.yaml (the spec's home network), never Pulumi.home.yaml. Exit codes: 0 measured; 1 a run failed; 2 a wrong command line."],
+    notes: [
+        "Reads test/fixtures/home.yaml (the spec's home network), never Pulumi.home.yaml. Exit codes: 0 measured; 1 a run failed; 2 a wrong command line.",
+    ],
 };
 
 const standIn = (key: string) => `<bench secret ${key}>`;
@@ -104,7 +106,16 @@ export function grownValues(workers: number, base: Record<string, unknown> = hom
     values["homelab:gateways"] = { dns: "172.16.1.200", internal: "172.16.1.201", external: "172.16.1.202" };
     const hosts = ["pve1", "pve2", "pve3", "pve4"];
     for (let i = 0; i < workers; i++) {
-        values["homelab:nodes"][3 + i] = { name: `talos-worker-${i + 1}`, role: "worker", ip: `172.16.1.${53 + i}`, host: hosts[i % 4], vmId: 153 + i, cores: 4, memoryMiB: 8192, diskGiB: 64 };
+        values["homelab:nodes"][3 + i] = {
+            name: `talos-worker-${i + 1}`,
+            role: "worker",
+            ip: `172.16.1.${53 + i}`,
+            host: hosts[i % 4],
+            vmId: 153 + i,
+            cores: 4,
+            memoryMiB: 8192,
+            diskGiB: 64,
+        };
     }
     return values;
 }
@@ -149,7 +160,11 @@ function changedResources(a: RecordedRun, b: RecordedRun): number {
     return planPreview(a.resources, b.resources).filter((s) => before.has(s.urn) && (s.op === "update" || s.op === "replace")).length;
 }
 
-export function main(argv: string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
+export function main(
+    argv: string[],
+    out: (line: string) => void = console.log,
+    err: (line: string) => void = console.error,
+): Promise<number> {
     return runCommand(benchCommand, argv, (values) => bench(values, out, err), { out, err });
 }
 
@@ -159,7 +174,8 @@ async function bench(values: FlagValues, out: (line: string) => void, err: (line
     const steps = 9;
     let step = 0;
     const started = performance.now();
-    const progress = (what: string) => err(`bench [${++step}/${steps}] ${what} (${((performance.now() - started) / 1000).toFixed(0)} s so far)`);
+    const progress = (what: string) =>
+        err(`bench [${++step}/${steps}] ${what} (${((performance.now() - started) / 1000).toFixed(0)} s so far)`);
 
     // The headline: whole processes, floor and program interleaved so both see the same machine load.
     progress(`whole processes: SDK floor and home stack, interleaved, ${processRuns} each`);
@@ -209,35 +225,67 @@ async function bench(values: FlagValues, out: (line: string) => void, err: (line
     progress("done");
 
     const count = (r: RecordedRun) => r.resources.length;
-    const loadAverage = os.loadavg().map((l) => l.toFixed(1)).join(" / ");
-    out(`homelab bench: ${os.cpus().length} x ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${loadAverage} (1 / 5 / 15 min) at the end; ` +
-        `whole processes: ${processRuns} runs, in-process: ${runs} runs; each figure is the median (min-max, runs)\n`);
+    const loadAverage = os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" / ");
+    out(
+        `homelab bench: ${os.cpus().length} x ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${loadAverage} (1 / 5 / 15 min) at the end; ` +
+            `whole processes: ${processRuns} runs, in-process: ${runs} runs; each figure is the median (min-max, runs)\n`,
+    );
     out(
         markdownTable(
             ["figure", "value"],
             [
-                ["HEADLINE home stack as `pulumi up` evaluates it: whole process / SDK floor process (per interleaved pair)", `${spreadText(ratios("ms"), "x wall", 2)}, ${spreadText(ratios("cpuMs"), "x CPU", 2)}`],
-                ["home stack, whole process", `${spreadText(homeWall, " ms wall")}, ${spreadText(homeCpu, " ms CPU")}, ${homeRuns[0].resources} resources`],
+                [
+                    "HEADLINE home stack as `pulumi up` evaluates it: whole process / SDK floor process (per interleaved pair)",
+                    `${spreadText(ratios("ms"), "x wall", 2)}, ${spreadText(ratios("cpuMs"), "x CPU", 2)}`,
+                ],
+                [
+                    "home stack, whole process",
+                    `${spreadText(homeWall, " ms wall")}, ${spreadText(homeCpu, " ms CPU")}, ${homeRuns[0].resources} resources`,
+                ],
                 ["SDK floor, whole process", `${spreadText(floorWall, " ms wall")}, ${spreadText(floorCpu, " ms CPU")}`],
-                ["3 + 60 nodes, whole process", `${spreadText(bigWall, " ms wall")}, ${spreadText(bigCpu, " ms CPU")}, ${bigRuns[0].resources} resources`],
+                [
+                    "3 + 60 nodes, whole process",
+                    `${spreadText(bigWall, " ms wall")}, ${spreadText(bigCpu, " ms CPU")}, ${bigRuns[0].resources} resources`,
+                ],
                 [
                     "whole process above the floor, per resource: home / 3 + 60 nodes (medians)",
                     `${aboveFloor(homeWall.median, floorWall.median, homeRuns[0].resources)} / ${aboveFloor(bigWall.median, floorWall.median, bigRuns[0].resources)} ms wall, ` +
                         `${aboveFloor(homeCpu.median, floorCpu.median, homeRuns[0].resources)} / ${aboveFloor(bigCpu.median, floorCpu.median, bigRuns[0].resources)} ms CPU`,
                 ],
                 ["SDK load, cold process (floor, in-process timer)", spreadText(floor)],
-                ["in-process (offline engine, no stack traces): home stack, first evaluation (transpiles the program)", `${cold.ms.toFixed(0)} ms (1 run), ${count(cold.run)} resources`],
-                ["home stack evaluation", `${spreadText(warm.spread)}, ${count(warm.run)} resources, ${(warm.spread.median / count(warm.run)).toFixed(2)} ms/resource`],
-                ["home evaluation / SDK floor (medians)", `${(warm.spread.median / floor.median).toFixed(2)}x (cold first: ${(cold.ms / floor.median).toFixed(2)}x)`],
-                ["3 control planes + 60 workers evaluation", `${spreadText(big.spread)}, ${count(big.run)} resources, ${(big.spread.median / count(big.run)).toFixed(2)} ms/resource`],
+                [
+                    "in-process (offline engine, no stack traces): home stack, first evaluation (transpiles the program)",
+                    `${cold.ms.toFixed(0)} ms (1 run), ${count(cold.run)} resources`,
+                ],
+                [
+                    "home stack evaluation",
+                    `${spreadText(warm.spread)}, ${count(warm.run)} resources, ${(warm.spread.median / count(warm.run)).toFixed(2)} ms/resource`,
+                ],
+                [
+                    "home evaluation / SDK floor (medians)",
+                    `${(warm.spread.median / floor.median).toFixed(2)}x (cold first: ${(cold.ms / floor.median).toFixed(2)}x)`,
+                ],
+                [
+                    "3 control planes + 60 workers evaluation",
+                    `${spreadText(big.spread)}, ${count(big.run)} resources, ${(big.spread.median / count(big.run)).toFixed(2)} ms/resource`,
+                ],
                 [
                     "cost per added resource: home -> 33 nodes, 33 -> 63 nodes (medians; linear when equal)",
                     `${((mid.spread.median - warm.spread.median) / (count(mid.run) - count(warm.run))).toFixed(2)} / ${((big.spread.median - mid.spread.median) / (count(big.run) - count(mid.run))).toFixed(2)} ms`,
                 ],
                 ["cost of one resource by kind (100 alone), ms", perKind.join("; ")],
-                ["serial depth, home / 63 nodes", `${buildOrder(warm.run.resources).waves.length} / ${buildOrder(big.run.resources).waves.length} waves`],
+                [
+                    "serial depth, home / 63 nodes",
+                    `${buildOrder(warm.run.resources).waves.length} / ${buildOrder(big.run.resources).waves.length} waves`,
+                ],
                 ["determinism (two evaluations)", identical ? "byte-identical inputs" : "DIFFERENT"],
-                ["blast radius: add a worker", `${changedResources(warm.run, added.run)} existing resources changed, ${count(added.run) - count(warm.run)} added`],
+                [
+                    "blast radius: add a worker",
+                    `${changedResources(warm.run, added.run)} existing resources changed, ${count(added.run) - count(warm.run)} added`,
+                ],
                 ["blast radius: resize one VM", `${changedResources(warm.run, grown.run)} resources changed`],
             ],
         ),

@@ -66,7 +66,10 @@ export function usageText(command: CommandSpec): string {
  */
 export function parseCommandLine(command: CommandSpec, argv: readonly string[]): { help: boolean; values: FlagValues } {
     const options = Object.fromEntries([
-        ...Object.entries(command.flags).map(([name, flag]) => [name, { type: flag.value ? ("string" as const) : ("boolean" as const), multiple: flag.multiple ?? false }]),
+        ...Object.entries(command.flags).map(([name, flag]) => [
+            name,
+            { type: flag.value ? ("string" as const) : ("boolean" as const), multiple: flag.multiple ?? false },
+        ]),
         ["help", { type: "boolean" as const, short: "h" }],
     ]);
     // Each problem with its place on the line, so they are listed in the order they were typed.
@@ -118,7 +121,13 @@ export interface CommandIo {
  * Runs a command: its usage for -h/--help (exit 0), its usage errors (exit 2, one line each and a pointer to
  * --help), and any other failure as one line `homelab <name>: <why>`, exit `failureCode`.
  */
-export async function runCommand(command: CommandSpec, argv: readonly string[], run: (values: FlagValues) => Promise<number>, io: CommandIo, failureCode = 1): Promise<number> {
+export async function runCommand(
+    command: CommandSpec,
+    argv: readonly string[],
+    run: (values: FlagValues) => Promise<number>,
+    io: CommandIo,
+    failureCode = 1,
+): Promise<number> {
     const usageProblems = (error: UsageError) => {
         for (const problem of error.problems) io.err(`homelab ${command.name}: ${problem}`);
         io.err(`Run \`npm run ${command.name} -- --help\` for the options.`);
@@ -169,6 +178,7 @@ export function countFlag(values: FlagValues, name: string, fallback: number, mi
     const text = textFlag(values, name);
     if (text === undefined) return fallback;
     const n = Number(text);
-    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError([`--${name}: ${JSON.stringify(text)} is not a whole number from ${min} to ${max}`]);
+    if (!Number.isInteger(n) || n < min || n > max)
+        throw new UsageError([`--${name}: ${JSON.stringify(text)} is not a whole number from ${min} to ${max}`]);
     return n;
 }

@@ -48,8 +48,18 @@ function gatewaySection(spec: PlainSpec): string[] {
         markdownTable(
             ["Gateway", "IP", "Purpose", "TLS"],
             [
-                [`${envoyGatewayName("internal")} (${networkNamespace})`, spec.gateways.internal, "Internal services on the home network", `Let's Encrypt wildcard for *.${spec.domain}`],
-                [`${envoyGatewayName("external")} (${networkNamespace})`, spec.gateways.external, "Public services through the Cloudflare tunnel", `Cloudflare at the edge; the wildcard between cloudflared and Envoy`],
+                [
+                    `${envoyGatewayName("internal")} (${networkNamespace})`,
+                    spec.gateways.internal,
+                    "Internal services on the home network",
+                    `Let's Encrypt wildcard for *.${spec.domain}`,
+                ],
+                [
+                    `${envoyGatewayName("external")} (${networkNamespace})`,
+                    spec.gateways.external,
+                    "Public services through the Cloudflare tunnel",
+                    `Cloudflare at the edge; the wildcard between cloudflared and Envoy`,
+                ],
             ],
         ),
         "",
@@ -81,19 +91,34 @@ function dnsSection(spec: PlainSpec): string[] {
         markdownTable(
             ["Server", "Setting"],
             [
-                [spec.dnsForwarders.adguard ? `AdGuard Home (${spec.dnsForwarders.adguard.url})` : "AdGuard Home: not configured", spec.dnsForwarders.adguard ? `upstream \`[/${spec.domain}/]${spec.gateways.dns}\`` : "-"],
-                [spec.dnsForwarders.technitium ? `Technitium (${spec.dnsForwarders.technitium.url})` : "Technitium: not configured", spec.dnsForwarders.technitium ? `Conditional Forwarder zone \`${spec.domain}\` -> ${spec.gateways.dns}` : "-"],
+                [
+                    spec.dnsForwarders.adguard ? `AdGuard Home (${spec.dnsForwarders.adguard.url})` : "AdGuard Home: not configured",
+                    spec.dnsForwarders.adguard ? `upstream \`[/${spec.domain}/]${spec.gateways.dns}\`` : "-",
+                ],
+                [
+                    spec.dnsForwarders.technitium ? `Technitium (${spec.dnsForwarders.technitium.url})` : "Technitium: not configured",
+                    spec.dnsForwarders.technitium ? `Conditional Forwarder zone \`${spec.domain}\` -> ${spec.gateways.dns}` : "-",
+                ],
             ],
         ),
         "",
         "### External services (manual records served by k8s_gateway)",
-        markdownTable(["Name", "IP"], records.map((r) => [r.hostname, r.address])),
+        markdownTable(
+            ["Name", "IP"],
+            records.map((r) => [r.hostname, r.address]),
+        ),
     ];
 }
 
 function policySection(spec: PlainSpec): string[] {
     const policies = spec.apps.map(networkPolicyManifest).filter((p) => p !== undefined);
-    return ["## Network Policies", policies.length ? "Cilium network policies admit the configured clients (and the owning gateway's Envoy pods) to each app:" : "No app sets `allowFrom`.", ...policies.flatMap((p) => ["", yamlBlock(p)])];
+    return [
+        "## Network Policies",
+        policies.length
+            ? "Cilium network policies admit the configured clients (and the owning gateway's Envoy pods) to each app:"
+            : "No app sets `allowFrom`.",
+        ...policies.flatMap((p) => ["", yamlBlock(p)]),
+    ];
 }
 
 function tlsSection(spec: PlainSpec): string[] {
@@ -109,14 +134,19 @@ function tlsSection(spec: PlainSpec): string[] {
 
 function edgeSection(spec: PlainSpec): string[] {
     if (!spec.cloudflare) return ["## Public edge", "No Cloudflare tunnel is configured (`homelab:cloudflare`)."];
-    const published = spec.apps.filter((a) => a.gateway === "external").map((a) => [a.hostname, "CNAME (proxied)", tunnelHostname(spec.domain)]);
+    const published = spec.apps
+        .filter((a) => a.gateway === "external")
+        .map((a) => [a.hostname, "CNAME (proxied)", tunnelHostname(spec.domain)]);
     return [
         "## Public edge (Cloudflare tunnel)",
         `Tunnel \`${spec.cloudflare.tunnelName}\`, remotely managed; cloudflared runs in \`${networkNamespace}\`. Ingress rules:`,
         "",
         yamlBlock(tunnelIngressConfig(spec.domain)),
         "",
-        markdownTable(["Public name", "Record", "Points to"], [[tunnelHostname(spec.domain), "CNAME (proxied)", "<tunnel-id>.cfargotunnel.com"], ...published]),
+        markdownTable(
+            ["Public name", "Record", "Points to"],
+            [[tunnelHostname(spec.domain), "CNAME (proxied)", "<tunnel-id>.cfargotunnel.com"], ...published],
+        ),
     ];
 }
 
@@ -138,7 +168,10 @@ export function networkPage(spec: PlainSpec, stackFile: string, build: BuildOrde
         "The cluster uses Cilium as the CNI with Gateway API (Envoy Gateway) for ingress, on Talos Linux VMs on Proxmox.",
         "",
         "## Network Segments",
-        markdownTable(["Network", "CIDR", "Purpose"], planSegments(spec).map((s) => [s.name, s.cidr, s.purpose])),
+        markdownTable(
+            ["Network", "CIDR", "Purpose"],
+            planSegments(spec).map((s) => [s.name, s.cidr, s.purpose]),
+        ),
         "",
         "## IP Allocations",
         ...addressTables(spec),

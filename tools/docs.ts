@@ -43,7 +43,11 @@ export async function writeDocs(source: StackSource, dir: string): Promise<strin
     return files;
 }
 
-export function main(argv: string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
+export function main(
+    argv: string[],
+    out: (line: string) => void = console.log,
+    err: (line: string) => void = console.error,
+): Promise<number> {
     return runCommand(docsCommand, argv, (values) => docs(values, out), { out, err });
 }
 

@@ -29,7 +29,12 @@ export function toDot(resources: readonly Registration[], order: BuildOrder): st
     const groups = new Map<string, Registration[]>();
     for (const r of work) groups.set(ownerOf(r), [...(groups.get(ownerOf(r)) ?? []), r]);
 
-    const lines = ["digraph homelab {", "  rankdir=LR;", '  node [shape=box, style="rounded,filled", fillcolor="#f5f7fa", fontname="Helvetica", fontsize=10];', '  edge [color="#8a94a6"];'];
+    const lines = [
+        "digraph homelab {",
+        "  rankdir=LR;",
+        '  node [shape=box, style="rounded,filled", fillcolor="#f5f7fa", fontname="Helvetica", fontsize=10];',
+        '  edge [color="#8a94a6"];',
+    ];
     const node = (r: Registration) => {
         const s = step.get(r.urn)!;
         const style = critical.has(r.urn) ? ', color="#d62728", penwidth=2, fillcolor="#fdecea"' : "";
@@ -39,7 +44,11 @@ export function toDot(resources: readonly Registration[], order: BuildOrder): st
     for (const [g, members] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
         if (g) {
             const owner = byUrn.get(g)!;
-            lines.push(`  subgraph cluster_${index++} {`, `    label=${quote(`${owner.name} (${shortType(owner.type)})`)};`, '    style="rounded"; color="#c3cad6"; fontname="Helvetica";');
+            lines.push(
+                `  subgraph cluster_${index++} {`,
+                `    label=${quote(`${owner.name} (${shortType(owner.type)})`)};`,
+                '    style="rounded"; color="#c3cad6"; fontname="Helvetica";',
+            );
             members.forEach((r) => lines.push(node(r)));
             lines.push("  }");
         } else members.forEach((r) => lines.push(node(r).slice(2)));

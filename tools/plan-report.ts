@@ -23,11 +23,17 @@ export function componentTree(resources: readonly Registration[]): string {
 }
 
 export function segmentTable(segments: readonly Segment[]): string {
-    return markdownTable(["Network", "CIDR", "Purpose"], segments.map((s) => [s.name, s.cidr, s.purpose]));
+    return markdownTable(
+        ["Network", "CIDR", "Purpose"],
+        segments.map((s) => [s.name, s.cidr, s.purpose]),
+    );
 }
 
 export function allocationTable(rows: readonly AddressAllocation[]): string {
-    return markdownTable(["IP", "Service", "Description", "Segment"], rows.map((r) => [r.address, r.service, r.description, r.segment]));
+    return markdownTable(
+        ["IP", "Service", "Description", "Segment"],
+        rows.map((r) => [r.address, r.service, r.description, r.segment]),
+    );
 }
 
 /** `834` -> `13 min 54 s` */
@@ -42,10 +48,19 @@ export function waveList(order: BuildOrder): string {
 export function criticalPathTable(order: BuildOrder): string {
     return markdownTable(
         ["step", "resource", "kind", "takes", "done at"],
-        order.criticalPath.map((s, i) => [String(i + 1), s.name, s.type.split(":").pop()!.split("/").pop()!, `${s.seconds} s`, minutes(s.finish)]),
+        order.criticalPath.map((s, i) => [
+            String(i + 1),
+            s.name,
+            s.type.split(":").pop()!.split("/").pop()!,
+            `${s.seconds} s`,
+            minutes(s.finish),
+        ]),
     );
 }
 
 export function verdictTable(verdicts: readonly { policy: string; resource: string; message: string; enforcementLevel: string }[]): string {
-    return markdownTable(["policy", "level", "resource", "message"], verdicts.map((v) => [v.policy, v.enforcementLevel, v.resource.split("::").pop() || "(stack)", v.message]));
+    return markdownTable(
+        ["policy", "level", "resource", "message"],
+        verdicts.map((v) => [v.policy, v.enforcementLevel, v.resource.split("::").pop() || "(stack)", v.message]),
+    );
 }

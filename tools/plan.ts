@@ -31,7 +31,11 @@ export const planCommand: CommandSpec = {
     ],
 };
 
-export function main(argv: string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
+export function main(
+    argv: string[],
+    out: (line: string) => void = console.log,
+    err: (line: string) => void = console.error,
+): Promise<number> {
     return runCommand(planCommand, argv, (values) => plan(values, out, err), { out, err });
 }
 
@@ -65,22 +69,36 @@ async function plan(values: FlagValues, out: (line: string) => void, err: (line:
     out(waveList(build));
     out(`\nCritical path: first pulumi up takes about ${minutes(build.estimateSeconds)} (typical durations, tools/durations.ts)`);
     out(criticalPathTable(build));
-    const verdicts = await runPolicies(run.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs })), policyConfigFromSpec(spec));
+    const verdicts = await runPolicies(
+        run.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs })),
+        policyConfigFromSpec(spec),
+    );
     const blocking = verdicts.filter((v) => v.enforcementLevel === "mandatory");
-    out(`\nPolicy verdicts (policy pack homelab-network over ${run.resources.length} registrations): ${verdicts.length ? `${verdicts.length} found, ${blocking.length} mandatory` : "every rule passes"}`);
+    out(
+        `\nPolicy verdicts (policy pack homelab-network over ${run.resources.length} registrations): ${verdicts.length ? `${verdicts.length} found, ${blocking.length} mandatory` : "every rule passes"}`,
+    );
     if (verdicts.length) out(verdictTable(verdicts));
 
     // The pack's config comes from the same stack file, so the two never drift.
-    const written = { plan: path.join(outDir, "plan.json"), svg: path.join(outDir, "plan.svg"), policy: path.join(outDir, "policy-config.json") };
+    const written = {
+        plan: path.join(outDir, "plan.json"),
+        svg: path.join(outDir, "plan.svg"),
+        policy: path.join(outDir, "policy-config.json"),
+    };
     fs.mkdirSync(outDir, { recursive: true });
-    fs.writeFileSync(written.plan, JSON.stringify({ stack: source.stack, resources: run.resources, invokes: run.invokes, build, verdicts }, null, 2) + "\n");
+    fs.writeFileSync(
+        written.plan,
+        JSON.stringify({ stack: source.stack, resources: run.resources, invokes: run.invokes, build, verdicts }, null, 2) + "\n",
+    );
     fs.writeFileSync(written.svg, await renderSvg(toDot(run.resources, build)));
     fs.writeFileSync(written.policy, JSON.stringify(policyConfigFile(spec), null, 2) + "\n");
     const shown = (file: string) => path.relative(process.cwd(), file) || file;
     out(`\nWrote ${Object.values(written).map(shown).join(", ")}`);
     out(`Policy pack: pulumi preview --policy-pack policy --policy-pack-config ${shown(written.policy)}`);
     if (blocking.length) {
-        err(`${blocking.length} mandatory policy violation${blocking.length === 1 ? "" : "s"}: pulumi preview --policy-pack policy would refuse this plan`);
+        err(
+            `${blocking.length} mandatory policy violation${blocking.length === 1 ? "" : "s"}: pulumi preview --policy-pack policy would refuse this plan`,
+        );
         return 2;
     }
     return 0;

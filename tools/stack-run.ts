@@ -7,7 +7,10 @@ import { loadStackSpec, StackSource } from "./stack";
 // tools/stack.ts read and validated first.
 
 /** The program run offline on a valid stack, with the spec it built; throws as {@link loadStackSpec}, or the program's failure. */
-export async function runStackOffline(source: StackSource, opts: { program?: string } = {}): Promise<{ run: RecordedRun; spec: PlainSpec }> {
+export async function runStackOffline(
+    source: StackSource,
+    opts: { program?: string } = {},
+): Promise<{ run: RecordedRun; spec: PlainSpec }> {
     const { loaded, spec } = loadStackSpec(source);
     const run = await evaluate(loaded.config, loaded.secretKeys, { stack: source.stack, program: opts.program });
     if (run.error) throw run.error;

@@ -24,8 +24,16 @@ export function stackSource(values: FlagValues): StackSource {
     if (config !== undefined) return { stack: stackNameOf(config), file: path.resolve(config), shownAs: config, from: "config" };
     const name = stack ?? "home";
     // Pulumi's stack names: letters, digits, `-`, `_`, `.`; a path here would read a file outside the project.
-    if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new UsageError([`--stack: ${JSON.stringify(name)} is not a stack name (letters, digits, -, _ and .); give a file with --config`]);
-    return { stack: name, file: stackFileOf(name), shownAs: path.relative(process.cwd(), stackFileOf(name)) || `Pulumi.${name}.yaml`, from: "stack" };
+    if (!/^[A-Za-z0-9_.-]+$/.test(name))
+        throw new UsageError([
+            `--stack: ${JSON.stringify(name)} is not a stack name (letters, digits, -, _ and .); give a file with --config`,
+        ]);
+    return {
+        stack: name,
+        file: stackFileOf(name),
+        shownAs: path.relative(process.cwd(), stackFileOf(name)) || `Pulumi.${name}.yaml`,
+        from: "stack",
+    };
 }
 
 /** Reads and validates the stack; throws its file's error, or a ConfigError with every problem, fixes naming the file. */

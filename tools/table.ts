@@ -7,7 +7,10 @@
  * `Rack A | shelf 2` -> `Rack A \| shelf 2`.
  */
 export function escapeCell(text: string): string {
-    return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ");
+    return text
+        .replace(/\\/g, "\\\\")
+        .replace(/\|/g, "\\|")
+        .replace(/\r?\n|\r/g, " ");
 }
 
 /**
@@ -22,7 +25,11 @@ export function alignCells(cells: readonly string[], widths: readonly number[]):
  * A Markdown table, cells escaped. Aligned, each column as wide as its widest cell; `compact` writes each cell as it
  * is (`|---|`), for a table whose cells are too long to align (the README's day-2 table).
  */
-export function markdownTable(headers: readonly string[], rawRows: readonly (readonly string[])[], options: { compact?: boolean } = {}): string {
+export function markdownTable(
+    headers: readonly string[],
+    rawRows: readonly (readonly string[])[],
+    options: { compact?: boolean } = {},
+): string {
     const rows = rawRows.map((r) => r.map(escapeCell));
     const widths = options.compact ? headers.map(() => 0) : headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     const line = (cells: readonly string[]) => `| ${alignCells(cells, widths).join(" | ")} |`;

@@ -8,7 +8,12 @@ import type * as checks from "./verify/run";
 // says for each difference what to fix. It reads the flags and the stack with the pure config code first, and
 // loads the checks (the Kubernetes client among them) only once both are right; see tools/verify/.
 
-export function main(argv: string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export function main(
+    argv: string[],
+    out: (line: string) => void = console.log,
+    err: (line: string) => void = console.error,
+    env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
     return runCommand(
         verifyCommand,
         argv,

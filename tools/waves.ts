@@ -72,5 +72,10 @@ export function buildOrder(resources: readonly Registration[]): BuildOrder {
         at = prior.reduce<(Step & { after: string[] }) | undefined>((best, s) => (!best || s.finish > best.finish ? s : best), undefined);
     }
     const strip = ({ after: _after, ...s }: Step & { after: string[] }): Step => s;
-    return { steps: all.map(strip), waves: waves.map((w) => w.map(strip)), criticalPath: criticalPath.map(strip), estimateSeconds: criticalPath.at(-1)?.finish ?? 0 };
+    return {
+        steps: all.map(strip),
+        waves: waves.map((w) => w.map(strip)),
+        criticalPath: criticalPath.map(strip),
+        estimateSeconds: criticalPath.at(-1)?.finish ?? 0,
+    };
 }

@@ -3,7 +3,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { computeFor } from "../resource-error";
 import { dnsTokenTerm, TokenTermResource } from "./token-term";
 import {
-    dnsTokenName, dnsTokenPolicies, EdgePlan, permissionGroupIds, publicDnsRecords, tunnelIngressConfig, tunnelTarget, zoneScope,
+    dnsTokenName,
+    dnsTokenPolicies,
+    EdgePlan,
+    permissionGroupIds,
+    publicDnsRecords,
+    tunnelIngressConfig,
+    tunnelTarget,
+    zoneScope,
 } from "./plan/edge";
 
 export interface CloudflareEdgeArgs {
@@ -42,7 +49,10 @@ export class CloudflareEdge extends pulumi.ComponentResource {
 
         // A configured account narrows the lookup, so a zone in another account fails here instead of
         // ending up as a tunnel in one account behind a record in another.
-        const zone = cloudflare.getZoneOutput({ filter: { name: domain, ...(spec.accountId ? { account: { id: spec.accountId } } : {}) } }, { parent: this });
+        const zone = cloudflare.getZoneOutput(
+            { filter: { name: domain, ...(spec.accountId ? { account: { id: spec.accountId } } : {}) } },
+            { parent: this },
+        );
         this.zoneId = zone.id;
         this.accountId = spec.accountId ? pulumi.output(spec.accountId) : zone.account.id;
 
@@ -63,7 +73,10 @@ export class CloudflareEdge extends pulumi.ComponentResource {
             { parent: this },
         );
         // The SDK does not mark the token secret.
-        const token = cloudflare.getZeroTrustTunnelCloudflaredTokenOutput({ accountId: this.accountId, tunnelId: this.tunnel.id }, { parent: this });
+        const token = cloudflare.getZeroTrustTunnelCloudflaredTokenOutput(
+            { accountId: this.accountId, tunnelId: this.tunnel.id },
+            { parent: this },
+        );
         this.tunnelToken = pulumi.secret(token.token);
 
         // Named by hostname: a record's identity is its name, so adding an app renames nothing.
@@ -81,7 +94,9 @@ export class CloudflareEdge extends pulumi.ComponentResource {
                 `${name}-dns-token`,
                 {
                     name: dnsTokenName(domain),
-                    policies: pulumi.all([zone.id, groups.results]).apply(([zoneId, results]) => computeFor(this, () => dnsTokenPolicies(zoneId, permissionGroupIds(results)))),
+                    policies: pulumi
+                        .all([zone.id, groups.results])
+                        .apply(([zoneId, results]) => computeFor(this, () => dnsTokenPolicies(zoneId, permissionGroupIds(results)))),
                     expiresOn: this.dnsTokenTerm.expiresOn,
                 },
                 // A new term is a new token (a new secret value), not the old one with a later date; the old one is
@@ -91,6 +106,12 @@ export class CloudflareEdge extends pulumi.ComponentResource {
             this.dnsToken = pulumi.secret(dnsToken.value);
         }
 
-        this.registerOutputs({ zoneId: this.zoneId, accountId: this.accountId, tunnelId: this.tunnelId, tunnelToken: this.tunnelToken, dnsToken: this.dnsToken });
+        this.registerOutputs({
+            zoneId: this.zoneId,
+            accountId: this.accountId,
+            tunnelId: this.tunnelId,
+            tunnelToken: this.tunnelToken,
+            dnsToken: this.dnsToken,
+        });
     }
 }

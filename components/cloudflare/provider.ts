@@ -19,11 +19,15 @@ export const mintingTokenEnv = "CLOUDFLARE_API_TOKEN";
  * Configure, bridged by @pulumi/cloudflare 6.x with no config default), so a token that can create tokens is in
  * neither the stack's config nor its state. Throws, naming the variable, when a real run lacks it.
  */
-export function tokenMintingProvider(name: string, env: NodeJS.ProcessEnv, opts: pulumi.CustomResourceOptions & { parent: pulumi.Resource }): cloudflare.Provider {
+export function tokenMintingProvider(
+    name: string,
+    env: NodeJS.ProcessEnv,
+    opts: pulumi.CustomResourceOptions & { parent: pulumi.Resource },
+): cloudflare.Provider {
     if (pulumi.runtime.hasEngine() && !env[mintingTokenEnv]) {
         throw new pulumi.ResourceError(
             `homelab:cloudflare.mintDnsToken is true, but ${mintingTokenEnv} is not set: export a token with User > API Tokens > Edit ` +
-                "(the dashboard's \"Create Additional Tokens\" template) for this run, or set mintDnsToken to false and give homelab:cloudflareDnsToken",
+                '(the dashboard\'s "Create Additional Tokens" template) for this run, or set mintDnsToken to false and give homelab:cloudflareDnsToken',
             opts.parent,
         );
     }

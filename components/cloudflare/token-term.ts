@@ -27,6 +27,11 @@ export class TokenTermResource extends pulumi.CustomResource {
     declare public readonly renewAfter: pulumi.Output<string>;
 
     constructor(name: string, inputs: TokenTermInputs, opts?: pulumi.CustomResourceOptions) {
-        super(customResourceTypes.TokenTerm, name, { ...inputs, issuedOn: undefined, expiresOn: undefined, renewAfter: undefined }, customResourceOptions("TokenTerm", opts));
+        super(
+            customResourceTypes.TokenTerm,
+            name,
+            { ...inputs, issuedOn: undefined, expiresOn: undefined, renewAfter: undefined },
+            customResourceOptions("TokenTerm", opts),
+        );
     }
 }

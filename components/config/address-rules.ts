@@ -1,6 +1,19 @@
 import { entryKey, ParsedConfig } from "./structure";
 import { Problem } from "./problems";
-import { AddressRange, Cidr, IPv4, cidrsOverlap, compareAddresses, inCidr, inRange, networkMeant, parseAddress, parseCidr, reservedAddresses, showRange } from "./addresses";
+import {
+    AddressRange,
+    Cidr,
+    IPv4,
+    cidrsOverlap,
+    compareAddresses,
+    inCidr,
+    inRange,
+    networkMeant,
+    parseAddress,
+    parseCidr,
+    reservedAddresses,
+    showRange,
+} from "./addresses";
 
 // The IP plan's rules: every address parses, sits in its network, on the right side of the
 // load-balancer range, and is used once. Each rule adds problems and never stops the others.
@@ -24,7 +37,8 @@ export function addressProblems(c: ParsedConfig): Problem[] {
         const parsed = parseCidr(text);
         const meant = parsed ? undefined : networkMeant(text);
         if (meant) report(key, `${text} has host bits set; did you mean ${meant}?`, `write the network's own address: ${meant}`);
-        else if (!parsed) report(key, `${text} is not an IPv4 network in CIDR form`, "write the network address and prefix, e.g. 172.16.1.0/24");
+        else if (!parsed)
+            report(key, `${text} is not an IPv4 network in CIDR form`, "write the network address and prefix, e.g. 172.16.1.0/24");
         return parsed;
     };
     const address = (key: string, text: string | undefined): IPv4 | undefined => {
@@ -45,7 +59,8 @@ export function addressProblems(c: ParsedConfig): Problem[] {
     ];
     networks.forEach(([keyA, a], i) =>
         networks.slice(i + 1).forEach(([keyB, b]) => {
-            if (a && b && cidrsOverlap(a, b)) report(keyB, `${b[0]}/${b[1]} overlaps ${keyA} ${a[0]}/${a[1]}`, "give the node, pod and service networks disjoint ranges");
+            if (a && b && cidrsOverlap(a, b))
+                report(keyB, `${b[0]}/${b[1]} overlaps ${keyA} ${a[0]}/${a[1]}`, "give the node, pod and service networks disjoint ranges");
         }),
     );
     net?.nameservers.forEach((ns, i) => address(`homelab:network.nameservers[${i}]`, ns));
@@ -70,8 +85,10 @@ export function addressProblems(c: ParsedConfig): Problem[] {
 
     const start = address("homelab:network.loadBalancerRange.start", net?.loadBalancerRange.start);
     const stop = address("homelab:network.loadBalancerRange.stop", net?.loadBalancerRange.stop);
-    const rangeOk = mustBeHost("homelab:network.loadBalancerRange.start", start) && mustBeHost("homelab:network.loadBalancerRange.stop", stop);
-    const range: AddressRange | undefined = rangeOk && start && stop && compareAddresses(start, stop) <= 0 ? { first: start, last: stop } : undefined;
+    const rangeOk =
+        mustBeHost("homelab:network.loadBalancerRange.start", start) && mustBeHost("homelab:network.loadBalancerRange.stop", stop);
+    const range: AddressRange | undefined =
+        rangeOk && start && stop && compareAddresses(start, stop) <= 0 ? { first: start, last: stop } : undefined;
     if (rangeOk && !range) report("homelab:network.loadBalancerRange", `start ${start} comes after stop ${stop}`, "swap them");
     const rangeText = range ? `homelab:network.loadBalancerRange ${showRange(range)}` : "";
 
@@ -82,7 +99,11 @@ export function addressProblems(c: ParsedConfig): Problem[] {
         if (!mustBeHost(key, addr) || !addr) return;
         claims.push({ key, addr, what });
         if (range && inRange(addr, range)) {
-            report(key, `${addr}${aside(key, what)} is inside ${rangeText}`, "move the address or the load-balancer range so they do not overlap");
+            report(
+                key,
+                `${addr}${aside(key, what)} is inside ${rangeText}`,
+                "move the address or the load-balancer range so they do not overlap",
+            );
         }
     };
     c.infrastructure?.forEach((h, i) => outsidePool(`${entryKey(c, "infrastructure", i)}.ip`, h.ip, h.name));
@@ -90,7 +111,11 @@ export function addressProblems(c: ParsedConfig): Problem[] {
     if (routerOk && router && !c.infrastructure?.some((h) => h.ip === router.toString())) {
         claims.push({ key: "homelab:network.gateway", addr: router, what: "default gateway" });
         if (range && inRange(router, range)) {
-            report("homelab:network.gateway", `${router} (default gateway) is inside ${rangeText}`, "move the address or the load-balancer range so they do not overlap");
+            report(
+                "homelab:network.gateway",
+                `${router} (default gateway) is inside ${rangeText}`,
+                "move the address or the load-balancer range so they do not overlap",
+            );
         }
     }
     outsidePool("homelab:talos.vip", c.talos?.vip, "Kubernetes API VIP");
@@ -110,7 +135,12 @@ export function addressProblems(c: ParsedConfig): Problem[] {
     const firstClaim = new Map<string, Claim>();
     for (const claim of claims) {
         const prior = firstClaim.get(claim.addr.toString());
-        if (prior) report(claim.key, `${claim.addr} is already used by ${prior.key}${aside(prior.key, prior.what)}`, "give every host, node, VIP and gateway its own address");
+        if (prior)
+            report(
+                claim.key,
+                `${claim.addr} is already used by ${prior.key}${aside(prior.key, prior.what)}`,
+                "give every host, node, VIP and gateway its own address",
+            );
         else firstClaim.set(claim.addr.toString(), claim);
     }
     return problems;

@@ -21,7 +21,9 @@ export function parseAddress(text: unknown): IPv4 | undefined {
 /** The network, or undefined when `text` is not `<network address>/<prefix>` ("172.16.1.0/24"; "172.16.1.5/24" is refused). */
 export function parseCidr(text: string): Cidr | undefined {
     const host = parseInterfaceAddress(text);
-    return host && ipaddr.IPv4.networkAddressFromCIDR(text).toString() === host.address.toString() ? [host.address, host.prefix] : undefined;
+    return host && ipaddr.IPv4.networkAddressFromCIDR(text).toString() === host.address.toString()
+        ? [host.address, host.prefix]
+        : undefined;
 }
 
 /**

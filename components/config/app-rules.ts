@@ -1,4 +1,12 @@
-import { certManagerNamespace, dnsServiceName, envoyGatewayName, envoyGatewayNamespace, envoyGateways, httpsRedirectRouteName, networkNamespace } from "./facts";
+import {
+    certManagerNamespace,
+    dnsServiceName,
+    envoyGatewayName,
+    envoyGatewayNamespace,
+    envoyGateways,
+    httpsRedirectRouteName,
+    networkNamespace,
+} from "./facts";
 import { Problem } from "./problems";
 import { entryKey, ParsedConfig } from "./structure";
 
@@ -12,7 +20,14 @@ import { entryKey, ParsedConfig } from "./structure";
  * controllers in cert-manager and envoy-gateway-system). An app there could take one of their names or, with a
  * policy, change who reaches them.
  */
-export const systemNamespaces: readonly string[] = ["kube-system", "kube-public", "kube-node-lease", networkNamespace, certManagerNamespace, envoyGatewayNamespace];
+export const systemNamespaces: readonly string[] = [
+    "kube-system",
+    "kube-public",
+    "kube-node-lease",
+    networkNamespace,
+    certManagerNamespace,
+    envoyGatewayNamespace,
+];
 
 /** The HTTPRoute in `network` that redirects plain HTTP to HTTPS; an app's route is named after the app. */
 export const redirectRoute = { namespace: networkNamespace, name: httpsRedirectRouteName } as const;
@@ -21,7 +36,9 @@ export const redirectRoute = { namespace: networkNamespace, name: httpsRedirectR
  * LoadBalancer Services the program makes, by `<name>.<namespace>`. k8s_gateway answers `<name>.<namespace>.<domain>`
  * for every LoadBalancer Service it watches, so an app hostname equal to one would be shadowed.
  */
-export const programServiceNames: readonly string[] = [...envoyGateways.map(envoyGatewayName), dnsServiceName].map((service) => `${service}.${networkNamespace}`);
+export const programServiceNames: readonly string[] = [...envoyGateways.map(envoyGatewayName), dnsServiceName].map(
+    (service) => `${service}.${networkNamespace}`,
+);
 
 // A label key is an optional DNS-subdomain prefix and `/`, then a name of at most 63 characters that starts and
 // ends with a letter or digit and has `-`, `_`, `.` in between; a value is empty or such a name

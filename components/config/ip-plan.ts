@@ -44,7 +44,13 @@ export function planAddresses(spec: PlainSpec): AddressAllocation[] {
     const rows: AddressAllocation[] = [
         ...spec.infrastructure.map((h) => {
             const role = infrastructureRole(spec, h.name, h.ip);
-            return { address: h.ip, service: role.service, description: h.description ?? role.description, kind: "infrastructure" as const, segment };
+            return {
+                address: h.ip,
+                service: role.service,
+                description: h.description ?? role.description,
+                kind: "infrastructure" as const,
+                segment,
+            };
         }),
         { address: spec.talos.vip, service: "Kubernetes VIP", description: "API server (HA)", kind: "kubernetes", segment },
         ...spec.nodes.map((n) => ({
@@ -55,11 +61,29 @@ export function planAddresses(spec: PlainSpec): AddressAllocation[] {
             segment,
         })),
         { address: spec.gateways.dns, service: "k8s_gateway", description: "Internal DNS resolution", kind: "kubernetes", segment },
-        { address: spec.gateways.internal, service: "envoy-internal", description: "Internal ingress gateway", kind: "kubernetes", segment },
-        { address: spec.gateways.external, service: "envoy-external", description: "External ingress gateway", kind: "kubernetes", segment },
+        {
+            address: spec.gateways.internal,
+            service: "envoy-internal",
+            description: "Internal ingress gateway",
+            kind: "kubernetes",
+            segment,
+        },
+        {
+            address: spec.gateways.external,
+            service: "envoy-external",
+            description: "External ingress gateway",
+            kind: "kubernetes",
+            segment,
+        },
     ];
     rows.sort((a, b) => compareAddresses(parseAddress(a.address)!, parseAddress(b.address)!));
     const { start, stop } = spec.network.loadBalancerRange;
-    rows.push({ address: `${start}-${stop}`, service: "Cilium LB-IPAM pool", description: "LoadBalancer addresses, announced over L2", kind: "kubernetes", segment });
+    rows.push({
+        address: `${start}-${stop}`,
+        service: "Cilium LB-IPAM pool",
+        description: "LoadBalancer addresses, announced over L2",
+        kind: "kubernetes",
+        segment,
+    });
     return rows;
 }

@@ -45,9 +45,16 @@ function ownMessage(issue: z.core.$ZodIssue): string | undefined {
 
 function typeProblem(issue: z.core.$ZodIssueInvalidType): { message: string; fix: string } {
     const expected = expectedKinds[issue.expected] ?? `a ${issue.expected}`;
-    if (issue.input === undefined) return { message: "is missing", fix: `add it: ${expected} (the README's configuration table shows each key)` };
-    const unquoted = typeof issue.input === "string" && ((issue.expected === "number" && /^-?\d+(\.\d+)?$/.test(issue.input)) || (issue.expected === "boolean" && /^(true|false)$/.test(issue.input)));
-    return { message: `is ${kindOf(issue.input)}, not ${expected}`, fix: unquoted ? `write ${issue.input as string} without quotes` : `give ${expected}` };
+    if (issue.input === undefined)
+        return { message: "is missing", fix: `add it: ${expected} (the README's configuration table shows each key)` };
+    const unquoted =
+        typeof issue.input === "string" &&
+        ((issue.expected === "number" && /^-?\d+(\.\d+)?$/.test(issue.input)) ||
+            (issue.expected === "boolean" && /^(true|false)$/.test(issue.input)));
+    return {
+        message: `is ${kindOf(issue.input)}, not ${expected}`,
+        fix: unquoted ? `write ${issue.input as string} without quotes` : `give ${expected}`,
+    };
 }
 
 function sizeProblem(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): { message: string; fix: string } {
@@ -59,7 +66,8 @@ function sizeProblem(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): 
         const count = Array.isArray(issue.input) ? issue.input.length : undefined;
         const has = count === undefined ? "has" : count === 0 ? "has no entries" : `has ${plural(count, "entry", "entries")}`;
         return {
-            message: own ?? (small ? `${has}; at least ${limit} ${limit === 1 ? "is" : "are"} needed` : `${has}; at most ${limit} are allowed`),
+            message:
+                own ?? (small ? `${has}; at least ${limit} ${limit === 1 ? "is" : "are"} needed` : `${has}; at most ${limit} are allowed`),
             fix: small ? `add ${limit === 1 ? "one" : `at least ${limit}`}` : `keep at most ${limit}`,
         };
     }
@@ -80,18 +88,28 @@ function stringFormatProblem(issue: z.core.$ZodIssueInvalidStringFormat): { mess
     if (issue.format === "url") {
         const https = issue.pattern === "^https$";
         const scheme = https ? "an https URL" : issue.pattern === "^https?$" ? "an http or https URL" : "a URL";
-        return { message: `${value} is not ${scheme}`, fix: `give a full URL such as ${https ? "https://172.16.1.2:8006" : "https://172.16.1.11"}` };
+        return {
+            message: `${value} is not ${scheme}`,
+            fix: `give a full URL such as ${https ? "https://172.16.1.2:8006" : "https://172.16.1.11"}`,
+        };
     }
     if (issue.format === "email") return { message: `${value} is not an email address`, fix: "give an address such as admin@ragas.cc" };
     // A pattern's message says the shape with an example (schema.ts); "a valid regex" would name the check, not the value.
-    return { message: ownMessage(issue) ?? `${value} is not a valid ${issue.format}`, fix: issue.format === "regex" ? "give a value of the shape the message describes" : `give a valid ${issue.format}` };
+    return {
+        message: ownMessage(issue) ?? `${value} is not a valid ${issue.format}`,
+        fix: issue.format === "regex" ? "give a value of the shape the message describes" : `give a valid ${issue.format}`,
+    };
 }
 
 /**
  * The problems of one issue. `keyAt(path)` names a value (`homelab:nodes[talos-cp-1].cores`); `knownKeysAt(path)`
  * lists the keys the object at `path` takes, for "did you mean".
  */
-export function issueProblems(issue: z.core.$ZodIssue, keyAt: (path: readonly PropertyKey[]) => string, knownKeysAt: (path: readonly PropertyKey[]) => readonly string[]): Problem[] {
+export function issueProblems(
+    issue: z.core.$ZodIssue,
+    keyAt: (path: readonly PropertyKey[]) => string,
+    knownKeysAt: (path: readonly PropertyKey[]) => readonly string[],
+): Problem[] {
     const key = keyAt(issue.path);
     switch (issue.code) {
         case "unrecognized_keys": {
@@ -115,10 +133,18 @@ export function issueProblems(issue: z.core.$ZodIssue, keyAt: (path: readonly Pr
         case "invalid_value": {
             const value = shown(issue.input) ?? "it";
             const options = issue.values.map(String);
-            return [{ key, message: `${value} is not one of ${options.join(", ")}`, fix: `use ${options.slice(0, -1).join(", ")}${options.length > 1 ? " or " : ""}${options.at(-1)}` }];
+            return [
+                {
+                    key,
+                    message: `${value} is not one of ${options.join(", ")}`,
+                    fix: `use ${options.slice(0, -1).join(", ")}${options.length > 1 ? " or " : ""}${options.at(-1)}`,
+                },
+            ];
         }
         default:
-            return [{ key, message: ownMessage(issue) ?? "has a value of the wrong shape", fix: "see the configuration table in the README" }];
+            return [
+                { key, message: ownMessage(issue) ?? "has a value of the wrong shape", fix: "see the configuration table in the README" },
+            ];
     }
 }
 

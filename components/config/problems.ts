@@ -27,7 +27,9 @@ export function problemReport(problems: readonly Problem[], unchecked: readonly 
     if (rest > 0) lines.push(`  ... and ${rest} more problem${rest === 1 ? "" : "s"}: fix these and run again to see them`);
     if (unchecked.length > 0) {
         const named = unchecked.length > 5 ? `${unchecked.slice(0, 5).join(", ")} and ${unchecked.length - 5} more` : unchecked.join(", ");
-        lines.push(`More checks run once these are fixed: ${named} sat out the rules that relate one key to another (addresses, names, hosts).`);
+        lines.push(
+            `More checks run once these are fixed: ${named} sat out the rules that relate one key to another (addresses, names, hosts).`,
+        );
     }
     return lines.join("\n");
 }
@@ -59,7 +61,9 @@ export function entryLabels(list: readonly unknown[]): string[] {
     const names = list.map((entry) => (entry && typeof entry === "object" ? (entry as { name?: unknown }).name : undefined));
     const count = new Map<unknown, number>();
     for (const name of names) count.set(name, (count.get(name) ?? 0) + 1);
-    return names.map((name, i) => (typeof name === "string" && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) && count.get(name) === 1 ? name : String(i)));
+    return names.map((name, i) =>
+        typeof name === "string" && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) && count.get(name) === 1 ? name : String(i),
+    );
 }
 
 /** `homelab:nodes` + [2, "ip"] -> `homelab:nodes[talos-cp-3].ip` with the list's labels, `homelab:nodes[2].ip` without. */

@@ -80,7 +80,9 @@ export function kubernetesRange(talos: string): { min: string; max: string; text
 /** Why Talos `talos` cannot run Kubernetes `kubernetes`, or undefined when it can. */
 export function kubernetesSupportProblem(talos: string, kubernetes: string): string | undefined {
     const range = kubernetesRange(talos);
-    if (!range) return `no known Kubernetes support range for Talos ${talos}: add it to kubernetesSupport (components/config/releases.ts) from Talos' compatibility package`;
-    if (compareVersions(kubernetes, range.min) < 0 || compareVersions(kubernetes, range.max) >= 0) return `Talos ${talos} supports Kubernetes ${range.text}, not ${kubernetes}`;
+    if (!range)
+        return `no known Kubernetes support range for Talos ${talos}: add it to kubernetesSupport (components/config/releases.ts) from Talos' compatibility package`;
+    if (compareVersions(kubernetes, range.min) < 0 || compareVersions(kubernetes, range.max) >= 0)
+        return `Talos ${talos} supports Kubernetes ${range.text}, not ${kubernetes}`;
     return undefined;
 }

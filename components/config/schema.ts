@@ -28,19 +28,32 @@ export const infrastructureSchema = z.array(
 );
 
 /** `AB:CD:...`: 32 bytes, as `pvenode cert info` and the Proxmox UI print a certificate's SHA-256 fingerprint. */
-const sha256Fingerprint = z.string().regex(/^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$/, "is not a SHA-256 fingerprint (32 hex bytes separated by colons, as `pvenode cert info` prints it)");
+const sha256Fingerprint = z
+    .string()
+    .regex(
+        /^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$/,
+        "is not a SHA-256 fingerprint (32 hex bytes separated by colons, as `pvenode cert info` prints it)",
+    );
 /** One or more PEM certificates; parsed and checked to be CAs in trust-rules.ts. */
-const pemCertificates = z.string().max(64 * 1024, "is longer than 64 KiB, far more than a CA bundle needs").regex(/-----BEGIN CERTIFICATE-----/, "holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+const pemCertificates = z
+    .string()
+    .max(64 * 1024, "is longer than 64 KiB, far more than a CA bundle needs")
+    .regex(/-----BEGIN CERTIFICATE-----/, "holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
 /** How an https server proves it is the one configured; neither: a public CA and the host's name. */
 const serverTrust = { caCertificate: pemCertificates.optional(), fingerprint: sha256Fingerprint.optional() };
 
 // A Proxmox storage ID (PVE::JSONSchema parse_storage_id: a letter, then letters, digits, `-`, `_`, `.`, ending in a
 // letter or digit). Storage IDs land inside `local-lvm:vm-150-disk-0` volume names; `../..` is none.
-const storageId = z.string().max(64, "is longer than 64 characters").regex(/^[a-z][a-z0-9_.-]*[a-z0-9]$/i, "is not a Proxmox storage ID (a letter, then letters, digits, -, _ or ., e.g. local-lvm)");
+const storageId = z
+    .string()
+    .max(64, "is longer than 64 characters")
+    .regex(/^[a-z][a-z0-9_.-]*[a-z0-9]$/i, "is not a Proxmox storage ID (a letter, then letters, digits, -, _ or ., e.g. local-lvm)");
 // A Linux bridge: an interface name of at most 15 characters (IFNAMSIZ). The provider writes `bridge=<value>` into the
 // comma-separated net0 property unescaped (bpg terraform-provider-proxmox v0.111.1, proxmox/nodes/vms/
 // custom_network_device.go EncodeValues), so `vmbr0,tag=5` would add a VLAN tag: no comma or `=` gets through.
-const bridgeName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/, "is not a Linux bridge name (up to 15 letters, digits, -, _ or ., e.g. vmbr0)");
+const bridgeName = z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/, "is not a Linux bridge name (up to 15 letters, digits, -, _ or ., e.g. vmbr0)");
 
 export const proxmoxSchema = z.strictObject({
     endpoint: z.url({ protocol: /^https$/ }),
@@ -81,7 +94,12 @@ export const nodeSchema = z.strictObject({
     // Upper bounds: what the Proxmox provider accepts (bpg terraform-provider-proxmox, proxmoxtf/resource/vm:
     // cpu.cores 1-2304, memory.dedicated 64-268435456 MiB). A disk has no upper bound there: it is the datastore's.
     cores: z.number().int().min(1).max(2304, "is more than the 2304 cores the Proxmox provider accepts").default(4),
-    memoryMiB: z.number().int().min(2048).max(268435456, "is more than the 268435456 MiB (256 TiB) the Proxmox provider accepts").default(8192),
+    memoryMiB: z
+        .number()
+        .int()
+        .min(2048)
+        .max(268435456, "is more than the 268435456 MiB (256 TiB) the Proxmox provider accepts")
+        .default(8192),
     diskGiB: z.number().int().min(10).default(64),
     /** Optional fixed MAC; derived from the node name when absent. */
     mac: text.optional(),
@@ -91,7 +109,10 @@ export const gatewaysSchema = z.strictObject({ dns: text, internal: text, extern
 
 export const cloudflareSchema = z.strictObject({
     /** Account that owns the tunnel; looked up from the domain's zone when absent. */
-    accountId: z.string().regex(/^[0-9a-f]{32}$/, "must be 32 lower-case hex digits").optional(),
+    accountId: z
+        .string()
+        .regex(/^[0-9a-f]{32}$/, "must be 32 lower-case hex digits")
+        .optional(),
     tunnelName: text,
     /**
      * Opt-in: mint cert-manager's DNS-only token, with an expiry, from a token that can create tokens, read from
@@ -102,7 +123,13 @@ export const cloudflareSchema = z.strictObject({
 });
 
 // A cert-manager ClusterIssuer name: a Kubernetes object name (RFC 1123 subdomain, at most 253 characters).
-const issuerName = z.string().max(253).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, "is not a Kubernetes object name (lower-case letters, digits, - and ., e.g. letsencrypt-production)");
+const issuerName = z
+    .string()
+    .max(253)
+    .regex(
+        /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+        "is not a Kubernetes object name (lower-case letters, digits, - and ., e.g. letsencrypt-production)",
+    );
 
 export const certificatesSchema = z.strictObject({
     issuer: issuerName.default("letsencrypt-production"),
@@ -111,7 +138,11 @@ export const certificatesSchema = z.strictObject({
 });
 
 // HTTP basic auth sends `user:password`: a user name with a colon would split at the wrong place (RFC 7617 section 2).
-const basicAuthUser = z.string().min(1).max(255).regex(/^[^:\s]+$/, "must not hold a colon or white space (HTTP basic auth splits user:password at the first colon)");
+const basicAuthUser = z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[^:\s]+$/, "must not hold a colon or white space (HTTP basic auth splits user:password at the first colon)");
 
 export const dnsForwardersSchema = z.strictObject({
     adguard: z.strictObject({ url: z.url({ protocol: /^https?$/ }), username: basicAuthUser, ...serverTrust }).optional(),

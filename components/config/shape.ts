@@ -1,6 +1,18 @@
 import { z } from "zod";
 import { deriveMac, qualifyHostname } from "./names";
-import { appSchema, certificatesSchema, cloudflareSchema, configKeys, dnsForwardersSchema, gatewaysSchema, infrastructureSchema, networkSchema, nodeSchema, proxmoxSchema, talosSchema } from "./schema";
+import {
+    appSchema,
+    certificatesSchema,
+    cloudflareSchema,
+    configKeys,
+    dnsForwardersSchema,
+    gatewaysSchema,
+    infrastructureSchema,
+    networkSchema,
+    nodeSchema,
+    proxmoxSchema,
+    talosSchema,
+} from "./schema";
 
 // The spec's type is the zod schema's output: the per-key shapes of schema.ts, then one transform that
 // adds the fields derived from them. Nothing restates the shape by hand.
@@ -67,7 +79,11 @@ function derive(c: Parsed) {
 /** Config values (keys without `homelab:`) -> the spec. Parse only after validateConfig found no problem. */
 export const specSchema = configShape.transform(derive);
 
-type DeepReadonly<T> = T extends (infer E)[] ? readonly DeepReadonly<E>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+type DeepReadonly<T> = T extends (infer E)[]
+    ? readonly DeepReadonly<E>[]
+    : T extends object
+      ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+      : T;
 
 /** Everything but the secrets: plain data, deep-frozen. */
 export type PlainSpec = DeepReadonly<z.output<typeof specSchema>>;

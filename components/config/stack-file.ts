@@ -33,7 +33,11 @@ export function declaredSecrets(root = projectRoot): string[] {
  * forwarder's), which it asks for by key. Any other optional secret is stood in only when the stack file sets it.
  */
 export function knownSecrets(values: Readonly<Record<string, unknown>>, root = projectRoot): string[] {
-    const raw = Object.fromEntries(Object.entries(values).filter(([k]) => k.startsWith(`${namespace}:`)).map(([k, v]) => [k.slice(namespace.length + 1), v]));
+    const raw = Object.fromEntries(
+        Object.entries(values)
+            .filter(([k]) => k.startsWith(`${namespace}:`))
+            .map(([k, v]) => [k.slice(namespace.length + 1), v]),
+    );
     const needed = requiredSecrets(parseStructure(raw).parsed);
     return [...new Set([...declaredSecrets(root), ...needed.map((key) => `homelab:${key}`)])].sort();
 }
@@ -86,7 +90,10 @@ export function readStackFile(file: string, shownAs = file): Record<string, unkn
         if (code === "EISDIR") throw new Error(`${shownAs} is a directory, not a stack file`);
         throw new Error(`${shownAs} cannot be read (${code ?? (error as Error).message})`);
     }
-    const notStackFile = (why: string) => new Error(`${shownAs} is not a stack file: ${why}. A stack file is YAML with a \`config:\` map of homelab:<key> values, like Pulumi.home.yaml`);
+    const notStackFile = (why: string) =>
+        new Error(
+            `${shownAs} is not a stack file: ${why}. A stack file is YAML with a \`config:\` map of homelab:<key> values, like Pulumi.home.yaml`,
+        );
     if (bytes.includes(0)) throw notStackFile("it is binary (it holds NUL bytes)");
     let text: string;
     try {
@@ -103,10 +110,19 @@ export function readStackFile(file: string, shownAs = file): Record<string, unkn
     }
     // Pulumi.yaml declares the keys (`config: {domain: {type: string}}`), which would read as eight wrong values.
     if (document && typeof document === "object" && "runtime" in document && "name" in document) {
-        throw new Error(`${shownAs} is the project file (Pulumi.yaml: name, runtime and the declared keys), not a stack file: give a stack's file, Pulumi.<stack>.yaml, e.g. Pulumi.home.yaml`);
+        throw new Error(
+            `${shownAs} is the project file (Pulumi.yaml: name, runtime and the declared keys), not a stack file: give a stack's file, Pulumi.<stack>.yaml, e.g. Pulumi.home.yaml`,
+        );
     }
     const config = (document as { config?: unknown } | null)?.config;
-    if (!document || typeof document !== "object" || Array.isArray(document) || !config || typeof config !== "object" || Array.isArray(config)) {
+    if (
+        !document ||
+        typeof document !== "object" ||
+        Array.isArray(document) ||
+        !config ||
+        typeof config !== "object" ||
+        Array.isArray(config)
+    ) {
         throw notStackFile("it has no `config:` map");
     }
     return config as Record<string, unknown>;

@@ -32,7 +32,8 @@ function parseValue(schema: z.ZodType, value: unknown): { data?: unknown; issues
     if (!issues.every((issue) => issue.code === "unrecognized_keys")) return { issues };
     const known = structuredClone(value);
     for (const issue of issues as z.core.$ZodIssueUnrecognizedKeys[]) {
-        const holder = issue.path.reduce<unknown>((at, part) => (at as Record<PropertyKey, unknown>)?.[part], known) as Record<string, unknown> | undefined;
+        const holder = issue.path.reduce<unknown>((at, part) => (at as Record<PropertyKey, unknown>)?.[part], known) as
+            Record<string, unknown> | undefined;
         for (const key of issue.keys) if (holder) delete holder[key];
     }
     const again = schema.safeParse(known);
@@ -46,7 +47,10 @@ const topLevelKeys: readonly string[] = [...Object.keys(configKeys), ...secretKe
  * (nodes, apps, infrastructure) only the entries that fail are left out. `unchecked` names what was left out, and so
  * sat out the rules that relate keys to each other.
  */
-export function parseStructure(raw: Readonly<Record<string, unknown>>, options: ParseOptions = {}): { parsed: ParsedConfig; problems: Problem[]; unchecked: string[] } {
+export function parseStructure(
+    raw: Readonly<Record<string, unknown>>,
+    options: ParseOptions = {},
+): { parsed: ParsedConfig; problems: Problem[]; unchecked: string[] } {
     const parsed: Record<string, unknown> = {};
     const labels: Partial<Record<NamedList, readonly string[]>> = {};
     const partial: NamedList[] = [];
@@ -58,14 +62,21 @@ export function parseStructure(raw: Readonly<Record<string, unknown>>, options: 
         problems.push({
             key: `homelab:${key}`,
             message: meant ? `is not a known config key; did you mean homelab:${meant}?` : "is not a known config key",
-            fix: meant ? `rename it to homelab:${meant}` : "remove it or correct its spelling (the README's configuration table lists every key)",
+            fix: meant
+                ? `rename it to homelab:${meant}`
+                : "remove it or correct its spelling (the README's configuration table lists every key)",
         });
     }
     const stackFile = options.stackFile ?? "the stack file, Pulumi.<stack>.yaml";
     for (const [key, { schema, required }] of Object.entries(configKeys) as [ConfigKey, { schema: z.ZodType; required: boolean }][]) {
         const value = raw[key];
         if (value === undefined) {
-            if (required) problems.push({ key: `homelab:${key}`, message: "is not set", fix: `set it in ${stackFile} (the README's configuration table shows its shape)` });
+            if (required)
+                problems.push({
+                    key: `homelab:${key}`,
+                    message: "is not set",
+                    fix: `set it in ${stackFile} (the README's configuration table shows its shape)`,
+                });
             else parsed[key] = schema.safeParse(key === "apps" ? [] : {}).data;
             continue;
         }
@@ -100,7 +111,14 @@ function keyProblems(key: ConfigKey, issue: z.core.$ZodIssue, schema: z.ZodType,
         if (issue.keys.length === 1) return problems;
         issue = { ...issue, keys: issue.keys.filter((k) => k !== "scopedTokens") };
     }
-    return [...problems, ...issueProblems(issue, (path) => keyPath(key, path, list), (path) => knownKeys(schema, path))];
+    return [
+        ...problems,
+        ...issueProblems(
+            issue,
+            (path) => keyPath(key, path, list),
+            (path) => knownKeys(schema, path),
+        ),
+    ];
 }
 
 /**
@@ -117,7 +135,8 @@ export function requiredSecrets(parsed: Pick<ParsedConfig, "dnsForwarders" | "cl
     return needed;
 }
 
-const dnsTokenFix = "create a token in the Cloudflare dashboard with Zone > Zone > Read and Zone > DNS > Edit on the domain's zone only, then run `pulumi config set --secret homelab:cloudflareDnsToken <token>`";
+const dnsTokenFix =
+    "create a token in the Cloudflare dashboard with Zone > Zone > Read and Zone > DNS > Edit on the domain's zone only, then run `pulumi config set --secret homelab:cloudflareDnsToken <token>`";
 
 /** `cloudflareUnparsed`: homelab:cloudflare is set but has problems of its own, so its token rules are not judged. */
 export function secretProblems(parsed: ParsedConfig, present: ReadonlySet<string>, cloudflareUnparsed = false): Problem[] {
@@ -127,17 +146,25 @@ export function secretProblems(parsed: ParsedConfig, present: ReadonlySet<string
         if (key === "cloudflareDnsToken") {
             problems.push({
                 key: "homelab:cloudflareDnsToken",
-                message: "is not set: cert-manager needs a DNS-only token for DNS-01, and the main token (homelab:cloudflareApiToken) never goes into the cluster",
-                fix: parsed.cloudflare ? `${dnsTokenFix} (or opt in to homelab:cloudflare.mintDnsToken, README: Cloudflare tokens)` : dnsTokenFix,
+                message:
+                    "is not set: cert-manager needs a DNS-only token for DNS-01, and the main token (homelab:cloudflareApiToken) never goes into the cluster",
+                fix: parsed.cloudflare
+                    ? `${dnsTokenFix} (or opt in to homelab:cloudflare.mintDnsToken, README: Cloudflare tokens)`
+                    : dnsTokenFix,
             });
             continue;
         }
-        problems.push({ key: `homelab:${key}`, message: "is a required secret and is not set", fix: `run \`pulumi config set --secret homelab:${key} <value>\`` });
+        problems.push({
+            key: `homelab:${key}`,
+            message: "is a required secret and is not set",
+            fix: `run \`pulumi config set --secret homelab:${key} <value>\``,
+        });
     }
     if (parsed.cloudflare?.mintDnsToken && present.has("cloudflareDnsToken")) {
         problems.push({
             key: "homelab:cloudflareDnsToken",
-            message: "is set while homelab:cloudflare.mintDnsToken is true, which mints cert-manager its own token: one of the two would go unused",
+            message:
+                "is set while homelab:cloudflare.mintDnsToken is true, which mints cert-manager its own token: one of the two would go unused",
             fix: "set homelab:cloudflare.mintDnsToken to false to use this token, or remove it with `pulumi config rm homelab:cloudflareDnsToken`",
         });
     }

@@ -7,7 +7,9 @@
 export function editDistance(a: string, b: string): number {
     const [x, y] = [a.toLowerCase(), b.toLowerCase()];
     // d[i][j]: edits between the first i letters of x and the first j of y.
-    const d = Array.from({ length: x.length + 1 }, (_, i) => Array.from({ length: y.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    const d = Array.from({ length: x.length + 1 }, (_, i) =>
+        Array.from({ length: y.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+    );
     for (let i = 1; i <= x.length; i++) {
         for (let j = 1; j <= y.length; j++) {
             const substitute = x[i - 1] === y[j - 1] ? 0 : 1;

@@ -18,7 +18,8 @@ export interface TrustConfig {
     dnsForwarders?: { adguard?: Trust & { url: string }; technitium?: Trust & { url: string } };
 }
 
-const fingerprintHow = "the SHA-256 fingerprint `pvenode cert info` prints on the host (or Datacenter > <node> > System > Certificates > pveproxy-ssl.pem > View Certificate)";
+const fingerprintHow =
+    "the SHA-256 fingerprint `pvenode cert info` prints on the host (or Datacenter > <node> > System > Certificates > pveproxy-ssl.pem > View Certificate)";
 
 /** Each PEM block of `text`, or why one is not a CA certificate. */
 function caProblems(text: string, key: string): Problem[] {
@@ -29,7 +30,11 @@ function caProblems(text: string, key: string): Problem[] {
         try {
             cert = new X509Certificate(block);
         } catch (error) {
-            problems.push({ key, message: `certificate ${i + 1} does not parse (${(error as Error).message})`, fix: "paste the whole PEM file, BEGIN and END lines included" });
+            problems.push({
+                key,
+                message: `certificate ${i + 1} does not parse (${(error as Error).message})`,
+                fix: "paste the whole PEM file, BEGIN and END lines included",
+            });
             return;
         }
         if (!cert.ca) {
@@ -40,7 +45,8 @@ function caProblems(text: string, key: string): Problem[] {
             });
         }
     });
-    if (blocks.length === 0) problems.push({ key, message: "holds no complete PEM certificate", fix: "paste the whole PEM file, BEGIN and END lines included" });
+    if (blocks.length === 0)
+        problems.push({ key, message: "holds no complete PEM certificate", fix: "paste the whole PEM file, BEGIN and END lines included" });
     return problems;
 }
 
@@ -72,7 +78,11 @@ export function trustProblems(c: TrustConfig): Problem[] {
         const key = `homelab:dnsForwarders.${name}`;
         if (server.caCertificate !== undefined) problems.push(...caProblems(server.caCertificate, `${key}.caCertificate`));
         if ((server.caCertificate !== undefined || server.fingerprint !== undefined) && !server.url.startsWith("https:")) {
-            problems.push({ key: `${key}.url`, message: `is plain http (${server.url}), where a CA or fingerprint checks nothing`, fix: `use the server's https:// address, or remove ${key}.caCertificate and .fingerprint` });
+            problems.push({
+                key: `${key}.url`,
+                message: `is plain http (${server.url}), where a CA or fingerprint checks nothing`,
+                fix: `use the server's https:// address, or remove ${key}.caCertificate and .fingerprint`,
+            });
         }
     }
     return problems;

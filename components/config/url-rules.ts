@@ -27,7 +27,8 @@ function credentialUrls(c: ServerUrls): CredentialUrl[] {
         urls.push({
             key: "homelab:proxmox.endpoint",
             url: c.proxmox.endpoint,
-            credentialsGoTo: "the API token goes in homelab:proxmoxApiToken (`pulumi config set --secret homelab:proxmoxApiToken <user@realm!id=uuid>`)",
+            credentialsGoTo:
+                "the API token goes in homelab:proxmoxApiToken (`pulumi config set --secret homelab:proxmoxApiToken <user@realm!id=uuid>`)",
             sends: "the Proxmox API token (homelab:proxmoxApiToken)",
         });
     }
@@ -35,7 +36,8 @@ function credentialUrls(c: ServerUrls): CredentialUrl[] {
         urls.push({
             key: "homelab:dnsForwarders.adguard.url",
             url: c.dnsForwarders.adguard.url,
-            credentialsGoTo: "the user name goes in homelab:dnsForwarders.adguard.username and the password in homelab:adguardPassword (`pulumi config set --secret homelab:adguardPassword <password>`)",
+            credentialsGoTo:
+                "the user name goes in homelab:dnsForwarders.adguard.username and the password in homelab:adguardPassword (`pulumi config set --secret homelab:adguardPassword <password>`)",
             sends: "the AdGuard Home password (homelab:adguardPassword)",
         });
     }
@@ -70,7 +72,8 @@ export function urlProblems(c: ServerUrls): Problem[] {
         if (parsed.username || parsed.password) {
             problems.push({
                 key,
-                message: "carries credentials (user:password@) in the URL, which would be stored in plain text in the state and shown in previews",
+                message:
+                    "carries credentials (user:password@) in the URL, which would be stored in plain text in the state and shown in previews",
                 fix: `remove them from the URL: ${credentialsGoTo}`,
             });
         }
@@ -82,9 +85,14 @@ export function urlProblems(c: ServerUrls): Problem[] {
                 fix: `remove the query: ${credentialsGoTo}`,
             });
         } else if (parsed.search) {
-            problems.push({ key, message: "has a query string, which the API paths would be appended after", fix: "give the server's base URL only, e.g. http://172.16.1.10:5380" });
+            problems.push({
+                key,
+                message: "has a query string, which the API paths would be appended after",
+                fix: "give the server's base URL only, e.g. http://172.16.1.10:5380",
+            });
         }
-        if (parsed.hash) problems.push({ key, message: "has a fragment (#...)", fix: "give the server's base URL only, e.g. http://172.16.1.10:5380" });
+        if (parsed.hash)
+            problems.push({ key, message: "has a fragment (#...)", fix: "give the server's base URL only, e.g. http://172.16.1.10:5380" });
     }
     return problems;
 }
@@ -96,7 +104,10 @@ export function urlProblems(c: ServerUrls): Problem[] {
 export function plainHttpWarnings(c: ServerUrls): string[] {
     return credentialUrls(c)
         .filter(({ url }) => parse(url)?.protocol === "http:")
-        .map(({ key, url, sends }) => `${key} is plain http (${url}): ${sends} crosses the network unencrypted on every run, pulumi preview included (it reads the live server). Use https:// with a pinned fingerprint or CA if the server offers it.`);
+        .map(
+            ({ key, url, sends }) =>
+                `${key} is plain http (${url}): ${sends} crosses the network unencrypted on every run, pulumi preview included (it reads the live server). Use https:// with a pinned fingerprint or CA if the server offers it.`,
+        );
 }
 
 /** Every warning the config earns: credentials over plain http, and Proxmox trust the provider cannot check. */

@@ -10,7 +10,11 @@ import { trustProblems } from "./trust-rules";
 import { versionProblems } from "./version-rules";
 import * as versions from "../versions";
 
-const pinnedVersions = { version: versions.talos.version, kubernetesVersion: versions.kubernetes.version, configContract: versions.talos.configContract };
+const pinnedVersions = {
+    version: versions.talos.version,
+    kubernetesVersion: versions.kubernetes.version,
+    configContract: versions.talos.configContract,
+};
 
 export type Validation = { ok: true; spec: PlainSpec } | { ok: false; problems: Problem[]; unchecked: string[] };
 
@@ -24,12 +28,28 @@ export interface ValidateOptions extends ParseOptions {
  * that are set. Returns the frozen spec, or every problem found: shape errors of each key first,
  * then the cross-key rules over whatever parsed, then the versions; `unchecked` names what sat out the cross-key rules.
  */
-export function validateConfig(raw: Readonly<Record<string, unknown>>, presentSecrets: ReadonlySet<string>, options: ValidateOptions = {}): Validation {
+export function validateConfig(
+    raw: Readonly<Record<string, unknown>>,
+    presentSecrets: ReadonlySet<string>,
+    options: ValidateOptions = {},
+): Validation {
     const { parsed, problems: shapeProblems, unchecked } = parseStructure(raw, options);
     const slips = namespaceProblems(options.otherKeys ?? [], options.stackFile ?? "the stack file");
     // A key set under a misspelt namespace is explained by that namespace's problem, not as unset.
-    const problems = [...slips.problems, ...shapeProblems.filter((p) => !slips.meant.has(p.key) || !/^is (not set|a required secret and is not set)$/.test(p.message))];
-    problems.push(...addressProblems(parsed), ...identityProblems(parsed), ...appProblems(parsed), ...urlProblems(parsed), ...trustProblems(parsed), ...secretProblems(parsed, presentSecrets, raw.cloudflare !== undefined && !parsed.cloudflare).filter((p) => !slips.meant.has(p.key)));
+    const problems = [
+        ...slips.problems,
+        ...shapeProblems.filter((p) => !slips.meant.has(p.key) || !/^is (not set|a required secret and is not set)$/.test(p.message)),
+    ];
+    problems.push(
+        ...addressProblems(parsed),
+        ...identityProblems(parsed),
+        ...appProblems(parsed),
+        ...urlProblems(parsed),
+        ...trustProblems(parsed),
+        ...secretProblems(parsed, presentSecrets, raw.cloudflare !== undefined && !parsed.cloudflare).filter(
+            (p) => !slips.meant.has(p.key),
+        ),
+    );
     if (parsed.talos) problems.push(...versionProblems(parsed.talos, pinnedVersions));
     if (problems.length > 0) return { ok: false, problems, unchecked };
     return { ok: true, spec: deepFreeze(specSchema.parse(raw) as PlainSpec) };

@@ -53,7 +53,10 @@ export function forwarderLine(domain: string, target: string): string {
 export function parseDomainUpstream(line: string): DomainUpstream | undefined {
     const match = /^\[\/(.*)\/\](.*)$/.exec(line.trim());
     if (!match) return undefined;
-    const domains = match[1].split("/").filter((d) => d.length > 0).map(normalizeDomain);
+    const domains = match[1]
+        .split("/")
+        .filter((d) => d.length > 0)
+        .map(normalizeDomain);
     return { domains, upstreams: match[2].trim().split(/\s+/).join(" ") };
 }
 
@@ -67,8 +70,10 @@ function classify(line: string, domain: string, target: string): LineKind {
 }
 
 function sharedLineError(line: string, domain: string): Error {
-    return new Error(`AdGuard Home: the upstream line "${line}" routes ${domain} together with other domains; ` +
-        `split it by hand so ${domain} has a line of its own, then run again`);
+    return new Error(
+        `AdGuard Home: the upstream line "${line}" routes ${domain} together with other domains; ` +
+            `split it by hand so ${domain} has a line of its own, then run again`,
+    );
 }
 
 /**
@@ -101,7 +106,8 @@ export function planRemove(current: readonly string[], domain: string, target: s
 /** Where `domain` is forwarded by lines of its own, e.g. "172.16.1.60"; undefined when no line routes it. */
 export function forwardedTarget(current: readonly string[], domain: string): string | undefined {
     const wanted = normalizeDomain(domain);
-    const targets = current.map(parseDomainUpstream)
+    const targets = current
+        .map(parseDomainUpstream)
         .filter((p): p is DomainUpstream => p !== undefined && p.domains.length === 1 && p.domains[0] === wanted)
         .map((p) => p.upstreams);
     return targets.length > 0 ? targets.join(" ") : undefined;
@@ -135,8 +141,10 @@ export async function adguardReadUpstreams(api: AdguardApi): Promise<string[]> {
     }
     // With an upstream file set, AdGuard ignores upstream_dns: a line written there would do nothing.
     if (typeof answer.upstream_dns_file === "string" && answer.upstream_dns_file !== "") {
-        throw new Error(`AdGuard Home at ${root} reads its upstreams from upstream_dns_file ` +
-            `(${answer.upstream_dns_file}), so upstream_dns is ignored; add the line to that file instead`);
+        throw new Error(
+            `AdGuard Home at ${root} reads its upstreams from upstream_dns_file ` +
+                `(${answer.upstream_dns_file}), so upstream_dns is ignored; add the line to that file instead`,
+        );
     }
     return upstreams;
 }
@@ -149,7 +157,11 @@ async function writeUpstreams(api: AdguardApi, lines: string[]): Promise<void> {
  * Whether a list read back after our write still holds what we wrote: every line we sent (ours and
  * everyone else's we carried over) is there, and the change needs no further write.
  */
-export function writeHeld(sent: readonly string[], readBack: readonly string[], replan: (lines: readonly string[]) => UpstreamPlan): boolean {
+export function writeHeld(
+    sent: readonly string[],
+    readBack: readonly string[],
+    replan: (lines: readonly string[]) => UpstreamPlan,
+): boolean {
     return sent.every((line) => readBack.includes(line)) && !replan(readBack).changed;
 }
 
@@ -167,8 +179,10 @@ async function changeUpstreams(api: AdguardApi, change: string, replan: (lines: 
         await new Promise((resolve) => setTimeout(resolve, api.settleMs ?? defaultSettleMs));
         if (writeHeld(plan.lines, await adguardReadUpstreams(api), replan)) return true;
     }
-    throw new Error(`AdGuard Home at ${api.url.replace(/\/+$/, "")}: another writer replaced the upstream list after each of our ` +
-        `${writeAttempts} writes, so ${change} did not hold (no line of theirs was dropped); run again when nothing else is saving AdGuard's DNS settings`);
+    throw new Error(
+        `AdGuard Home at ${api.url.replace(/\/+$/, "")}: another writer replaced the upstream list after each of our ` +
+            `${writeAttempts} writes, so ${change} did not hold (no line of theirs was dropped); run again when nothing else is saving AdGuard's DNS settings`,
+    );
 }
 
 /** Where AdGuard forwards `domain` now, e.g. "172.16.1.60"; undefined when it does not. */

@@ -26,7 +26,14 @@ export class AdguardForwarder extends pulumi.CustomResource {
     declare public readonly target: pulumi.Output<string>;
 
     constructor(name: string, args: AdguardForwarderArgs, opts?: pulumi.CustomResourceOptions) {
-        super(customResourceTypes.AdguardForwarder, name, { ...args },
-            customResourceOptions("AdguardForwarder", { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "password"] }));
+        super(
+            customResourceTypes.AdguardForwarder,
+            name,
+            { ...args },
+            customResourceOptions("AdguardForwarder", {
+                ...opts,
+                additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "password"],
+            }),
+        );
     }
 }

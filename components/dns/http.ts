@@ -82,19 +82,30 @@ export async function sendRequest(server: ApiServer, method: "GET" | "POST", pat
     let answer: HttpAnswer;
     try {
         answer = await httpRequest({
-            method, url: new URL(root + pathAndQuery), headers, body: payload, timeoutMs: server.timeoutMs, maxAnswerBytes, trust: server.trust,
+            method,
+            url: new URL(root + pathAndQuery),
+            headers,
+            body: payload,
+            timeoutMs: server.timeoutMs,
+            maxAnswerBytes,
+            trust: server.trust,
             retry: { attempts: readAttempts, delayMs: server.retryDelayMs ?? defaultRetryDelayMs, statuses: [502, 503, 504] },
         });
     } catch (error) {
         const { kind, reason, code, attempts } = error as HttpError;
         if (kind === "timeout") throw fail(`${server.product} at ${root} did not answer ${what} within ${server.timeoutMs} ms`);
-        if (kind === "too-large") throw fail(`${server.product} at ${root} answered ${what} with more than ${maxAnswerBytes} bytes; refusing to read it`);
-        const untrusted = kind === "untrusted" ? `; nothing was sent (check ${server.trustKey ?? "the server's"}.fingerprint or .caCertificate)` : "";
-        throw fail(`${server.product} at ${root} could not be reached for ${what}: ${kind === "untrusted" ? reason : code ?? reason}${untrusted}${tries(attempts)}`);
+        if (kind === "too-large")
+            throw fail(`${server.product} at ${root} answered ${what} with more than ${maxAnswerBytes} bytes; refusing to read it`);
+        const untrusted =
+            kind === "untrusted" ? `; nothing was sent (check ${server.trustKey ?? "the server's"}.fingerprint or .caCertificate)` : "";
+        throw fail(
+            `${server.product} at ${root} could not be reached for ${what}: ${kind === "untrusted" ? reason : (code ?? reason)}${untrusted}${tries(attempts)}`,
+        );
     }
     const { status, text } = answer;
     const excerpt = quote(text, server.secrets, 200) || "(empty body)";
-    if (status === 401 || status === 403) throw fail(`${server.product} at ${root} refused ${what} with HTTP ${status}: check ${server.credentialKey}`);
+    if (status === 401 || status === 403)
+        throw fail(`${server.product} at ${root} refused ${what} with HTTP ${status}: check ${server.credentialKey}`);
     if (status >= 500) throw fail(`${server.product} at ${root} failed ${what} with HTTP ${status}: ${excerpt}${tries(answer.attempts)}`);
     if (status < 200 || status >= 300) throw fail(`${server.product} at ${root} answered ${what} with HTTP ${status}: ${excerpt}`);
     return text;
@@ -105,7 +116,9 @@ export function parseJsonAnswer(server: ApiServer, what: string, text: string): 
     try {
         return JSON.parse(text);
     } catch {
-        throw new Error(`${server.product} at ${baseUrl(server)} answered ${what} with something that is not JSON: ${JSON.stringify(quote(text, server.secrets, 80))}`);
+        throw new Error(
+            `${server.product} at ${baseUrl(server)} answered ${what} with something that is not JSON: ${JSON.stringify(quote(text, server.secrets, 80))}`,
+        );
     }
 }
 

@@ -9,7 +9,16 @@ function unitSpellings(unit: number): string[] {
     const char = String.fromCharCode(unit);
     const hex4 = unit.toString(16).padStart(4, "0");
     const spellings = [char.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&"), `\\\\u${hex4}`, `&#0*${unit};`, `&#x0*${unit.toString(16)};`];
-    const shortJson: Record<string, string> = { '"': '\\\\"', "\\": "\\\\\\\\", "/": "\\\\/", "\b": "\\\\b", "\f": "\\\\f", "\n": "\\\\n", "\r": "\\\\r", "\t": "\\\\t" };
+    const shortJson: Record<string, string> = {
+        '"': '\\\\"',
+        "\\": "\\\\\\\\",
+        "/": "\\\\/",
+        "\b": "\\\\b",
+        "\f": "\\\\f",
+        "\n": "\\\\n",
+        "\r": "\\\\r",
+        "\t": "\\\\t",
+    };
     if (shortJson[char]) spellings.push(shortJson[char]);
     const html: Record<string, string> = { "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" };
     if (html[char]) spellings.push(html[char]);
@@ -48,7 +57,9 @@ export function basicAuthSecrets(username: string, password: string): string[] {
 
 /** Replaces every spelling of every secret in a message with "***"; longer secrets go first. */
 export function redact(message: string, secrets: readonly string[]): string {
-    return [...secrets].filter((s) => s.length > 0).sort((a, b) => b.length - a.length)
+    return [...secrets]
+        .filter((s) => s.length > 0)
+        .sort((a, b) => b.length - a.length)
         .reduce((text, secret) => text.replace(secretPattern(secret), "***"), message);
 }
 

@@ -6,7 +6,10 @@ import { TechnitiumForwarder } from "./technitium-forwarder";
 
 /** The trust keys that are set, so a server without them adds nothing to its resource's inputs. */
 function trustInputs(trust: ServerTrust): ServerTrust {
-    return { ...(trust.caCertificate ? { caCertificate: trust.caCertificate } : {}), ...(trust.fingerprint ? { fingerprint: trust.fingerprint } : {}) };
+    return {
+        ...(trust.caCertificate ? { caCertificate: trust.caCertificate } : {}),
+        ...(trust.fingerprint ? { fingerprint: trust.fingerprint } : {}),
+    };
 }
 
 /** The plan, the two servers' secrets, and what must answer first. */
@@ -52,21 +55,29 @@ export class SplitDnsForwarding extends pulumi.ComponentResource {
         this.skipped = skippedForwarders(args);
         const forwarding = { domain: args.domain, target: args.gatewayAddress, timeoutMs: args.timeoutMs };
         if (args.adguard?.url && args.adguardPassword !== undefined) {
-            this.adguard = new AdguardForwarder(`${name}-adguard`, {
-                url: args.adguard.url,
-                username: args.adguard.username ?? "admin",
-                password: pulumi.secret(args.adguardPassword),
-                ...trustInputs(args.adguard),
-                ...forwarding,
-            }, { parent: this, dependsOn: args.after });
+            this.adguard = new AdguardForwarder(
+                `${name}-adguard`,
+                {
+                    url: args.adguard.url,
+                    username: args.adguard.username ?? "admin",
+                    password: pulumi.secret(args.adguardPassword),
+                    ...trustInputs(args.adguard),
+                    ...forwarding,
+                },
+                { parent: this, dependsOn: args.after },
+            );
         }
         if (args.technitium?.url && args.technitiumToken !== undefined) {
-            this.technitium = new TechnitiumForwarder(`${name}-technitium`, {
-                url: args.technitium.url,
-                token: pulumi.secret(args.technitiumToken),
-                ...trustInputs(args.technitium),
-                ...forwarding,
-            }, { parent: this, dependsOn: args.after });
+            this.technitium = new TechnitiumForwarder(
+                `${name}-technitium`,
+                {
+                    url: args.technitium.url,
+                    token: pulumi.secret(args.technitiumToken),
+                    ...trustInputs(args.technitium),
+                    ...forwarding,
+                },
+                { parent: this, dependsOn: args.after },
+            );
         }
         this.registerOutputs({ skipped: this.skipped });
     }

@@ -68,7 +68,12 @@ export function technitiumServer(api: TechnitiumApi): ApiServer {
 }
 
 /** Calls one API path and returns its `response` object; any status but "ok" throws. */
-export async function technitiumCall(api: TechnitiumApi, path: string, params: Record<string, string>, write: boolean): Promise<Record<string, unknown>> {
+export async function technitiumCall(
+    api: TechnitiumApi,
+    path: string,
+    params: Record<string, string>,
+    write: boolean,
+): Promise<Record<string, unknown>> {
     const server = technitiumServer(api);
     const what = `${write ? "POST" : "GET"} ${path}`;
     const query = new URLSearchParams(params).toString();
@@ -147,7 +152,8 @@ export async function technitiumReadForwarder(api: TechnitiumApi, domain: string
     const addresses = (known ?? "").split(/\s+/);
     const ours = state.forwarders.find((r) => r.protocol === forwarderProtocol && addresses.includes(r.forwarder));
     // A proxy on our record (a zone made before proxyType was sent has "DefaultProxy") shows as a change, which an update turns off.
-    if (ours !== undefined) return ours.proxyType === forwarderProxyType ? ours.forwarder : `${ours.forwarder} with proxy ${ours.proxyType}`;
+    if (ours !== undefined)
+        return ours.proxyType === forwarderProxyType ? ours.forwarder : `${ours.forwarder} with proxy ${ours.proxyType}`;
     // A transport other than ours is part of the answer, so a preview shows it: "172.16.1.60 over Tcp".
     return state.forwarders.map((r) => (r.protocol === forwarderProtocol ? r.forwarder : `${r.forwarder} over ${r.protocol}`)).join(" ");
 }
@@ -159,17 +165,25 @@ export function isOurForwarder(record: ForwarderRecord, target: string): boolean
 
 /** True for a Forwarder zone that holds our forwarder and nothing else (the server's own SOA aside). */
 export function holdsOnlyOurForwarder(state: TechnitiumZoneState, target: string): boolean {
-    return state.zoneType === "Forwarder" && state.others.length === 0
-        && state.forwarders.length === 1 && isOurForwarder(state.forwarders[0], target);
+    return (
+        state.zoneType === "Forwarder" &&
+        state.others.length === 0 &&
+        state.forwarders.length === 1 &&
+        isOurForwarder(state.forwarders[0], target)
+    );
 }
 
 /** What a zone holds, for messages: "a Forwarder zone forwarding to 10.0.0.9 (Tcp), with 1 other record (A www.ragas.cc)". */
 export function describeZone(state: TechnitiumZoneState): string {
     if (state.zoneType !== "Forwarder") return `a ${state.zoneType} zone`;
-    const forwards = state.forwarders.length === 0 ? "with no forwarder"
-        : `forwarding to ${state.forwarders.map((r) => `${r.forwarder} (${r.protocol})`).join(" and ")}`;
-    const others = state.others.length === 0 ? ""
-        : `, with ${state.others.length} other record${state.others.length === 1 ? "" : "s"} (${state.others.join(", ")})`;
+    const forwards =
+        state.forwarders.length === 0
+            ? "with no forwarder"
+            : `forwarding to ${state.forwarders.map((r) => `${r.forwarder} (${r.protocol})`).join(" and ")}`;
+    const others =
+        state.others.length === 0
+            ? ""
+            : `, with ${state.others.length} other record${state.others.length === 1 ? "" : "s"} (${state.others.join(", ")})`;
     return `a Forwarder zone ${forwards}${others}`;
 }
 
@@ -180,18 +194,36 @@ export function describeZone(state: TechnitiumZoneState): string {
  */
 export function updateParams(zone: string, record: ForwarderRecord, target: string): Record<string, string> {
     return {
-        domain: zone, zone, type: "FWD", protocol: record.protocol, forwarder: record.forwarder,
-        newProtocol: forwarderProtocol, newForwarder: target, proxyType: forwarderProxyType,
-        forwarderPriority: String(record.priority), dnssecValidation: String(record.dnssecValidation),
-        disable: String(record.disabled), expiryTtl: String(record.expiryTtl),
+        domain: zone,
+        zone,
+        type: "FWD",
+        protocol: record.protocol,
+        forwarder: record.forwarder,
+        newProtocol: forwarderProtocol,
+        newForwarder: target,
+        proxyType: forwarderProxyType,
+        forwarderPriority: String(record.priority),
+        dnssecValidation: String(record.dnssecValidation),
+        disable: String(record.disabled),
+        expiryTtl: String(record.expiryTtl),
         ...(record.comments !== undefined ? { comments: record.comments } : {}),
     };
 }
 
 async function createZone(api: TechnitiumApi, zone: string, target: string): Promise<void> {
-    await technitiumCall(api, "/api/zones/create", {
-        zone, type: "Forwarder", initializeForwarder: "true", protocol: forwarderProtocol, forwarder: target, proxyType: forwarderProxyType,
-    }, true);
+    await technitiumCall(
+        api,
+        "/api/zones/create",
+        {
+            zone,
+            type: "Forwarder",
+            initializeForwarder: "true",
+            protocol: forwarderProtocol,
+            forwarder: target,
+            proxyType: forwarderProxyType,
+        },
+        true,
+    );
 }
 
 /** Points `record` at `target` with no proxy, unless it already is; returns whether it wrote. */
@@ -219,8 +251,10 @@ export async function technitiumCreateForwarder(api: TechnitiumApi, domain: stri
         return true;
     }
     if (!holdsOnlyOurForwarder(state, target)) {
-        throw new Error(`${where(api)} already has ${zone} as ${describeZone(state)}; refusing to take it over. ` +
-            `Delete that zone by hand, or leave in it only a forwarder to ${target} over Udp, then run again`);
+        throw new Error(
+            `${where(api)} already has ${zone} as ${describeZone(state)}; refusing to take it over. ` +
+                `Delete that zone by hand, or leave in it only a forwarder to ${target} over Udp, then run again`,
+        );
     }
     return rewriteRecord(api, zone, state.forwarders[0], target);
 }
@@ -230,7 +264,12 @@ export async function technitiumCreateForwarder(api: TechnitiumApi, domain: stri
  * other record in the zone. A zone that is gone is made again; a zone whose forwarders are no longer
  * ours fails without writing. Returns whether it wrote.
  */
-export async function technitiumUpdateForwarder(api: TechnitiumApi, domain: string, oldTarget: string, newTarget: string): Promise<boolean> {
+export async function technitiumUpdateForwarder(
+    api: TechnitiumApi,
+    domain: string,
+    oldTarget: string,
+    newTarget: string,
+): Promise<boolean> {
     validateForwarding(domain, newTarget);
     const zone = normalizeDomain(domain);
     const state = await technitiumReadZone(api, zone);
@@ -240,8 +279,10 @@ export async function technitiumUpdateForwarder(api: TechnitiumApi, domain: stri
     }
     const ours = state.forwarders.find((r) => isOurForwarder(r, newTarget)) ?? state.forwarders.find((r) => isOurForwarder(r, oldTarget));
     if (state.zoneType !== "Forwarder" || ours === undefined) {
-        throw new Error(`${where(api)} has ${zone} as ${describeZone(state)}, not the forwarder to ${oldTarget} this stack wrote; ` +
-            "refusing to change it. Run `pulumi refresh` to take what the server holds as the state, or fix the zone by hand, then run again");
+        throw new Error(
+            `${where(api)} has ${zone} as ${describeZone(state)}, not the forwarder to ${oldTarget} this stack wrote; ` +
+                "refusing to change it. Run `pulumi refresh` to take what the server holds as the state, or fix the zone by hand, then run again",
+        );
     }
     return rewriteRecord(api, zone, ours, newTarget);
 }
@@ -255,8 +296,10 @@ export async function technitiumRemoveForwarder(api: TechnitiumApi, domain: stri
     const state = await technitiumReadZone(api, zone);
     if (state.zoneType === undefined) return undefined;
     if (!holdsOnlyOurForwarder(state, target)) {
-        return `${where(api)}: left the zone ${zone} in place: it is ${describeZone(state)}, not only the forwarder to ${target} ` +
-            "this stack wrote; delete it by hand when nothing needs it";
+        return (
+            `${where(api)}: left the zone ${zone} in place: it is ${describeZone(state)}, not only the forwarder to ${target} ` +
+            "this stack wrote; delete it by hand when nothing needs it"
+        );
     }
     await technitiumCall(api, "/api/zones/delete", { zone }, true);
     return undefined;

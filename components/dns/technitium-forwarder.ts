@@ -24,7 +24,14 @@ export class TechnitiumForwarder extends pulumi.CustomResource {
     declare public readonly target: pulumi.Output<string>;
 
     constructor(name: string, args: TechnitiumForwarderArgs, opts?: pulumi.CustomResourceOptions) {
-        super(customResourceTypes.TechnitiumForwarder, name, { ...args },
-            customResourceOptions("TechnitiumForwarder", { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "token"] }));
+        super(
+            customResourceTypes.TechnitiumForwarder,
+            name,
+            { ...args },
+            customResourceOptions("TechnitiumForwarder", {
+                ...opts,
+                additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "token"],
+            }),
+        );
     }
 }

@@ -54,7 +54,13 @@ export type HttpFailure = "timeout" | "too-large" | "untrusted" | "unusable-cred
 
 /** Why no usable answer came: `kind` for the caller's message, `reason` the cause's own words, `code` its error code. */
 export class HttpError extends Error {
-    constructor(public readonly kind: HttpFailure, public readonly reason: string, public readonly attempts: number, public readonly code?: string, options?: { cause?: unknown }) {
+    constructor(
+        public readonly kind: HttpFailure,
+        public readonly reason: string,
+        public readonly attempts: number,
+        public readonly code?: string,
+        options?: { cause?: unknown },
+    ) {
         super(reason, options);
         this.name = "HttpError";
     }
@@ -74,7 +80,9 @@ function connector(request: HttpRequest, timeoutMs: number): Agent.Options["conn
     // The connection is handed to undici only once the server passed the check, so nothing is written before.
     return (options: buildConnector.Options, ready: buildConnector.Callback) => {
         const host = options.hostname.replace(/^\[|\]$/g, "");
-        connectVerified({ host, port: Number(options.port || 443), trust, timeoutMs }, (error, socket) => (error ? ready(error, null) : ready(null, socket)));
+        connectVerified({ host, port: Number(options.port || 443), trust, timeoutMs }, (error, socket) =>
+            error ? ready(error, null) : ready(null, socket),
+        );
     };
 }
 
@@ -92,20 +100,32 @@ function dispatcherFor(httpRequest: HttpRequest, attempts: { count: number }): D
     const { retry } = httpRequest;
     if (!retry || retry.attempts <= 1 || httpRequest.method !== "GET") return agent.compose(counted);
     // The last busy answer is handed back (throwOnError: false), so the caller can quote it.
-    return agent.compose(counted, interceptors.retry({
-        maxRetries: retry.attempts - 1, minTimeout: retry.delayMs, timeoutFactor: 2, retryAfter: false,
-        methods: ["GET"], statusCodes: retry.statuses, errorCodes: droppedConnection, throwOnError: false,
-    }));
+    return agent.compose(
+        counted,
+        interceptors.retry({
+            maxRetries: retry.attempts - 1,
+            minTimeout: retry.delayMs,
+            timeoutFactor: 2,
+            retryAfter: false,
+            methods: ["GET"],
+            statusCodes: retry.statuses,
+            errorCodes: droppedConnection,
+            throwOnError: false,
+        }),
+    );
 }
 
 function failure(error: unknown, attempts: number): HttpError {
     const cause = ((error as { cause?: unknown }).cause ?? error) as Error & { code?: string };
     const code = (error as { code?: string }).code ?? cause.code;
-    if (error instanceof UntrustedServerError || cause instanceof UntrustedServerError) return new HttpError("untrusted", cause.message, attempts, code, { cause });
+    if (error instanceof UntrustedServerError || cause instanceof UntrustedServerError)
+        return new HttpError("untrusted", cause.message, attempts, code, { cause });
     if (code === "UND_ERR_RES_EXCEEDED_MAX_SIZE") return new HttpError("too-large", cause.message, attempts, code, { cause });
-    if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || code === "UND_ERR_CONNECT_TIMEOUT") return new HttpError("timeout", cause.message, attempts, code, { cause });
+    if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || code === "UND_ERR_CONNECT_TIMEOUT")
+        return new HttpError("timeout", cause.message, attempts, code, { cause });
     // A client key that does not fit its certificate, or PEM that is not: OpenSSL refuses before connecting.
-    if (/^ERR_OSSL|^ERR_SSL/.test(code ?? "") || /key values mismatch/i.test(cause.message)) return new HttpError("unusable-credentials", cause.message, attempts, code, { cause });
+    if (/^ERR_OSSL|^ERR_SSL/.test(code ?? "") || /key values mismatch/i.test(cause.message))
+        return new HttpError("unusable-credentials", cause.message, attempts, code, { cause });
     return new HttpError("unreachable", cause.message, attempts, code, { cause });
 }
 
@@ -114,7 +134,10 @@ export async function httpRequest(httpRequest: HttpRequest): Promise<HttpAnswer>
     const attempts = { count: 0 };
     const dispatcher = dispatcherFor(httpRequest, attempts);
     try {
-        const headers = { ...httpRequest.headers, ...(httpRequest.body !== undefined ? { "content-length": String(Buffer.byteLength(httpRequest.body)) } : {}) };
+        const headers = {
+            ...httpRequest.headers,
+            ...(httpRequest.body !== undefined ? { "content-length": String(Buffer.byteLength(httpRequest.body)) } : {}),
+        };
         const answer = await request(httpRequest.url, { method: httpRequest.method, headers, body: httpRequest.body, dispatcher });
         // A length announced past the bound: refused before its body is read.
         if (Number(answer.headers["content-length"] ?? 0) > httpRequest.maxAnswerBytes) {

@@ -29,10 +29,16 @@ export class Apps extends pulumi.ComponentResource {
             const key = appKey(app);
             // CRDs come from charts and the parents are Gateways: no input links a route or a policy to
             // them, so the order is stated.
-            routes[key] = new k8s.apiextensions.CustomResource(`${name}-${key}-route`, httpRouteManifest(app), { parent: this, dependsOn: args.routesAfter });
+            routes[key] = new k8s.apiextensions.CustomResource(`${name}-${key}-route`, httpRouteManifest(app), {
+                parent: this,
+                dependsOn: args.routesAfter,
+            });
             const policy = networkPolicyManifest(app);
             if (policy) {
-                policies[key] = new k8s.apiextensions.CustomResource(`${name}-${key}-policy`, policy, { parent: this, dependsOn: args.policiesAfter });
+                policies[key] = new k8s.apiextensions.CustomResource(`${name}-${key}-policy`, policy, {
+                    parent: this,
+                    dependsOn: args.policiesAfter,
+                });
             }
         }
         this.routes = routes;

@@ -2,7 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { certManagerNamespace } from "../config/facts";
 import * as versions from "../versions";
-import { CertManagerPlan, certManagerValues, cloudflareTokenSecret, clusterIssuerManifest, wildcardCertificateManifest } from "./plan/cert-manager";
+import {
+    CertManagerPlan,
+    certManagerValues,
+    cloudflareTokenSecret,
+    clusterIssuerManifest,
+    wildcardCertificateManifest,
+} from "./plan/cert-manager";
 
 export interface CertManagerArgs {
     /** certManagerPlan(spec): the zone, the issuer and the node count. */

@@ -26,13 +26,22 @@ export class Cilium extends pulumi.ComponentResource {
         // helm.v4.Chart renders in the provider, so every Cilium object shows in `pulumi preview --diff`.
         this.chart = new k8s.helm.v4.Chart(
             `${name}-chart`,
-            { chart: versions.cilium.chart, version: versions.cilium.version, repositoryOpts: { repo: versions.cilium.repo }, namespace: ciliumNamespace, values },
+            {
+                chart: versions.cilium.chart,
+                version: versions.cilium.version,
+                repositoryOpts: { repo: versions.cilium.repo },
+                namespace: ciliumNamespace,
+                values,
+            },
             { parent: this },
         );
         // The pool's and the policy's CRDs are registered by the Cilium operator once it runs: no input
         // links them to the chart, so the order is stated.
         this.pool = new k8s.apiextensions.CustomResource(`${name}-lb-pool`, pool, { parent: this, dependsOn: [this.chart] });
-        this.l2Policy = new k8s.apiextensions.CustomResource(`${name}-l2-policy`, l2PolicyManifest("l2-policy"), { parent: this, dependsOn: [this.chart] });
+        this.l2Policy = new k8s.apiextensions.CustomResource(`${name}-l2-policy`, l2PolicyManifest("l2-policy"), {
+            parent: this,
+            dependsOn: [this.chart],
+        });
         this.registerOutputs({});
     }
 }

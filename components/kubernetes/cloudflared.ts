@@ -48,7 +48,11 @@ export class Cloudflared extends pulumi.ComponentResource {
         );
         // The CiliumNetworkPolicy CRD is Cilium's, registered before any node is Ready: the cluster gate behind
         // the provider already waits for it.
-        this.metricsPolicy = new k8s.apiextensions.CustomResource(`${name}-metrics-policy`, metricsPolicyManifest(pulumi.output(args.namespace)), { parent: this });
+        this.metricsPolicy = new k8s.apiextensions.CustomResource(
+            `${name}-metrics-policy`,
+            metricsPolicyManifest(pulumi.output(args.namespace)),
+            { parent: this },
+        );
         this.registerOutputs({});
     }
 }

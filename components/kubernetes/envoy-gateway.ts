@@ -4,8 +4,15 @@ import { GatewayName } from "../config";
 import { envoyGatewayNamespace, envoyGateways } from "../config/facts";
 import * as versions from "../versions";
 import {
-    clientTrafficPolicyManifest, EnvoyGatewayPlan, envoyGatewayValues, envoyProxyManifest, gatewayClassManifest,
-    gatewayCrdsValues, gatewayManifest, gatewayNames, httpsRedirectManifest,
+    clientTrafficPolicyManifest,
+    EnvoyGatewayPlan,
+    envoyGatewayValues,
+    envoyProxyManifest,
+    gatewayClassManifest,
+    gatewayCrdsValues,
+    gatewayManifest,
+    gatewayNames,
+    httpsRedirectManifest,
 } from "./plan/envoy-gateway";
 
 export { gatewayNames, gatewayServiceHost } from "./plan/envoy-gateway";

@@ -29,11 +29,19 @@ export class K8sGateway extends pulumi.ComponentResource {
         // NXDOMAIN for every app until its pod restarted. No input links the two, so the order is stated.
         this.chart = new k8s.helm.v4.Chart(
             `${name}-chart`,
-            { chart: versions.k8sGateway.chart, version: versions.k8sGateway.version, namespace: args.namespace, values: k8sGatewayValues(args.plan) },
+            {
+                chart: versions.k8sGateway.chart,
+                version: versions.k8sGateway.version,
+                namespace: args.namespace,
+                values: k8sGatewayValues(args.plan),
+            },
             { parent: this, dependsOn: [args.gatewayApiCrds] },
         );
         // Selects the chart's pods by label only, so the order is stated: the address answers once they run.
-        this.service = new k8s.core.v1.Service(`${name}-dns-service`, dnsServiceManifest(args.plan, args.namespace), { parent: this, dependsOn: [this.chart] });
+        this.service = new k8s.core.v1.Service(`${name}-dns-service`, dnsServiceManifest(args.plan, args.namespace), {
+            parent: this,
+            dependsOn: [this.chart],
+        });
         this.registerOutputs({});
     }
 }

@@ -43,6 +43,11 @@ export class KubernetesNodesReady extends pulumi.CustomResource {
     declare public readonly host: pulumi.Output<string>;
 
     constructor(name: string, args: GateArgs & { expectedNodes: number }, opts?: pulumi.CustomResourceOptions) {
-        super(customResourceTypes.KubernetesNodesReady, name, { ...gateInputs(args), expectedNodes: args.expectedNodes }, customResourceOptions("KubernetesNodesReady", opts));
+        super(
+            customResourceTypes.KubernetesNodesReady,
+            name,
+            { ...gateInputs(args), expectedNodes: args.expectedNodes },
+            customResourceOptions("KubernetesNodesReady", opts),
+        );
     }
 }

@@ -45,7 +45,14 @@ function isLoopback(hostname: string): boolean {
 }
 
 /** One API call: the `data` of the answer, or a ProxmoxError naming the VM and what was asked. */
-async function call(api: ProxmoxAccess, vm: ProxmoxVm, method: "GET" | "POST", path: string, timeoutMs: number, body?: Record<string, string>): Promise<unknown> {
+async function call(
+    api: ProxmoxAccess,
+    vm: ProxmoxVm,
+    method: "GET" | "POST",
+    path: string,
+    timeoutMs: number,
+    body?: Record<string, string>,
+): Promise<unknown> {
     const url = new URL(`/api2/json${path}`, api.endpoint);
     const what = `${method} ${path}`;
     if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopback(url.hostname))) {
@@ -55,12 +62,21 @@ async function call(api: ProxmoxAccess, vm: ProxmoxVm, method: "GET" | "POST", p
     let answer: { status: number; text: string };
     try {
         answer = await httpRequest({
-            method, url, timeoutMs, maxAnswerBytes, trust: api, body: form,
-            headers: { Authorization: `PVEAPIToken=${api.apiToken}`, ...(form !== undefined ? { "Content-Type": "application/x-www-form-urlencoded" } : {}) },
+            method,
+            url,
+            timeoutMs,
+            maxAnswerBytes,
+            trust: api,
+            body: form,
+            headers: {
+                Authorization: `PVEAPIToken=${api.apiToken}`,
+                ...(form !== undefined ? { "Content-Type": "application/x-www-form-urlencoded" } : {}),
+            },
         });
     } catch (error) {
         const { kind, reason } = error as HttpError;
-        if (kind === "too-large") throw new ProxmoxError(vm, what, `the answer is larger than ${maxAnswerBytes} bytes; refusing to read it`);
+        if (kind === "too-large")
+            throw new ProxmoxError(vm, what, `the answer is larger than ${maxAnswerBytes} bytes; refusing to read it`);
         throw new ProxmoxError(vm, what, kind === "timeout" ? `no answer within ${timeoutMs} ms` : reason);
     }
     if (answer.status !== 200) throw new ProxmoxError(vm, what, `HTTP ${answer.status} ${STATUS_CODES[answer.status] ?? ""}`.trim());
@@ -75,20 +91,34 @@ const vmPath = (vm: ProxmoxVm) => `/nodes/${encodeURIComponent(vm.host)}/qemu/${
 
 /** The config keys with a pending value or a pending delete (GET .../pending), sorted. */
 export async function pendingChanges(api: ProxmoxAccess, vm: ProxmoxVm, timeoutMs: number): Promise<string[]> {
-    const entries = (await call(api, vm, "GET", `${vmPath(vm)}/pending`, timeoutMs)) as { key: string; pending?: unknown; delete?: number }[];
-    return entries.filter((e) => e.pending !== undefined || (e.delete !== undefined && e.delete !== 0)).map((e) => e.key).sort();
+    const entries = (await call(api, vm, "GET", `${vmPath(vm)}/pending`, timeoutMs)) as {
+        key: string;
+        pending?: unknown;
+        delete?: number;
+    }[];
+    return entries
+        .filter((e) => e.pending !== undefined || (e.delete !== undefined && e.delete !== 0))
+        .map((e) => e.key)
+        .sort();
 }
 
 /** Waits for a Proxmox task to stop; throws unless it ended `OK`. */
 async function waitTask(api: ProxmoxAccess, vm: ProxmoxVm, upid: string, timing: PowerCycleTiming): Promise<void> {
     const deadline = Date.now() + timing.taskTimeoutMs;
     for (;;) {
-        const status = (await call(api, vm, "GET", `/nodes/${encodeURIComponent(vm.host)}/tasks/${encodeURIComponent(upid)}/status`, timing.callTimeoutMs)) as { status: string; exitstatus?: string };
+        const status = (await call(
+            api,
+            vm,
+            "GET",
+            `/nodes/${encodeURIComponent(vm.host)}/tasks/${encodeURIComponent(upid)}/status`,
+            timing.callTimeoutMs,
+        )) as { status: string; exitstatus?: string };
         if (status.status === "stopped") {
             if (status.exitstatus === "OK") return;
             throw new ProxmoxError(vm, "reboot task", `ended with ${JSON.stringify(status.exitstatus ?? "no exit status")}`);
         }
-        if (Date.now() + timing.pollIntervalMs > deadline) throw new ProxmoxError(vm, "reboot task", `still ${status.status} after ${timing.taskTimeoutMs} ms`);
+        if (Date.now() + timing.pollIntervalMs > deadline)
+            throw new ProxmoxError(vm, "reboot task", `still ${status.status} after ${timing.taskTimeoutMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, timing.pollIntervalMs));
     }
 }
@@ -100,7 +130,9 @@ async function waitTask(api: ProxmoxAccess, vm: ProxmoxVm, upid: string, timing:
  */
 export async function rebootApplyingPending(api: ProxmoxAccess, vm: ProxmoxVm, timing: PowerCycleTiming): Promise<string[]> {
     const pending = await pendingChanges(api, vm, timing.callTimeoutMs);
-    const upid = (await call(api, vm, "POST", `${vmPath(vm)}/status/reboot`, timing.callTimeoutMs, { timeout: String(timing.shutdownTimeoutSeconds) })) as string;
+    const upid = (await call(api, vm, "POST", `${vmPath(vm)}/status/reboot`, timing.callTimeoutMs, {
+        timeout: String(timing.shutdownTimeoutSeconds),
+    })) as string;
     await waitTask(api, vm, upid, timing);
     const left = await pendingChanges(api, vm, timing.callTimeoutMs);
     if (left.length) throw new ProxmoxError(vm, "pending hardware", `still pending after the reboot: ${left.join(", ")}`);

@@ -10,7 +10,13 @@ import { ProxmoxSpec } from "../config";
  * system roots, which on Linux read SSL_CERT_FILE and SSL_CERT_DIR of the `pulumi` process. So insecure is false
  * unless the stack says otherwise (trust-rules.ts allows that only beside a pin, and warns on every run).
  */
-export function proxmoxProvider(name: string, spec: ProxmoxSpec, apiToken: pulumi.Output<string>, sshPrivateKey: pulumi.Output<string>, opts?: pulumi.CustomResourceOptions): proxmox.Provider {
+export function proxmoxProvider(
+    name: string,
+    spec: ProxmoxSpec,
+    apiToken: pulumi.Output<string>,
+    sshPrivateKey: pulumi.Output<string>,
+    opts?: pulumi.CustomResourceOptions,
+): proxmox.Provider {
     return new proxmox.Provider(
         name,
         {

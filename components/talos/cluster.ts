@@ -69,7 +69,9 @@ export class TalosCluster extends pulumi.ComponentResource {
                     kubernetesVersion: plan.versions.kubernetes,
                     docs: false,
                     examples: false,
-                    configPatches: pulumi.output(args.installerImage).apply((image) => renderPatches(rolePatches({ ...plan.cluster, installImage: image }, role))),
+                    configPatches: pulumi
+                        .output(args.installerImage)
+                        .apply((image) => renderPatches(rolePatches({ ...plan.cluster, installImage: image }, role))),
                 },
                 { parent: this },
             ).machineConfiguration;
@@ -80,7 +82,11 @@ export class TalosCluster extends pulumi.ComponentResource {
         // rollout reaches Kubernetes through the Talos API, so it needs nothing the applies make; it creates
         // nothing on a first build and leaves alone a node that joins in the same run.
         const { versions } = plan;
-        const rolloutPlan = rolloutPlainInputs(plan.nodes, { talosVersion: versions.talos, installerImage: "", kubernetesVersion: versions.kubernetes });
+        const rolloutPlan = rolloutPlainInputs(plan.nodes, {
+            talosVersion: versions.talos,
+            installerImage: "",
+            kubernetesVersion: versions.kubernetes,
+        });
         this.upgrade = new TalosRollout(
             `${name}-upgrade`,
             { plan: rolloutPlan, installerImage: args.installerImage, talos: secrets.clientConfiguration, timing: defaultTiming },
@@ -90,12 +96,22 @@ export class TalosCluster extends pulumi.ComponentResource {
         // Each node's Kubernetes Node object, deleted after its apply's reset when the node is removed
         // (kubernetes-node.ts): the apply depends on it, so Pulumi deletes it second.
         const controlPlaneEndpoints = rolloutPlan.nodes.filter((n) => n.role === "controlplane");
-        const nodeObjects = new Map(plan.nodes.map((node) => [node.name, new KubernetesNode(
-            `${name}-${node.name}-node`,
-            { node: node.name, talos: secrets.clientConfiguration, controlPlanes: controlPlaneEndpoints, callTimeoutMs: defaultTiming.callTimeoutMs },
-            // The whole cluster going: its Node objects go with it, and its control planes may be gone already.
-            { parent: this, deletedWith: secrets },
-        )]));
+        const nodeObjects = new Map(
+            plan.nodes.map((node) => [
+                node.name,
+                new KubernetesNode(
+                    `${name}-${node.name}-node`,
+                    {
+                        node: node.name,
+                        talos: secrets.clientConfiguration,
+                        controlPlanes: controlPlaneEndpoints,
+                        callTimeoutMs: defaultTiming.callTimeoutMs,
+                    },
+                    // The whole cluster going: its Node objects go with it, and its control planes may be gone already.
+                    { parent: this, deletedWith: secrets },
+                ),
+            ]),
+        );
 
         const applies = new Map<string, talos.machine.ConfigurationApply>();
         for (const node of plan.nodes) {
@@ -131,7 +147,13 @@ export class TalosCluster extends pulumi.ComponentResource {
                     // VMs go anyway, and the last etcd member could not leave gracefully. One node removed is reset.
                     // The upgrade has no input of the apply's: its versions must land on the nodes first. The Node
                     // object's record goes after the reset (see above).
-                    { parent: this, replaceWith: [vm], deleteBeforeReplace: true, deletedWith: secrets, dependsOn: [this.upgrade, nodeObjects.get(node.name)!] },
+                    {
+                        parent: this,
+                        replaceWith: [vm],
+                        deleteBeforeReplace: true,
+                        deletedWith: secrets,
+                        dependsOn: [this.upgrade, nodeObjects.get(node.name)!],
+                    },
                 ),
             );
         }
@@ -139,14 +161,27 @@ export class TalosCluster extends pulumi.ComponentResource {
         // A node's first config, applied at once while it is in maintenance mode (maintenance-apply.ts); a node
         // that runs a config already is left alone. Replaced with its apply (a new VM boots into maintenance).
         const firstApplies = new Map<string, MaintenanceApply>();
-        const firstApplyTiming = { callTimeoutMs: defaultTiming.callTimeoutMs, rebootTimeoutMs: defaultTiming.rebootTimeoutMs, pollIntervalMs: defaultTiming.pollIntervalMs };
+        const firstApplyTiming = {
+            callTimeoutMs: defaultTiming.callTimeoutMs,
+            rebootTimeoutMs: defaultTiming.rebootTimeoutMs,
+            pollIntervalMs: defaultTiming.pollIntervalMs,
+        };
         for (const node of plan.nodes) {
             const apply = applies.get(node.name)!;
-            firstApplies.set(node.name, new MaintenanceApply(
-                `${name}-${node.name}-first-apply`,
-                { node: node.name, endpoint: `${node.ip}:${apidPort}`, talos: secrets.clientConfiguration, machineConfiguration: apply.machineConfiguration, timing: firstApplyTiming },
-                { parent: this, replaceWith: [apply] },
-            ));
+            firstApplies.set(
+                node.name,
+                new MaintenanceApply(
+                    `${name}-${node.name}-first-apply`,
+                    {
+                        node: node.name,
+                        endpoint: `${node.ip}:${apidPort}`,
+                        talos: secrets.clientConfiguration,
+                        machineConfiguration: apply.machineConfiguration,
+                        timing: firstApplyTiming,
+                    },
+                    { parent: this, replaceWith: [apply] },
+                ),
+            );
         }
 
         // etcd is bootstrapped once, on the first control plane's own address: the VIP only exists once
@@ -181,7 +216,12 @@ export class TalosCluster extends pulumi.ComponentResource {
         // talosctl reaches the nodes directly, never through the VIP (which needs a healthy etcd).
         this.talosconfig = pulumi.secret(
             talos.client.getConfigurationOutput(
-                { clusterName: plan.clusterName, clientConfiguration: secrets.clientConfiguration, endpoints: controlPlaneIps, nodes: plan.nodes.map((n) => n.ip) },
+                {
+                    clusterName: plan.clusterName,
+                    clientConfiguration: secrets.clientConfiguration,
+                    endpoints: controlPlaneIps,
+                    nodes: plan.nodes.map((n) => n.ip),
+                },
                 { parent: this },
             ).talosConfig,
         );
@@ -198,11 +238,24 @@ export class TalosCluster extends pulumi.ComponentResource {
                 talos: secrets.clientConfiguration,
                 kubernetes: this.apiAccess,
                 timing: defaultTiming,
-                restartTriggers: Object.fromEntries(plan.nodes.map((n) => {
-                    const apply = applies.get(n.name)!;
-                    return [n.name, { hardware: plan.vms[n.name].hardware, diskGiB: plan.vms[n.name].diskGiB, stagedConfig: stagedConfigDigest(apply.resolvedApplyMode, apply.machineConfiguration) }];
-                })),
-                proxmox: { ...plan.proxmox, apiToken: args.proxmoxApiToken, vms: Object.fromEntries(plan.nodes.map((n) => [n.name, { host: plan.vms[n.name].host, vmId: plan.vms[n.name].vmId }])) },
+                restartTriggers: Object.fromEntries(
+                    plan.nodes.map((n) => {
+                        const apply = applies.get(n.name)!;
+                        return [
+                            n.name,
+                            {
+                                hardware: plan.vms[n.name].hardware,
+                                diskGiB: plan.vms[n.name].diskGiB,
+                                stagedConfig: stagedConfigDigest(apply.resolvedApplyMode, apply.machineConfiguration),
+                            },
+                        ];
+                    }),
+                ),
+                proxmox: {
+                    ...plan.proxmox,
+                    apiToken: args.proxmoxApiToken,
+                    vms: Object.fromEntries(plan.nodes.map((n) => [n.name, { host: plan.vms[n.name].host, vmId: plan.vms[n.name].vmId }])),
+                },
             },
             // Each node's restart trigger carries its apply's outputs, so the rollout runs after every apply.
             { parent: this },

@@ -23,7 +23,11 @@ export class TalosImage extends pulumi.ComponentResource {
         super("homelab:proxmox:TalosImage", name, {}, opts);
         // A new schematic is a new resource: the provider would update it in place with a new id, and the
         // engine keeps a resource's id on update (pulumi/pulumi#3729), so the image would keep the old one.
-        const schematic = new talos.imagefactory.Schematic(`${name}-schematic`, { schematic: schematicYaml(args.plan.extensions) }, { parent: this, replaceOnChanges: ["schematic"] });
+        const schematic = new talos.imagefactory.Schematic(
+            `${name}-schematic`,
+            { schematic: schematicYaml(args.plan.extensions) },
+            { parent: this, replaceOnChanges: ["schematic"] },
+        );
         this.schematicId = schematic.id;
         const urls = talos.imagefactory.getUrlsOutput(
             { schematicId: schematic.id, talosVersion: args.plan.talosVersion, platform: "nocloud", architecture: "amd64" },

@@ -32,6 +32,11 @@ export interface KubernetesNodeArgs {
 
 export class KubernetesNode extends pulumi.CustomResource {
     constructor(name: string, args: KubernetesNodeArgs, opts?: pulumi.CustomResourceOptions) {
-        super(customResourceTypes.KubernetesNode, name, { ...args, talos: pulumi.secret(args.talos) }, customResourceOptions("KubernetesNode", opts));
+        super(
+            customResourceTypes.KubernetesNode,
+            name,
+            { ...args, talos: pulumi.secret(args.talos) },
+            customResourceOptions("KubernetesNode", opts),
+        );
     }
 }

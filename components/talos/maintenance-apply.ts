@@ -39,7 +39,12 @@ export class MaintenanceApply extends pulumi.CustomResource {
     declare public readonly outcome: pulumi.Output<MaintenanceOutcome>;
 
     constructor(name: string, args: MaintenanceApplyArgs, opts?: pulumi.CustomResourceOptions) {
-        const inputs = { ...args, talos: pulumi.secret(args.talos), machineConfiguration: pulumi.secret(args.machineConfiguration), outcome: undefined };
+        const inputs = {
+            ...args,
+            talos: pulumi.secret(args.talos),
+            machineConfiguration: pulumi.secret(args.machineConfiguration),
+            outcome: undefined,
+        };
         super(customResourceTypes.MaintenanceApply, name, inputs, customResourceOptions("MaintenanceApply", opts));
     }
 }

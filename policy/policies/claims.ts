@@ -59,7 +59,9 @@ export function gatewayAddressClaims(props: Props): AddressClaim[] {
     );
     const listed = list(at(props, "spec", "addresses")).flatMap((address, i) => {
         const value = text(at(address, "value"));
-        return (text(at(address, "type")) ?? "IPAddress") === "IPAddress" && value ? [{ text: value, field: `spec.addresses[${i}].value` }] : [];
+        return (text(at(address, "type")) ?? "IPAddress") === "IPAddress" && value
+            ? [{ text: value, field: `spec.addresses[${i}].value` }]
+            : [];
     });
     return [...annotated, ...listed];
 }

@@ -26,11 +26,16 @@ function plannedGatewayAddress(namespacedName: string, config: Config): string |
 
 /** Problems of a LoadBalancer Service or a Gateway; [] for any other resource (and for other Service types). */
 export function lbAddressProblems(type: string, resourceName: string, props: Props, config: Config): string[] {
-    const range = requireRange(rangeOf(config.loadBalancerRange.start, config.loadBalancerRange.stop), "loadBalancerRange", config.loadBalancerRange);
+    const range = requireRange(
+        rangeOf(config.loadBalancerRange.start, config.loadBalancerRange.stop),
+        "loadBalancerRange",
+        config.loadBalancerRange,
+    );
     if (type === resourceTypes.service && isLoadBalancerService(props)) {
         const label = `Service ${objectName(props, resourceName)}`;
         const claims = serviceAddressClaims(props);
-        if (claims.length === 0) return [`${label}: type LoadBalancer without a ${lbIpsAnnotation} annotation; pin an address in ${showRange(range)}`];
+        if (claims.length === 0)
+            return [`${label}: type LoadBalancer without a ${lbIpsAnnotation} annotation; pin an address in ${showRange(range)}`];
         return claimProblems(label, claims, range);
     }
     if (type === resourceTypes.gateway) {
@@ -38,10 +43,15 @@ export function lbAddressProblems(type: string, resourceName: string, props: Pro
         const label = `Gateway ${name}`;
         const claims = gatewayAddressClaims(props);
         if (claims.length === 0) {
-            return [`${label}: no pinned address; set spec.addresses or spec.infrastructure.annotations["${lbIpsAnnotation}"] to an address in ${showRange(range)}`];
+            return [
+                `${label}: no pinned address; set spec.addresses or spec.infrastructure.annotations["${lbIpsAnnotation}"] to an address in ${showRange(range)}`,
+            ];
         }
         const planned = plannedGatewayAddress(name, config);
-        const unplanned = planned === undefined ? [] : claims.filter((c) => c.text !== planned).map((c) => `${label}: pinned to ${c.text}, the plan gives it ${planned}`);
+        const unplanned =
+            planned === undefined
+                ? []
+                : claims.filter((c) => c.text !== planned).map((c) => `${label}: pinned to ${c.text}, the plan gives it ${planned}`);
         return [...claimProblems(label, claims, range), ...unplanned];
     }
     return [];

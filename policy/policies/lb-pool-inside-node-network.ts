@@ -1,5 +1,15 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { AddressRange, cidrRange, compareAddresses, inRange, IPv4, parseAddress, rangeOf, rangeWithin, showRange } from "../../components/config/addresses";
+import {
+    AddressRange,
+    cidrRange,
+    compareAddresses,
+    inRange,
+    IPv4,
+    parseAddress,
+    rangeOf,
+    rangeWithin,
+    showRange,
+} from "../../components/config/addresses";
 import { configSchema, NetworkPolicyConfig, requireRange } from "../config";
 import { at, list, objectName, Props, text } from "./props";
 import { requireType, resourceTypes } from "./resource-types";
@@ -33,7 +43,11 @@ function plannedHosts(config: Config): { label: string; address: IPv4 }[] {
 
 export function lbPoolProblems(resourceName: string, props: Props, config: Config): string[] {
     const nodeNetwork = requireRange(cidrRange(config.nodeCidr), "nodeCidr", config.nodeCidr);
-    const lbRange = requireRange(rangeOf(config.loadBalancerRange.start, config.loadBalancerRange.stop), "loadBalancerRange", config.loadBalancerRange);
+    const lbRange = requireRange(
+        rangeOf(config.loadBalancerRange.start, config.loadBalancerRange.stop),
+        "loadBalancerRange",
+        config.loadBalancerRange,
+    );
     const hosts = plannedHosts(config);
     const pool = `CiliumLoadBalancerIPPool ${objectName(props, resourceName, false)}`;
     return list(at(props, "spec", "blocks")).flatMap((block, i) => {
@@ -43,7 +57,8 @@ export function lbPoolProblems(resourceName: string, props: Props, config: Confi
         const problems: string[] = [];
         const covered = hosts.filter((h) => inRange(h.address, range)).map((h) => h.label);
         if (covered.length > 0) problems.push(`${pool}: block ${label} covers ${covered.join(", ")}`);
-        if (!rangeWithin(range, lbRange)) problems.push(`${pool}: block ${label} reaches outside the load-balancer range ${showRange(lbRange)}`);
+        if (!rangeWithin(range, lbRange))
+            problems.push(`${pool}: block ${label} reaches outside the load-balancer range ${showRange(lbRange)}`);
         return problems;
     });
 }

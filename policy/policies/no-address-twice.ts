@@ -30,7 +30,9 @@ function knownClaimant(resource: Pick<PolicyResource, "type" | "name" | "props">
 }
 
 /** Each address held by more than one resource, with every holder, in address order; the URN is the last holder's. */
-export function duplicateClaims(resources: readonly Pick<PolicyResource, "type" | "name" | "props" | "urn">[]): { message: string; urn: string }[] {
+export function duplicateClaims(
+    resources: readonly Pick<PolicyResource, "type" | "name" | "props" | "urn">[],
+): { message: string; urn: string }[] {
     const holders = new Map<string, Holder[]>();
     for (const resource of resources) {
         const claimant = knownClaimant(resource);
@@ -40,7 +42,8 @@ export function duplicateClaims(resources: readonly Pick<PolicyResource, "type" 
             if (address === undefined) continue;
             const list = holders.get(address) ?? [];
             // The same resource naming an address in two fields still holds it once.
-            if (!list.some((h) => h.urn === resource.urn)) list.push({ label: claimant!.label, field: claim.field, urn: resource.urn, sharingKey: claimant!.sharingKey });
+            if (!list.some((h) => h.urn === resource.urn))
+                list.push({ label: claimant!.label, field: claim.field, urn: resource.urn, sharingKey: claimant!.sharingKey });
             holders.set(address, list);
         }
     }

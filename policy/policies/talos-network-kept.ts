@@ -22,8 +22,14 @@ function networkSettings(document: unknown): Props[] {
         const op = text(at(operation, "op"));
         const path = text(at(operation, "path")) ?? "";
         if ((op !== "add" && op !== "replace") || !path.startsWith("/cluster")) return [];
-        const segments = path.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
-        const tree = segments.reduceRight<unknown>((value, segment) => (/^(\d+|-)$/.test(segment) ? [value] : { [segment]: value }), at(operation, "value"));
+        const segments = path
+            .split("/")
+            .slice(1)
+            .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+        const tree = segments.reduceRight<unknown>(
+            (value, segment) => (/^(\d+|-)$/.test(segment) ? [value] : { [segment]: value }),
+            at(operation, "value"),
+        );
         const network = record(at(tree, "cluster", "network"));
         return network ? [network] : [];
     });
@@ -32,13 +38,17 @@ function networkSettings(document: unknown): Props[] {
 function subnetProblem(network: Props, key: "podSubnets" | "serviceSubnets", planned: string, what: string): string[] {
     if (!(key in network)) return [];
     const subnets = list(network[key]).map((s) => text(s) ?? JSON.stringify(s));
-    return subnets.length > 0 && subnets.every((s) => s === planned) ? [] : [`sets cluster.network.${key} to ${subnets.join(", ") || "[]"}, not the ${what} ${planned}`];
+    return subnets.length > 0 && subnets.every((s) => s === planned)
+        ? []
+        : [`sets cluster.network.${key} to ${subnets.join(", ") || "[]"}, not the ${what} ${planned}`];
 }
 
 function cniProblem(network: Props): string[] {
     if (!("cni" in network)) return [];
     const name = text(at(network, "cni", "name"));
-    return name === "none" ? [] : [`sets cluster.network.cni.name to ${name ?? "(unset)"}, not none (Cilium is installed by Helm after bootstrap)`];
+    return name === "none"
+        ? []
+        : [`sets cluster.network.cni.name to ${name ?? "(unset)"}, not none (Cilium is installed by Helm after bootstrap)`];
 }
 
 /** Problems of one YAML text (one or more documents), each message prefixed by `source`. */

@@ -1,5 +1,13 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { cidrRange, compareAddresses, inRange, parseAddress, parseInterfaceAddress, rangeOf, showRange } from "../../components/config/addresses";
+import {
+    cidrRange,
+    compareAddresses,
+    inRange,
+    parseAddress,
+    parseInterfaceAddress,
+    rangeOf,
+    showRange,
+} from "../../components/config/addresses";
 import { configSchema, NetworkPolicyConfig, requireAddress, requireRange } from "../config";
 import { vmAddressClaims, vmLabel } from "./claims";
 import { Props } from "./props";
@@ -12,7 +20,11 @@ type Config = Pick<NetworkPolicyConfig, (typeof configKeys)[number]>;
 export function vmAddressProblems(resourceName: string, props: Props, config: Config): string[] {
     const nodeNetwork = requireRange(cidrRange(config.nodeCidr), "nodeCidr", config.nodeCidr);
     const nodePrefix = Number(config.nodeCidr.split("/")[1]);
-    const lbRange = requireRange(rangeOf(config.loadBalancerRange.start, config.loadBalancerRange.stop), "loadBalancerRange", config.loadBalancerRange);
+    const lbRange = requireRange(
+        rangeOf(config.loadBalancerRange.start, config.loadBalancerRange.stop),
+        "loadBalancerRange",
+        config.loadBalancerRange,
+    );
     const vip = requireAddress(parseAddress(config.vip), "vip", config.vip);
     const vm = vmLabel(props, resourceName);
     const problems: string[] = [];
@@ -31,7 +43,8 @@ export function vmAddressProblems(resourceName: string, props: Props, config: Co
         if (isNetwork || compareAddresses(parsed.address, nodeNetwork.last) === 0) {
             problems.push(`${vm}: ${ip} is the ${isNetwork ? "network" : "broadcast"} address of the node network ${config.nodeCidr}`);
         }
-        if (parsed.prefix !== nodePrefix) problems.push(`${vm}: ${claim.text} has prefix /${parsed.prefix}, the node network ${config.nodeCidr} has /${nodePrefix}`);
+        if (parsed.prefix !== nodePrefix)
+            problems.push(`${vm}: ${claim.text} has prefix /${parsed.prefix}, the node network ${config.nodeCidr} has /${nodePrefix}`);
         if (inRange(parsed.address, lbRange)) problems.push(`${vm}: ${ip} is inside the load-balancer range ${showRange(lbRange)}`);
         if (compareAddresses(parsed.address, vip) === 0) problems.push(`${vm}: ${ip} is the Kubernetes API VIP`);
         for (const host of config.infrastructure.filter((h) => parseAddress(h.ip)?.toString() === parsed.address.toString())) {

@@ -16,11 +16,7 @@ if (!plan) throw new Error("homelab:cloudflare must be set for this program");
 if (!spec.secrets.cloudflareApiToken) throw new Error("homelab:cloudflareApiToken must be set for this program");
 
 const cloudflare = cloudflareProvider("cloudflare", spec.secrets.cloudflareApiToken);
-const edge = new CloudflareEdge(
-    "edge",
-    { plan },
-    { providers: [cloudflare] },
-);
+const edge = new CloudflareEdge("edge", { plan }, { providers: [cloudflare] });
 
 const kubernetes = new k8s.Provider("kubernetes", { kubeconfig: "mock" });
 const network = new k8s.core.v1.Namespace("network", { metadata: { name: "network" } }, { provider: kubernetes });

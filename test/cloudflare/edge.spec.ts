@@ -38,25 +38,46 @@ describe("CloudflareEdge and Cloudflared, home stack", () => {
     const invoke = (token: string) => graph.run.invokes.filter((i) => i.token === token);
 
     it("creates the tunnel, its config and the one public record inside the component, all through the given provider, and no token", () => {
-        assert.deepEqual(graph.children(edge()).map((r) => [r.type, r.name]).sort(), [
-            ["cloudflare:index/dnsRecord:DnsRecord", "edge-dns-external.ragas.cc"],
-            ["cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared", "edge-tunnel"],
-            ["cloudflare:index/zeroTrustTunnelCloudflaredConfig:ZeroTrustTunnelCloudflaredConfig", "edge-tunnel-config"],
-        ]);
+        assert.deepEqual(
+            graph
+                .children(edge())
+                .map((r) => [r.type, r.name])
+                .sort(),
+            [
+                ["cloudflare:index/dnsRecord:DnsRecord", "edge-dns-external.ragas.cc"],
+                ["cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared", "edge-tunnel"],
+                ["cloudflare:index/zeroTrustTunnelCloudflaredConfig:ZeroTrustTunnelCloudflaredConfig", "edge-tunnel-config"],
+            ],
+        );
         const provider = graph.get("pulumi:providers:cloudflare", "cloudflare");
         for (const r of graph.children(edge())) assert.equal(Graph.providerUrn(r.provider), provider.urn, r.name);
         assert.deepEqual(provider.secretPaths, ["/apiToken"]);
     });
 
     it("looks the zone up by the domain and takes the account from it (homelab:cloudflare.accountId is unset)", () => {
-        assert.deepEqual(invoke("cloudflare:index/getZone:getZone").map((i) => i.args), [{ filter: { name: "ragas.cc" } }]);
+        assert.deepEqual(
+            invoke("cloudflare:index/getZone:getZone").map((i) => i.args),
+            [{ filter: { name: "ragas.cc" } }],
+        );
         assert.match(graph.run.exports.accountId.value as string, /^[0-9a-f]{32}$/);
-        assert.deepEqual(tunnel().inputs, { accountId: graph.run.exports.accountId.value, name: "home", configSrc: "cloudflare" }, "no tunnelSecret: Cloudflare generates it");
+        assert.deepEqual(
+            tunnel().inputs,
+            { accountId: graph.run.exports.accountId.value, name: "home", configSrc: "cloudflare" },
+            "no tunnelSecret: Cloudflare generates it",
+        );
     });
 
     it("configures the tunnel remotely with the ingress rules", () => {
-        const config = graph.get("cloudflare:index/zeroTrustTunnelCloudflaredConfig:ZeroTrustTunnelCloudflaredConfig", "edge-tunnel-config");
-        assert.deepEqual(config.inputs, { accountId: graph.run.exports.accountId.value, tunnelId: tunnelId(), source: "cloudflare", config: tunnelIngressConfig("ragas.cc") });
+        const config = graph.get(
+            "cloudflare:index/zeroTrustTunnelCloudflaredConfig:ZeroTrustTunnelCloudflaredConfig",
+            "edge-tunnel-config",
+        );
+        assert.deepEqual(config.inputs, {
+            accountId: graph.run.exports.accountId.value,
+            tunnelId: tunnelId(),
+            source: "cloudflare",
+            config: tunnelIngressConfig("ragas.cc"),
+        });
         assert.deepEqual(config.propertyDependencies.tunnelId, [tunnel().urn]);
     });
 
@@ -65,14 +86,22 @@ describe("CloudflareEdge and Cloudflared, home stack", () => {
         assert.match(tunnelId(), /^[0-9a-f]{8}-0000-4000-8000-[0-9a-f]{12}$/);
         const { zoneId, ...rest } = record.inputs;
         assert.match(zoneId as string, /^[0-9a-f]{32}$/);
-        assert.deepEqual(rest, { name: "external.ragas.cc", type: "CNAME", content: `${tunnelId()}.cfargotunnel.com`, proxied: true, ttl: 1, comment: "homelab: managed by Pulumi" });
+        assert.deepEqual(rest, {
+            name: "external.ragas.cc",
+            type: "CNAME",
+            content: `${tunnelId()}.cfargotunnel.com`,
+            proxied: true,
+            ttl: 1,
+            comment: "homelab: managed by Pulumi",
+        });
         assert.deepEqual(record.propertyDependencies.content, [tunnel().urn]);
     });
 
     it("reads the tunnel token for the tunnel and keeps it and the DNS token secret", () => {
-        assert.deepEqual(invoke("cloudflare:index/getZeroTrustTunnelCloudflaredToken:getZeroTrustTunnelCloudflaredToken").map((i) => i.args), [
-            { accountId: graph.run.exports.accountId.value, tunnelId: tunnelId() },
-        ]);
+        assert.deepEqual(
+            invoke("cloudflare:index/getZeroTrustTunnelCloudflaredToken:getZeroTrustTunnelCloudflaredToken").map((i) => i.args),
+            [{ accountId: graph.run.exports.accountId.value, tunnelId: tunnelId() }],
+        );
         assert.deepEqual(graph.run.exports.tunnelToken, { value: "CANARY-tunnel-token", secret: true });
         // Minting is opt-in: by default the edge makes no token, and nothing asks for a permission to make one.
         assert.deepEqual(graph.run.exports.dnsToken, { value: undefined, secret: false });
@@ -85,11 +114,18 @@ describe("CloudflareEdge and Cloudflared, home stack", () => {
         const secret = graph.get("kubernetes:core/v1:Secret", "cloudflared-token");
         assert.deepEqual(secret.inputs.metadata, { name: "cloudflared-tunnel", namespace: "network" });
         assert.deepEqual(secret.inputs.stringData, { TUNNEL_TOKEN: "CANARY-tunnel-token" });
-        assert.ok(secret.secretPaths.some((p) => p === "/stringData" || p === "/stringData/TUNNEL_TOKEN"), secret.secretPaths.join());
+        assert.ok(
+            secret.secretPaths.some((p) => p === "/stringData" || p === "/stringData/TUNNEL_TOKEN"),
+            secret.secretPaths.join(),
+        );
         const deployment = graph.get("kubernetes:apps/v1:Deployment", "cloudflared-deployment");
         assert.ok(!JSON.stringify(deployment.inputs).includes("CANARY"));
-        const spec = deployment.inputs.spec as { template: { metadata: { annotations: Record<string, string> }; spec: { containers: { env: unknown }[] } } };
-        assert.deepEqual(spec.template.spec.containers[0].env, [{ name: "TUNNEL_TOKEN", valueFrom: { secretKeyRef: { name: "cloudflared-tunnel", key: "TUNNEL_TOKEN" } } }]);
+        const spec = deployment.inputs.spec as {
+            template: { metadata: { annotations: Record<string, string> }; spec: { containers: { env: unknown }[] } };
+        };
+        assert.deepEqual(spec.template.spec.containers[0].env, [
+            { name: "TUNNEL_TOKEN", valueFrom: { secretKeyRef: { name: "cloudflared-tunnel", key: "TUNNEL_TOKEN" } } },
+        ]);
         assert.deepEqual(spec.template.metadata.annotations, { "homelab/tunnel-id": tunnelId() });
         assert.ok(deployment.dependencies.includes(secret.urn), "the Deployment waits for its Secret");
         const namespace = graph.get("kubernetes:core/v1:Namespace", "network");
@@ -99,7 +135,13 @@ describe("CloudflareEdge and Cloudflared, home stack", () => {
 
     it("builds the Cloudflare side without waiting for anything in the cluster", () => {
         const cluster = graph.resources.filter((r) => r.type.startsWith("kubernetes:") || r.type === "pulumi:providers:kubernetes");
-        assert.deepEqual(cluster.map((r) => r.type).sort(), ["kubernetes:apps/v1:Deployment", "kubernetes:cilium.io/v2:CiliumNetworkPolicy", "kubernetes:core/v1:Namespace", "kubernetes:core/v1:Secret", "pulumi:providers:kubernetes"]);
+        assert.deepEqual(cluster.map((r) => r.type).sort(), [
+            "kubernetes:apps/v1:Deployment",
+            "kubernetes:cilium.io/v2:CiliumNetworkPolicy",
+            "kubernetes:core/v1:Namespace",
+            "kubernetes:core/v1:Secret",
+            "pulumi:providers:kubernetes",
+        ]);
         for (const r of graph.resources.filter(isCloudflare)) {
             for (const k of cluster) assert.ok(!graph.dependsOn(r, k), `${r.name} waits for ${k.name}`);
         }
@@ -124,7 +166,10 @@ describe("CloudflareEdge, configured account and an external app", () => {
 
     it("publishes the app as a proxied CNAME to external.ragas.cc, next to the tunnel's record", () => {
         // Registration order follows when inputs resolve (the tunnel's id comes last), so compare by name.
-        const records = graph.ofType("cloudflare:index/dnsRecord:DnsRecord").map((r) => [r.name, r.inputs.content, r.inputs.proxied]).sort();
+        const records = graph
+            .ofType("cloudflare:index/dnsRecord:DnsRecord")
+            .map((r) => [r.name, r.inputs.content, r.inputs.proxied])
+            .sort();
         const id = graph.run.exports.tunnelId.value as string;
         assert.deepEqual(records, [
             ["edge-dns-external.ragas.cc", `${id}.cfargotunnel.com`, true],
@@ -153,8 +198,12 @@ describe("CloudflareEdge with mintDnsToken", () => {
                 newResource: (args) => {
                     created.push({ type: args.type, name: args.name, inputs: args.inputs });
                     if (args.type === "cloudflare:index/apiToken:ApiToken") tokenProviders.push(args.provider);
-                    const outputs = args.type === "cloudflare:index/apiToken:ApiToken" ? { value: "scoped-token-value" }
-                        : args.type === "homelab:cloudflare:TokenTerm" ? tokenTerm(args.inputs as TokenTermInputs, Date.parse("2026-01-01T00:00:00Z")) : {};
+                    const outputs =
+                        args.type === "cloudflare:index/apiToken:ApiToken"
+                            ? { value: "scoped-token-value" }
+                            : args.type === "homelab:cloudflare:TokenTerm"
+                              ? tokenTerm(args.inputs as TokenTermInputs, Date.parse("2026-01-01T00:00:00Z"))
+                              : {};
                     return { id: `${args.name}-id`, state: { ...args.inputs, ...outputs } };
                 },
                 call: (args) => {
@@ -167,9 +216,27 @@ describe("CloudflareEdge with mintDnsToken", () => {
                         case "cloudflare:index/getApiTokenPermissionGroupsList:getApiTokenPermissionGroupsList":
                             return {
                                 results: [
-                                    { id: "zone-read-id", name: "Zone Read", scopes: ["com.cloudflare.api.account.zone"], category: "dns_and_zones", isSelectable: true },
-                                    { id: "dns-write-id", name: "DNS Write", scopes: ["com.cloudflare.api.account.zone"], category: "dns_and_zones", isSelectable: true },
-                                    { id: "dns-read-id", name: "DNS Read", scopes: ["com.cloudflare.api.account.zone"], category: "dns_and_zones", isSelectable: true },
+                                    {
+                                        id: "zone-read-id",
+                                        name: "Zone Read",
+                                        scopes: ["com.cloudflare.api.account.zone"],
+                                        category: "dns_and_zones",
+                                        isSelectable: true,
+                                    },
+                                    {
+                                        id: "dns-write-id",
+                                        name: "DNS Write",
+                                        scopes: ["com.cloudflare.api.account.zone"],
+                                        category: "dns_and_zones",
+                                        isSelectable: true,
+                                    },
+                                    {
+                                        id: "dns-read-id",
+                                        name: "DNS Read",
+                                        scopes: ["com.cloudflare.api.account.zone"],
+                                        category: "dns_and_zones",
+                                        isSelectable: true,
+                                    },
                                 ],
                             };
                     }
@@ -198,13 +265,26 @@ describe("CloudflareEdge with mintDnsToken", () => {
         assert.equal(token.name, "scoped-dns-token");
         assert.deepEqual(token.inputs, {
             name: "homelab ragas.cc DNS",
-            policies: [{ effect: "allow", permissionGroups: [{ id: "dns-write-id" }, { id: "zone-read-id" }], resources: '{"com.cloudflare.api.account.zone.zone-id":"*"}' }],
+            policies: [
+                {
+                    effect: "allow",
+                    permissionGroups: [{ id: "dns-write-id" }, { id: "zone-read-id" }],
+                    resources: '{"com.cloudflare.api.account.zone.zone-id":"*"}',
+                },
+            ],
             expiresOn: "2026-04-01T00:00:00Z",
         });
         const termInputs = created.find((c) => c.type === "homelab:cloudflare:TokenTerm")!.inputs;
-        assert.deepEqual(termInputs, { lifetimeDays: 90, renewBeforeDays: 30 }, "no date among the inputs: the term's dates are made when it is created");
+        assert.deepEqual(
+            termInputs,
+            { lifetimeDays: 90, renewBeforeDays: 30 },
+            "no date among the inputs: the term's dates are made when it is created",
+        );
         const lookups = calls.filter((c) => c.token === "cloudflare:index/getApiTokenPermissionGroupsList:getApiTokenPermissionGroupsList");
-        assert.deepEqual(lookups.map((c) => [c.inputs, c.provider?.split("::")[3]]), [[{ scope: "com.cloudflare.api.account.zone" }, "minter"]]);
+        assert.deepEqual(
+            lookups.map((c) => [c.inputs, c.provider?.split("::")[3]]),
+            [[{ scope: "com.cloudflare.api.account.zone" }, "minter"]],
+        );
         assert.equal(tokenProviders[0]?.split("::")[3], "minter", "the token is created by the minting provider, never the main one");
     });
 });

@@ -41,7 +41,11 @@ describe("the minted DNS token's term", () => {
         const fresh = tokenTerm(dnsTokenTerm, Date.now());
         assert.deepEqual(await tokenTermProvider.diff("dns-token-term", fresh, dnsTokenTerm), { changes: false });
         const old = tokenTerm(dnsTokenTerm, Date.now() - 61 * day);
-        assert.deepEqual(await tokenTermProvider.diff("dns-token-term", old, dnsTokenTerm), { changes: true, replaces: ["renewAfter"], deleteBeforeReplace: false });
+        assert.deepEqual(await tokenTermProvider.diff("dns-token-term", old, dnsTokenTerm), {
+            changes: true,
+            replaces: ["renewAfter"],
+            deleteBeforeReplace: false,
+        });
     });
 
     it("takes its dates from the clock at create, never from its inputs", async () => {

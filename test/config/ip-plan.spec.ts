@@ -1,11 +1,33 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
 import { planAddresses, planSegments, validateConfig } from "../../components/config";
-import { cidrRange, cidrsOverlap, inCidr, inRange, isLoopbackHost, parseAddress, parseCidr, parseInterfaceAddress, privateAddressKind, rangeOf, rangeSize, rangeWithin, showRange } from "../../components/config/addresses";
+import {
+    cidrRange,
+    cidrsOverlap,
+    inCidr,
+    inRange,
+    isLoopbackHost,
+    parseAddress,
+    parseCidr,
+    parseInterfaceAddress,
+    privateAddressKind,
+    rangeOf,
+    rangeSize,
+    rangeWithin,
+    showRange,
+} from "../../components/config/addresses";
 import { homeSpec, homeValues } from "../harness/home";
 
-const secrets = new Set(["proxmoxApiToken", "proxmoxSshPrivateKey", "cloudflareApiToken", "cloudflareDnsToken", "adguardPassword", "technitiumToken"]);
-const raw = (values: Record<string, unknown>) => Object.fromEntries(Object.entries(values).map(([k, v]) => [k.replace(/^homelab:/, ""), v]));
+const secrets = new Set([
+    "proxmoxApiToken",
+    "proxmoxSshPrivateKey",
+    "cloudflareApiToken",
+    "cloudflareDnsToken",
+    "adguardPassword",
+    "technitiumToken",
+]);
+const raw = (values: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(values).map(([k, v]) => [k.replace(/^homelab:/, ""), v]));
 
 describe("IP plan", () => {
     it("regenerates the spec's tables for the home stack, in address order", () => {
@@ -39,11 +61,14 @@ describe("IP plan", () => {
     });
 
     it("lists the three segments of the spec", () => {
-        assert.deepEqual(planSegments(homeSpec()).map((s) => [s.name, s.cidr]), [
-            ["Node Network", "172.16.1.0/24"],
-            ["Pod Network", "10.42.0.0/16"],
-            ["Service Network", "10.43.0.0/16"],
-        ]);
+        assert.deepEqual(
+            planSegments(homeSpec()).map((s) => [s.name, s.cidr]),
+            [
+                ["Node Network", "172.16.1.0/24"],
+                ["Pod Network", "10.42.0.0/16"],
+                ["Service Network", "10.43.0.0/16"],
+            ],
+        );
     });
 
     it("derives a fixed, locally administered MAC per node that does not change with its address", () => {
@@ -73,9 +98,16 @@ describe("IP plan", () => {
                     gateway: `${net}.1`,
                     loadBalancerRange: { start: `${net}.${poolStart}`, stop: `${net}.${Math.min(254, poolStart + poolSize)}` },
                 };
-                values["homelab:infrastructure"] = values["homelab:infrastructure"].map((h: { ip: string }, i: number) => ({ ...h, ip: `${net}.${i + 1}` }));
+                values["homelab:infrastructure"] = values["homelab:infrastructure"].map((h: { ip: string }, i: number) => ({
+                    ...h,
+                    ip: `${net}.${i + 1}`,
+                }));
                 values["homelab:talos"].vip = `${net}.${nodeStart - 1}`;
-                values["homelab:gateways"] = { dns: `${net}.${poolStart}`, internal: `${net}.${poolStart + 1}`, external: `${net}.${poolStart + 2}` };
+                values["homelab:gateways"] = {
+                    dns: `${net}.${poolStart}`,
+                    internal: `${net}.${poolStart + 1}`,
+                    external: `${net}.${poolStart + 2}`,
+                };
                 values["homelab:nodes"] = Array.from({ length: nodeCount }, (_, i) => ({
                     name: `node-${i}`,
                     role: i < 3 && nodeCount >= 3 ? "controlplane" : i === 0 ? "controlplane" : "worker",
@@ -115,18 +147,31 @@ describe("IP plan", () => {
                     nodes[victim].ip = values["homelab:network"].loadBalancerRange.stop;
                     const result = validateConfig(raw(values), secrets);
                     assert.ok(!result.ok);
-                    assert.ok(result.problems.some((p) => p.key === `homelab:nodes[${nodes[victim].name}].ip` && p.message.includes("is inside homelab:network.loadBalancerRange")));
+                    assert.ok(
+                        result.problems.some(
+                            (p) =>
+                                p.key === `homelab:nodes[${nodes[victim].name}].ip` &&
+                                p.message.includes("is inside homelab:network.loadBalancerRange"),
+                        ),
+                    );
                 }),
                 { numRuns: 40 },
             );
         });
 
         it("agrees with a brute-force overlap check for CIDRs", () => {
-            const cidr = fc.record({ a: fc.integer({ min: 0, max: 255 }), b: fc.integer({ min: 0, max: 255 }), prefix: fc.integer({ min: 8, max: 24 }) }).map(({ a, b, prefix }) => {
-                const bytes = [10, a, b, 0];
-                const mask = (i: number) => (prefix >= (i + 1) * 8 ? 255 : prefix <= i * 8 ? 0 : (0xff << (8 - (prefix - i * 8))) & 0xff);
-                return parseCidr(`${bytes.map((x, i) => x & mask(i)).join(".")}/${prefix}`)!;
-            });
+            const cidr = fc
+                .record({
+                    a: fc.integer({ min: 0, max: 255 }),
+                    b: fc.integer({ min: 0, max: 255 }),
+                    prefix: fc.integer({ min: 8, max: 24 }),
+                })
+                .map(({ a, b, prefix }) => {
+                    const bytes = [10, a, b, 0];
+                    const mask = (i: number) =>
+                        prefix >= (i + 1) * 8 ? 255 : prefix <= i * 8 ? 0 : (0xff << (8 - (prefix - i * 8))) & 0xff;
+                    return parseCidr(`${bytes.map((x, i) => x & mask(i)).join(".")}/${prefix}`)!;
+                });
             fc.assert(
                 fc.property(cidr, cidr, (x, y) => {
                     // Oracle: the two as integer intervals [first, last] intersect.
@@ -169,7 +214,8 @@ describe("addresses: the one IP module (config, plans, verify and the policy pac
 
     it("knows this machine by name, IPv6 loopback or 127.0.0.0/8, and nothing else", () => {
         for (const host of ["localhost", "[::1]", "127.0.0.1", "127.255.255.254"]) assert.equal(isLoopbackHost(host), true, host);
-        for (const host of ["172.16.1.2", "127.example.net", "::1", "localhost.example.net", "0.0.0.0"]) assert.equal(isLoopbackHost(host), false, host);
+        for (const host of ["172.16.1.2", "127.example.net", "::1", "localhost.example.net", "0.0.0.0"])
+            assert.equal(isLoopbackHost(host), false, host);
     });
 
     it("names a private address of either family, IPv4-mapped IPv6 as its IPv4", () => {

@@ -48,7 +48,10 @@ describe("config messages", () => {
         ]);
         assert.deepEqual(unchecked, ["homelab:nodes[talos-cp-2]"]);
         // With a node left out, the control-plane count waits: 2 of the 3 parsed is no reason to complain.
-        assert.equal(lines.some((l) => l.includes("control planes")), false);
+        assert.equal(
+            lines.some((l) => l.includes("control planes")),
+            false,
+        );
         // The whole report, as `pulumi up` and `npm run plan` print it.
         const values = homeValues();
         edit(values);
@@ -132,7 +135,15 @@ describe("config messages", () => {
 
 describe("entry names and suggestions", () => {
     it("name an entry by its name only when that name is its alone", () => {
-        assert.deepEqual(entryLabels([{ name: "a" }, { name: "b" }, { name: "a" }, {}, { name: "x y" }, { name: 7 }, "z"]), ["0", "b", "2", "3", "4", "5", "6"]);
+        assert.deepEqual(entryLabels([{ name: "a" }, { name: "b" }, { name: "a" }, {}, { name: "x y" }, { name: 7 }, "z"]), [
+            "0",
+            "b",
+            "2",
+            "3",
+            "4",
+            "5",
+            "6",
+        ]);
     });
 
     it("count edits, swaps as one, case ignored", () => {
@@ -158,6 +169,9 @@ describe("entry names and suggestions", () => {
         const report = problemReport(problems, ["a", "b", "c", "d", "e", "f", "g"]).split("\n");
         assert.equal(report.length, 1 + 25 + 2);
         assert.equal(report[26], "  ... and 2 more problems: fix these and run again to see them");
-        assert.equal(report[27], "More checks run once these are fixed: a, b, c, d, e and 2 more sat out the rules that relate one key to another (addresses, names, hosts).");
+        assert.equal(
+            report[27],
+            "More checks run once these are fixed: a, b, c, d, e and 2 more sat out the rules that relate one key to another (addresses, names, hosts).",
+        );
     });
 });

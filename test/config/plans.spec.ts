@@ -21,9 +21,15 @@ describe("component plans of the home stack", () => {
         assert.equal(plan.clusterName, "home");
         assert.equal(plan.endpoint, "https://172.16.1.49:6443");
         assert.deepEqual(plan.controlPlaneIps, ["172.16.1.50", "172.16.1.51", "172.16.1.52"]);
-        assert.deepEqual(plan.nodes.map((n) => [n.name, n.role]), [
-            ["talos-cp-1", "controlplane"], ["talos-cp-2", "controlplane"], ["talos-cp-3", "controlplane"], ["talos-worker-1", "worker"],
-        ]);
+        assert.deepEqual(
+            plan.nodes.map((n) => [n.name, n.role]),
+            [
+                ["talos-cp-1", "controlplane"],
+                ["talos-cp-2", "controlplane"],
+                ["talos-cp-3", "controlplane"],
+                ["talos-worker-1", "worker"],
+            ],
+        );
         assert.equal(plan.bootstrapNode.name, "talos-cp-1");
         assert.deepEqual(plan.nodeNetwork, { vip: "172.16.1.49", prefixLength: 24, router: "172.16.1.1" });
         assert.equal("installImage" in plan.cluster, false);
@@ -32,7 +38,11 @@ describe("component plans of the home stack", () => {
 
     it("talosImagePlan: only hosts that run a node, with their SSH address", () => {
         const image = talosImagePlan(homeSpec((v) => v["homelab:nodes"].pop()));
-        assert.deepEqual(image.hosts, [{ name: "pve1", address: "172.16.1.2" }, { name: "pve2", address: "172.16.1.3" }, { name: "pve3", address: "172.16.1.4" }]);
+        assert.deepEqual(image.hosts, [
+            { name: "pve1", address: "172.16.1.2" },
+            { name: "pve2", address: "172.16.1.3" },
+            { name: "pve3", address: "172.16.1.4" },
+        ]);
         assert.deepEqual(image.extensions, ["siderolabs/qemu-guest-agent"]);
         assert.equal(image.imageDatastore, "local");
         assert.equal(talosVmsPlan(spec).nodes.length, 4);
@@ -55,7 +65,10 @@ describe("component plans of the home stack", () => {
 
     it("cloudflaredPlan and appsPlan", () => {
         assert.deepEqual(cloudflaredPlan(spec), { nodeCount: 4 });
-        assert.deepEqual(appsPlan(spec).apps.map((a) => a.hostname), ["myapp.ragas.cc"]);
+        assert.deepEqual(
+            appsPlan(spec).apps.map((a) => a.hostname),
+            ["myapp.ragas.cc"],
+        );
     });
 });
 
@@ -74,12 +87,21 @@ describe("cross-area facts", () => {
 describe("computeFor", () => {
     it("reports a failed computation as a ResourceError of the component", () => {
         const component = { urn: "urn:pulumi:home::homelab::homelab:kubernetes:Cilium::home-cilium" } as unknown as pulumi.Resource;
-        assert.throws(() => computeFor(component, () => { throw new Error("homelab:network.loadBalancerRange: bad"); }), (error: unknown) => {
-            assert.ok(pulumi.ResourceError.isInstance(error));
-            assert.equal((error as pulumi.ResourceError).message, "homelab:network.loadBalancerRange: bad");
-            assert.equal((error as pulumi.ResourceError).resource, component);
-            return true;
-        });
-        assert.equal(computeFor(component, () => 42), 42);
+        assert.throws(
+            () =>
+                computeFor(component, () => {
+                    throw new Error("homelab:network.loadBalancerRange: bad");
+                }),
+            (error: unknown) => {
+                assert.ok(pulumi.ResourceError.isInstance(error));
+                assert.equal((error as pulumi.ResourceError).message, "homelab:network.loadBalancerRange: bad");
+                assert.equal((error as pulumi.ResourceError).resource, component);
+                return true;
+            },
+        );
+        assert.equal(
+            computeFor(component, () => 42),
+            42,
+        );
     });
 });

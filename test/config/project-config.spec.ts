@@ -19,7 +19,10 @@ interface Declaration {
     value?: unknown;
 }
 
-const project = YAML.parse(fs.readFileSync(path.join(projectRoot, "Pulumi.yaml"), "utf8")) as { name: string; config: Record<string, Declaration> };
+const project = YAML.parse(fs.readFileSync(path.join(projectRoot, "Pulumi.yaml"), "utf8")) as {
+    name: string;
+    config: Record<string, Declaration>;
+};
 
 /** The keys the CLI refuses to run without, as it computes them. */
 function demandedByCli(): string[] {
@@ -37,7 +40,10 @@ describe("what the CLI demands of a stack (Pulumi.yaml)", () => {
         assert.deepEqual(demandedByCli(), ["domain", "proxmoxApiToken", "proxmoxSshPrivateKey"]);
         // Every stack needs what the CLI demands; the rest (Cloudflare tokens, forwarders) the program asks for by key.
         const bare = requiredSecrets({});
-        assert.deepEqual(demandedByCli().filter((k) => k !== "domain" && !bare.includes(k as (typeof bare)[number])), []);
+        assert.deepEqual(
+            demandedByCli().filter((k) => k !== "domain" && !bare.includes(k as (typeof bare)[number])),
+            [],
+        );
         assert.deepEqual(bare, ["proxmoxApiToken", "proxmoxSshPrivateKey", "cloudflareDnsToken"]);
     });
 
@@ -47,13 +53,32 @@ describe("what the CLI demands of a stack (Pulumi.yaml)", () => {
 
     it("leaves undeclared only the secrets the program reads on condition", () => {
         const declared = Object.keys(project.config).filter((k) => project.config[k].secret);
-        assert.deepEqual(secretKeys.filter((k) => !declared.includes(k)), ["cloudflareApiToken", "cloudflareDnsToken", "adguardPassword", "technitiumToken"]);
+        assert.deepEqual(
+            secretKeys.filter((k) => !declared.includes(k)),
+            ["cloudflareApiToken", "cloudflareDnsToken", "adguardPassword", "technitiumToken"],
+        );
         const values = homeValues();
-        assert.deepEqual(knownSecrets(values), ["homelab:adguardPassword", "homelab:cloudflareApiToken", "homelab:cloudflareDnsToken", "homelab:proxmoxApiToken", "homelab:proxmoxSshPrivateKey", "homelab:technitiumToken"]);
+        assert.deepEqual(knownSecrets(values), [
+            "homelab:adguardPassword",
+            "homelab:cloudflareApiToken",
+            "homelab:cloudflareDnsToken",
+            "homelab:proxmoxApiToken",
+            "homelab:proxmoxSshPrivateKey",
+            "homelab:technitiumToken",
+        ]);
         delete values["homelab:dnsForwarders"];
-        assert.deepEqual(knownSecrets(values), ["homelab:cloudflareApiToken", "homelab:cloudflareDnsToken", "homelab:proxmoxApiToken", "homelab:proxmoxSshPrivateKey"]);
+        assert.deepEqual(knownSecrets(values), [
+            "homelab:cloudflareApiToken",
+            "homelab:cloudflareDnsToken",
+            "homelab:proxmoxApiToken",
+            "homelab:proxmoxSshPrivateKey",
+        ]);
         values["homelab:cloudflare"].mintDnsToken = true;
-        assert.deepEqual(knownSecrets(values), ["homelab:cloudflareApiToken", "homelab:proxmoxApiToken", "homelab:proxmoxSshPrivateKey"], "a minted token is not a secret of the stack");
+        assert.deepEqual(
+            knownSecrets(values),
+            ["homelab:cloudflareApiToken", "homelab:proxmoxApiToken", "homelab:proxmoxSshPrivateKey"],
+            "a minted token is not a secret of the stack",
+        );
     });
 });
 
@@ -63,7 +88,10 @@ describe("a stack without DNS forwarders", () => {
         delete values["homelab:dnsForwarders"];
         const graph = await runStack(values, forwarderSecrets);
         assert.equal(graph.run.error, undefined);
-        assert.deepEqual(graph.resources.filter((r) => /Forwarder$/.test(r.type)).map((r) => r.name), []);
+        assert.deepEqual(
+            graph.resources.filter((r) => /Forwarder$/.test(r.type)).map((r) => r.name),
+            [],
+        );
         assert.deepEqual(graph.run.exports.skippedDnsForwarders.value, [
             "adguard: homelab:dnsForwarders.adguard.url is not set",
             "technitium: homelab:dnsForwarders.technitium.url is not set",
@@ -74,7 +102,10 @@ describe("a stack without DNS forwarders", () => {
         const values = homeValues();
         delete values["homelab:dnsForwarders"].technitium;
         const graph = await runStack(values, forwarderSecrets);
-        assert.match(String(graph.run.error?.message), /homelab:adguardPassword: is a required secret and is not set\. Fix: run `pulumi config set --secret homelab:adguardPassword <value>`\./);
+        assert.match(
+            String(graph.run.error?.message),
+            /homelab:adguardPassword: is a required secret and is not set\. Fix: run `pulumi config set --secret homelab:adguardPassword <value>`\./,
+        );
         assert.doesNotMatch(String(graph.run.error?.message), /technitiumToken/);
         assert.deepEqual(graph.resources, []);
     });

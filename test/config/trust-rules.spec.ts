@@ -12,8 +12,15 @@ describe("trust rules", () => {
     const certs = serverCerts();
 
     it("accept the cluster CA and a pin, and validate the home stack with either", () => {
-        assert.deepEqual(trustProblems({ proxmox: { endpoint, insecure: false, caCertificate: certs.ca.certPem, fingerprint: fingerprint(certs.right) } }), []);
-        const spec = homeSpec((v) => Object.assign(v["homelab:proxmox"], { fingerprint: fingerprint(certs.right), caCertificate: certs.ca.certPem }));
+        assert.deepEqual(
+            trustProblems({
+                proxmox: { endpoint, insecure: false, caCertificate: certs.ca.certPem, fingerprint: fingerprint(certs.right) },
+            }),
+            [],
+        );
+        const spec = homeSpec((v) =>
+            Object.assign(v["homelab:proxmox"], { fingerprint: fingerprint(certs.right), caCertificate: certs.ca.certPem }),
+        );
         assert.equal(spec.proxmox.fingerprint, fingerprint(certs.right));
         assert.equal(spec.proxmox.insecure, false, "the default verifies");
     });
@@ -28,14 +35,20 @@ describe("trust rules", () => {
     });
 
     it("warn that an address with nothing to verify it by fails closed, and not for a name a public CA can certify", () => {
-        assert.match(trustWarnings({ proxmox: { endpoint, insecure: false } })[0], /^homelab:proxmox has neither fingerprint nor caCertificate, and no public CA certifies 172\.16\.1\.2/);
+        assert.match(
+            trustWarnings({ proxmox: { endpoint, insecure: false } })[0],
+            /^homelab:proxmox has neither fingerprint nor caCertificate, and no public CA certifies 172\.16\.1\.2/,
+        );
         assert.deepEqual(trustWarnings({ proxmox: { endpoint: "https://pve.ragas.cc:8006", insecure: false } }), []);
     });
 
     it("take a forwarder's pin only with https", () => {
         const pin = fingerprint(certs.right);
         assert.deepEqual(trustProblems({ dnsForwarders: { adguard: { url: "https://172.16.1.11", fingerprint: pin } } }), []);
-        assert.deepEqual(trustProblems({ dnsForwarders: { adguard: { url: "http://172.16.1.11", caCertificate: certs.ca.certPem } } }).map((p) => p.key), ["homelab:dnsForwarders.adguard.url"]);
+        assert.deepEqual(
+            trustProblems({ dnsForwarders: { adguard: { url: "http://172.16.1.11", caCertificate: certs.ca.certPem } } }).map((p) => p.key),
+            ["homelab:dnsForwarders.adguard.url"],
+        );
     });
 
     it("refuse a CA that does not parse", () => {

@@ -16,9 +16,15 @@ describe("config validation", () => {
             bad.edit(values);
             const graph = await runStack(values, bad.unset);
             assert.ok(graph.run.error instanceof ConfigRunError, `expected the config's RunError, got ${graph.run.error}`);
-            const lines = graph.run.error.message.split("\n").slice(1).map((l) => l.replace(/^ {2}- /, ""));
+            const lines = graph.run.error.message
+                .split("\n")
+                .slice(1)
+                .map((l) => l.replace(/^ {2}- /, ""));
             assert.ok(lines.includes(bad.message), `missing:\n${bad.message}\ngot:\n${lines.join("\n")}`);
-            assert.deepEqual(graph.resources.map((r) => r.urn), []);
+            assert.deepEqual(
+                graph.resources.map((r) => r.urn),
+                [],
+            );
         });
     }
 

@@ -29,7 +29,10 @@ describe("Talos and Kubernetes versions as stack config", () => {
         assert.deepEqual(check({ version: "v1.13.8" }), [
             "homelab:talos.version: v1.13.8 is older than the pinned v1.13.9, and Talos never moves backwards. Fix: set v1.13.9 or a newer patch or minor release, or remove the key to use the pin.",
         ]);
-        assert.match(check({ kubernetesVersion: "v1.35.9" })[0], /^homelab:talos\.kubernetesVersion: v1\.35\.9 is older than the pinned v1\.36\.4, and Kubernetes never moves backwards\./);
+        assert.match(
+            check({ kubernetesVersion: "v1.35.9" })[0],
+            /^homelab:talos\.kubernetesVersion: v1\.35\.9 is older than the pinned v1\.36\.4, and Kubernetes never moves backwards\./,
+        );
     });
 
     it("refuses malformed versions and reports every problem at once", () => {
@@ -57,9 +60,13 @@ describe("Talos and Kubernetes versions as stack config", () => {
             "homelab:talos.kubernetesVersion: v1.37.0 does not run on Talos v1.13.9 (homelab:talos.version), which runs Kubernetes v1.31.0 to v1.36.x. Fix: set a Kubernetes release in v1.31.0 to v1.36.x, or first move homelab:talos.version to a Talos that runs it (v1.14.x) and run `pulumi up`.",
         ]);
         assert.deepEqual(check({ version: "v1.14.0", kubernetesVersion: "v1.37.0" }), [], "Talos 1.14 runs 1.37");
-        assert.deepEqual(kubernetesSupportProblems("v1.13.9", "v1.36.99").map(formatProblem), [
-            "homelab:talos.kubernetesVersion: v1.36.99 does not run on Talos v1.13.9 (homelab:talos.version), which runs Kubernetes v1.31.0 to v1.36.x. Fix: set a Kubernetes release in v1.31.0 to v1.36.x, or first move homelab:talos.version to a Talos that runs it (v1.14.x) and run `pulumi up`.",
-        ], "upstream's maximum is exclusive (kubernetes_version.go: Compare(max) >= 0 is too new)");
+        assert.deepEqual(
+            kubernetesSupportProblems("v1.13.9", "v1.36.99").map(formatProblem),
+            [
+                "homelab:talos.kubernetesVersion: v1.36.99 does not run on Talos v1.13.9 (homelab:talos.version), which runs Kubernetes v1.31.0 to v1.36.x. Fix: set a Kubernetes release in v1.31.0 to v1.36.x, or first move homelab:talos.version to a Talos that runs it (v1.14.x) and run `pulumi up`.",
+            ],
+            "upstream's maximum is exclusive (kubernetes_version.go: Compare(max) >= 0 is too new)",
+        );
         assert.deepEqual(kubernetesSupportProblems("v1.13.9", "v1.31.0"), []);
         assert.deepEqual(kubernetesSupportProblems("v1.15.0", "v1.37.0").map(formatProblem), [
             "homelab:talos.kubernetesVersion: no Kubernetes support range is known for Talos v1.15.0 (homelab:talos.version). Fix: add its range to kubernetesSupport (components/config/releases.ts) from Talos' pkg/machinery/compatibility.",
@@ -92,8 +99,20 @@ describe("the pinned versions (components/versions.ts)", () => {
         assert.ok(parseRelease(versions.kubernetes.version), `${versions.kubernetes.version} is not a release`);
         assert.equal(versions.talos.configContract, minorOf(talos));
         assert.equal(kubernetesSupportProblem(versions.talos.version, versions.kubernetes.version), undefined);
-        assert.deepEqual(versionProblems({ version: versions.talos.version, kubernetesVersion: versions.kubernetes.version, configContract: versions.talos.configContract }, {
-            version: versions.talos.version, kubernetesVersion: versions.kubernetes.version, configContract: versions.talos.configContract,
-        }), []);
+        assert.deepEqual(
+            versionProblems(
+                {
+                    version: versions.talos.version,
+                    kubernetesVersion: versions.kubernetes.version,
+                    configContract: versions.talos.configContract,
+                },
+                {
+                    version: versions.talos.version,
+                    kubernetesVersion: versions.kubernetes.version,
+                    configContract: versions.talos.configContract,
+                },
+            ),
+            [],
+        );
     });
 });

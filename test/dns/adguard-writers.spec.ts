@@ -1,5 +1,12 @@
 import * as assert from "assert";
-import { AdguardApi, adguardEnsureForwarder, adguardRemoveForwarder, planEnsure, writeAttempts, writeHeld } from "../../components/dns/adguard-api";
+import {
+    AdguardApi,
+    adguardEnsureForwarder,
+    adguardRemoveForwarder,
+    planEnsure,
+    writeAttempts,
+    writeHeld,
+} from "../../components/dns/adguard-api";
 import { useAdguardFake } from "./adguard-fixture";
 import { AdguardFake, failure, LoggedRequest, writeRequests } from "./fake-servers";
 
@@ -40,7 +47,8 @@ describe("AdGuard Home forwarder with other writers (against the fake)", functio
         assert.strictEqual(fake.upstreams.length, others.length + 2);
         const writes = writeRequests(fake.log);
         assert.strictEqual(writes.length, 3, "the writer whose line was lost writes once more");
-        for (const write of writes) assert.deepStrictEqual(sentLines(write).slice(0, others.length), others, "a write dropped someone's line");
+        for (const write of writes)
+            assert.deepStrictEqual(sentLines(write).slice(0, others.length), others, "a write dropped someone's line");
     });
 
     it("a change saved between our write and our read-back (from a list read before our write) is kept, and our line is written again", async () => {
@@ -52,7 +60,10 @@ describe("AdGuard Home forwarder with other writers (against the fake)", functio
         };
         assert.strictEqual(await adguardEnsureForwarder(api, "ragas.cc", "172.16.1.60"), true);
         assert.deepStrictEqual(fake.upstreams, [...others, "[/corp.example/]10.9.9.9", ours]);
-        assert.deepStrictEqual(fake.log.map((r) => r.method), ["GET", "POST", "GET", "GET", "POST", "GET"]);
+        assert.deepStrictEqual(
+            fake.log.map((r) => r.method),
+            ["GET", "POST", "GET", "GET", "POST", "GET"],
+        );
     });
 
     it("a removal undone by another writer is made again, keeping their line", async () => {
@@ -74,11 +85,16 @@ describe("AdGuard Home forwarder with other writers (against the fake)", functio
             return false;
         };
         const message = await failure(() => adguardEnsureForwarder(api, "ragas.cc", "172.16.1.60"));
-        assert.strictEqual(message, `AdGuard Home at ${fake.url}: another writer replaced the upstream list after each of our ${writeAttempts} writes, ` +
-            "so the line [/ragas.cc/]172.16.1.60 did not hold (no line of theirs was dropped); run again when nothing else is saving AdGuard's DNS settings");
+        assert.strictEqual(
+            message,
+            `AdGuard Home at ${fake.url}: another writer replaced the upstream list after each of our ${writeAttempts} writes, ` +
+                "so the line [/ragas.cc/]172.16.1.60 did not hold (no line of theirs was dropped); run again when nothing else is saving AdGuard's DNS settings",
+        );
         const writes = writeRequests(fake.log);
         assert.strictEqual(writes.length, writeAttempts);
-        writes.slice(1).forEach((write, i) => assert.deepStrictEqual(sentLines(write), [...others, `[/corp.example/]10.9.9.${2 * (i + 1)}`, ours]));
+        writes
+            .slice(1)
+            .forEach((write, i) => assert.deepStrictEqual(sentLines(write), [...others, `[/corp.example/]10.9.9.${2 * (i + 1)}`, ours]));
     });
 
     it("waits a second before the read-back unless told otherwise", async () => {

@@ -11,7 +11,6 @@ import { AdguardFake, Answer, LoggedRequest, TechnitiumFake } from "./fake-types
 
 export * from "./fake-types";
 
-
 type Handler = (req: http.IncomingMessage, body: string, res: http.ServerResponse) => void | Promise<void>;
 
 async function listen(handler: Handler): Promise<{ url: string; close(): Promise<void> }> {
@@ -28,10 +27,11 @@ async function listen(handler: Handler): Promise<{ url: string; close(): Promise
     const { port } = server.address() as net.AddressInfo;
     return {
         url: `http://127.0.0.1:${port}`,
-        close: () => new Promise<void>((resolve) => {
-            server.closeAllConnections();
-            server.close(() => resolve());
-        }),
+        close: () =>
+            new Promise<void>((resolve) => {
+                server.closeAllConnections();
+                server.close(() => resolve());
+            }),
     };
 }
 
@@ -81,7 +81,11 @@ export function openApiChecker(specFile: string): (method: string, path: string,
         const resolved = resolve(schema);
         if (resolved.properties && json && typeof json === "object") {
             const known = Object.keys(resolved.properties as object);
-            problems.push(...Object.keys(json).filter((k) => !known.includes(k)).map((k) => `/${k} is not in the schema`));
+            problems.push(
+                ...Object.keys(json)
+                    .filter((k) => !known.includes(k))
+                    .map((k) => `/${k} is not in the schema`),
+            );
         }
         return problems.length > 0 ? { status: 400, body: problems.join("; ") } : undefined;
     };
@@ -95,9 +99,13 @@ export async function startAdguardFake(specFile: string, username: string, passw
     const server = await listen(async (req, body, res) => {
         const url = new URL(req.url ?? "/", "http://fake");
         const entry: LoggedRequest = { method: req.method ?? "", path: url.pathname, params: {} };
-        try { entry.json = body ? JSON.parse(body) : undefined; } catch { entry.json = body; }
+        try {
+            entry.json = body ? JSON.parse(body) : undefined;
+        } catch {
+            entry.json = body;
+        }
         fake.log.push(entry);
-        if (fake.failure === "hang" || (fake.hook && await fake.hook(entry, res))) return;
+        if (fake.failure === "hang" || (fake.hook && (await fake.hook(entry, res)))) return;
         if (!url.pathname.startsWith("/control/")) return send(res, { status: 404, body: "not found" });
         const rejected = check(entry.method, url.pathname.slice("/control".length), body);
         if (rejected) {
@@ -161,12 +169,18 @@ export async function startTechnitiumFake(docsFile: string, token: string): Prom
         }
         const entry: LoggedRequest = { method: req.method ?? "", path: url.pathname, params };
         fake.log.push(entry);
-        if (fake.failure === "hang" || (fake.hook && await fake.hook(entry, res))) return;
+        if (fake.failure === "hang" || (fake.hook && (await fake.hook(entry, res)))) return;
         const call = calls.get(url.pathname);
-        const problems = !call ? [`undocumented path ${url.pathname}`]
-            : req.method !== "GET" && req.method !== "POST" ? [`method ${req.method}`]
-                : [...Object.keys(params).filter((p) => !call.params.has(p)).map((p) => `undocumented parameter ${p}`),
-                    ...[...call.required].filter((p) => p !== "token" && !(p in params)).map((p) => `missing parameter ${p}`)];
+        const problems = !call
+            ? [`undocumented path ${url.pathname}`]
+            : req.method !== "GET" && req.method !== "POST"
+              ? [`method ${req.method}`]
+              : [
+                    ...Object.keys(params)
+                        .filter((p) => !call.params.has(p))
+                        .map((p) => `undocumented parameter ${p}`),
+                    ...[...call.required].filter((p) => p !== "token" && !(p in params)).map((p) => `missing parameter ${p}`),
+                ];
         if (problems.length > 0) {
             fake.violations.push(`${entry.method} ${url.pathname}: ${problems.join("; ")}`);
             return send(res, { status: call ? 200 : 404, body: { status: "error", errorMessage: problems.join("; ") } });

@@ -19,7 +19,8 @@ function leakedPieces(message: string, spelling: string): string[] {
 /** Go's encoding/json: short escapes, and `<`, `>`, `&` as \u003c, \u003e, \u0026. */
 const goJson = (s: string) => JSON.stringify(s).slice(1, -1).replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/&/g, "\\u0026");
 /** .NET's System.Text.Json default: everything outside a safe ASCII set as \uXXXX (upper-case hex). */
-const dotnetJson = (s: string) => [...s].map((c) => (/[A-Za-z0-9 .\-_]/.test(c) ? c : `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`)).join("");
+const dotnetJson = (s: string) =>
+    [...s].map((c) => (/[A-Za-z0-9 .\-_]/.test(c) ? c : `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`)).join("");
 const htmlEscaped = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 const basicHeader = Buffer.from(`admin:${password}`).toString("base64");
 
@@ -37,7 +38,17 @@ const echoes: [string, string][] = [
 describe("DNS API plumbing: redaction", () => {
     it("finds a secret in every spelling and in a mix of them", () => {
         const pattern = (s: string) => new RegExp(`^${secretPattern(s).source}$`, "i");
-        for (const spelling of ['a"b c', 'a\\"b c', "a\\u0022b c", "a\\u0022b+c", "a%22b%20c", "a%22b+c", "a&quot;b c", "a&#34;b&#x20;c", 'A"B C']) {
+        for (const spelling of [
+            'a"b c',
+            'a\\"b c',
+            "a\\u0022b c",
+            "a\\u0022b+c",
+            "a%22b%20c",
+            "a%22b+c",
+            "a&quot;b c",
+            "a&#34;b&#x20;c",
+            'A"B C',
+        ]) {
             assert.match(spelling, pattern('a"b c'), spelling);
         }
         assert.doesNotMatch('a"bc', pattern('a"b c'));
@@ -93,7 +104,10 @@ describe("DNS API plumbing against a fake AdGuard Home", function () {
                 assert.strictEqual(error, `AdGuard Home at ${fake.url} failed GET /control/dns_info with HTTP 500: ${filler}*** traili...`);
                 fake.hook = answer(200, `${"y".repeat(75)}${echo}`);
                 const notJson = await failure(() => adguardReadUpstreams(api));
-                assert.strictEqual(notJson, `AdGuard Home at ${fake.url} answered GET /control/dns_info with something that is not JSON: "${"y".repeat(75)}***"`);
+                assert.strictEqual(
+                    notJson,
+                    `AdGuard Home at ${fake.url} answered GET /control/dns_info with something that is not JSON: "${"y".repeat(75)}***"`,
+                );
                 for (const message of [error, notJson]) {
                     assert.deepStrictEqual(leakedPieces(message, echo), [], message);
                     assert.deepStrictEqual(leakedPieces(message, password), [], message);
@@ -103,16 +117,23 @@ describe("DNS API plumbing against a fake AdGuard Home", function () {
     });
 
     describe("answer size", () => {
-        const drainedOrClosed = (res: http.ServerResponse) => new Promise<void>((resolve) => {
-            const done = () => { res.off("drain", done); res.off("close", done); resolve(); };
-            res.on("drain", done);
-            res.on("close", done);
-        });
+        const drainedOrClosed = (res: http.ServerResponse) =>
+            new Promise<void>((resolve) => {
+                const done = () => {
+                    res.off("drain", done);
+                    res.off("close", done);
+                    resolve();
+                };
+                res.on("drain", done);
+                res.on("close", done);
+            });
         /** Streams `total` bytes of JSON-looking text in 64 KiB chunks, as fast as the client reads; returns what was written. */
         function stream(total: number, declareLength: boolean, written: { bytes: number; closed: boolean }) {
             return async (_r: unknown, res: http.ServerResponse) => {
                 res.writeHead(200, { "Content-Type": "application/json", ...(declareLength ? { "Content-Length": String(total) } : {}) });
-                res.on("close", () => { written.closed = true; });
+                res.on("close", () => {
+                    written.closed = true;
+                });
                 const chunk = Buffer.alloc(64 * 1024, "a");
                 while (written.bytes < total && !written.closed) {
                     written.bytes += chunk.length;
@@ -122,7 +143,8 @@ describe("DNS API plumbing against a fake AdGuard Home", function () {
                 return true;
             };
         }
-        const tooLarge = () => `AdGuard Home at ${fake.url} answered GET /control/dns_info with more than ${maxAnswerBytes} bytes; refusing to read it`;
+        const tooLarge = () =>
+            `AdGuard Home at ${fake.url} answered GET /control/dns_info with more than ${maxAnswerBytes} bytes; refusing to read it`;
 
         it("refuses a 40 MB answer sent in chunks without reading it whole", async () => {
             const written = { bytes: 0, closed: false };
@@ -164,14 +186,20 @@ describe("DNS API plumbing against a fake AdGuard Home", function () {
                 fake.hook = failFirst(2, status);
                 const text = await sendRequest(server, "GET", "/control/dns_info");
                 assert.deepStrictEqual((JSON.parse(text) as { upstream_dns: string[] }).upstream_dns, ["tls://1.1.1.1"]);
-                assert.deepStrictEqual(fake.log.map((r) => `${r.method} ${r.path}`), Array(3).fill("GET /control/dns_info"));
+                assert.deepStrictEqual(
+                    fake.log.map((r) => `${r.method} ${r.path}`),
+                    Array(3).fill("GET /control/dns_info"),
+                );
             });
         }
 
         it("a read that keeps meeting 503 fails after three tries, saying so", async () => {
             fake.hook = failFirst(99, 503);
             const message = await failure(() => sendRequest(server, "GET", "/control/dns_info"));
-            assert.strictEqual(message, `AdGuard Home at ${fake.url} failed GET /control/dns_info with HTTP 503: upstream busy (tried 3 times)`);
+            assert.strictEqual(
+                message,
+                `AdGuard Home at ${fake.url} failed GET /control/dns_info with HTTP 503: upstream busy (tried 3 times)`,
+            );
             assert.strictEqual(fake.log.length, 3);
         });
 
@@ -186,7 +214,12 @@ describe("DNS API plumbing against a fake AdGuard Home", function () {
                 fake.log.length = 0;
                 fake.hook = (request, res) => request.method === "POST" && failFirst(99, status)(request, res);
                 const message = await failure(() => adguardEnsureForwarder({ ...api }, "ragas.cc", "172.16.1.60"));
-                assert.match(message, status === 503 ? /failed POST \/control\/dns_config with HTTP 503: upstream busy$/ : /could not be reached for POST \/control\/dns_config: (ECONNRESET|UND_ERR_SOCKET)$/);
+                assert.match(
+                    message,
+                    status === 503
+                        ? /failed POST \/control\/dns_config with HTTP 503: upstream busy$/
+                        : /could not be reached for POST \/control\/dns_config: (ECONNRESET|UND_ERR_SOCKET)$/,
+                );
                 assert.strictEqual(writeRequests(fake.log).length, 1);
             }
             assert.deepStrictEqual(fake.upstreams, ["tls://1.1.1.1"]);

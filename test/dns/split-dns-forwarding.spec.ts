@@ -5,7 +5,11 @@ import { skippedForwarders } from "../../components/dns/plan/split-dns-forwardin
 
 /** Waits for an output's value (and whether it is secret) without `done()` inside `apply`. */
 function unwrap<T>(output: pulumi.Output<T>): Promise<{ value: T; secret: boolean }> {
-    return new Promise((resolve) => output.apply((value) => { void pulumi.isSecret(output).then((secret) => resolve({ value, secret })); }));
+    return new Promise((resolve) =>
+        output.apply((value) => {
+            void pulumi.isSecret(output).then((secret) => resolve({ value, secret }));
+        }),
+    );
 }
 
 describe("SplitDnsForwarding component", function () {
@@ -13,17 +17,26 @@ describe("SplitDnsForwarding component", function () {
     let dns: typeof component;
 
     before(() => {
-        pulumi.runtime.setMocks({
-            newResource: (args) => {
-                created.push({ type: args.type, name: args.name, inputs: args.inputs });
-                return { id: `mocked::${args.type}::${args.name}-id`, state: args.inputs };
+        pulumi.runtime.setMocks(
+            {
+                newResource: (args) => {
+                    created.push({ type: args.type, name: args.name, inputs: args.inputs });
+                    return { id: `mocked::${args.type}::${args.name}-id`, state: args.inputs };
+                },
+                call: (args) => {
+                    throw new Error(`the mock engine has no answer for invoke ${args.token}`);
+                },
             },
-            call: (args) => { throw new Error(`the mock engine has no answer for invoke ${args.token}`); },
-        }, "homelab", "test", false);
+            "homelab",
+            "test",
+            false,
+        );
         // Mocks first, then the component (module node16 keeps `import()` as ESM, which skips ts-node).
         dns = require("../../components/dns/split-dns-forwarding");
     });
-    beforeEach(() => { created.length = 0; });
+    beforeEach(() => {
+        created.length = 0;
+    });
 
     const inputsOf = (name: string) => created.find((c) => c.name === name)!.inputs;
 
@@ -37,8 +50,10 @@ describe("SplitDnsForwarding component", function () {
     it("creates one child per server, named after the component and parented to it", async () => {
         const forwarding = new dns.SplitDnsForwarding("split-dns", {
             ...base,
-            adguard: { url: "http://172.16.1.11", username: "admin" }, adguardPassword: pulumi.secret("pw"),
-            technitium: { url: "http://172.16.1.10:5380" }, technitiumToken: pulumi.secret("tok"),
+            adguard: { url: "http://172.16.1.11", username: "admin" },
+            adguardPassword: pulumi.secret("pw"),
+            technitium: { url: "http://172.16.1.10:5380" },
+            technitiumToken: pulumi.secret("tok"),
         });
         assert.deepStrictEqual(forwarding.skipped, []);
         await registered(forwarding);
@@ -50,15 +65,21 @@ describe("SplitDnsForwarding component", function () {
         const adguardUrn = (await unwrap(forwarding.adguard!.urn)).value;
         assert.match(adguardUrn, /::homelab:dns:SplitDnsForwarding\$homelab:dns:AdguardForwarder::split-dns-adguard$/);
         const adguard = inputsOf("split-dns-adguard");
-        assert.deepStrictEqual([adguard.url, adguard.username, adguard.domain, adguard.target], ["http://172.16.1.11", "admin", "ragas.cc", "172.16.1.60"]);
+        assert.deepStrictEqual(
+            [adguard.url, adguard.username, adguard.domain, adguard.target],
+            ["http://172.16.1.11", "admin", "ragas.cc", "172.16.1.60"],
+        );
         assert.deepStrictEqual(await unwrap(forwarding.adguard!.target), { value: "172.16.1.60", secret: false });
         assert.strictEqual(inputsOf("split-dns-technitium").url, "http://172.16.1.10:5380");
     });
 
     it("keeps the credentials secret, even when given as plain strings", async () => {
         const forwarding = new dns.SplitDnsForwarding("plain", {
-            ...base, adguard: { url: "http://172.16.1.11" }, adguardPassword: "pw",
-            technitium: { url: "http://172.16.1.10:5380" }, technitiumToken: "tok",
+            ...base,
+            adguard: { url: "http://172.16.1.11" },
+            adguardPassword: "pw",
+            technitium: { url: "http://172.16.1.10:5380" },
+            technitiumToken: "tok",
         });
         await registered(forwarding);
         const password = (forwarding.adguard as unknown as { password: pulumi.Output<string> }).password;
@@ -70,7 +91,9 @@ describe("SplitDnsForwarding component", function () {
 
     it("skips a server without a URL and says which config key to set", async () => {
         const forwarding = new dns.SplitDnsForwarding("adguard-only", {
-            ...base, adguard: { url: "http://172.16.1.11", username: "admin" }, adguardPassword: pulumi.secret("pw"),
+            ...base,
+            adguard: { url: "http://172.16.1.11", username: "admin" },
+            adguardPassword: pulumi.secret("pw"),
         });
         assert.deepStrictEqual(forwarding.skipped, ["technitium: homelab:dnsForwarders.technitium.url is not set"]);
         assert.strictEqual(forwarding.technitium, undefined);
@@ -83,9 +106,18 @@ describe("SplitDnsForwarding component", function () {
     });
 
     it("names every missing credential at once", () => {
-        assert.throws(() => new dns.SplitDnsForwarding("no-secrets", {
-            ...base, adguard: { url: "http://172.16.1.11" }, technitium: { url: "http://172.16.1.10:5380" },
-        }), { message: "split DNS forwarding no-secrets: homelab:adguardPassword is not set, but homelab:dnsForwarders.adguard.url is (http://172.16.1.11); " +
-            "homelab:technitiumToken is not set, but homelab:dnsForwarders.technitium.url is (http://172.16.1.10:5380)" });
+        assert.throws(
+            () =>
+                new dns.SplitDnsForwarding("no-secrets", {
+                    ...base,
+                    adguard: { url: "http://172.16.1.11" },
+                    technitium: { url: "http://172.16.1.10:5380" },
+                }),
+            {
+                message:
+                    "split DNS forwarding no-secrets: homelab:adguardPassword is not set, but homelab:dnsForwarders.adguard.url is (http://172.16.1.11); " +
+                    "homelab:technitiumToken is not set, but homelab:dnsForwarders.technitium.url is (http://172.16.1.10:5380)",
+            },
+        );
     });
 });

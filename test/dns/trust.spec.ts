@@ -21,34 +21,64 @@ describe("DNS forwarders over https: the credential goes only to the pinned or c
     let right: RecordingServer;
     let selfSigned: RecordingServer;
     let otherHost: RecordingServer;
-    const answer = (path: string) => path.startsWith("/control/dns_info")
-        ? { status: 200, body: JSON.stringify({ upstream_dns: ["tls://1.1.1.1"], upstream_dns_file: "" }) }
-        : { status: 200, body: JSON.stringify({ status: "ok", response: { zones: [] } }) };
+    const answer = (path: string) =>
+        path.startsWith("/control/dns_info")
+            ? { status: 200, body: JSON.stringify({ upstream_dns: ["tls://1.1.1.1"], upstream_dns_file: "" }) }
+            : { status: 200, body: JSON.stringify({ status: "ok", response: { zones: [] } }) };
     before(async () => {
-        [right, selfSigned, otherHost] = await Promise.all([recordingServer(certs.right, answer), recordingServer(certs.selfSigned, answer), recordingServer(certs.otherHost, answer)]);
+        [right, selfSigned, otherHost] = await Promise.all([
+            recordingServer(certs.right, answer),
+            recordingServer(certs.selfSigned, answer),
+            recordingServer(certs.otherHost, answer),
+        ]);
     });
     after(async () => Promise.all([right, selfSigned, otherHost].map((s) => s?.close())));
     afterEach(() => {
         for (const impostor of [selfSigned, otherHost]) assert.deepStrictEqual(impostor.requests, [], "an impostor got a request");
     });
 
-    const adguard = (server: RecordingServer, trust: Partial<AdguardApi>): AdguardApi => ({ url: server.url, username: "admin", password, timeoutMs: 5000, ...trust });
-    const technitium = (server: RecordingServer, trust: Partial<TechnitiumApi>): TechnitiumApi => ({ url: server.url, token, timeoutMs: 5000, ...trust });
+    const adguard = (server: RecordingServer, trust: Partial<AdguardApi>): AdguardApi => ({
+        url: server.url,
+        username: "admin",
+        password,
+        timeoutMs: 5000,
+        ...trust,
+    });
+    const technitium = (server: RecordingServer, trust: Partial<TechnitiumApi>): TechnitiumApi => ({
+        url: server.url,
+        token,
+        timeoutMs: 5000,
+        ...trust,
+    });
     const refused = (server: RecordingServer, what: string, product: string, key: string, reason: string) =>
         `${product} at ${server.url} could not be reached for ${what}: ${server.url.replace("https://", "")} is not the trusted server: ${reason}; nothing was sent (check ${key}.fingerprint or .caCertificate)`;
 
     it("AdGuard: the default (public CAs) refuses both impostors", async () => {
-        for (const [server, reason] of [[selfSigned, "self-signed certificate"], [otherHost, "unable to verify the first certificate"]] as const) {
-            assert.strictEqual(await failure(() => adguardReadUpstreams(adguard(server, {}))), refused(server, "GET /control/dns_info", "AdGuard Home", "homelab:dnsForwarders.adguard", reason));
+        for (const [server, reason] of [
+            [selfSigned, "self-signed certificate"],
+            [otherHost, "unable to verify the first certificate"],
+        ] as const) {
+            assert.strictEqual(
+                await failure(() => adguardReadUpstreams(adguard(server, {}))),
+                refused(server, "GET /control/dns_info", "AdGuard Home", "homelab:dnsForwarders.adguard", reason),
+            );
         }
     });
 
     it("AdGuard: a pin admits the right server only", async () => {
         const pin = { fingerprint: fingerprint(certs.right) };
         assert.deepStrictEqual(await adguardReadUpstreams(adguard(right, pin)), ["tls://1.1.1.1"]);
-        assert.deepStrictEqual(right.requests.slice(-1), [`GET /control/dns_info [Basic ${Buffer.from(`admin:${password}`).toString("base64")}]`]);
-        for (const [server, issued] of [[selfSigned, certs.selfSigned], [otherHost, certs.otherHost]] as const) {
-            assert.match(await failure(() => adguardReadUpstreams(adguard(server, pin))), new RegExp(`has SHA-256 fingerprint ${fingerprint(issued)}, not the pinned ${pin.fingerprint}; nothing was sent`));
+        assert.deepStrictEqual(right.requests.slice(-1), [
+            `GET /control/dns_info [Basic ${Buffer.from(`admin:${password}`).toString("base64")}]`,
+        ]);
+        for (const [server, issued] of [
+            [selfSigned, certs.selfSigned],
+            [otherHost, certs.otherHost],
+        ] as const) {
+            assert.match(
+                await failure(() => adguardReadUpstreams(adguard(server, pin))),
+                new RegExp(`has SHA-256 fingerprint ${fingerprint(issued)}, not the pinned ${pin.fingerprint}; nothing was sent`),
+            );
         }
     });
 
@@ -56,10 +86,20 @@ describe("DNS forwarders over https: the credential goes only to the pinned or c
         const ca = { caCertificate: certs.ca.certPem };
         assert.deepStrictEqual(await technitiumReadZone(technitium(right, ca), "ragas.cc"), { forwarders: [], others: [] });
         assert.deepStrictEqual(right.requests.slice(-1), [`GET /api/zones/list [Bearer ${token}]`]);
-        assert.strictEqual(await failure(() => technitiumReadZone(technitium(otherHost, ca), "ragas.cc")),
-            refused(otherHost, "GET /api/zones/list", "Technitium DNS", "homelab:dnsForwarders.technitium", "Hostname/IP does not match certificate's altnames: IP: 127.0.0.1 is not in the cert's list: 10.0.0.9"));
-        assert.strictEqual(await failure(() => technitiumReadZone(technitium(selfSigned, ca), "ragas.cc")),
-            refused(selfSigned, "GET /api/zones/list", "Technitium DNS", "homelab:dnsForwarders.technitium", "self-signed certificate"));
+        assert.strictEqual(
+            await failure(() => technitiumReadZone(technitium(otherHost, ca), "ragas.cc")),
+            refused(
+                otherHost,
+                "GET /api/zones/list",
+                "Technitium DNS",
+                "homelab:dnsForwarders.technitium",
+                "Hostname/IP does not match certificate's altnames: IP: 127.0.0.1 is not in the cert's list: 10.0.0.9",
+            ),
+        );
+        assert.strictEqual(
+            await failure(() => technitiumReadZone(technitium(selfSigned, ca), "ragas.cc")),
+            refused(selfSigned, "GET /api/zones/list", "Technitium DNS", "homelab:dnsForwarders.technitium", "self-signed certificate"),
+        );
     });
 });
 
@@ -75,8 +115,11 @@ describe("DNS forwarder messages built from what the server returns are redacted
     it("a forwarder record that echoes the token never shows it in the create error", async () => {
         fake.zones = new Map([["ragas.cc", { type: "Forwarder", records: [fakeForwarder(`${token}.example`, { protocol: "Https" })] }]]);
         const message = await failure(() => called(technitiumForwarder).create(props()));
-        assert.strictEqual(message, `Technitium DNS at ${fake.url} already has ragas.cc as a Forwarder zone forwarding to ***.example (Https); refusing to take it over. ` +
-            "Delete that zone by hand, or leave in it only a forwarder to 172.16.1.60 over Udp, then run again");
+        assert.strictEqual(
+            message,
+            `Technitium DNS at ${fake.url} already has ragas.cc as a Forwarder zone forwarding to ***.example (Https); refusing to take it over. ` +
+                "Delete that zone by hand, or leave in it only a forwarder to 172.16.1.60 over Udp, then run again",
+        );
     });
 
     it("nor in the warning a delete prints when it leaves the zone in place", async () => {

@@ -105,7 +105,11 @@ export class EngineStack {
     /** Runs `pulumi <args>` in the program's folder; fails the test when it has not ended within `timeoutMs`. */
     run(args: string[], timeoutMs = 180_000): Promise<CommandResult> {
         return new Promise((resolve, reject) => {
-            const child = spawn(path.join(engineBin, "pulumi"), ["--non-interactive", ...args], { cwd: this.programDir, env: this.env, stdio: ["ignore", "pipe", "pipe"] });
+            const child = spawn(path.join(engineBin, "pulumi"), ["--non-interactive", ...args], {
+                cwd: this.programDir,
+                env: this.env,
+                stdio: ["ignore", "pipe", "pipe"],
+            });
             let stdout = "";
             let stderr = "";
             child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
@@ -140,7 +144,15 @@ export class EngineStack {
     async setConfig(values: Record<string, unknown>, options: { secret?: boolean } = {}): Promise<void> {
         for (const [key, value] of Object.entries(values)) {
             const text = typeof value === "string" ? value : JSON.stringify(value);
-            await this.expect(["config", "set", key, ...(options.secret ? ["--secret"] : ["--plaintext"]), ...this.stackArgs(), "--", text]);
+            await this.expect([
+                "config",
+                "set",
+                key,
+                ...(options.secret ? ["--secret"] : ["--plaintext"]),
+                ...this.stackArgs(),
+                "--",
+                text,
+            ]);
         }
     }
 
@@ -152,14 +164,21 @@ export class EngineStack {
     async preview(): Promise<Preview & CommandResult> {
         const result = await this.run(["preview", "--diff", "--json", ...this.stackArgs()]);
         type State = { type: string; inputs?: Record<string, unknown> };
-        let digest: { steps?: { op: string; urn: string; diffReasons?: string[]; newState?: State; oldState?: State }[]; changeSummary?: Record<string, number>; diagnostics?: Preview["diagnostics"] };
+        let digest: {
+            steps?: { op: string; urn: string; diffReasons?: string[]; newState?: State; oldState?: State }[];
+            changeSummary?: Record<string, number>;
+            diagnostics?: Preview["diagnostics"];
+        };
         try {
             digest = JSON.parse(result.stdout);
         } catch {
             throw new Error(`pulumi preview --json printed no JSON (exit ${result.code})\n${result.stdout}\n${result.stderr}`);
         }
         const steps = (digest.steps ?? []).map((s) => ({
-            op: s.op, name: nameOf(s.urn), type: (s.newState ?? s.oldState)?.type ?? "", diffs: s.diffReasons,
+            op: s.op,
+            name: nameOf(s.urn),
+            type: (s.newState ?? s.oldState)?.type ?? "",
+            diffs: s.diffReasons,
             ...(s.oldState && s.newState ? { inputChanges: changedKeys(s.oldState.inputs ?? {}, s.newState.inputs ?? {}) } : {}),
         }));
         return { ...result, steps, changeSummary: digest.changeSummary ?? {}, diagnostics: digest.diagnostics ?? [] };
@@ -169,15 +188,30 @@ export class EngineStack {
     private async operation(command: string[]): Promise<Run> {
         const log = path.join(this.tempDir, `events-${Date.now()}.jsonl`);
         const result = await this.run([...command, "--yes", "--skip-preview", "--event-log", log, ...this.stackArgs()]);
-        const events = fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line)) : [];
-        const step = (m: EventMetadata): Step => ({ op: m.op, name: nameOf(m.urn), type: m.type, ...(m.diffs?.length ? { diffs: m.diffs } : {}) });
+        const events = fs.existsSync(log)
+            ? fs
+                  .readFileSync(log, "utf8")
+                  .split("\n")
+                  .filter(Boolean)
+                  .map((line) => JSON.parse(line))
+            : [];
+        const step = (m: EventMetadata): Step => ({
+            op: m.op,
+            name: nameOf(m.urn),
+            type: m.type,
+            ...(m.diffs?.length ? { diffs: m.diffs } : {}),
+        });
         return {
             ...result,
             steps: events.filter((e) => e.resOutputsEvent).map((e) => step(e.resOutputsEvent.metadata)),
             failed: events.filter((e) => e.resOpFailedEvent).map((e) => nameOf(e.resOpFailedEvent.metadata.urn)),
-            diagnostics: events.filter((e) => e.diagnosticEvent && !e.diagnosticEvent.ephemeral && e.diagnosticEvent.severity !== "debug").map((e) => ({
-                ...(e.diagnosticEvent.urn ? { name: nameOf(e.diagnosticEvent.urn) } : {}), message: e.diagnosticEvent.message, severity: e.diagnosticEvent.severity,
-            })),
+            diagnostics: events
+                .filter((e) => e.diagnosticEvent && !e.diagnosticEvent.ephemeral && e.diagnosticEvent.severity !== "debug")
+                .map((e) => ({
+                    ...(e.diagnosticEvent.urn ? { name: nameOf(e.diagnosticEvent.urn) } : {}),
+                    message: e.diagnosticEvent.message,
+                    severity: e.diagnosticEvent.severity,
+                })),
         };
     }
 

@@ -18,30 +18,40 @@ export interface FakeApiServer {
 
 function nodeList(nodes: Record<string, boolean>) {
     return {
-        kind: "NodeList", apiVersion: "v1",
-        items: Object.entries(nodes).map(([name, ready]) => ({ metadata: { name }, status: { conditions: [{ type: "Ready", status: ready ? "True" : "False" }] } })),
+        kind: "NodeList",
+        apiVersion: "v1",
+        items: Object.entries(nodes).map(([name, ready]) => ({
+            metadata: { name },
+            status: { conditions: [{ type: "Ready", status: ready ? "True" : "False" }] },
+        })),
     };
 }
 
 export async function startFakeApiServer(pki: TestPki): Promise<FakeApiServer> {
     const fake = { requests: [], readyz: [200], nodes: [{}] } as unknown as FakeApiServer;
     const next = <T>(queue: T[]): T => (queue.length > 1 ? queue.shift()! : queue[0]);
-    const server = https.createServer({ ca: pki.ca.cert, cert: pki.server.cert, key: pki.server.key, requestCert: true, rejectUnauthorized: true }, (req, res) => {
-        fake.requests.push(`${req.method} ${req.url}`);
-        if (req.method === "GET" && req.url === "/readyz") {
-            const status = next(fake.readyz);
-            res.writeHead(status, { "content-type": "text/plain" }).end(status === 200 ? "ok" : "[-]etcd failed: reason withheld\nreadyz check failed");
-        } else if (req.method === "GET" && req.url === "/api/v1/nodes") {
-            res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(nodeList(next(fake.nodes))));
-        } else {
-            res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ kind: "Status", reason: "NotFound" }));
-        }
-    });
+    const server = https.createServer(
+        { ca: pki.ca.cert, cert: pki.server.cert, key: pki.server.key, requestCert: true, rejectUnauthorized: true },
+        (req, res) => {
+            fake.requests.push(`${req.method} ${req.url}`);
+            if (req.method === "GET" && req.url === "/readyz") {
+                const status = next(fake.readyz);
+                res.writeHead(status, { "content-type": "text/plain" }).end(
+                    status === 200 ? "ok" : "[-]etcd failed: reason withheld\nreadyz check failed",
+                );
+            } else if (req.method === "GET" && req.url === "/api/v1/nodes") {
+                res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(nodeList(next(fake.nodes))));
+            } else {
+                res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ kind: "Status", reason: "NotFound" }));
+            }
+        },
+    );
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     fake.host = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    fake.close = () => new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-    });
+    fake.close = () =>
+        new Promise<void>((resolve) => {
+            server.closeAllConnections();
+            server.close(() => resolve());
+        });
     return fake;
 }

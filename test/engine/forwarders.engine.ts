@@ -33,7 +33,12 @@ describe("DNS forwarders under the real engine", function () {
         technitium.zones = new Map([["home.arpa", homeArpa()]]);
         for (const fake of [adguard, technitium]) [fake.log.length, fake.violations.length] = [0, 0];
         engine = await EngineStack.create("forwarders");
-        await engine.setConfig({ domain: "ragas.cc", target: "172.16.1.60", adguard: { url: adguard.url, username: "admin" }, technitium: { url: technitium.url } });
+        await engine.setConfig({
+            domain: "ragas.cc",
+            target: "172.16.1.60",
+            adguard: { url: adguard.url, username: "admin" },
+            technitium: { url: technitium.url },
+        });
         await engine.setConfig({ adguardPassword: password, technitiumToken: token }, { secret: true });
     });
     afterEach(async () => {
@@ -54,11 +59,21 @@ describe("DNS forwarders under the real engine", function () {
         assert.deepEqual(zone("ragas.cc"), ourZone("172.16.1.60"));
         assert.deepEqual(zone("home.arpa"), homeArpa());
         const unchanged = await engine!.preview();
-        assert.deepEqual([stepLines(unchanged.steps, { type: forwarders, withSame: true }), unchanged.changeSummary], [[], { same: 3 }], "the stack and both forwarders: same");
+        assert.deepEqual(
+            [stepLines(unchanged.steps, { type: forwarders, withSame: true }), unchanged.changeSummary],
+            [[], { same: 3 }],
+            "the stack and both forwarders: same",
+        );
 
         await engine!.setConfig({ target: "172.16.1.61" });
         const moved = await engine!.preview();
-        assert.deepEqual(moved.steps.filter((s) => forwarders.test(s.type)).map((s) => `${s.op} ${s.name} ${s.inputChanges?.join(",")}`).sort(), ["update adguard target", "update technitium target"]);
+        assert.deepEqual(
+            moved.steps
+                .filter((s) => forwarders.test(s.type))
+                .map((s) => `${s.op} ${s.name} ${s.inputChanges?.join(",")}`)
+                .sort(),
+            ["update adguard target", "update technitium target"],
+        );
         assert.equal((await engine!.up()).code, 0);
         assert.deepEqual(adguard.upstreams, [...othersUpstreams, "[/ragas.cc/]172.16.1.61"]);
         assert.deepEqual(zone("ragas.cc"), ourZone("172.16.1.61"));
@@ -69,7 +84,10 @@ describe("DNS forwarders under the real engine", function () {
         const replaced = await engine!.up();
         assert.equal(replaced.code, 0);
         // Delete before replace (forwarder-provider.ts): the old line and zone go first.
-        assert.deepEqual(replaced.steps.filter((s) => s.name === "technitium").map((s) => s.op), ["delete-replaced", "replace", "create-replacement"]);
+        assert.deepEqual(
+            replaced.steps.filter((s) => s.name === "technitium").map((s) => s.op),
+            ["delete-replaced", "replace", "create-replacement"],
+        );
         assert.deepEqual(adguard.upstreams, [...othersUpstreams, "[/lab.ragas.cc/]172.16.1.61"]);
         assert.deepEqual([...technitium.zones.keys()].sort(), ["home.arpa", "lab.ragas.cc"]);
         assert.deepEqual(zone("lab.ragas.cc"), ourZone("172.16.1.61"));
@@ -92,7 +110,11 @@ describe("DNS forwarders under the real engine", function () {
         zone("ragas.cc")!.records[0].forwarder = "172.16.1.99";
         clearLogs();
 
-        assert.deepEqual(stepLines((await engine!.preview()).steps, { type: forwarders }), ["update adguard", "update technitium"], "diff asks the servers");
+        assert.deepEqual(
+            stepLines((await engine!.preview()).steps, { type: forwarders }),
+            ["update adguard", "update technitium"],
+            "diff asks the servers",
+        );
         const refreshed = await engine!.refresh();
         assert.equal(refreshed.code, 0, refreshed.stdout + refreshed.stderr);
         assert.equal((await engine!.resource("adguard")).outputs?.target, "172.16.1.99");
@@ -100,10 +122,19 @@ describe("DNS forwarders under the real engine", function () {
         assert.deepEqual(writeRequests([...adguard.log, ...technitium.log]), [], "a refresh writes nothing");
 
         const preview = await engine!.preview();
-        assert.deepEqual(preview.steps.filter((s) => forwarders.test(s.type)).map((s) => `${s.op} ${s.name} ${s.inputChanges?.join(",")}`).sort(), ["update adguard target", "update technitium target"]);
+        assert.deepEqual(
+            preview.steps
+                .filter((s) => forwarders.test(s.type))
+                .map((s) => `${s.op} ${s.name} ${s.inputChanges?.join(",")}`)
+                .sort(),
+            ["update adguard target", "update technitium target"],
+        );
         assert.equal((await engine!.up()).code, 0);
         assert.deepEqual(adguard.upstreams, [...othersUpstreams, "[/ragas.cc/]172.16.1.60"]);
-        assert.deepEqual(zone("ragas.cc")?.records.map((r) => r.forwarder), ["172.16.1.60"]);
+        assert.deepEqual(
+            zone("ragas.cc")?.records.map((r) => r.forwarder),
+            ["172.16.1.60"],
+        );
         assert.deepEqual(zone("home.arpa"), homeArpa());
     });
 
@@ -125,12 +156,22 @@ describe("DNS forwarders under the real engine", function () {
         const destroyed = await engine!.destroy();
         assert.equal(destroyed.code, 0, destroyed.stdout + destroyed.stderr);
         assert.deepEqual(stepLines(destroyed.steps, { type: forwarders }), ["delete adguard", "delete technitium"]);
-        assert.deepEqual(zone("ragas.cc")?.others?.map((o) => o.name), ["www.ragas.cc"]);
+        assert.deepEqual(
+            zone("ragas.cc")?.others?.map((o) => o.name),
+            ["www.ragas.cc"],
+        );
         // The provider logs through the engine with the resource's URN (provider/serve.ts), so the engine shows a warning
         // of the TechnitiumForwarder, counted as one, not the stack's plain stderr text.
         const left = destroyed.diagnostics.filter((d) => /left the zone ragas\.cc in place/.test(d.message));
-        assert.deepEqual(left.map((d) => [d.name, d.severity]), [["technitium", "warning"]], JSON.stringify(destroyed.diagnostics));
-        assert.match(destroyed.stdout, /homelab:dns:TechnitiumForwarder \(technitium\):\n\s+warning: Technitium DNS at http:\/\/127\.0\.0\.1:\d+: left the zone ragas\.cc in place: it is a Forwarder zone forwarding to 172\.16\.1\.60 \(Udp\), with 1 other record \(A www\.ragas\.cc\)/);
+        assert.deepEqual(
+            left.map((d) => [d.name, d.severity]),
+            [["technitium", "warning"]],
+            JSON.stringify(destroyed.diagnostics),
+        );
+        assert.match(
+            destroyed.stdout,
+            /homelab:dns:TechnitiumForwarder \(technitium\):\n\s+warning: Technitium DNS at http:\/\/127\.0\.0\.1:\d+: left the zone ragas\.cc in place: it is a Forwarder zone forwarding to 172\.16\.1\.60 \(Udp\), with 1 other record \(A www\.ragas\.cc\)/,
+        );
     });
 
     // An import's Read carries no properties (pulumi v3.248.0 pkg/resource/deploy/step.go, ImportStep.Apply; the
@@ -145,11 +186,25 @@ describe("DNS forwarders under the real engine", function () {
         const up = await engine!.up();
         assert.equal(up.code, 1);
         assert.deepEqual(up.failed, ["adguard"]);
-        assert.match(up.stdout, /homelab:dns:AdguardForwarder \(adguard\):\n\s+error: Cannot read properties of undefined \(reading 'toJavaScript'\)/);
+        assert.match(
+            up.stdout,
+            /homelab:dns:AdguardForwarder \(adguard\):\n\s+error: Cannot read properties of undefined \(reading 'toJavaScript'\)/,
+        );
         await engine!.removeConfig("adopt");
-        const imported = await engine!.run(["import", "homelab:dns:AdguardForwarder", "adguard", `${adguard.url}|ragas.cc`, "--yes", "--stack", engine!.stack]);
+        const imported = await engine!.run([
+            "import",
+            "homelab:dns:AdguardForwarder",
+            "adguard",
+            `${adguard.url}|ragas.cc`,
+            "--yes",
+            "--stack",
+            engine!.stack,
+        ]);
         assert.equal(imported.code, 1);
-        assert.match(imported.stdout, /adguard import error: Preview failed: Cannot read properties of undefined \(reading 'toJavaScript'\)/);
+        assert.match(
+            imported.stdout,
+            /adguard import error: Preview failed: Cannot read properties of undefined \(reading 'toJavaScript'\)/,
+        );
         assert.deepEqual([...adguard.log, ...technitium.log], []);
         assert.deepEqual(adguard.upstreams, [...othersUpstreams, "[/ragas.cc/]172.16.1.60"]);
     });
@@ -162,6 +217,9 @@ describe("DNS forwarders under the real engine", function () {
             assert.ok(!(up.stdout + up.stderr).includes(secret));
         }
         const state = await engine!.resource("adguard");
-        assert.equal((state.outputs?.password as { [key: string]: unknown })["4dabf18193072939515e22adb298388d"], "1b47061264138c4ac30d75fd1eb44270");
+        assert.equal(
+            (state.outputs?.password as { [key: string]: unknown })["4dabf18193072939515e22adb298388d"],
+            "1b47061264138c4ac30d75fd1eb44270",
+        );
     });
 });

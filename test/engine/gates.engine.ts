@@ -39,14 +39,22 @@ describe("Kubernetes readiness gates under the real engine", function () {
 
         api.requests.length = 0;
         const preview = await engine!.preview();
-        assert.deepEqual([stepLines(preview.steps, { type: gates, withSame: true }), preview.changeSummary], [[], { same: 3 }], "the stack and both gates");
+        assert.deepEqual(
+            [stepLines(preview.steps, { type: gates, withSame: true }), preview.changeSummary],
+            [[], { same: 3 }],
+            "the stack and both gates",
+        );
         const again = await engine!.up();
         assert.equal(again.code, 0);
         assert.deepEqual(stepLines(again.steps, { type: gates, withSame: true }), ["same api-ready", "same nodes-ready"]);
         const refreshed = await engine!.refresh();
         assert.equal(refreshed.code, 0);
         await engine!.setConfig({ expectedNodes: "5" });
-        assert.deepEqual(stepLines((await engine!.preview()).steps, { type: gates }), [], "a node added later is not waited for (ignoreChanges)");
+        assert.deepEqual(
+            stepLines((await engine!.preview()).steps, { type: gates }),
+            [],
+            "a node added later is not waited for (ignoreChanges)",
+        );
         assert.deepEqual(api.requests, []);
     });
 
@@ -56,9 +64,18 @@ describe("Kubernetes readiness gates under the real engine", function () {
         const failed = await engine!.up();
         assert.notEqual(failed.code, 0);
         assert.deepEqual(failed.failed, ["nodes-ready"]);
-        assert.match(failed.stdout, new RegExp(`the Kubernetes nodes at ${api.host.replace(/\./g, "\\.")}: not within 6 s \\(last answer: not Ready: talos-cp-2\\)`));
+        assert.match(
+            failed.stdout,
+            new RegExp(
+                `the Kubernetes nodes at ${api.host.replace(/\./g, "\\.")}: not within 6 s \\(last answer: not Ready: talos-cp-2\\)`,
+            ),
+        );
         const state = await engine!.exportState();
-        assert.deepEqual(state.resources.filter((r) => gates.test(r.type)).map((r) => r.urn.slice(r.urn.lastIndexOf("::") + 2)), ["api-ready"], "a failed create leaves nothing in the state");
+        assert.deepEqual(
+            state.resources.filter((r) => gates.test(r.type)).map((r) => r.urn.slice(r.urn.lastIndexOf("::") + 2)),
+            ["api-ready"],
+            "a failed create leaves nothing in the state",
+        );
 
         api.nodes = [home];
         api.requests.length = 0;
@@ -72,6 +89,7 @@ describe("Kubernetes readiness gates under the real engine", function () {
         assert.equal((await engine!.up()).code, 0);
         const { text } = await engine!.exportState();
         const { clientKey } = pki.clientConfiguration;
-        for (const form of [clientKey, Buffer.from(clientKey, "base64").toString("utf8").split("\n")[1]]) assert.ok(!text.includes(form), "the client key in plain text");
+        for (const form of [clientKey, Buffer.from(clientKey, "base64").toString("utf8").split("\n")[1]])
+            assert.ok(!text.includes(form), "the client key in plain text");
     });
 });

@@ -38,14 +38,25 @@ export async function stopWorld(world: MigrationWorld | undefined): Promise<void
 
 /** The program's config: every fake's address, the fakes' PKI, the DNS credentials. */
 export async function configureWorld(engine: EngineStack, world: MigrationWorld, talosVersion = "v1.13.9"): Promise<void> {
-    const nodes = ["talos-cp-1", "talos-worker-1"].map((name) => ({ name, role: world.talos.cluster.node(name).role, endpoint: world.talos.talos.endpoints[name] }));
+    const nodes = ["talos-cp-1", "talos-worker-1"].map((name) => ({
+        name,
+        role: world.talos.cluster.node(name).role,
+        endpoint: world.talos.talos.endpoints[name],
+    }));
     const { caCertificate, clientCertificate, clientKey } = world.talos.pki.clientConfiguration;
     await engine.setConfig({
-        nodes, talosVersion, installerImage: installerFor(talosVersion), timing: engineTiming, target: "172.16.1.60",
+        nodes,
+        talosVersion,
+        installerImage: installerFor(talosVersion),
+        timing: engineTiming,
+        target: "172.16.1.60",
         access: { host: world.api.host, caCertificate, clientCertificate },
         dns: { adguard: world.adguard.url, technitium: world.technitium.url },
     });
-    await engine.setConfig({ talos: world.talos.pki.clientConfiguration, clientKey, adguardPassword: migrationPassword, technitiumToken: migrationToken }, { secret: true });
+    await engine.setConfig(
+        { talos: world.talos.pki.clientConfiguration, clientKey, adguardPassword: migrationPassword, technitiumToken: migrationToken },
+        { secret: true },
+    );
 }
 
 /** What of a run's text names this run's fakes and stack, and the placeholder a fixture holds in its place. */

@@ -20,13 +20,17 @@ import { runningVersions } from "./talos-fakes";
 // reads their diff makes, as before. Then the plugin serves them: an update, a rollout and a refresh.
 
 const fixture = path.join(__dirname, "fixtures", "dynamic-era");
-const ours = /^homelab:(talos:(TalosRollout|MaintenanceApply|KubernetesNode)|kubernetes:(ApiReady|NodesReady)|dns:\w+Forwarder|cloudflare:TokenTerm)$/;
+const ours =
+    /^homelab:(talos:(TalosRollout|MaintenanceApply|KubernetesNode)|kubernetes:(ApiReady|NodesReady)|dns:\w+Forwarder|cloudflare:TokenTerm)$/;
 const nameOf = (r: StateResource) => r.urn.slice(r.urn.lastIndexOf("::") + 2);
 
 /** The fixture's state for this run: this run's ports and stack name, and a token term issued now (it would be
  *  due for renewal 60 days after the fixture was made, which is another test's business). */
 function stateFor(world: MigrationWorld, stack: string): string {
-    const text = replaceAll(gunzipSync(fs.readFileSync(path.join(fixture, "state.json.gz"))).toString("utf8"), placeholders(world, stack).map(([actual, placeholder]) => [placeholder, actual]));
+    const text = replaceAll(
+        gunzipSync(fs.readFileSync(path.join(fixture, "state.json.gz"))).toString("utf8"),
+        placeholders(world, stack).map(([actual, placeholder]) => [placeholder, actual]),
+    );
     const state = JSON.parse(text) as { deployment: { resources: StateResource[] } };
     const term = state.deployment.resources.find((r) => r.type === dynamicResourceTypes.TokenTerm)!;
     term.outputs = { ...term.outputs, ...tokenTerm(dnsTokenTerm, Date.now()) };
@@ -47,53 +51,106 @@ describe("a stack built with the dynamic providers, run with the provider plugin
         world = await startWorld(this);
         engine = await EngineStack.create("migration");
         // The fixture's salt: its secrets decrypt with the tests' passphrase.
-        fs.writeFileSync(path.join(engine.programDir, `Pulumi.${engine.stack}.yaml`), `encryptionsalt: ${fs.readFileSync(path.join(fixture, "encryptionsalt"), "utf8")}`);
+        fs.writeFileSync(
+            path.join(engine.programDir, `Pulumi.${engine.stack}.yaml`),
+            `encryptionsalt: ${fs.readFileSync(path.join(fixture, "encryptionsalt"), "utf8")}`,
+        );
         await configureWorld(engine, world);
         const stateFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "homelab-migration-")), "state.json");
         fs.writeFileSync(stateFile, stateFor(world, engine.stack));
         await engine.expect(["stack", "import", "--file", stateFile, "--stack", engine.stack]);
         world.adguard.upstreams = [...othersUpstreams, "[/ragas.cc/]172.16.1.60"];
-        world.technitium.zones = new Map([["ragas.cc", { type: "Forwarder", records: [{ forwarder: "172.16.1.60", protocol: "Udp", priority: 0, dnssecValidation: false, proxyType: "NoProxy", disabled: false, expiryTtl: 0 } as never] }]]);
+        world.technitium.zones = new Map([
+            [
+                "ragas.cc",
+                {
+                    type: "Forwarder",
+                    records: [
+                        {
+                            forwarder: "172.16.1.60",
+                            protocol: "Udp",
+                            priority: 0,
+                            dnssecValidation: false,
+                            proxyType: "NoProxy",
+                            disabled: false,
+                            expiryTtl: 0,
+                        } as never,
+                    ],
+                },
+            ],
+        ]);
         const before = (await engine.exportState()).resources;
         assert.deepEqual(before.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/")).length, 10, "the fixture's dynamic resources");
 
         const preview = await engine.preview();
         const up = await engine.up();
         const after = (await engine.exportState()).resources;
-        const dialed = { talos: [...world.talos.talos.calls], kubernetes: [...world.talos.kube.requests, ...world.api.requests], dnsWrites: writeRequests([...world.adguard.log, ...world.technitium.log]) };
+        const dialed = {
+            talos: [...world.talos.talos.calls],
+            kubernetes: [...world.talos.kube.requests, ...world.api.requests],
+            dnsWrites: writeRequests([...world.adguard.log, ...world.technitium.log]),
+        };
         const outcome = {
             previewSteps: preview.steps.map((s) => `${s.op} ${s.type}`).sort(),
             previewSummary: preview.changeSummary,
             upCode: up.code,
             upSteps: stepLines(up.steps, { type: ours, withSame: true }),
-            upOthers: up.steps.filter((s) => !ours.test(s.type) && s.op !== "same").map((s) => `${s.op} ${s.type}`).sort(),
+            upOthers: up.steps
+                .filter((s) => !ours.test(s.type) && s.op !== "same")
+                .map((s) => `${s.op} ${s.type}`)
+                .sort(),
             dialed,
-            types: after.filter((r) => ours.test(r.type)).map((r) => `${nameOf(r)} ${r.type}`).sort(),
+            types: after
+                .filter((r) => ours.test(r.type))
+                .map((r) => `${nameOf(r)} ${r.type}`)
+                .sort(),
             leftDynamic: after.filter((r) => r.type.includes("pulumi-nodejs")).map((r) => `${nameOf(r)} ${r.type}`),
-            providers: [...new Set(after.filter((r) => ours.test(r.type)).map((r) => (r as StateResource & { provider: string }).provider.split("::")[2]))],
+            providers: [
+                ...new Set(
+                    after.filter((r) => ours.test(r.type)).map((r) => (r as StateResource & { provider: string }).provider.split("::")[2]),
+                ),
+            ],
         };
         const types = customResourceTypes;
-        assert.deepEqual(outcome, {
-            // Default providers are not shown; the stack's output is the token term's new date (stateFor).
-            previewSteps: ["same pulumi:pulumi:Stack"],
-            previewSummary: { same: 15 },
-            upCode: 0,
-            upSteps: [
-                "same home-dns-adguard", "same home-dns-technitium", "same home-edge-dns-token-term", "same home-ready-nodes", "same home-talos-api-ready",
-                "same home-talos-talos-cp-1-first-apply", "same home-talos-talos-cp-1-node", "same home-talos-talos-worker-1-first-apply", "same home-talos-talos-worker-1-node", "same home-talos-upgrade",
-            ],
-            // The default provider of package homelab (our plugin) replaces pulumi-nodejs' (the dynamic provider host).
-            upOthers: ["create pulumi:providers:homelab", "delete pulumi:providers:pulumi-nodejs"],
-            dialed: { talos: [], kubernetes: [], dnsWrites: [] },
-            types: [
-                `home-dns-adguard ${types.AdguardForwarder}`, `home-dns-technitium ${types.TechnitiumForwarder}`, `home-edge-dns-token-term ${types.TokenTerm}`,
-                `home-ready-nodes ${types.KubernetesNodesReady}`, `home-talos-api-ready ${types.KubernetesApiReady}`,
-                `home-talos-talos-cp-1-first-apply ${types.MaintenanceApply}`, `home-talos-talos-cp-1-node ${types.KubernetesNode}`,
-                `home-talos-talos-worker-1-first-apply ${types.MaintenanceApply}`, `home-talos-talos-worker-1-node ${types.KubernetesNode}`, `home-talos-upgrade ${types.TalosRollout}`,
-            ],
-            leftDynamic: [],
-            providers: ["pulumi:providers:homelab"],
-        }, up.stdout + up.stderr);
+        assert.deepEqual(
+            outcome,
+            {
+                // Default providers are not shown; the stack's output is the token term's new date (stateFor).
+                previewSteps: ["same pulumi:pulumi:Stack"],
+                previewSummary: { same: 15 },
+                upCode: 0,
+                upSteps: [
+                    "same home-dns-adguard",
+                    "same home-dns-technitium",
+                    "same home-edge-dns-token-term",
+                    "same home-ready-nodes",
+                    "same home-talos-api-ready",
+                    "same home-talos-talos-cp-1-first-apply",
+                    "same home-talos-talos-cp-1-node",
+                    "same home-talos-talos-worker-1-first-apply",
+                    "same home-talos-talos-worker-1-node",
+                    "same home-talos-upgrade",
+                ],
+                // The default provider of package homelab (our plugin) replaces pulumi-nodejs' (the dynamic provider host).
+                upOthers: ["create pulumi:providers:homelab", "delete pulumi:providers:pulumi-nodejs"],
+                dialed: { talos: [], kubernetes: [], dnsWrites: [] },
+                types: [
+                    `home-dns-adguard ${types.AdguardForwarder}`,
+                    `home-dns-technitium ${types.TechnitiumForwarder}`,
+                    `home-edge-dns-token-term ${types.TokenTerm}`,
+                    `home-ready-nodes ${types.KubernetesNodesReady}`,
+                    `home-talos-api-ready ${types.KubernetesApiReady}`,
+                    `home-talos-talos-cp-1-first-apply ${types.MaintenanceApply}`,
+                    `home-talos-talos-cp-1-node ${types.KubernetesNode}`,
+                    `home-talos-talos-worker-1-first-apply ${types.MaintenanceApply}`,
+                    `home-talos-talos-worker-1-node ${types.KubernetesNode}`,
+                    `home-talos-upgrade ${types.TalosRollout}`,
+                ],
+                leftDynamic: [],
+                providers: ["pulumi:providers:homelab"],
+            },
+            up.stdout + up.stderr,
+        );
 
         // The plugin serves the old state: a new target is an update of both forwarders; a Talos bump runs the rollout.
         await engine.setConfig({ target: "172.16.1.61" });
@@ -101,7 +158,10 @@ describe("a stack built with the dynamic providers, run with the provider plugin
         assert.equal(moved.code, 0, moved.stdout + moved.stderr);
         assert.deepEqual(stepLines(moved.steps, { type: ours }), ["update home-dns-adguard", "update home-dns-technitium"]);
         assert.deepEqual(world.adguard.upstreams, [...othersUpstreams, "[/ragas.cc/]172.16.1.61"]);
-        assert.deepEqual(world.technitium.zones.get("ragas.cc")?.records.map((r) => r.forwarder), ["172.16.1.61"]);
+        assert.deepEqual(
+            world.technitium.zones.get("ragas.cc")?.records.map((r) => r.forwarder),
+            ["172.16.1.61"],
+        );
         await configureWorld(engine, world, "v1.14.0");
         await engine.setConfig({ target: "172.16.1.61" });
         const bumped = await engine.up();

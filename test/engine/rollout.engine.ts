@@ -33,15 +33,27 @@ describe("TalosRollout under the real engine", function () {
         assert.deepEqual(fakes.talos.calls, []);
         assert.deepEqual(fakes.kube.requests, []);
         const preview = await engine.preview();
-        assert.deepEqual([stepLines(preview.steps, { type: rollouts }), preview.changeSummary], [[], { same: 3 }], "the stack and both rollouts: same");
-        assert.deepEqual(orderOf(await engine.resource("upgrade")), home.map((n) => `${n}: Talos v1.13.9, Kubernetes v1.36.4`));
+        assert.deepEqual(
+            [stepLines(preview.steps, { type: rollouts }), preview.changeSummary],
+            [[], { same: 3 }],
+            "the stack and both rollouts: same",
+        );
+        assert.deepEqual(
+            orderOf(await engine.resource("upgrade")),
+            home.map((n) => `${n}: Talos v1.13.9, Kubernetes v1.36.4`),
+        );
     });
 
     // The day-2 issue's sequences (issue 18): a node added in one `up` must be rolled by the next bump. Every
     // fact of the sequence is gathered first and compared at once, so a failure shows all that differs.
     const joins = [
         { node: "talos-worker-2", controlPlanes: 3, workers: 2, rolloutOrder: [...home, "talos-worker-2"] },
-        { node: "talos-cp-4", controlPlanes: 4, workers: 1, rolloutOrder: ["talos-cp-1", "talos-cp-2", "talos-cp-3", "talos-cp-4", "talos-worker-1"] },
+        {
+            node: "talos-cp-4",
+            controlPlanes: 4,
+            workers: 1,
+            rolloutOrder: ["talos-cp-1", "talos-cp-2", "talos-cp-3", "talos-cp-4", "talos-worker-1"],
+        },
     ];
     for (const joining of joins) {
         it(`${joining.node} joins, then a Talos bump upgrades it too`, async () => {
@@ -69,15 +81,19 @@ describe("TalosRollout under the real engine", function () {
                 bumpUp: { code: bump.code, failed: bump.failed },
                 running: runningVersions(fakes),
             };
-            assert.deepEqual(outcome, {
-                joinPreview: { steps: ["update rollout", "update upgrade"], summary: { same: 1, update: 2 } },
-                joinUp: { code: 0, steps: ["update rollout", "update upgrade"] },
-                nodesDialedOnJoin: [],
-                upgradeOrderAfterJoin: joining.rolloutOrder.map((n) => `${n}: Talos v1.13.9, Kubernetes v1.36.4`),
-                bumpPreview: ["update rollout", "update upgrade"],
-                bumpUp: { code: 0, failed: [] },
-                running: Object.fromEntries(all.map((n) => [n, "v1.14.0"])),
-            }, bump.stdout + bump.stderr);
+            assert.deepEqual(
+                outcome,
+                {
+                    joinPreview: { steps: ["update rollout", "update upgrade"], summary: { same: 1, update: 2 } },
+                    joinUp: { code: 0, steps: ["update rollout", "update upgrade"] },
+                    nodesDialedOnJoin: [],
+                    upgradeOrderAfterJoin: joining.rolloutOrder.map((n) => `${n}: Talos v1.13.9, Kubernetes v1.36.4`),
+                    bumpPreview: ["update rollout", "update upgrade"],
+                    bumpUp: { code: 0, failed: [] },
+                    running: Object.fromEntries(all.map((n) => [n, "v1.14.0"])),
+                },
+                bump.stdout + bump.stderr,
+            );
         });
     }
 
@@ -92,12 +108,20 @@ describe("TalosRollout under the real engine", function () {
         assert.notEqual(failed.code, 0);
         assert.deepEqual(failed.failed, ["upgrade"]);
         const error = failed.diagnostics.find((d) => d.name === "upgrade" && d.severity === "error");
-        assert.match(error?.message ?? "", /rollout stopped at talos-cp-2: Talos v1.13\.9 -> v1\.14\.0: talos-cp-2: /, JSON.stringify(failed.diagnostics));
+        assert.match(
+            error?.message ?? "",
+            /rollout stopped at talos-cp-2: Talos v1.13\.9 -> v1\.14\.0: talos-cp-2: /,
+            JSON.stringify(failed.diagnostics),
+        );
         assert.deepEqual(fakes.cluster.rebootOrder(), ["talos-cp-1", "talos-cp-2"]);
 
         // ErrorResourceInitFailed: the engine keeps the properties the provider sent with the error.
         const partial = await engine.resource("upgrade");
-        assert.deepEqual(orderOf(partial), home.map((n) => `${n}: Talos v1.13.9, Kubernetes v1.36.4`), "the old order, so the next run sees the change");
+        assert.deepEqual(
+            orderOf(partial),
+            home.map((n) => `${n}: Talos v1.13.9, Kubernetes v1.36.4`),
+            "the old order, so the next run sees the change",
+        );
         assert.deepEqual(partial.outputs?.landed, {
             "talos-cp-1": { talosVersion: "v1.14.0", kubeletVersion: "v1.36.4" },
             "talos-cp-2": { talosVersion: "v1.13.9", kubeletVersion: "v1.36.4" },
@@ -110,10 +134,17 @@ describe("TalosRollout under the real engine", function () {
         powerOn(fakes, "talos-cp-2");
         const resumed = await engine.up();
         assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
-        assert.deepEqual(fakes.cluster.rebootOrder(), ["talos-cp-1", "talos-cp-2", "talos-cp-3", "talos-worker-1"], "cp-1 and cp-2 are not rolled again");
+        assert.deepEqual(
+            fakes.cluster.rebootOrder(),
+            ["talos-cp-1", "talos-cp-2", "talos-cp-3", "talos-worker-1"],
+            "cp-1 and cp-2 are not rolled again",
+        );
         assert.deepEqual(runningVersions(fakes), Object.fromEntries(home.map((n) => [n, "v1.14.0"])));
         const done = await engine.resource("upgrade");
-        assert.deepEqual(orderOf(done), home.map((n) => `${n}: Talos v1.14.0, Kubernetes v1.36.4`));
+        assert.deepEqual(
+            orderOf(done),
+            home.map((n) => `${n}: Talos v1.14.0, Kubernetes v1.36.4`),
+        );
         assert.equal(done.initErrors, undefined);
         assert.deepEqual((await engine.preview()).changeSummary, { same: 3 });
     });
@@ -131,8 +162,13 @@ describe("TalosRollout under the real engine", function () {
             assert.ok(!(up.stdout + up.stderr).includes(secret));
         }
         // The state's secret envelope (sdk/go/common/resource/sig/sig.go: Key, Secret): the value is only in its ciphertext.
-        const secret = (value: unknown) => (value as Record<string, unknown>)["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270";
-        const inputs = (await engine.resource("rollout")).inputs as { talos: unknown; kubernetes: { clientKey: unknown }; proxmox: { access: { apiToken: unknown; endpoint: unknown } } };
+        const secret = (value: unknown) =>
+            (value as Record<string, unknown>)["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270";
+        const inputs = (await engine.resource("rollout")).inputs as {
+            talos: unknown;
+            kubernetes: { clientKey: unknown };
+            proxmox: { access: { apiToken: unknown; endpoint: unknown } };
+        };
         assert.deepEqual(
             [inputs.talos, inputs.kubernetes.clientKey, inputs.proxmox.access.apiToken, inputs.proxmox.access.endpoint].map(secret),
             [true, true, true, false],

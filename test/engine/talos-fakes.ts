@@ -8,7 +8,14 @@ import type { EngineStack } from "./cli";
 export { installerFor };
 
 /** Deadlines with slack for a loaded machine; the fakes reboot in 20 ms, so only a failure waits them out. */
-export const engineTiming: RolloutTiming = { callTimeoutMs: 15_000, streamTimeoutMs: 15_000, rebootTimeoutMs: 15_000, healthTimeoutMs: 15_000, drainTimeoutMs: 15_000, pollIntervalMs: 20 };
+export const engineTiming: RolloutTiming = {
+    callTimeoutMs: 15_000,
+    streamTimeoutMs: 15_000,
+    rebootTimeoutMs: 15_000,
+    healthTimeoutMs: 15_000,
+    drainTimeoutMs: 15_000,
+    pollIntervalMs: 20,
+};
 
 /** A Proxmox API token the rollout program holds as a secret (never sent: no node's hardware changes). */
 export const proxmoxApiToken = "homelab@pve!engine=4c1d7e0a-5b2f-4e8a-9c3d-7f6e5d4c3b2a";
@@ -16,7 +23,11 @@ export const proxmoxApiToken = "homelab@pve!engine=4c1d7e0a-5b2f-4e8a-9c3d-7f6e5
 let proxmoxPort: number | undefined;
 
 /** Sets the rollout program's config: the named nodes (in that order), the versions, the fakes' PKI and ports. */
-export async function configureRollout(engine: EngineStack, fakes: TestStack, options: { nodes: string[]; talosVersion: string; kubernetesVersion?: string; timing?: RolloutTiming }): Promise<void> {
+export async function configureRollout(
+    engine: EngineStack,
+    fakes: TestStack,
+    options: { nodes: string[]; talosVersion: string; kubernetesVersion?: string; timing?: RolloutTiming },
+): Promise<void> {
     const nodes = options.nodes.map((name) => ({ name, role: fakes.cluster.node(name).role, endpoint: fakes.talos.endpoints[name] }));
     const { caCertificate, clientCertificate, clientKey } = fakes.pki.clientConfiguration;
     await engine.setConfig({

@@ -27,7 +27,10 @@ describe("ingress, certificates and split DNS in the graph", () => {
         const policy = graph.get("kubernetes:cilium.io/v2:CiliumNetworkPolicy", "home-apps-default.my-app-policy").inputs as any;
         assert.equal(policy.metadata.name, "allow-my-app");
         assert.deepEqual(policy.spec.endpointSelector, { matchLabels: { app: "my-app" } });
-        assert.deepEqual(policy.spec.ingress[0], { fromEndpoints: [{ matchLabels: { app: "frontend" } }], toPorts: [{ ports: [{ port: "80", protocol: "TCP" }] }] });
+        assert.deepEqual(policy.spec.ingress[0], {
+            fromEndpoints: [{ matchLabels: { app: "frontend" } }],
+            toPorts: [{ ports: [{ port: "80", protocol: "TCP" }] }],
+        });
     });
 
     it("serves both gateways in network at .61 and .62 with the wildcard certificate", () => {
@@ -40,9 +43,19 @@ describe("ingress, certificates and split DNS in the graph", () => {
             const https = spec.listeners.find((l: any) => l.protocol === "HTTPS");
             assert.deepEqual(https.tls.certificateRefs, [{ kind: "Secret", name: "wildcard-ragas-cc-tls" }]);
         }
-        assert.deepEqual(graph.ofType(GATEWAY).map((g) => (g.inputs.metadata as any).name).sort(), ["envoy-external", "envoy-internal"]);
+        assert.deepEqual(
+            graph
+                .ofType(GATEWAY)
+                .map((g) => (g.inputs.metadata as any).name)
+                .sort(),
+            ["envoy-external", "envoy-internal"],
+        );
         const certificate = graph.get("kubernetes:cert-manager.io/v1:Certificate", "home-cert-manager-wildcard").inputs as any;
-        assert.deepEqual(certificate.spec, { secretName: "wildcard-ragas-cc-tls", issuerRef: { name: "letsencrypt-production", kind: "ClusterIssuer" }, dnsNames: ["*.ragas.cc", "ragas.cc"] });
+        assert.deepEqual(certificate.spec, {
+            secretName: "wildcard-ragas-cc-tls",
+            issuerRef: { name: "letsencrypt-production", kind: "ClusterIssuer" },
+            dnsNames: ["*.ragas.cc", "ragas.cc"],
+        });
         assert.equal(certificate.metadata.namespace, "network");
     });
 
@@ -50,16 +63,22 @@ describe("ingress, certificates and split DNS in the graph", () => {
         const values = chart("home-k8s-gateway-chart").inputs.values as any;
         assert.equal(values.domain, "ragas.cc");
         assert.equal(chart("home-k8s-gateway-chart").inputs.namespace, "network");
-        assert.deepEqual(values.extraZonePlugins.filter((p: any) => ["forward", "loop"].includes(p.name)), []);
+        assert.deepEqual(
+            values.extraZonePlugins.filter((p: any) => ["forward", "loop"].includes(p.name)),
+            [],
+        );
         assert.equal(JSON.stringify(values).includes("resolv.conf"), false);
         assert.equal(values.replicaCount, 2);
         const service = graph.get("kubernetes:core/v1:Service", "home-k8s-gateway-dns-service");
         const inputs = service.inputs as any;
-        assert.deepEqual([inputs.metadata.namespace, inputs.metadata.annotations, inputs.spec.type, inputs.spec.allocateLoadBalancerNodePorts],
-            ["network", { "lbipam.cilium.io/ips": "172.16.1.60" }, "LoadBalancer", false]);
+        assert.deepEqual(
+            [inputs.metadata.namespace, inputs.metadata.annotations, inputs.spec.type, inputs.spec.allocateLoadBalancerNodePorts],
+            ["network", { "lbipam.cilium.io/ips": "172.16.1.60" }, "LoadBalancer", false],
+        );
         assert.ok(service.dependencies.includes(chart("home-k8s-gateway-chart").urn));
         // The only LoadBalancer Services the program makes itself: none with NodePorts.
-        for (const s of graph.ofType("kubernetes:core/v1:Service")) assert.equal((s.inputs as any).spec.allocateLoadBalancerNodePorts, false, s.name);
+        for (const s of graph.ofType("kubernetes:core/v1:Service"))
+            assert.equal((s.inputs as any).spec.allocateLoadBalancerNodePorts, false, s.name);
     });
 
     it("issues the certificate after cert-manager and its issuer", () => {
@@ -81,10 +100,15 @@ describe("ingress, certificates and split DNS in the graph", () => {
     });
 
     it("trusts X-Forwarded-For on envoy-external only, and gives neither gateway NodePorts", () => {
-        const policy = (g: string) => graph.get("kubernetes:gateway.envoyproxy.io/v1alpha1:ClientTrafficPolicy", `home-envoy-gateway-client-traffic-${g}`).inputs as any;
+        const policy = (g: string) =>
+            graph.get("kubernetes:gateway.envoyproxy.io/v1alpha1:ClientTrafficPolicy", `home-envoy-gateway-client-traffic-${g}`)
+                .inputs as any;
         assert.deepEqual(policy("external").spec.clientIPDetection, { xForwardedFor: { trustedCIDRs: ["10.42.0.0/16"] } });
         assert.equal("clientIPDetection" in policy("internal").spec, false);
-        assert.deepEqual([policy("internal").spec.targetRefs[0].name, policy("external").spec.targetRefs[0].name], ["envoy-internal", "envoy-external"]);
+        assert.deepEqual(
+            [policy("internal").spec.targetRefs[0].name, policy("external").spec.targetRefs[0].name],
+            ["envoy-internal", "envoy-external"],
+        );
         const proxy = graph.get("kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy", "home-envoy-gateway-envoy-proxy").inputs as any;
         assert.equal(proxy.spec.provider.kubernetes.envoyService.allocateLoadBalancerNodePorts, false);
     });

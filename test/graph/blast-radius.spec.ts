@@ -13,7 +13,9 @@ function diff(before: Graph, after: Graph) {
     return {
         added: [...b].filter((urn) => !a.has(urn)).map(name),
         removed: [...a].filter((urn) => !b.has(urn)).map(name),
-        changed: planPreview(before.resources, after.resources).filter((s) => s.op === "update" || s.op === "replace").map((s) => s.name),
+        changed: planPreview(before.resources, after.resources)
+            .filter((s) => s.op === "update" || s.op === "replace")
+            .map((s) => s.name),
     };
 }
 
@@ -41,11 +43,22 @@ describe("blast radius", () => {
         assert.deepEqual(d.changed, ["home-talos-upgrade", "home-talos-rollout"]);
         for (const name of d.changed) {
             const [before, after] = [home.get("homelab:talos:TalosRollout", name!), grown.get("homelab:talos:TalosRollout", name!)];
-            const changedKeys = Object.keys(after.inputs).filter((k) => JSON.stringify(after.inputs[k]) !== JSON.stringify(before.inputs[k])).sort();
-            assert.deepEqual(changedKeys, name === "home-talos-rollout" ? ["nodes", "order", "proxmox", "restartTriggers"] : ["nodes", "order"], name);
+            const changedKeys = Object.keys(after.inputs)
+                .filter((k) => JSON.stringify(after.inputs[k]) !== JSON.stringify(before.inputs[k]))
+                .sort();
+            assert.deepEqual(
+                changedKeys,
+                name === "home-talos-rollout" ? ["nodes", "order", "proxmox", "restartTriggers"] : ["nodes", "order"],
+                name,
+            );
         }
         assert.deepEqual(d.removed, []);
-        assert.deepEqual(d.added.sort(), ["home-talos-talos-worker-2", "home-talos-talos-worker-2-first-apply", "home-talos-talos-worker-2-node", "home-vms-talos-worker-2"]);
+        assert.deepEqual(d.added.sort(), [
+            "home-talos-talos-worker-2",
+            "home-talos-talos-worker-2-first-apply",
+            "home-talos-talos-worker-2-node",
+            "home-vms-talos-worker-2",
+        ]);
     });
 
     it("a new image (another extension) re-images no running VM", async () => {
@@ -53,9 +66,20 @@ describe("blast radius", () => {
         values["homelab:talos"].extensions = ["siderolabs/qemu-guest-agent", "siderolabs/iscsi-tools"];
         const reimaged = await runStack(values);
         const d = diff(home, reimaged);
-        assert.deepEqual(d.changed.filter((n) => n?.startsWith("home-talos-image")).sort(), ["home-talos-image-pve1", "home-talos-image-pve2", "home-talos-image-pve3", "home-talos-image-pve4", "home-talos-image-schematic"]);
-        for (const vm of reimaged.ofType("proxmoxve:index/vmLegacy:VmLegacy")) assert.deepEqual(vm.ignoreChanges, ["disks[0].fileId", "disks[0].speed"], vm.name);
-        assert.deepEqual(d.changed.filter((n) => n?.startsWith("home-vms-")), [], "their disk input follows the image, and is ignored");
+        assert.deepEqual(d.changed.filter((n) => n?.startsWith("home-talos-image")).sort(), [
+            "home-talos-image-pve1",
+            "home-talos-image-pve2",
+            "home-talos-image-pve3",
+            "home-talos-image-pve4",
+            "home-talos-image-schematic",
+        ]);
+        for (const vm of reimaged.ofType("proxmoxve:index/vmLegacy:VmLegacy"))
+            assert.deepEqual(vm.ignoreChanges, ["disks[0].fileId", "disks[0].speed"], vm.name);
+        assert.deepEqual(
+            d.changed.filter((n) => n?.startsWith("home-vms-")),
+            [],
+            "their disk input follows the image, and is ignored",
+        );
     });
 
     it("resizing one VM changes that VM, and the rollout that restarts it, alone", async () => {

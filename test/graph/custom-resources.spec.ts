@@ -22,7 +22,9 @@ describe("our custom resources", () => {
 
     it("are the provider's types, and the provider serves every one", () => {
         const ours = graph.resources.filter((r) => r.custom && r.type.startsWith("homelab:"));
-        const counts = Object.fromEntries(Object.values(customResourceTypes).map((type) => [type, ours.filter((r) => r.type === type).length]));
+        const counts = Object.fromEntries(
+            Object.values(customResourceTypes).map((type) => [type, ours.filter((r) => r.type === type).length]),
+        );
         assert.deepEqual(counts, {
             "homelab:talos:TalosRollout": 2,
             "homelab:talos:MaintenanceApply": 4,
@@ -35,20 +37,31 @@ describe("our custom resources", () => {
         });
         assert.equal(ours.length, 15, "no other homelab:* custom resource");
         assert.deepEqual(Object.keys(handlers).sort(), Object.values(customResourceTypes).sort());
-        assert.ok(ours.every((r) => r.provider === ""), "the default provider of package homelab: the plugin Pulumi.yaml names");
+        assert.ok(
+            ours.every((r) => r.provider === ""),
+            "the default provider of package homelab: the plugin Pulumi.yaml names",
+        );
     });
 
     it("each carries one alias: its dynamic type, under the same name and parent", () => {
         const kinds = Object.keys(customResourceTypes) as (keyof typeof customResourceTypes)[];
         for (const kind of kinds) {
-            for (const r of graph.ofType(customResourceTypes[kind])) assert.deepEqual(r.aliases, [{ type: dynamicResourceTypes[kind] }], r.urn);
+            for (const r of graph.ofType(customResourceTypes[kind]))
+                assert.deepEqual(r.aliases, [{ type: dynamicResourceTypes[kind] }], r.urn);
         }
-        assert.equal(graph.get(customResourceTypes.TalosRollout, "home-talos-upgrade").aliases[0].type, "pulumi-nodejs:dynamic/talos:TalosRollout");
-        assert.equal(graph.get(customResourceTypes.KubernetesNodesReady, "home-ready-nodes").aliases[0].type, "pulumi-nodejs:dynamic/talos:KubernetesNodesReady");
+        assert.equal(
+            graph.get(customResourceTypes.TalosRollout, "home-talos-upgrade").aliases[0].type,
+            "pulumi-nodejs:dynamic/talos:TalosRollout",
+        );
+        assert.equal(
+            graph.get(customResourceTypes.KubernetesNodesReady, "home-ready-nodes").aliases[0].type,
+            "pulumi-nodejs:dynamic/talos:KubernetesNodesReady",
+        );
     });
 
     it("carry no serialized provider code among their inputs", () => {
-        for (const r of graph.resources.filter((x) => x.type.startsWith("homelab:") && x.custom)) assert.ok(!("__provider" in r.inputs), r.urn);
+        for (const r of graph.resources.filter((x) => x.type.startsWith("homelab:") && x.custom))
+            assert.ok(!("__provider" in r.inputs), r.urn);
     });
 });
 
@@ -59,12 +72,32 @@ describe("the program's process", () => {
         // the SDK's own (its engine connection), so the Talos client's protos (protobufjs) stand for the Talos API.
         const script = `require("ts-node").register({ transpileOnly: true }); require("./components/homelab");
             console.log(JSON.stringify(Object.keys(require.cache)))`;
-        const loaded: string[] = JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: path.resolve(__dirname, "../.."), encoding: "utf8" }));
-        const libraries = loaded.map((file) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1]).filter((name): name is string => Boolean(name));
-        assert.deepEqual([...new Set(libraries)].filter((name) => ["protobufjs", "undici"].includes(name)), []);
-        const ours = loaded.filter((file) => !file.includes("node_modules")).map((file) => path.relative(path.resolve(__dirname, "../.."), file));
-        const clients = ["components/http/client.ts", "components/talos/api/client.ts", "components/talos/api/kubeconfig.ts", "components/talos/rollout/run.ts", "components/dns/adguard-api.ts", "components/dns/technitium-api.ts", "components/proxmox/power-cycle.ts"];
-        assert.deepEqual(ours.filter((file) => file.startsWith("provider/") || clients.includes(file)), []);
+        const loaded: string[] = JSON.parse(
+            execFileSync(process.execPath, ["-e", script], { cwd: path.resolve(__dirname, "../.."), encoding: "utf8" }),
+        );
+        const libraries = loaded
+            .map((file) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1])
+            .filter((name): name is string => Boolean(name));
+        assert.deepEqual(
+            [...new Set(libraries)].filter((name) => ["protobufjs", "undici"].includes(name)),
+            [],
+        );
+        const ours = loaded
+            .filter((file) => !file.includes("node_modules"))
+            .map((file) => path.relative(path.resolve(__dirname, "../.."), file));
+        const clients = [
+            "components/http/client.ts",
+            "components/talos/api/client.ts",
+            "components/talos/api/kubeconfig.ts",
+            "components/talos/rollout/run.ts",
+            "components/dns/adguard-api.ts",
+            "components/dns/technitium-api.ts",
+            "components/proxmox/power-cycle.ts",
+        ];
+        assert.deepEqual(
+            ours.filter((file) => file.startsWith("provider/") || clients.includes(file)),
+            [],
+        );
         assert.ok(ours.includes("components/talos/rollout/resource.ts"), "the check saw the TalosRollout's own module");
         assert.ok(libraries.includes("@pulumi/pulumi"), "the check saw the program's modules");
     });

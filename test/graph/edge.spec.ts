@@ -8,7 +8,13 @@ describe("Cloudflare edge in the graph", () => {
     let graph: Graph;
     before(async () => {
         const values = homeValues();
-        values["homelab:apps"].push({ name: "blog", namespace: "web", hostname: "blog", gateway: "external", service: { name: "blog", port: 8080 } });
+        values["homelab:apps"].push({
+            name: "blog",
+            namespace: "web",
+            hostname: "blog",
+            gateway: "external",
+            service: { name: "blog", port: 8080 },
+        });
         graph = await runStack(values);
         assert.equal(graph.run.error, undefined);
     });
@@ -17,9 +23,16 @@ describe("Cloudflare edge in the graph", () => {
 
     it("creates a remotely managed tunnel whose ingress sends the domain to envoy-external over verified TLS", () => {
         assert.equal(tunnel().inputs.configSrc, "cloudflare");
-        const config = graph.get("cloudflare:index/zeroTrustTunnelCloudflaredConfig:ZeroTrustTunnelCloudflaredConfig", "home-edge-tunnel-config").inputs as any;
+        const config = graph.get(
+            "cloudflare:index/zeroTrustTunnelCloudflaredConfig:ZeroTrustTunnelCloudflaredConfig",
+            "home-edge-tunnel-config",
+        ).inputs as any;
         assert.deepEqual(config.config.ingresses, [
-            { hostname: "*.ragas.cc", service: "https://envoy-external.network.svc.cluster.local:443", originRequest: { originServerName: "external.ragas.cc", http2Origin: true } },
+            {
+                hostname: "*.ragas.cc",
+                service: "https://envoy-external.network.svc.cluster.local:443",
+                originRequest: { originServerName: "external.ragas.cc", http2Origin: true },
+            },
             { service: "http_status:404" },
         ]);
     });
@@ -33,7 +46,8 @@ describe("Cloudflare edge in the graph", () => {
     });
 
     it("points no public record at an address, private or not", () => {
-        for (const r of records()) assert.equal(ipaddr.isValid(r.inputs.content as string), false, `${r.inputs.name} -> ${r.inputs.content}`);
+        for (const r of records())
+            assert.equal(ipaddr.isValid(r.inputs.content as string), false, `${r.inputs.name} -> ${r.inputs.content}`);
     });
 
     it("starts tunnel, config and records with no dependency on the cluster; cloudflared waits for it", () => {
@@ -64,10 +78,13 @@ describe("Cloudflare edge in the graph", () => {
     it("closes cloudflared's metrics port to every pod, behind the gate that waits for Cilium's CRDs", () => {
         const policy = graph.get("kubernetes:cilium.io/v2:CiliumNetworkPolicy", "home-cloudflared-metrics-policy");
         const spec = (policy.inputs as any).spec;
-        assert.deepEqual([(policy.inputs as any).metadata, spec.ingress], [
-            { name: "cloudflared-metrics", namespace: "network" },
-            [{ fromEntities: ["host"], toPorts: [{ ports: [{ port: "8080", protocol: "TCP" }] }] }],
-        ]);
+        assert.deepEqual(
+            [(policy.inputs as any).metadata, spec.ingress],
+            [
+                { name: "cloudflared-metrics", namespace: "network" },
+                [{ fromEntities: ["host"], toPorts: [{ ports: [{ port: "8080", protocol: "TCP" }] }] }],
+            ],
+        );
         const deployment = graph.get("kubernetes:apps/v1:Deployment", "home-cloudflared-deployment");
         assert.deepEqual(spec.endpointSelector.matchLabels, (deployment.inputs as any).spec.selector.matchLabels);
         assert.equal(policy.provider, deployment.provider);

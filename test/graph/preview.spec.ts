@@ -8,7 +8,9 @@ import { homeValues, previewStack, runStack } from "../harness/home";
 
 /** Existing resources the preview updates or replaces, as the engine and the providers decide. */
 function touched(built: Graph, preview: Graph): string[] {
-    return planPreview(built.resources, preview.resources).filter((s) => s.op === "update" || s.op === "replace").map((s) => s.name);
+    return planPreview(built.resources, preview.resources)
+        .filter((s) => s.op === "update" || s.op === "replace")
+        .map((s) => s.name);
 }
 
 describe("preview against the built stack", () => {
@@ -30,8 +32,16 @@ describe("preview against the built stack", () => {
         values["homelab:nodes"].push({ name: "talos-worker-2", role: "worker", ip: "172.16.1.54", host: "pve4", vmId: 154 });
         const preview = await previewStack(values, built);
         assert.equal(preview.run.error, undefined);
-        const created = preview.resources.filter((r) => !built.byUrn.has(r.urn)).map((r) => r.name).sort();
-        assert.deepEqual(created, ["home-talos-talos-worker-2", "home-talos-talos-worker-2-first-apply", "home-talos-talos-worker-2-node", "home-vms-talos-worker-2"]);
+        const created = preview.resources
+            .filter((r) => !built.byUrn.has(r.urn))
+            .map((r) => r.name)
+            .sort();
+        assert.deepEqual(created, [
+            "home-talos-talos-worker-2",
+            "home-talos-talos-worker-2-first-apply",
+            "home-talos-talos-worker-2-node",
+            "home-vms-talos-worker-2",
+        ]);
         // The new node's unknowns must not ripple into the kubeconfig and every add-on; the rollouts record it.
         assert.deepEqual(touched(built, preview), ["home-talos-upgrade", "home-talos-rollout"]);
     });
@@ -45,9 +55,18 @@ describe("preview against the built stack", () => {
 
     it("shows only the new route when an app is added", async () => {
         const values = homeValues();
-        values["homelab:apps"].push({ name: "grafana", namespace: "monitoring", hostname: "grafana", gateway: "internal", service: { name: "grafana", port: 3000 } });
+        values["homelab:apps"].push({
+            name: "grafana",
+            namespace: "monitoring",
+            hostname: "grafana",
+            gateway: "internal",
+            service: { name: "grafana", port: 3000 },
+        });
         const preview = await previewStack(values, built);
-        assert.deepEqual(preview.resources.filter((r) => !built.byUrn.has(r.urn)).map((r) => r.name), ["home-apps-monitoring.grafana-route"]);
+        assert.deepEqual(
+            preview.resources.filter((r) => !built.byUrn.has(r.urn)).map((r) => r.name),
+            ["home-apps-monitoring.grafana-route"],
+        );
         assert.deepEqual(touched(built, preview), []);
     });
 });

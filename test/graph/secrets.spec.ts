@@ -6,7 +6,10 @@ const mainToken = canary("homelab:cloudflareApiToken");
 const userDnsToken = canary("homelab:cloudflareDnsToken");
 /** The Kubernetes Secrets whose inputs hold this value anywhere, by name. */
 const secretsHolding = (graph: Graph, value: string) =>
-    graph.ofType("kubernetes:core/v1:Secret").filter((s) => JSON.stringify(s.inputs).includes(value)).map((s) => s.name);
+    graph
+        .ofType("kubernetes:core/v1:Secret")
+        .filter((s) => JSON.stringify(s.inputs).includes(value))
+        .map((s) => s.name);
 const certManagerToken = (graph: Graph) =>
     (graph.get("kubernetes:core/v1:Secret", "home-cert-manager-cloudflare-token").inputs.stringData as Record<string, string>)["api-token"];
 
@@ -22,7 +25,10 @@ describe("secrets", () => {
         const provider = graph.ofType("pulumi:providers:proxmoxve")[0];
         const tampered = { ...graph.run, resources: [{ ...provider, secretPaths: [] }] };
         const leaks = new (graph.constructor as typeof import("../../tools/offline/graph").Graph)(tampered).leaks("CANARY");
-        assert.ok(leaks.some((l) => l.endsWith("/apiToken")), leaks.join("\n"));
+        assert.ok(
+            leaks.some((l) => l.endsWith("/apiToken")),
+            leaks.join("\n"),
+        );
     });
 
     describe("the main Cloudflare token (account-wide: it can repoint the tunnel) is in no Kubernetes Secret", () => {
@@ -32,8 +38,15 @@ describe("secrets", () => {
             assert.deepEqual(secretsHolding(graph, mainToken), []);
             assert.equal(certManagerToken(graph), userDnsToken);
             assert.deepEqual(graph.ofType("cloudflare:index/apiToken:ApiToken"), []);
-            assert.deepEqual(graph.run.invokes.filter((i) => i.token.includes("PermissionGroups")), [], "no lookup a token needs API Tokens permissions for");
-            assert.deepEqual(graph.ofType("pulumi:providers:cloudflare").map((p) => p.name), ["home-cloudflare"]);
+            assert.deepEqual(
+                graph.run.invokes.filter((i) => i.token.includes("PermissionGroups")),
+                [],
+                "no lookup a token needs API Tokens permissions for",
+            );
+            assert.deepEqual(
+                graph.ofType("pulumi:providers:cloudflare").map((p) => p.name),
+                ["home-cloudflare"],
+            );
         });
 
         it("with mintDnsToken cert-manager gets a minted token that expires with its term, made by a provider holding no stored token", async () => {
@@ -59,7 +72,10 @@ describe("secrets", () => {
             delete values["homelab:cloudflare"];
             const graph = await runStack(values);
             assert.equal(graph.run.error, undefined, String(graph.run.error));
-            assert.deepEqual(graph.resources.filter((r) => r.type.startsWith("cloudflare:")), []);
+            assert.deepEqual(
+                graph.resources.filter((r) => r.type.startsWith("cloudflare:")),
+                [],
+            );
             assert.deepEqual(secretsHolding(graph, mainToken), []);
             assert.equal(certManagerToken(graph), userDnsToken);
         });
@@ -67,7 +83,8 @@ describe("secrets", () => {
         it("the check finds the main token where it is (it can fail)", async () => {
             const graph = await runStack();
             const tampered = graph.run.resources.map((r) =>
-                r.name === "home-cloudflared-token" ? { ...r, inputs: { ...r.inputs, stringData: { TUNNEL_TOKEN: mainToken } } } : r);
+                r.name === "home-cloudflared-token" ? { ...r, inputs: { ...r.inputs, stringData: { TUNNEL_TOKEN: mainToken } } } : r,
+            );
             assert.deepEqual(secretsHolding(new Graph({ ...graph.run, resources: tampered }), mainToken), ["home-cloudflared-token"]);
         });
     });

@@ -30,7 +30,15 @@ function selfSignedFor127(): Issued {
     cert.validity.notAfter = new Date(Date.now() + 86_400_000);
     cert.setSubject([{ name: "commonName", value: "pve1" }]);
     cert.setIssuer([{ name: "commonName", value: "pve1" }]);
-    cert.setExtensions([{ name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }, { type: 2, value: "pve1" }] }]);
+    cert.setExtensions([
+        {
+            name: "subjectAltName",
+            altNames: [
+                { type: 7, ip: "127.0.0.1" },
+                { type: 2, value: "pve1" },
+            ],
+        },
+    ]);
     cert.sign(key, forge.md.sha256.create());
     return { keyPem: privateKey.export({ type: "pkcs1", format: "pem" }).toString(), certPem: forge.pki.certificateToPem(cert) };
 }
@@ -62,7 +70,10 @@ export interface RecordingServer {
 }
 
 /** An https server on 127.0.0.1 with this certificate, answering every request with `answer`. */
-export async function recordingServer(issued: Issued, answer: (path: string) => { status: number; body: string }): Promise<RecordingServer> {
+export async function recordingServer(
+    issued: Issued,
+    answer: (path: string) => { status: number; body: string },
+): Promise<RecordingServer> {
     const recorder = { requests: [] as string[] };
     const server = https.createServer({ key: issued.keyPem, cert: issued.certPem }, (req, res) => {
         req.resume();
@@ -78,9 +89,10 @@ export async function recordingServer(issued: Issued, answer: (path: string) => 
         get requests() {
             return recorder.requests;
         },
-        close: () => new Promise<void>((resolve) => {
-            server.closeAllConnections();
-            server.close(() => resolve());
-        }),
+        close: () =>
+            new Promise<void>((resolve) => {
+                server.closeAllConnections();
+                server.close(() => resolve());
+            }),
     };
 }

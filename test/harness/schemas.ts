@@ -62,7 +62,10 @@ export function crdValidator(relative: string, version: string, ctx?: Mocha.Cont
     const kind = `${crd.spec.group}/${version}`;
     return (value) => {
         const obj = value as { apiVersion?: string; kind?: string };
-        const head = obj.apiVersion === kind && obj.kind === crd.spec.names.kind ? [] : [`/ is ${obj.apiVersion} ${obj.kind}, the CRD serves ${kind} ${crd.spec.names.kind}`];
+        const head =
+            obj.apiVersion === kind && obj.kind === crd.spec.names.kind
+                ? []
+                : [`/ is ${obj.apiVersion} ${obj.kind}, the CRD serves ${kind} ${crd.spec.names.kind}`];
         return [...head, ...validate(value)];
     };
 }

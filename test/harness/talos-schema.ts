@@ -42,9 +42,11 @@ function describe(definition: string, errors: ErrorObject[] | null | undefined):
     return (errors ?? []).map((e) => {
         const params = e.params as { additionalProperty?: string; allowedValues?: unknown[] };
         const detail =
-            e.keyword === "additionalProperties" ? ` '${params.additionalProperty}'`
-            : e.keyword === "enum" ? ` ${JSON.stringify(params.allowedValues)}`
-            : "";
+            e.keyword === "additionalProperties"
+                ? ` '${params.additionalProperty}'`
+                : e.keyword === "enum"
+                  ? ` ${JSON.stringify(params.allowedValues)}`
+                  : "";
         return `${definition} ${e.instancePath || "/"} ${e.message}${detail}`;
     });
 }

@@ -1,7 +1,5 @@
 import { strict as assert } from "assert";
-import {
-    appKey, envoyProxySelector, httpRouteManifest, networkPolicyManifest,
-} from "../../components/kubernetes/plan/apps";
+import { appKey, envoyProxySelector, httpRouteManifest, networkPolicyManifest } from "../../components/kubernetes/plan/apps";
 import { envoyGatewayName, networkNamespace } from "../../components/config/facts";
 import { AppSpec } from "../../components/config";
 import { Validate, crdValidator } from "../harness/schemas";
@@ -18,13 +16,15 @@ const specAllowWebRule = {
 };
 
 const envoyInternalRule = {
-    fromEndpoints: [{
-        matchLabels: {
-            "app.kubernetes.io/name": "envoy",
-            "gateway.envoyproxy.io/owning-gateway-name": "envoy-internal",
-            "k8s:io.kubernetes.pod.namespace": "network",
+    fromEndpoints: [
+        {
+            matchLabels: {
+                "app.kubernetes.io/name": "envoy",
+                "gateway.envoyproxy.io/owning-gateway-name": "envoy-internal",
+                "k8s:io.kubernetes.pod.namespace": "network",
+            },
         },
-    }],
+    ],
     toPorts: [{ ports: [{ port: "80", protocol: "TCP" }] }],
 };
 
@@ -46,15 +46,23 @@ describe("app routes and policies", () => {
 
     it("reads the spec's my-app from the home stack", () => {
         assert.deepEqual(myApp, {
-            name: "my-app", namespace: "default", hostname: "myapp.ragas.cc", gateway: "internal",
-            service: { name: "my-app", port: 80, targetPort: 80 }, podSelector: { app: "my-app" }, allowFrom: [{ app: "frontend" }],
+            name: "my-app",
+            namespace: "default",
+            hostname: "myapp.ragas.cc",
+            gateway: "internal",
+            service: { name: "my-app", port: 80, targetPort: 80 },
+            podSelector: { app: "my-app" },
+            allowFrom: [{ app: "frontend" }],
         });
     });
 
     it("guards the port the pods listen on, which may differ from the Service's", () => {
         const app = { ...myApp, service: { name: "my-app", port: 80, targetPort: 8080 } };
         const policy = networkPolicyManifest(app)!;
-        assert.deepEqual(policy.spec.ingress.map((rule) => rule.toPorts), [[{ ports: [{ port: "8080", protocol: "TCP" }] }], [{ ports: [{ port: "8080", protocol: "TCP" }] }]]);
+        assert.deepEqual(
+            policy.spec.ingress.map((rule) => rule.toPorts),
+            [[{ ports: [{ port: "8080", protocol: "TCP" }] }], [{ ports: [{ port: "8080", protocol: "TCP" }] }]],
+        );
         assert.deepEqual(httpRouteManifest(app).spec.rules[0].backendRefs, [{ name: "my-app", port: 80 }]);
     });
 
@@ -71,7 +79,11 @@ describe("app routes and policies", () => {
             const route = httpRouteManifest(myApp);
             const wrong = {
                 ...route,
-                spec: { ...route.spec, hostname: "myapp.ragas.cc", rules: [{ ...route.spec.rules[0], backendRefs: [{ name: "my-app", port: "80" }] }] },
+                spec: {
+                    ...route.spec,
+                    hostname: "myapp.ragas.cc",
+                    rules: [{ ...route.spec.rules[0], backendRefs: [{ name: "my-app", port: "80" }] }],
+                },
             };
             assert.deepEqual(validateRoute(wrong), [
                 "/spec must NOT have additional properties 'hostname'",
@@ -125,12 +137,23 @@ describe("app routes and policies", () => {
 
         it("is rejected by the schema when wrong", () => {
             assert.ok(policy);
-            const numericPort = { ...policy, spec: { ...policy.spec, ingress: [{ ...specAllowWebRule, toPorts: [{ ports: [{ port: 80, protocol: "TCP" }] }] }] } };
+            const numericPort = {
+                ...policy,
+                spec: { ...policy.spec, ingress: [{ ...specAllowWebRule, toPorts: [{ ports: [{ port: 80, protocol: "TCP" }] }] }] },
+            };
             assert.deepEqual(validatePolicy(numericPort), ["/spec/ingress/0/toPorts/0/ports/0/port must be string"]);
-            const misspelt = { ...policy, spec: { ...policy.spec, ingress: [{ fromEndpoint: specAllowWebRule.fromEndpoints, toPorts: specAllowWebRule.toPorts }] } };
+            const misspelt = {
+                ...policy,
+                spec: { ...policy.spec, ingress: [{ fromEndpoint: specAllowWebRule.fromEndpoints, toPorts: specAllowWebRule.toPorts }] },
+            };
             assert.deepEqual(validatePolicy(misspelt), ["/spec/ingress/0 must NOT have additional properties 'fromEndpoint'"]);
-            const badProtocol = { ...policy, spec: { ...policy.spec, ingress: [{ ...specAllowWebRule, toPorts: [{ ports: [{ port: "80", protocol: "tcp" }] }] }] } };
-            assert.deepEqual(validatePolicy(badProtocol), ["/spec/ingress/0/toPorts/0/ports/0/protocol must be equal to one of the allowed values"]);
+            const badProtocol = {
+                ...policy,
+                spec: { ...policy.spec, ingress: [{ ...specAllowWebRule, toPorts: [{ ports: [{ port: "80", protocol: "tcp" }] }] }] },
+            };
+            assert.deepEqual(validatePolicy(badProtocol), [
+                "/spec/ingress/0/toPorts/0/ports/0/protocol must be equal to one of the allowed values",
+            ]);
             const unselected = { ...policy, spec: { ingress: policy.spec.ingress } };
             assert.deepEqual(validatePolicy(unselected).slice(-1), ["/spec must match exactly one schema in oneOf"]);
         });
@@ -139,7 +162,10 @@ describe("app routes and policies", () => {
             const external = networkPolicyManifest(homeApp((a) => (a.gateway = "external")));
             assert.ok(external);
             assert.deepEqual(external.spec.ingress[1].fromEndpoints, [{ matchLabels: envoyProxySelector("external") }]);
-            assert.equal(external.spec.ingress[1].fromEndpoints[0].matchLabels["gateway.envoyproxy.io/owning-gateway-name"], "envoy-external");
+            assert.equal(
+                external.spec.ingress[1].fromEndpoints[0].matchLabels["gateway.envoyproxy.io/owning-gateway-name"],
+                "envoy-external",
+            );
             assert.deepEqual(validatePolicy(external), []);
         });
 

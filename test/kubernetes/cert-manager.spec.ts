@@ -2,8 +2,13 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as YAML from "yaml";
 import {
-    certManagerPlan, certManagerValues, cloudflareTokenSecret, clusterIssuerManifest, wildcardCertificateManifest,
-    wildcardCertificateName, wildcardTlsSecretName,
+    certManagerPlan,
+    certManagerValues,
+    cloudflareTokenSecret,
+    clusterIssuerManifest,
+    wildcardCertificateManifest,
+    wildcardCertificateName,
+    wildcardTlsSecretName,
 } from "../../components/kubernetes/plan/cert-manager";
 import * as versions from "../../components/versions";
 import { referenceFile } from "../harness/reference";
@@ -59,7 +64,11 @@ describe("cert-manager values", () => {
             replicaCount: 2,
             dns01RecursiveNameservers: "https://1.1.1.1:443/dns-query,https://1.0.0.1:443/dns-query",
             dns01RecursiveNameserversOnly: true,
-            config: { apiVersion: "controller.config.cert-manager.io/v1alpha1", kind: "ControllerConfiguration", gatewayAPI: { enabled: true } },
+            config: {
+                apiVersion: "controller.config.cert-manager.io/v1alpha1",
+                kind: "ControllerConfiguration",
+                gatewayAPI: { enabled: true },
+            },
         });
     });
 
@@ -70,14 +79,23 @@ describe("cert-manager values", () => {
     it("has a schema check that can fail: a misspelt key, nested or top-level, and a wrong type", () => {
         assert.deepEqual(chartSchema({ ...values, crds: { enable: true } }), ["/crds must NOT have additional properties 'enable'"]);
         assert.deepEqual(chartSchema({ ...values, enableGatewayAPI: true }), ["/ must NOT have additional properties 'enableGatewayAPI'"]);
-        assert.deepEqual(chartSchema({ ...values, dns01RecursiveNameservers: ["https://1.1.1.1:443/dns-query"] }), ["/dns01RecursiveNameservers must be string"]);
+        assert.deepEqual(chartSchema({ ...values, dns01RecursiveNameservers: ["https://1.1.1.1:443/dns-query"] }), [
+            "/dns01RecursiveNameservers must be string",
+        ]);
     });
 
     it("sets only controller config keys that values.yaml documents for v1.21, Gateway API under gatewayAPI.enabled", function () {
         const documented = documentedControllerConfig(fs.readFileSync(referenceFile(`${reference}/values.yaml`, this), "utf8"));
-        assert.deepEqual(leafPaths(values.config).filter((path) => !hasPath(documented, path)), []);
+        assert.deepEqual(
+            leafPaths(values.config).filter((path) => !hasPath(documented, path)),
+            [],
+        );
         assert.equal(hasPath(documented, "gatewayAPI.enabled"), true);
-        assert.equal(hasPath(documented, "enableGatewayAPI"), false, "v1.21 documents gatewayAPI.enabled, not the deprecated enableGatewayAPI");
+        assert.equal(
+            hasPath(documented, "enableGatewayAPI"),
+            false,
+            "v1.21 documents gatewayAPI.enabled, not the deprecated enableGatewayAPI",
+        );
         assert.equal(documented.apiVersion, values.config.apiVersion);
     });
 
@@ -106,10 +124,12 @@ describe("cert-manager ClusterIssuer", () => {
                 acme: {
                     server: "https://acme-v02.api.letsencrypt.org/directory",
                     privateKeySecretRef: { name: "letsencrypt-production" },
-                    solvers: [{
-                        dns01: { cloudflare: { apiTokenSecretRef: { name: "cloudflare-api-token", key: "api-token" } } },
-                        selector: { dnsZones: ["ragas.cc"] },
-                    }],
+                    solvers: [
+                        {
+                            dns01: { cloudflare: { apiTokenSecretRef: { name: "cloudflare-api-token", key: "api-token" } } },
+                            selector: { dnsZones: ["ragas.cc"] },
+                        },
+                    ],
                 },
             },
         });
@@ -124,7 +144,10 @@ describe("cert-manager ClusterIssuer", () => {
 
     it("has a CRD check that can fail", () => {
         const solver = issuer.spec.acme.solvers[0];
-        const misspelt = { ...issuer, spec: { acme: { ...issuer.spec.acme, solvers: [{ ...solver, dns01: { cloudflare: { apiToken: { name: "x", key: "y" } } } }] } } };
+        const misspelt = {
+            ...issuer,
+            spec: { acme: { ...issuer.spec.acme, solvers: [{ ...solver, dns01: { cloudflare: { apiToken: { name: "x", key: "y" } } } }] } },
+        };
         assert.deepEqual(issuerSchema(misspelt), ["/spec/acme/solvers/0/dns01/cloudflare must NOT have additional properties 'apiToken'"]);
         const { server: _server, ...noServer } = issuer.spec.acme; // eslint-disable-line @typescript-eslint/no-unused-vars
         assert.deepEqual(issuerSchema({ ...issuer, spec: { acme: noServer } }), ["/spec/acme must have required property 'server'"]);
@@ -165,8 +188,9 @@ describe("wildcard Certificate", () => {
     });
 
     it("has a CRD check that can fail", () => {
-        assert.deepEqual(certificateSchema({ ...certificate, spec: { ...certificate.spec, dnsName: ["ragas.cc"] } }),
-            ["/spec must NOT have additional properties 'dnsName'"]);
+        assert.deepEqual(certificateSchema({ ...certificate, spec: { ...certificate.spec, dnsName: ["ragas.cc"] } }), [
+            "/spec must NOT have additional properties 'dnsName'",
+        ]);
         const { secretName: _secretName, ...noSecret } = certificate.spec; // eslint-disable-line @typescript-eslint/no-unused-vars
         assert.deepEqual(certificateSchema({ ...certificate, spec: noSecret }), ["/spec must have required property 'secretName'"]);
     });
@@ -181,7 +205,9 @@ describe("wildcard Certificate", () => {
         assert.equal(wildcardTlsSecretName("ragas.cc"), "wildcard-ragas-cc-tls");
         assert.equal(wildcardTlsSecretName("home.example.co.uk"), "wildcard-home-example-co-uk-tls");
         const other = wildcardCertificateManifest(certManagerPlan(homeSpec((v) => (v["homelab:domain"] = "example.org"))), "edge");
-        assert.deepEqual([other.metadata, other.spec.secretName, other.spec.dnsNames],
-            [{ name: "wildcard-example-org", namespace: "edge" }, "wildcard-example-org-tls", ["*.example.org", "example.org"]]);
+        assert.deepEqual(
+            [other.metadata, other.spec.secretName, other.spec.dnsNames],
+            [{ name: "wildcard-example-org", namespace: "edge" }, "wildcard-example-org-tls", ["*.example.org", "example.org"]],
+        );
     });
 });

@@ -20,7 +20,11 @@ describe("Cilium in the graph", () => {
         assert.equal(c.inputs.chart, "cilium");
         assert.equal(c.inputs.version, versions.cilium.version);
         assert.equal(c.inputs.namespace, "kube-system");
-        const expected = ciliumValues({ podCidr: "10.42.0.0/16", loadBalancerRange: { start: "172.16.1.60", stop: "172.16.1.69" }, controlPlaneCount: 3 });
+        const expected = ciliumValues({
+            podCidr: "10.42.0.0/16",
+            loadBalancerRange: { start: "172.16.1.60", stop: "172.16.1.69" },
+            controlPlaneCount: 3,
+        });
         assert.deepEqual(c.inputs.values, JSON.parse(JSON.stringify(expected)));
         const values = c.inputs.values as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
         assert.equal(values.kubeProxyReplacement, true);
@@ -47,7 +51,11 @@ describe("Cilium in the graph", () => {
     it("opens the full health gate only after Cilium, its pool and its policy", () => {
         const ready = graph.get("pulumi:providers:kubernetes", "home-ready-kubernetes");
         for (const r of [chart(), pool(), l2()]) assert.ok(graph.dependsOn(ready, r), r.name);
-        assert.deepEqual(graph.run.invokes.filter((i) => i.token === "talos:cluster/getHealth:getHealth"), [], "no health invoke: the gates are resources that wait once");
+        assert.deepEqual(
+            graph.run.invokes.filter((i) => i.token === "talos:cluster/getHealth:getHealth"),
+            [],
+            "no health invoke: the gates are resources that wait once",
+        );
         assert.ok(ready.secretPaths.includes("/kubeconfig"));
     });
 });

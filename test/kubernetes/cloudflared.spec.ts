@@ -1,6 +1,10 @@
 import { strict as assert } from "assert";
 import {
-    CloudflaredPlan, cloudflaredDeployment, cloudflaredReplicas, metricsPolicyManifest, tokenSecretManifest,
+    CloudflaredPlan,
+    cloudflaredDeployment,
+    cloudflaredReplicas,
+    metricsPolicyManifest,
+    tokenSecretManifest,
 } from "../../components/kubernetes/plan/cloudflared";
 import * as versions from "../../components/versions";
 import { homeSpec } from "../harness/home";
@@ -32,7 +36,9 @@ describe("cloudflared token Secret", () => {
 describe("cloudflared Deployment", () => {
     it("reads the token only through a secretKeyRef to the Secret: the token is nowhere in the Deployment", () => {
         const secret = tokenSecretManifest({ namespace: "network", token });
-        assert.deepEqual(container.env, [{ name: "TUNNEL_TOKEN", valueFrom: { secretKeyRef: { name: secret.metadata.name, key: "TUNNEL_TOKEN" } } }]);
+        assert.deepEqual(container.env, [
+            { name: "TUNNEL_TOKEN", valueFrom: { secretKeyRef: { name: secret.metadata.name, key: "TUNNEL_TOKEN" } } },
+        ]);
         assert.deepEqual(Object.keys(secret.stringData), ["TUNNEL_TOKEN"]);
         assert.ok(!JSON.stringify(deployment).includes(token));
         assert.ok(!JSON.stringify(deployment).includes("CANARY"));
@@ -44,20 +50,42 @@ describe("cloudflared Deployment", () => {
         assert.match(container.image, /^docker\.io\/cloudflare\/cloudflared:\d{4}\.\d+\.\d+$/, "a release tag, never latest");
         assert.deepEqual(container.args, ["tunnel", "--no-autoupdate", "--metrics", "0.0.0.0:8080", "run"]);
         assert.deepEqual(container.ports, [{ name: "metrics", containerPort: 8080, protocol: "TCP" }]);
-        assert.deepEqual(deployment.metadata, { name: "cloudflared", namespace: "network", labels: { "app.kubernetes.io/name": "cloudflared" } });
+        assert.deepEqual(deployment.metadata, {
+            name: "cloudflared",
+            namespace: "network",
+            labels: { "app.kubernetes.io/name": "cloudflared" },
+        });
     });
 
     it("is ready while an edge connection is up (/ready), and alive while it serves HTTP (/healthcheck), WAN or not", () => {
-        assert.deepEqual(container.readinessProbe, { httpGet: { path: "/ready", port: "metrics" }, periodSeconds: 10, failureThreshold: 3 });
-        assert.deepEqual(container.livenessProbe, { httpGet: { path: "/healthcheck", port: "metrics" }, periodSeconds: 10, failureThreshold: 3, initialDelaySeconds: 10 });
+        assert.deepEqual(container.readinessProbe, {
+            httpGet: { path: "/ready", port: "metrics" },
+            periodSeconds: 10,
+            failureThreshold: 3,
+        });
+        assert.deepEqual(container.livenessProbe, {
+            httpGet: { path: "/healthcheck", port: "metrics" },
+            periodSeconds: 10,
+            failureThreshold: 3,
+            initialDelaySeconds: 10,
+        });
         for (const probe of [container.readinessProbe, container.livenessProbe]) {
             assert.equal(container.ports.find((p) => p.name === probe.httpGet.port)?.containerPort, 8080);
         }
     });
 
     it("runs as the image's non-root user, read-only, with no capabilities, no escalation and RuntimeDefault seccomp", () => {
-        assert.deepEqual(pod.securityContext, { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: "RuntimeDefault" } });
-        assert.deepEqual(container.securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+        assert.deepEqual(pod.securityContext, {
+            runAsNonRoot: true,
+            runAsUser: 65532,
+            runAsGroup: 65532,
+            seccompProfile: { type: "RuntimeDefault" },
+        });
+        assert.deepEqual(container.securityContext, {
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: ["ALL"] },
+        });
         assert.equal(pod.automountServiceAccountToken, false);
     });
 

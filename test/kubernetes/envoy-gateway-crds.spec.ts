@@ -16,6 +16,9 @@ describe("the Gateway API and Envoy Gateway CRDs are kept on delete", () => {
 
     it("retains the CRDs' chart, and only it", () => {
         assert.equal(graph.get("kubernetes:helm.sh/v4:Chart", "home-envoy-gateway-crds").retainOnDelete, true);
-        assert.deepEqual(graph.resources.filter((r) => r.retainOnDelete).map((r) => r.name), ["home-envoy-gateway-crds"]);
+        assert.deepEqual(
+            graph.resources.filter((r) => r.retainOnDelete).map((r) => r.name),
+            ["home-envoy-gateway-crds"],
+        );
     });
 });

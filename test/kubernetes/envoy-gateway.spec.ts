@@ -1,8 +1,16 @@
 import { strict as assert } from "assert";
 import { certManagerPlan, wildcardCertificateManifest } from "../../components/kubernetes/plan/cert-manager";
 import {
-    clientTrafficPolicyManifest, envoyGatewayPlan, envoyGatewayValues, envoyProxyManifest, gatewayClassManifest,
-    gatewayCrdsValues, gatewayManifest, gatewayNames, gatewayServiceHost, httpsRedirectManifest,
+    clientTrafficPolicyManifest,
+    envoyGatewayPlan,
+    envoyGatewayValues,
+    envoyProxyManifest,
+    gatewayClassManifest,
+    gatewayCrdsValues,
+    gatewayManifest,
+    gatewayNames,
+    gatewayServiceHost,
+    httpsRedirectManifest,
 } from "../../components/kubernetes/plan/envoy-gateway";
 import * as versions from "../../components/versions";
 import { Validate, chartDefaults, crdValidator, unknownValueKeys } from "../harness/schemas";
@@ -22,7 +30,6 @@ const envoyGatewayConfigKeys: Record<string, string> = {
         "EnvoyGatewayProvider.kubernetes -> EnvoyGatewayKubernetesProvider.deploy -> KubernetesDeployMode.type (api/v1alpha1/envoygateway_types.go); " +
         "the chart's infra-manager RBAC templates read .Values.config.envoyGateway.provider.kubernetes.deploy.type",
 };
-
 
 describe("Envoy Gateway values", () => {
     const values = envoyGatewayValues();
@@ -50,13 +57,18 @@ describe("Envoy Gateway values", () => {
 
     it("has a key check that can fail", function () {
         const defaults = chartDefaults(`${envoyReference}/values.tmpl.yaml`, this);
-        assert.deepEqual(unknownValueKeys({ config: { envoyGateways: {} }, deployment: { replica: 2 } }, defaults), ["config.envoyGateways", "deployment.replica"]);
+        assert.deepEqual(unknownValueKeys({ config: { envoyGateways: {} }, deployment: { replica: 2 } }, defaults), [
+            "config.envoyGateways",
+            "deployment.replica",
+        ]);
     });
 });
 
 describe("Envoy Gateway CRDs chart values", () => {
     it("turns on the Gateway API CRDs (experimental channel, as gateway-helm installs them) and Envoy Gateway's own", function () {
-        assert.deepEqual(gatewayCrdsValues(), { crds: { gatewayAPI: { enabled: true, channel: "experimental" }, envoyGateway: { enabled: true } } });
+        assert.deepEqual(gatewayCrdsValues(), {
+            crds: { gatewayAPI: { enabled: true, channel: "experimental" }, envoyGateway: { enabled: true } },
+        });
         const defaults = chartDefaults(`${envoyReference}/gateway-crds-helm/values.yaml`, this);
         assert.deepEqual(unknownValueKeys(gatewayCrdsValues(), defaults), []);
         // Every part is off by default: without these values the chart applies nothing.
@@ -87,7 +99,11 @@ describe("Envoy Gateway manifests", () => {
 
     before(function () {
         schemas.EnvoyProxy = crdValidator(`${envoyReference}/crds/gateway.envoyproxy.io_envoyproxies.yaml`, "v1alpha1", this);
-        schemas.ClientTrafficPolicy = crdValidator(`${envoyReference}/crds/gateway.envoyproxy.io_clienttrafficpolicies.yaml`, "v1alpha1", this);
+        schemas.ClientTrafficPolicy = crdValidator(
+            `${envoyReference}/crds/gateway.envoyproxy.io_clienttrafficpolicies.yaml`,
+            "v1alpha1",
+            this,
+        );
         schemas.GatewayClass = crdValidator(`${gatewayApi}/gateway.networking.k8s.io_gatewayclasses.yaml`, "v1", this);
         schemas.Gateway = crdValidator(`${gatewayApi}/gateway.networking.k8s.io_gateways.yaml`, "v1", this);
         schemas.HTTPRoute = crdValidator(`${gatewayApi}/gateway.networking.k8s.io_httproutes.yaml`, "v1", this);
@@ -109,17 +125,42 @@ describe("Envoy Gateway manifests", () => {
     });
 
     it("have CRD checks that can fail", () => {
-        const xff = { ...clientPolicy, spec: { ...clientPolicy.spec, clientIPDetection: { xForwardedFor: { trustedCidrs: ["10.42.0.0/16"] } } } };
-        assert.deepEqual(schemas.ClientTrafficPolicy(xff), ["/spec/clientIPDetection/xForwardedFor must NOT have additional properties 'trustedCidrs'"]);
+        const xff = {
+            ...clientPolicy,
+            spec: { ...clientPolicy.spec, clientIPDetection: { xForwardedFor: { trustedCidrs: ["10.42.0.0/16"] } } },
+        };
+        assert.deepEqual(schemas.ClientTrafficPolicy(xff), [
+            "/spec/clientIPDetection/xForwardedFor must NOT have additional properties 'trustedCidrs'",
+        ]);
         const service = proxy.spec.provider.kubernetes.envoyService;
-        const local = { ...proxy, spec: { ...proxy.spec, provider: { ...proxy.spec.provider, kubernetes: { ...proxy.spec.provider.kubernetes, envoyService: { ...service, externalTrafficPolicy: "cluster" } } } } };
-        assert.deepEqual(schemas.EnvoyProxy(local), ["/spec/provider/kubernetes/envoyService/externalTrafficPolicy must be equal to one of the allowed values"]);
+        const local = {
+            ...proxy,
+            spec: {
+                ...proxy.spec,
+                provider: {
+                    ...proxy.spec.provider,
+                    kubernetes: { ...proxy.spec.provider.kubernetes, envoyService: { ...service, externalTrafficPolicy: "cluster" } },
+                },
+            },
+        };
+        assert.deepEqual(schemas.EnvoyProxy(local), [
+            "/spec/provider/kubernetes/envoyService/externalTrafficPolicy must be equal to one of the allowed values",
+        ]);
         const noPort = { ...internal, spec: { ...internal.spec, listeners: [{ name: "http", protocol: "HTTP" }] } };
         assert.deepEqual(schemas.Gateway(noPort), ["/spec/listeners/0 must have required property 'port'"]);
-        assert.deepEqual(schemas.Gateway({ ...internal, apiVersion: "gateway.networking.k8s.io/v1beta1" }),
-            ["/ is gateway.networking.k8s.io/v1beta1 Gateway, the CRD serves gateway.networking.k8s.io/v1 Gateway"]);
-        const status418 = { ...redirect, spec: { ...redirect.spec, rules: [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 418 } }] }] } };
-        assert.deepEqual(schemas.HTTPRoute(status418), ["/spec/rules/0/filters/0/requestRedirect/statusCode must be equal to one of the allowed values"]);
+        assert.deepEqual(schemas.Gateway({ ...internal, apiVersion: "gateway.networking.k8s.io/v1beta1" }), [
+            "/ is gateway.networking.k8s.io/v1beta1 Gateway, the CRD serves gateway.networking.k8s.io/v1 Gateway",
+        ]);
+        const status418 = {
+            ...redirect,
+            spec: {
+                ...redirect.spec,
+                rules: [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 418 } }] }],
+            },
+        };
+        assert.deepEqual(schemas.HTTPRoute(status418), [
+            "/spec/rules/0/filters/0/requestRedirect/statusCode must be equal to one of the allowed values",
+        ]);
     });
 
     it("puts envoy-internal at .61 and envoy-external at .62 in network, both presenting the wildcard certificate", () => {
@@ -133,7 +174,9 @@ describe("Envoy Gateway manifests", () => {
                 listeners: [
                     { name: "http", protocol: "HTTP", port: 80, allowedRoutes: { namespaces: { from: "Same" } } },
                     {
-                        name: "https", protocol: "HTTPS", port: 443,
+                        name: "https",
+                        protocol: "HTTPS",
+                        port: 443,
                         tls: { mode: "Terminate", certificateRefs: [{ kind: "Secret", name: "wildcard-ragas-cc-tls" }] },
                         allowedRoutes: { namespaces: { from: "All" } },
                     },
@@ -181,7 +224,10 @@ describe("Envoy Gateway manifests", () => {
                 parametersRef: { group: "gateway.envoyproxy.io", kind: "EnvoyProxy", name: "envoy", namespace: "network" },
             },
         });
-        assert.deepEqual([proxy.metadata.name, proxy.metadata.namespace], [gatewayClass.spec.parametersRef.name, gatewayClass.spec.parametersRef.namespace]);
+        assert.deepEqual(
+            [proxy.metadata.name, proxy.metadata.namespace],
+            [gatewayClass.spec.parametersRef.name, gatewayClass.spec.parametersRef.namespace],
+        );
         for (const gateway of [internal, external]) assert.equal(gateway.spec.gatewayClassName, gatewayClass.metadata.name);
     });
 
@@ -193,12 +239,19 @@ describe("Envoy Gateway manifests", () => {
             spec: {
                 provider: {
                     type: "Kubernetes",
-                    kubernetes: { envoyDeployment: { replicas: 2 }, envoyService: { type: "LoadBalancer", externalTrafficPolicy: "Cluster", allocateLoadBalancerNodePorts: false } },
+                    kubernetes: {
+                        envoyDeployment: { replicas: 2 },
+                        envoyService: { type: "LoadBalancer", externalTrafficPolicy: "Cluster", allocateLoadBalancerNodePorts: false },
+                    },
                 },
                 shutdown: { drainTimeout: "180s" },
             },
         });
-        assert.equal("name" in proxy.spec.provider.kubernetes.envoyService, false, "a fixed Service name would collide between the two gateways");
+        assert.equal(
+            "name" in proxy.spec.provider.kubernetes.envoyService,
+            false,
+            "a fixed Service name would collide between the two gateways",
+        );
     });
 
     it("runs one proxy per gateway on a single-node cluster", () => {
@@ -248,9 +301,17 @@ describe("Envoy Gateway manifests", () => {
             v["homelab:gateways"] = { dns: "172.16.1.65", internal: "172.16.1.66", external: "172.16.1.67" };
         });
         const editedPlan = envoyGatewayPlan(edited);
-        assert.deepEqual(clientTrafficPolicyManifest(editedPlan, "external", network).spec.clientIPDetection?.xForwardedFor.trustedCIDRs, ["10.244.0.0/16"]);
+        assert.deepEqual(clientTrafficPolicyManifest(editedPlan, "external", network).spec.clientIPDetection?.xForwardedFor.trustedCIDRs, [
+            "10.244.0.0/16",
+        ]);
         const gateway = gatewayManifest(editedPlan, "external", "edge");
-        assert.deepEqual([gateway.metadata.namespace, gateway.spec.infrastructure.annotations["lbipam.cilium.io/ips"], gateway.spec.listeners[1].tls?.certificateRefs],
-            ["edge", "172.16.1.67", [{ kind: "Secret", name: "wildcard-ragas-cc-tls" }]]);
+        assert.deepEqual(
+            [
+                gateway.metadata.namespace,
+                gateway.spec.infrastructure.annotations["lbipam.cilium.io/ips"],
+                gateway.spec.listeners[1].tls?.certificateRefs,
+            ],
+            ["edge", "172.16.1.67", [{ kind: "Secret", name: "wildcard-ragas-cc-tls" }]],
+        );
     });
 });

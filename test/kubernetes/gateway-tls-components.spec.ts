@@ -25,18 +25,29 @@ describe("EnvoyGateway and CertManager components", () => {
     it("installs both pinned charts, each into the namespace it creates", () => {
         const envoyNamespace = get("kubernetes:core/v1:Namespace", "home-envoy-gateway-namespace");
         const certNamespace = get("kubernetes:core/v1:Namespace", "home-cert-manager-namespace");
-        assert.deepEqual([envoyChart().inputs.chart, envoyChart().inputs.version, envoyChart().inputs.namespace],
-            ["oci://docker.io/envoyproxy/gateway-helm", versions.envoyGateway.version, "envoy-gateway-system"]);
-        assert.deepEqual([certChart().inputs.chart, certChart().inputs.version, certChart().inputs.repositoryOpts, certChart().inputs.namespace],
-            ["cert-manager", "v1.21.1", { repo: "https://charts.jetstack.io" }, "cert-manager"]);
+        assert.deepEqual(
+            [envoyChart().inputs.chart, envoyChart().inputs.version, envoyChart().inputs.namespace],
+            ["oci://docker.io/envoyproxy/gateway-helm", versions.envoyGateway.version, "envoy-gateway-system"],
+        );
+        assert.deepEqual(
+            [certChart().inputs.chart, certChart().inputs.version, certChart().inputs.repositoryOpts, certChart().inputs.namespace],
+            ["cert-manager", "v1.21.1", { repo: "https://charts.jetstack.io" }, "cert-manager"],
+        );
         assert.deepEqual(envoyChart().propertyDependencies.namespace, [envoyNamespace.urn]);
         assert.deepEqual(certChart().propertyDependencies.namespace, [certNamespace.urn]);
     });
 
     it("applies the CRDs from gateway-crds-helm, and starts Envoy Gateway and cert-manager only once they are in", () => {
         const crds = get("kubernetes:helm.sh/v4:Chart", "home-envoy-gateway-crds");
-        assert.deepEqual([crds.inputs.chart, crds.inputs.version, crds.inputs.values, crds.inputs.namespace],
-            ["oci://docker.io/envoyproxy/gateway-crds-helm", "v1.9.0", { crds: { gatewayAPI: { enabled: true, channel: "experimental" }, envoyGateway: { enabled: true } } }, undefined]);
+        assert.deepEqual(
+            [crds.inputs.chart, crds.inputs.version, crds.inputs.values, crds.inputs.namespace],
+            [
+                "oci://docker.io/envoyproxy/gateway-crds-helm",
+                "v1.9.0",
+                { crds: { gatewayAPI: { enabled: true, channel: "experimental" }, envoyGateway: { enabled: true } } },
+                undefined,
+            ],
+        );
         assert.equal(envoyChart().inputs.skipCrds, true);
         assert.ok(envoyChart().dependencies.includes(crds.urn));
         assert.ok(certChart().dependencies.includes(crds.urn));

@@ -1,7 +1,13 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import {
-    K8sGatewayPlan, dnsServiceManifest, k8sGatewayPlan, k8sGatewayValues, manualRecords, manualRecordsPlugin, recordTtlSeconds,
+    K8sGatewayPlan,
+    dnsServiceManifest,
+    k8sGatewayPlan,
+    k8sGatewayValues,
+    manualRecords,
+    manualRecordsPlugin,
+    recordTtlSeconds,
 } from "../../components/kubernetes/plan/k8s-gateway";
 import * as versions from "../../components/versions";
 import { referenceFile } from "../harness/reference";
@@ -16,9 +22,11 @@ const chart = "k8s-gateway/chart-3.7.2";
  */
 const templateOnlyKeys: Record<string, { commented: boolean; reason: string }> = {
     fullnameOverride: { commented: false, reason: "read by the chart's k8s-gateway.fullname helper (templates/_helper.tpl)" },
-    "service.clusterIP": { commented: true, reason: "`# clusterIP: 10.43.0.53` under service:, read by templates/service.yaml for type ClusterIP" },
+    "service.clusterIP": {
+        commented: true,
+        reason: "`# clusterIP: 10.43.0.53` under service:, read by templates/service.yaml for type ClusterIP",
+    },
 };
-
 
 describe("k8s_gateway values", () => {
     const spec = homeSpec();
@@ -43,19 +51,28 @@ describe("k8s_gateway values", () => {
     });
 
     it("sets exactly the spec's domain, watched resources, a headless chart Service and the apex of the DNS Service", () => {
-        assert.deepEqual({ ...values, extraZonePlugins: undefined, topologySpreadConstraints: undefined, podSecurityContext: undefined, securityContext: undefined }, {
-            fullnameOverride: "k8s-gateway",
-            domain: "ragas.cc",
-            ttl: 30,
-            watchedResources: ["HTTPRoute", "Service"],
-            service: { type: "ClusterIP", clusterIP: "None", port: 53, useTcp: true },
-            apex: "k8s-gateway-dns.network",
-            extraZonePlugins: undefined,
-            replicaCount: 2,
-            topologySpreadConstraints: undefined,
-            podSecurityContext: undefined,
-            securityContext: undefined,
-        });
+        assert.deepEqual(
+            {
+                ...values,
+                extraZonePlugins: undefined,
+                topologySpreadConstraints: undefined,
+                podSecurityContext: undefined,
+                securityContext: undefined,
+            },
+            {
+                fullnameOverride: "k8s-gateway",
+                domain: "ragas.cc",
+                ttl: 30,
+                watchedResources: ["HTTPRoute", "Service"],
+                service: { type: "ClusterIP", clusterIP: "None", port: 53, useTcp: true },
+                apex: "k8s-gateway-dns.network",
+                extraZonePlugins: undefined,
+                replicaCount: 2,
+                topologySpreadConstraints: undefined,
+                podSecurityContext: undefined,
+                securityContext: undefined,
+            },
+        );
         assert.equal(recordTtlSeconds, 30);
         assert.equal(defaults.apex, "", "the chart's apex default (its own Service) is what this replaces");
     });
@@ -65,7 +82,11 @@ describe("k8s_gateway values", () => {
     it("runs its pods as PodSecurity restricted asks, on the uid the chart already gives", () => {
         assert.deepEqual(values.podSecurityContext, { seccompProfile: { type: "RuntimeDefault" } });
         assert.deepEqual(values.securityContext, { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, runAsNonRoot: true });
-        assert.deepEqual([defaults.secure, defaults.podSecurityContext, defaults.securityContext], [true, {}, {}], "the chart adds runAsUser 1000 only while secure is on");
+        assert.deepEqual(
+            [defaults.secure, defaults.podSecurityContext, defaults.securityContext],
+            [true, {}, {}],
+            "the chart adds runAsUser 1000 only while secure is on",
+        );
     });
 
     it("runs two replicas spread over nodes, one on a single node", () => {
@@ -107,7 +128,9 @@ describe("k8s_gateway values", () => {
     });
 
     it("finds each commented template-only key in values.yaml itself", () => {
-        const commented = Object.entries(templateOnlyKeys).filter(([, k]) => k.commented).map(([path]) => path);
+        const commented = Object.entries(templateOnlyKeys)
+            .filter(([, k]) => k.commented)
+            .map(([path]) => path);
         for (const path of commented) {
             const [block, key] = path.split(".");
             const body = valuesYaml.split(/^(?=\S)/m).find((section) => section.startsWith(`${block}:`)) ?? "";
@@ -117,15 +140,27 @@ describe("k8s_gateway values", () => {
 
     it("catches a misspelt key", () => {
         const misspelt = { ...values, service: { ...values.service, clusterIp: "None" }, watchedResource: ["HTTPRoute"] };
-        assert.deepEqual(unknownValueKeys(misspelt, defaults).filter((p) => !(p in templateOnlyKeys)), ["service.clusterIp", "watchedResource"]);
+        assert.deepEqual(
+            unknownValueKeys(misspelt, defaults).filter((p) => !(p in templateOnlyKeys)),
+            ["service.clusterIp", "watchedResource"],
+        );
     });
 
     it("keeps the default zone plugins the probes and metrics need, drops forward and loop, and adds hosts", () => {
         const plugins = values.extraZonePlugins;
         const chartDefaults = defaults.extraZonePlugins as { name: string }[];
-        assert.deepEqual(plugins.slice(0, -1), chartDefaults.filter((p) => p.name !== "forward" && p.name !== "loop"));
-        assert.deepEqual(chartDefaults.filter((p) => ["forward", "loop"].includes(p.name)), [{ name: "forward", parameters: ". /etc/resolv.conf" }, { name: "loop" }]);
-        assert.deepEqual(plugins.map((p) => p.name), ["log", "errors", "health", "ready", "prometheus", "reload", "loadbalance", "hosts"]);
+        assert.deepEqual(
+            plugins.slice(0, -1),
+            chartDefaults.filter((p) => p.name !== "forward" && p.name !== "loop"),
+        );
+        assert.deepEqual(
+            chartDefaults.filter((p) => ["forward", "loop"].includes(p.name)),
+            [{ name: "forward", parameters: ". /etc/resolv.conf" }, { name: "loop" }],
+        );
+        assert.deepEqual(
+            plugins.map((p) => p.name),
+            ["log", "errors", "health", "ready", "prometheus", "reload", "loadbalance", "hosts"],
+        );
     });
 
     it("publishes every infrastructure host as <name>.<domain>, sorted by name", () => {
@@ -175,12 +210,24 @@ describe("k8s_gateway values", () => {
     });
 
     it("follows a host added to homelab:infrastructure, and the DNS address in homelab:gateways", () => {
-        const edited = k8sGatewayPlan(homeSpec((v) => {
-            v["homelab:infrastructure"].push({ name: "nas", ip: "172.16.1.20" });
-        }));
-        assert.deepEqual(manualRecords(edited).map((r) => r.hostname), [
-            "adguard.ragas.cc", "nas.ragas.cc", "pve1.ragas.cc", "pve2.ragas.cc", "pve3.ragas.cc", "pve4.ragas.cc", "router.ragas.cc", "technitium.ragas.cc",
-        ]);
+        const edited = k8sGatewayPlan(
+            homeSpec((v) => {
+                v["homelab:infrastructure"].push({ name: "nas", ip: "172.16.1.20" });
+            }),
+        );
+        assert.deepEqual(
+            manualRecords(edited).map((r) => r.hostname),
+            [
+                "adguard.ragas.cc",
+                "nas.ragas.cc",
+                "pve1.ragas.cc",
+                "pve2.ragas.cc",
+                "pve3.ragas.cc",
+                "pve4.ragas.cc",
+                "router.ragas.cc",
+                "technitium.ragas.cc",
+            ],
+        );
         assert.match(manualRecordsPlugin(edited).configBlock, /^172\.16\.1\.20 nas\.ragas\.cc$/m);
         const moved = dnsServiceManifest({ ...plan, address: "172.16.1.65" }, "network");
         assert.deepEqual(moved.metadata.annotations, { "lbipam.cilium.io/ips": "172.16.1.65" });

@@ -10,7 +10,11 @@ import { configFor, homePolicyConfig } from "./harness";
 // (pulumi/pulumi pkg/resource/analyzer/config.go, convertSchema); Ajv in strict mode stands in for it,
 // with the one format we use.
 function engineValidator(schema: PolicyConfigSchema) {
-    const ajv = new Ajv({ strict: true, allErrors: true, formats: { ipv4: /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/ } });
+    const ajv = new Ajv({
+        strict: true,
+        allErrors: true,
+        formats: { ipv4: /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/ },
+    });
     const validate = ajv.compile({ type: "object", properties: schema.properties, required: schema.required });
     return (config: unknown) => (validate(config) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`));
 }
@@ -58,23 +62,26 @@ describe("policy config", () => {
     });
 
     it("gives each policy the keys it reads", () => {
-        assert.deepEqual(
-            Object.fromEntries(configurable.map((p) => [p.name, configKeysOf(p.configSchema)])),
-            {
-                "vm-address-in-node-network": ["nodeCidr", "loadBalancerRange", "vip", "infrastructure"],
-                "lb-address-pinned-in-pool": ["loadBalancerRange", "gateways", "gatewayNames"],
-                "lb-pool-inside-node-network": ["nodeCidr", "loadBalancerRange", "vip", "nodes", "infrastructure"],
-                "httproute-in-domain": ["domain", "gatewayNames"],
-                "talos-network-kept": ["podCidr", "serviceCidr"],
-            },
-        );
+        assert.deepEqual(Object.fromEntries(configurable.map((p) => [p.name, configKeysOf(p.configSchema)])), {
+            "vm-address-in-node-network": ["nodeCidr", "loadBalancerRange", "vip", "infrastructure"],
+            "lb-address-pinned-in-pool": ["loadBalancerRange", "gateways", "gatewayNames"],
+            "lb-pool-inside-node-network": ["nodeCidr", "loadBalancerRange", "vip", "nodes", "infrastructure"],
+            "httproute-in-domain": ["domain", "gatewayNames"],
+            "talos-network-kept": ["podCidr", "serviceCidr"],
+        });
     });
 
     it("writes the --policy-pack-config file: policy name -> its keys, from the spec", () => {
         const file = policyConfigFile(homeSpec((v) => (v["homelab:network"].podCidr = "10.50.0.0/16")));
-        assert.deepEqual(Object.keys(file), configurable.map((p) => p.name));
+        assert.deepEqual(
+            Object.keys(file),
+            configurable.map((p) => p.name),
+        );
         assert.deepEqual(file["talos-network-kept"], { podCidr: "10.50.0.0/16", serviceCidr: "10.43.0.0/16" });
-        assert.deepEqual(file["httproute-in-domain"], { domain: "ragas.cc", gatewayNames: { namespace: "network", internal: "envoy-internal", external: "envoy-external" } });
+        assert.deepEqual(file["httproute-in-domain"], {
+            domain: "ragas.cc",
+            gatewayNames: { namespace: "network", internal: "envoy-internal", external: "envoy-external" },
+        });
     });
 
     it("has schemas the engine accepts, which the home config file satisfies", () => {

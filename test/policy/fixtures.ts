@@ -100,7 +100,17 @@ export const route: Fixture = {
     },
 };
 
-export const clusterPatch = ["cluster:", "  network:", "    cni:", "      name: none", "    podSubnets:", "      - 10.42.0.0/16", "    serviceSubnets:", "      - 10.43.0.0/16", ""].join("\n");
+export const clusterPatch = [
+    "cluster:",
+    "  network:",
+    "    cni:",
+    "      name: none",
+    "    podSubnets:",
+    "      - 10.42.0.0/16",
+    "    serviceSubnets:",
+    "      - 10.43.0.0/16",
+    "",
+].join("\n");
 
 export const talosApply: Fixture = {
     type: resourceTypes.talosConfigurationApply,
@@ -108,10 +118,20 @@ export const talosApply: Fixture = {
     props: {
         node: "172.16.1.50",
         endpoint: "172.16.1.50",
-        configPatches: ["apiVersion: v1alpha1\nkind: HostnameConfig\nauto: \"off\"\nhostname: talos-cp-1\n"],
+        configPatches: ['apiVersion: v1alpha1\nkind: HostnameConfig\nauto: "off"\nhostname: talos-cp-1\n'],
         machineConfigurationInput: `version: v1alpha1\nmachine:\n  type: controlplane\n${clusterPatch}`,
     },
 };
 
 /** Every passing fixture: together they are a stack no policy refuses. */
-export const homeStack: Fixture[] = [vm, k8sGatewayService, envoyInternal, envoyExternal, lbPool, publicRecord, tunnelRecord, route, talosApply];
+export const homeStack: Fixture[] = [
+    vm,
+    k8sGatewayService,
+    envoyInternal,
+    envoyExternal,
+    lbPool,
+    publicRecord,
+    tunnelRecord,
+    route,
+    talosApply,
+];

@@ -56,9 +56,15 @@ export async function violations(policy: ResourceValidationPolicy, fixture: Fixt
 }
 
 /** A stack policy's reports, each with the URN it named. */
-export async function stackViolations(policy: StackValidationPolicy, fixtures: Fixture[], overrides: Overrides = {}): Promise<{ message: string; urn?: string }[]> {
+export async function stackViolations(
+    policy: StackValidationPolicy,
+    fixtures: Fixture[],
+    overrides: Overrides = {},
+): Promise<{ message: string; urn?: string }[]> {
     const reports: { message: string; urn?: string }[] = [];
-    await policy.validateStack(stackArgs(fixtures.map(planned), configFor(policy, overrides)), (message, urn) => reports.push({ message, urn }));
+    await policy.validateStack(stackArgs(fixtures.map(planned), configFor(policy, overrides)), (message, urn) =>
+        reports.push({ message, urn }),
+    );
     return reports;
 }
 

@@ -15,35 +15,61 @@ describe("policy httproute-in-domain", () => {
 
     it("tells a subdomain from a look-alike suffix", () => {
         assert.deepEqual(
-            ["ragas.cc", "*.ragas.cc", "a.b.ragas.cc", "MyApp.Ragas.CC", "notragas.cc", "ragas.cc.example.com"].map((h) => isUnderDomain(h, "ragas.cc")),
+            ["ragas.cc", "*.ragas.cc", "a.b.ragas.cc", "MyApp.Ragas.CC", "notragas.cc", "ragas.cc.example.com"].map((h) =>
+                isUnderDomain(h, "ragas.cc"),
+            ),
             [true, true, true, true, false, false],
         );
     });
 
     it("refuses a parent that is not a planned Gateway", async () => {
         const dmz = edit(route, (p) => (p.spec.parentRefs[0].name = "envoy-dmz"));
-        assert.deepEqual(await violations(policy, dmz), ["HTTPRoute default/my-app: parent network/envoy-dmz is not one of the gateways network/envoy-internal, network/envoy-external"]);
+        assert.deepEqual(await violations(policy, dmz), [
+            "HTTPRoute default/my-app: parent network/envoy-dmz is not one of the gateways network/envoy-internal, network/envoy-external",
+        ]);
     });
 
     it("resolves a parentRef without namespace in the route's own namespace", async () => {
         const local = edit(route, (p) => delete p.spec.parentRefs[0].namespace);
-        assert.deepEqual(await violations(policy, local), ["HTTPRoute default/my-app: parent default/envoy-internal is not one of the gateways network/envoy-internal, network/envoy-external"]);
+        assert.deepEqual(await violations(policy, local), [
+            "HTTPRoute default/my-app: parent default/envoy-internal is not one of the gateways network/envoy-internal, network/envoy-external",
+        ]);
     });
 
     it("refuses a parent of another kind with the right name", async () => {
         const service = edit(route, (p) => Object.assign(p.spec.parentRefs[0], { kind: "Service", group: "" }));
-        assert.deepEqual(await violations(policy, service), ["HTTPRoute default/my-app: parent Service network/envoy-internal is not one of the gateways network/envoy-internal, network/envoy-external"]);
+        assert.deepEqual(await violations(policy, service), [
+            "HTTPRoute default/my-app: parent Service network/envoy-internal is not one of the gateways network/envoy-internal, network/envoy-external",
+        ]);
     });
 
     it("passes a route on envoy-external and a route with no hostnames", async () => {
-        assert.deepEqual(await violations(policy, edit(route, (p) => (p.spec.parentRefs[0].name = "envoy-external"))), []);
-        assert.deepEqual(await violations(policy, edit(route, (p) => delete p.spec.hostnames)), []);
+        assert.deepEqual(
+            await violations(
+                policy,
+                edit(route, (p) => (p.spec.parentRefs[0].name = "envoy-external")),
+            ),
+            [],
+        );
+        assert.deepEqual(
+            await violations(
+                policy,
+                edit(route, (p) => delete p.spec.hostnames),
+            ),
+            [],
+        );
     });
 
     it("follows the configured domain and gateway names", async () => {
-        assert.deepEqual(await violations(policy, route, { domain: "example.com", gatewayNames: { namespace: "edge", internal: "lan", external: "wan" } }), [
-            "HTTPRoute default/my-app: myapp.ragas.cc is not under the domain example.com",
-            "HTTPRoute default/my-app: parent network/envoy-internal is not one of the gateways edge/lan, edge/wan",
-        ]);
+        assert.deepEqual(
+            await violations(policy, route, {
+                domain: "example.com",
+                gatewayNames: { namespace: "edge", internal: "lan", external: "wan" },
+            }),
+            [
+                "HTTPRoute default/my-app: myapp.ragas.cc is not under the domain example.com",
+                "HTTPRoute default/my-app: parent network/envoy-internal is not one of the gateways edge/lan, edge/wan",
+            ],
+        );
     });
 });

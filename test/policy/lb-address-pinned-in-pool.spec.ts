@@ -14,12 +14,16 @@ describe("policy lb-address-pinned-in-pool", () => {
 
     it("refuses a LoadBalancer Service outside the range", async () => {
         const service = edit(k8sGatewayService, (p) => (p.metadata.annotations[ips] = "172.16.1.70"));
-        assert.deepEqual(await violations(policy, service), ["Service network/k8s-gateway: 172.16.1.70 is outside the load-balancer range 172.16.1.60-172.16.1.69"]);
+        assert.deepEqual(await violations(policy, service), [
+            "Service network/k8s-gateway: 172.16.1.70 is outside the load-balancer range 172.16.1.60-172.16.1.69",
+        ]);
     });
 
     it("checks every address of a comma-separated annotation", async () => {
         const service = edit(k8sGatewayService, (p) => (p.metadata.annotations[ips] = "172.16.1.60, 172.16.1.59"));
-        assert.deepEqual(await violations(policy, service), ["Service network/k8s-gateway: 172.16.1.59 is outside the load-balancer range 172.16.1.60-172.16.1.69"]);
+        assert.deepEqual(await violations(policy, service), [
+            "Service network/k8s-gateway: 172.16.1.59 is outside the load-balancer range 172.16.1.60-172.16.1.69",
+        ]);
     });
 
     it("refuses a LoadBalancer Service with no pinned address", async () => {
@@ -31,11 +35,19 @@ describe("policy lb-address-pinned-in-pool", () => {
 
     it("refuses an annotation that is not an address", async () => {
         const service = edit(k8sGatewayService, (p) => (p.metadata.annotations[ips] = "k8s-gateway"));
-        assert.deepEqual(await violations(policy, service), ['Service network/k8s-gateway: "k8s-gateway" in metadata.annotations["lbipam.cilium.io/ips"] is not an IPv4 address']);
+        assert.deepEqual(await violations(policy, service), [
+            'Service network/k8s-gateway: "k8s-gateway" in metadata.annotations["lbipam.cilium.io/ips"] is not an IPv4 address',
+        ]);
     });
 
     it("leaves other Service types alone", async () => {
-        assert.deepEqual(await violations(policy, edit(k8sGatewayService, (p) => (p.spec.type = "ClusterIP"))), []);
+        assert.deepEqual(
+            await violations(
+                policy,
+                edit(k8sGatewayService, (p) => (p.spec.type = "ClusterIP")),
+            ),
+            [],
+        );
     });
 
     it("refuses a Gateway with no pinned address", async () => {
@@ -55,7 +67,9 @@ describe("policy lb-address-pinned-in-pool", () => {
 
     it("refuses a planned Gateway pinned to another gateway's address", async () => {
         const gateway = edit(envoyInternal, (p) => (p.spec.infrastructure.annotations[ips] = "172.16.1.62"));
-        assert.deepEqual(await violations(policy, gateway), ["Gateway network/envoy-internal: pinned to 172.16.1.62, the plan gives it 172.16.1.61"]);
+        assert.deepEqual(await violations(policy, gateway), [
+            "Gateway network/envoy-internal: pinned to 172.16.1.62, the plan gives it 172.16.1.61",
+        ]);
     });
 
     it("ignores spec.addresses that are not IP addresses", async () => {
@@ -75,7 +89,8 @@ describe("policy lb-address-pinned-in-pool", () => {
 
     it("declines resources that are neither Services nor Gateways", async () => {
         assert.deepEqual(await checkResource(policy, vm), {
-            notApplicable: "Policy only applies to resources of type 'kubernetes:core/v1:Service' or 'kubernetes:gateway.networking.k8s.io/v1:Gateway'",
+            notApplicable:
+                "Policy only applies to resources of type 'kubernetes:core/v1:Service' or 'kubernetes:gateway.networking.k8s.io/v1:Gateway'",
         });
     });
 });

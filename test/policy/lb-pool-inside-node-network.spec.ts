@@ -41,7 +41,9 @@ describe("policy lb-pool-inside-node-network", () => {
 
     it("refuses a block outside the node network", async () => {
         const pool = edit(lbPool, (p) => (p.spec.blocks[0] = { cidr: "172.16.2.0/28" }));
-        assert.deepEqual(await violations(policy, pool), ["CiliumLoadBalancerIPPool home-pool: block 172.16.2.0/28 is outside the node network 172.16.1.0/24"]);
+        assert.deepEqual(await violations(policy, pool), [
+            "CiliumLoadBalancerIPPool home-pool: block 172.16.2.0/28 is outside the node network 172.16.1.0/24",
+        ]);
     });
 
     it("refuses a range it cannot read (stop before start)", async () => {

@@ -27,7 +27,8 @@ describe("policy no-address-twice", () => {
         const web = edit(renamed(k8sGatewayService, "web-service", "web"), (p) => (p.metadata.annotations[ips] = "172.16.1.62"));
         assert.deepEqual(await stackViolations(policy, [envoyExternal, web]), [
             {
-                message: '172.16.1.62 is claimed by Gateway network/envoy-external (spec.addresses[0].value) and Service network/web (metadata.annotations["lbipam.cilium.io/ips"])',
+                message:
+                    '172.16.1.62 is claimed by Gateway network/envoy-external (spec.addresses[0].value) and Service network/web (metadata.annotations["lbipam.cilium.io/ips"])',
                 urn: urnOf(web),
             },
         ]);
@@ -36,10 +37,13 @@ describe("policy no-address-twice", () => {
     it("names every holder of an address claimed three times", async () => {
         const web = edit(renamed(k8sGatewayService, "web-service", "web"), (p) => (p.metadata.annotations[ips] = "172.16.1.61"));
         const vmOnGateway = edit(vm, (p) => (p.initialization.ipConfigs[0].ipv4.address = "172.16.1.61/24"));
-        assert.deepEqual((await stackViolations(policy, [envoyInternal, web, vmOnGateway])).map((v) => v.message), [
-            '172.16.1.61 is claimed by Gateway network/envoy-internal (spec.infrastructure.annotations["lbipam.cilium.io/ips"]), ' +
-                'Service network/web (metadata.annotations["lbipam.cilium.io/ips"]) and VM talos-cp-1 (initialization.ipConfigs[0].ipv4.address)',
-        ]);
+        assert.deepEqual(
+            (await stackViolations(policy, [envoyInternal, web, vmOnGateway])).map((v) => v.message),
+            [
+                '172.16.1.61 is claimed by Gateway network/envoy-internal (spec.infrastructure.annotations["lbipam.cilium.io/ips"]), ' +
+                    'Service network/web (metadata.annotations["lbipam.cilium.io/ips"]) and VM talos-cp-1 (initialization.ipConfigs[0].ipv4.address)',
+            ],
+        );
     });
 
     it("counts one resource naming an address in two fields once", async () => {
@@ -48,13 +52,19 @@ describe("policy no-address-twice", () => {
     });
 
     it("allows Services that share an address through one sharing key, and refuses it when the keys differ", async () => {
-        const dnsTcp = edit(renamed(k8sGatewayService, "k8s-gateway-tcp", "k8s-gateway-tcp"), (p) => (p.metadata.annotations["lbipam.cilium.io/sharing-key"] = "dns"));
+        const dnsTcp = edit(
+            renamed(k8sGatewayService, "k8s-gateway-tcp", "k8s-gateway-tcp"),
+            (p) => (p.metadata.annotations["lbipam.cilium.io/sharing-key"] = "dns"),
+        );
         const dnsUdp = edit(k8sGatewayService, (p) => (p.metadata.annotations["lbipam.cilium.io/sharing-key"] = "dns"));
         assert.deepEqual(await stackViolations(policy, [dnsUdp, dnsTcp]), []);
         const otherKey = edit(dnsTcp, (p) => (p.metadata.annotations["lbipam.cilium.io/sharing-key"] = "web"));
-        assert.deepEqual((await stackViolations(policy, [dnsUdp, otherKey])).map((v) => v.message), [
-            '172.16.1.60 is claimed by Service network/k8s-gateway (metadata.annotations["lbipam.cilium.io/ips"]) and Service network/k8s-gateway-tcp (metadata.annotations["lbipam.cilium.io/ips"])',
-        ]);
+        assert.deepEqual(
+            (await stackViolations(policy, [dnsUdp, otherKey])).map((v) => v.message),
+            [
+                '172.16.1.60 is claimed by Service network/k8s-gateway (metadata.annotations["lbipam.cilium.io/ips"]) and Service network/k8s-gateway-tcp (metadata.annotations["lbipam.cilium.io/ips"])',
+            ],
+        );
     });
 
     it("does not count a ClusterIP Service's stale annotation", async () => {

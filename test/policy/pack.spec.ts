@@ -32,7 +32,12 @@ describe("policy pack", () => {
         assert.deepEqual(
             verdicts.map((v) => [v.policy, v.resource, v.message, v.enforcementLevel]),
             [
-                ["vm-address-in-node-network", urnOf(violators.vmOffNetwork), "VM talos-cp-1: 192.168.1.10 is outside the node network 172.16.1.0/24", "mandatory"],
+                [
+                    "vm-address-in-node-network",
+                    urnOf(violators.vmOffNetwork),
+                    "VM talos-cp-1: 192.168.1.10 is outside the node network 172.16.1.0/24",
+                    "mandatory",
+                ],
                 [
                     "lb-address-pinned-in-pool",
                     urnOf(violators.serviceOutsideRange),
@@ -61,20 +66,34 @@ describe("policy pack", () => {
                         'and Gateway network/envoy-lab (spec.infrastructure.annotations["lbipam.cilium.io/ips"])',
                     "mandatory",
                 ],
-                ["no-private-public-dns", urnOf(violators.publicPrivateRecord), "DNS record www.ragas.cc (A): 172.16.1.61 is a private address (RFC 1918)", "mandatory"],
-                ["httproute-in-domain", urnOf(violators.foreignRoute), "HTTPRoute default/my-app: app.example.com is not under the domain ragas.cc", "mandatory"],
+                [
+                    "no-private-public-dns",
+                    urnOf(violators.publicPrivateRecord),
+                    "DNS record www.ragas.cc (A): 172.16.1.61 is a private address (RFC 1918)",
+                    "mandatory",
+                ],
+                [
+                    "httproute-in-domain",
+                    urnOf(violators.foreignRoute),
+                    "HTTPRoute default/my-app: app.example.com is not under the domain ragas.cc",
+                    "mandatory",
+                ],
             ],
         );
     });
 
     it("turns a read of a value unknown at preview into one advisory verdict, as the analyzer does", async () => {
         // tools/offline/record.ts writes a value unknown at registration as "<unknown>".
-        const unknownAddress = edit({ ...vm, name: "talos-vms-talos-cp-9" }, (p) => (p.initialization.ipConfigs[0].ipv4.address = "<unknown>"));
+        const unknownAddress = edit(
+            { ...vm, name: "talos-vms-talos-cp-9" },
+            (p) => (p.initialization.ipConfigs[0].ipv4.address = "<unknown>"),
+        );
         assert.deepEqual(await runPolicies([planned(unknownAddress), planned(vm)], homePolicyConfig), [
             {
                 policy: "vm-address-in-node-network",
                 resource: urnOf(unknownAddress),
-                message: "can't run policy 'vm-address-in-node-network' during preview: string value at .initialization.ipConfigs.0.ipv4.address can't be known during preview",
+                message:
+                    "can't run policy 'vm-address-in-node-network' during preview: string value at .initialization.ipConfigs.0.ipv4.address can't be known during preview",
                 enforcementLevel: "advisory",
             },
         ]);
@@ -82,11 +101,16 @@ describe("policy pack", () => {
 
     it("holds resources to the config it is given", async () => {
         const elsewhere = { ...homePolicyConfig, nodeCidr: "10.0.0.0/24" };
-        assert.deepEqual((await runPolicies([planned(vm)], elsewhere)).map((v) => v.message), ["VM talos-cp-1: 172.16.1.50 is outside the node network 10.0.0.0/24"]);
+        assert.deepEqual(
+            (await runPolicies([planned(vm)], elsewhere)).map((v) => v.message),
+            ["VM talos-cp-1: 172.16.1.50 is outside the node network 10.0.0.0/24"],
+        );
     });
 
     it("skips a disabled policy", async () => {
-        const disabled = policies.map((p) => (p.name === "vm-address-in-node-network" ? { ...p, enforcementLevel: "disabled" as const } : p));
+        const disabled = policies.map((p) =>
+            p.name === "vm-address-in-node-network" ? { ...p, enforcementLevel: "disabled" as const } : p,
+        );
         assert.deepEqual(await runPolicies([planned(violators.vmOffNetwork)], homePolicyConfig, disabled), []);
     });
 });

@@ -20,7 +20,11 @@ describe("policy resource types", () => {
     });
 
     it("match the tokens k8s.apiextensions.CustomResource registers (kubernetes:<apiVersion>:<kind>)", () => {
-        for (const [token, fixture] of [[resourceTypes.gateway, envoyInternal], [resourceTypes.httpRoute, route], [resourceTypes.loadBalancerPool, lbPool]] as const) {
+        for (const [token, fixture] of [
+            [resourceTypes.gateway, envoyInternal],
+            [resourceTypes.httpRoute, route],
+            [resourceTypes.loadBalancerPool, lbPool],
+        ] as const) {
             assert.equal(token, `kubernetes:${fixture.props.apiVersion}:${fixture.props.kind}`);
         }
     });

@@ -16,13 +16,23 @@ describe("policy talos-network-kept", () => {
 
     it("passes every patch the program renders for a control plane", async () => {
         const spec = homeSpec();
-        const patches = renderPatches(machinePatches(clusterPlan(spec, "factory.talos.dev/installer/abc:v1.13.9"), nodePlan(spec.nodes[0])));
-        assert.deepEqual(await violations(policy, edit(talosApply, (p) => (p.configPatches = patches))), []);
+        const patches = renderPatches(
+            machinePatches(clusterPlan(spec, "factory.talos.dev/installer/abc:v1.13.9"), nodePlan(spec.nodes[0])),
+        );
+        assert.deepEqual(
+            await violations(
+                policy,
+                edit(talosApply, (p) => (p.configPatches = patches)),
+            ),
+            [],
+        );
     });
 
     it("refuses a patch setting another pod subnet", async () => {
         const patch = clusterPatch.replace("10.42.0.0/16", "10.244.0.0/16");
-        assert.deepEqual(await violations(policy, withPatch(patch)), [`${label}: configPatches[1] sets cluster.network.podSubnets to 10.244.0.0/16, not the pod CIDR 10.42.0.0/16`]);
+        assert.deepEqual(await violations(policy, withPatch(patch)), [
+            `${label}: configPatches[1] sets cluster.network.podSubnets to 10.244.0.0/16, not the pod CIDR 10.42.0.0/16`,
+        ]);
     });
 
     it("refuses a patch adding a second service subnet", async () => {
@@ -40,7 +50,9 @@ describe("policy talos-network-kept", () => {
 
     it("reads JSON patches (RFC 6902) too", async () => {
         const patch = JSON.stringify([{ op: "add", path: "/cluster/network/podSubnets/-", value: "10.244.0.0/16" }]);
-        assert.deepEqual(await violations(policy, withPatch(patch)), [`${label}: configPatches[1] sets cluster.network.podSubnets to 10.244.0.0/16, not the pod CIDR 10.42.0.0/16`]);
+        assert.deepEqual(await violations(policy, withPatch(patch)), [
+            `${label}: configPatches[1] sets cluster.network.podSubnets to 10.244.0.0/16, not the pod CIDR 10.42.0.0/16`,
+        ]);
     });
 
     it("checks every document of a multi-document patch", async () => {
@@ -51,12 +63,15 @@ describe("policy talos-network-kept", () => {
     });
 
     it("refuses a patch that is not YAML (Talos would too), naming the parser's error code", async () => {
-        assert.deepEqual(await violations(policy, withPatch("cluster:\n\tnetwork: {}")), [`${label}: configPatches[1] is not valid YAML (TAB_AS_INDENT)`]);
+        assert.deepEqual(await violations(policy, withPatch("cluster:\n\tnetwork: {}")), [
+            `${label}: configPatches[1] is not valid YAML (TAB_AS_INDENT)`,
+        ]);
     });
 
     it("refuses a generated config that lost the cluster patch (Talos' defaults: flannel, 10.244.0.0/16, 10.96.0.0/12)", async () => {
         const defaults = edit(talosApply, (p) => {
-            p.machineConfigurationInput = "version: v1alpha1\ncluster:\n  network:\n    cni:\n      name: flannel\n    podSubnets: [10.244.0.0/16]\n    serviceSubnets: [10.96.0.0/12]\n";
+            p.machineConfigurationInput =
+                "version: v1alpha1\ncluster:\n  network:\n    cni:\n      name: flannel\n    podSubnets: [10.244.0.0/16]\n    serviceSubnets: [10.96.0.0/12]\n";
         });
         assert.deepEqual(await violations(policy, defaults), [
             `${label}: machineConfigurationInput sets cluster.network.podSubnets to 10.244.0.0/16, not the pod CIDR 10.42.0.0/16`,

@@ -16,7 +16,10 @@ export interface CalledHandler<I, O> {
     warningsOf(action: () => Promise<unknown>): Promise<string[]>;
 }
 
-export function called<I = any, O = any>(handler: ResourceHandler<I, O>, urn = "urn:pulumi:test::homelab::homelab:test:Resource::r"): CalledHandler<I, O> {
+export function called<I = any, O = any>(
+    handler: ResourceHandler<I, O>,
+    urn = "urn:pulumi:test::homelab::homelab:test:Resource::r",
+): CalledHandler<I, O> {
     const warnings: string[] = [];
     const operation: Operation = { urn, warn: async (message) => void warnings.push(message) };
     return {

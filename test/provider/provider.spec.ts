@@ -43,10 +43,18 @@ describe("the homelab provider", () => {
         const news = { url: "http://127.0.0.1:1", password: secret("pw"), nested: { key: secret("k"), plain: 1 } };
         const olds = { url: "http://127.0.0.1:1", __provider: "exports.handler = ..." };
         assert.deepEqual(await provider.check(urn, olds, news), { inputs: news, failures: [] });
-        assert.deepEqual(seen.pop(), ["check", { url: "http://127.0.0.1:1" }, { url: "http://127.0.0.1:1", password: "pw", nested: { key: "k", plain: 1 } }]);
+        assert.deepEqual(seen.pop(), [
+            "check",
+            { url: "http://127.0.0.1:1" },
+            { url: "http://127.0.0.1:1", password: "pw", nested: { key: "k", plain: 1 } },
+        ]);
         assert.deepEqual((await provider.check(urn, {}, { bad: true })).failures, [{ property: "bad", reason: "no" }]);
         await provider.diff("e", urn, olds, news);
-        assert.deepEqual(seen.pop(), ["diff", { url: "http://127.0.0.1:1" }, { url: "http://127.0.0.1:1", password: "pw", nested: { key: "k", plain: 1 } }]);
+        assert.deepEqual(seen.pop(), [
+            "diff",
+            { url: "http://127.0.0.1:1" },
+            { url: "http://127.0.0.1:1", password: "pw", nested: { key: "k", plain: 1 } },
+        ]);
     });
 
     it("marks outputs secret where their inputs were, drops undefined, and warns on the resource's URN", async () => {
@@ -56,20 +64,32 @@ describe("the homelab provider", () => {
     });
 
     it("keeps a partial update's properties as secret as the state they came from", async () => {
-        await assert.rejects(provider.update("e", urn, { password: secret("pw") }, { password: secret("pw2") }), (error: PartialUpdateError) => {
-            assert.deepEqual([error.message, error.id, error.reasons, error.properties], ["half way", "e", ["half way"], { password: secret("pw"), note: "x" }]);
-            return true;
-        });
+        await assert.rejects(
+            provider.update("e", urn, { password: secret("pw") }, { password: secret("pw2") }),
+            (error: PartialUpdateError) => {
+                assert.deepEqual(
+                    [error.message, error.id, error.reasons, error.properties],
+                    ["half way", "e", ["half way"], { password: secret("pw"), note: "x" }],
+                );
+                return true;
+            },
+        );
     });
 
     it("names the types it serves when asked for another, and keeps the state on a refresh when a type has no read", async () => {
-        await assert.rejects(provider.create("urn:pulumi:home::homelab::homelab:test:Other::o", {}), { message: "the homelab provider has no resource type homelab:test:Other (it serves homelab:test:Echo)" });
+        await assert.rejects(provider.create("urn:pulumi:home::homelab::homelab:test:Other::o", {}), {
+            message: "the homelab provider has no resource type homelab:test:Other (it serves homelab:test:Echo)",
+        });
         assert.deepEqual(await provider.read("e", urn, { a: secret(1) }), { id: "e", props: { a: secret(1) } });
     });
 
     it("unwraps and wraps as the engine's annotateSecrets does, nested objects included", () => {
         assert.deepEqual(plainProps({ a: [secret(1), { b: secret("x") }] }), { a: [1, { b: "x" }] });
-        assert.deepEqual(withSecretsOf({ a: 1, b: { c: 2, d: 3 }, e: 4 }, { a: secret(0), b: { c: secret(0) } }), { a: secret(1), b: { c: secret(2), d: 3 }, e: 4 });
+        assert.deepEqual(withSecretsOf({ a: 1, b: { c: 2, d: 3 }, e: 4 }, { a: secret(0), b: { c: secret(0) } }), {
+            a: secret(1),
+            b: { c: secret(2), d: 3 },
+            e: 4,
+        });
     });
 
     it("finds the engine's address among the plugin's arguments as the SDK's server does", () => {

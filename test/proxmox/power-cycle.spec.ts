@@ -1,7 +1,13 @@
 import { strict as assert } from "assert";
 import * as http from "http";
 import { AddressInfo } from "net";
-import { maxAnswerBytes, pendingChanges, PowerCycleTiming, ProxmoxAccess, rebootApplyingPending } from "../../components/proxmox/power-cycle";
+import {
+    maxAnswerBytes,
+    pendingChanges,
+    PowerCycleTiming,
+    ProxmoxAccess,
+    rebootApplyingPending,
+} from "../../components/proxmox/power-cycle";
 
 // A fake Proxmox API on 127.0.0.1: one VM with a pending memory change, the reboot task it starts, and a
 // record of every request, so the test sees what the rolling restart would ask of a real host.
@@ -43,7 +49,11 @@ function fakeProxmox(vm: FakeVm) {
                 polls = 0;
                 return send(200, "UPID:pve2:0000ABCD:qmreboot:151:pulumi@pve!homelab:");
             }
-            if (req.method === "GET" && req.url === `/api2/json/nodes/pve2/tasks/${encodeURIComponent("UPID:pve2:0000ABCD:qmreboot:151:pulumi@pve!homelab:")}/status`) {
+            if (
+                req.method === "GET" &&
+                req.url ===
+                    `/api2/json/nodes/pve2/tasks/${encodeURIComponent("UPID:pve2:0000ABCD:qmreboot:151:pulumi@pve!homelab:")}/status`
+            ) {
                 polls += 1;
                 if (polls <= vm.taskPolls) return send(200, { status: "running" });
                 if (vm.exitstatus === "OK") vm.pending = vm.pending.map(({ key, pending }) => ({ key, value: pending }));
@@ -63,7 +73,15 @@ describe("Proxmox power cycle for pending hardware", () => {
     let api: ProxmoxAccess;
     let state: FakeVm;
     beforeEach(async () => {
-        state = { pending: [{ key: "cores", value: 4 }, { key: "memory", value: 8192, pending: 16384 }, { key: "name", value: "talos-cp-2" }], taskPolls: 2, exitstatus: "OK" };
+        state = {
+            pending: [
+                { key: "cores", value: 4 },
+                { key: "memory", value: 8192, pending: 16384 },
+                { key: "name", value: "talos-cp-2" },
+            ],
+            taskPolls: 2,
+            exitstatus: "OK",
+        };
         fake = fakeProxmox(state);
         await new Promise<void>((resolve) => fake.server.listen(0, "127.0.0.1", resolve));
         api = { endpoint: `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`, apiToken: "pulumi@pve!homelab=CANARY-token" };
@@ -92,28 +110,43 @@ describe("Proxmox power cycle for pending hardware", () => {
     it("still reboots a VM with nothing pending (a change Proxmox applied live), reporting none applied", async () => {
         state.pending = [{ key: "memory", value: 16384 }];
         assert.deepEqual(await rebootApplyingPending(api, vmRef, timing), []);
-        assert.deepEqual(fake.requests.map((r) => r.split(" ").slice(0, 2).join(" ").replace(/tasks\/.*\/status/, "tasks/<upid>/status")), [
-            "GET /api2/json/nodes/pve2/qemu/151/pending",
-            "POST /api2/json/nodes/pve2/qemu/151/status/reboot",
-            "GET /api2/json/nodes/pve2/tasks/<upid>/status",
-            "GET /api2/json/nodes/pve2/tasks/<upid>/status",
-            "GET /api2/json/nodes/pve2/tasks/<upid>/status",
-            "GET /api2/json/nodes/pve2/qemu/151/pending",
-        ]);
+        assert.deepEqual(
+            fake.requests.map((r) =>
+                r
+                    .split(" ")
+                    .slice(0, 2)
+                    .join(" ")
+                    .replace(/tasks\/.*\/status/, "tasks/<upid>/status"),
+            ),
+            [
+                "GET /api2/json/nodes/pve2/qemu/151/pending",
+                "POST /api2/json/nodes/pve2/qemu/151/status/reboot",
+                "GET /api2/json/nodes/pve2/tasks/<upid>/status",
+                "GET /api2/json/nodes/pve2/tasks/<upid>/status",
+                "GET /api2/json/nodes/pve2/tasks/<upid>/status",
+                "GET /api2/json/nodes/pve2/qemu/151/pending",
+            ],
+        );
     });
 
     it("fails naming the VM and the check when the task fails or outlasts its bound", async () => {
         state.exitstatus = "VM quit/powerdown failed";
-        await assert.rejects(rebootApplyingPending(api, vmRef, timing), { message: 'talos-cp-2 (pve2/151): reboot task: ended with "VM quit/powerdown failed"' });
+        await assert.rejects(rebootApplyingPending(api, vmRef, timing), {
+            message: 'talos-cp-2 (pve2/151): reboot task: ended with "VM quit/powerdown failed"',
+        });
         state.exitstatus = "OK";
         state.taskPolls = 1_000_000;
         const started = Date.now();
-        await assert.rejects(rebootApplyingPending(api, vmRef, { ...timing, taskTimeoutMs: 50 }), { message: "talos-cp-2 (pve2/151): reboot task: still running after 50 ms" });
+        await assert.rejects(rebootApplyingPending(api, vmRef, { ...timing, taskTimeoutMs: 50 }), {
+            message: "talos-cp-2 (pve2/151): reboot task: still running after 50 ms",
+        });
         assert.ok(Date.now() - started < 1000, "the wait is bounded");
     });
 
     it("stops reading an answer past its bound instead of buffering it whole", async () => {
-        await assert.rejects(pendingChanges(api, { ...vmRef, vmId: 152 }, 5000), { message: `talos-cp-2 (pve2/152): GET /nodes/pve2/qemu/152/pending: the answer is larger than ${maxAnswerBytes} bytes; refusing to read it` });
+        await assert.rejects(pendingChanges(api, { ...vmRef, vmId: 152 }, 5000), {
+            message: `talos-cp-2 (pve2/152): GET /nodes/pve2/qemu/152/pending: the answer is larger than ${maxAnswerBytes} bytes; refusing to read it`,
+        });
         for (let i = 0; i < 100 && !state.streamClosed; i++) await new Promise((resolve) => setTimeout(resolve, 20));
         assert.equal(state.streamClosed, true, "the client hung up");
     });
@@ -121,13 +154,19 @@ describe("Proxmox power cycle for pending hardware", () => {
     it("never sends the token over plain http to anything but this machine", async () => {
         // Refused before any connection: 172.16.1.2 is configuration here, never a target.
         await assert.rejects(pendingChanges({ ...api, endpoint: "http://172.16.1.2:8006" }, vmRef, 2000), {
-            message: "talos-cp-2 (pve2/151): GET /nodes/pve2/qemu/151/pending: refusing to send the API token to http://172.16.1.2:8006: the endpoint must be https",
+            message:
+                "talos-cp-2 (pve2/151): GET /nodes/pve2/qemu/151/pending: refusing to send the API token to http://172.16.1.2:8006: the endpoint must be https",
         });
     });
 
     it("names the VM and the call when the API refuses or nobody answers", async () => {
-        await assert.rejects(pendingChanges(api, { ...vmRef, vmId: 999 }, 2000), { message: "talos-cp-2 (pve2/999): GET /nodes/pve2/qemu/999/pending: HTTP 404 Not Found" });
+        await assert.rejects(pendingChanges(api, { ...vmRef, vmId: 999 }, 2000), {
+            message: "talos-cp-2 (pve2/999): GET /nodes/pve2/qemu/999/pending: HTTP 404 Not Found",
+        });
         const closed = { ...api, endpoint: "http://127.0.0.1:1" };
-        await assert.rejects(pendingChanges(closed, vmRef, 2000), { name: "ProxmoxError", message: "talos-cp-2 (pve2/151): GET /nodes/pve2/qemu/151/pending: connect ECONNREFUSED 127.0.0.1:1" });
+        await assert.rejects(pendingChanges(closed, vmRef, 2000), {
+            name: "ProxmoxError",
+            message: "talos-cp-2 (pve2/151): GET /nodes/pve2/qemu/151/pending: connect ECONNREFUSED 127.0.0.1:1",
+        });
     });
 });

@@ -20,11 +20,20 @@ describe("Proxmox trust in the graph", () => {
 
     it("with a pin and insecure, the provider skips verification and the rollout's client gets the pin and CA", async () => {
         const values = homeValues();
-        Object.assign(values["homelab:proxmox"], { insecure: true, fingerprint: fingerprint(certs.right), caCertificate: certs.ca.certPem });
+        Object.assign(values["homelab:proxmox"], {
+            insecure: true,
+            fingerprint: fingerprint(certs.right),
+            caCertificate: certs.ca.certPem,
+        });
         const graph = await runStack(values);
         assert.equal(graph.run.error, undefined, String(graph.run.error));
         assert.equal(graph.ofType("pulumi:providers:proxmoxve")[0].inputs.insecure, "true");
-        assert.deepEqual(rolloutAccess(graph), { endpoint: "https://172.16.1.2:8006", caCertificate: certs.ca.certPem, fingerprint: fingerprint(certs.right), apiToken: canary("homelab:proxmoxApiToken") });
+        assert.deepEqual(rolloutAccess(graph), {
+            endpoint: "https://172.16.1.2:8006",
+            caCertificate: certs.ca.certPem,
+            fingerprint: fingerprint(certs.right),
+            apiToken: canary("homelab:proxmoxApiToken"),
+        });
         assert.deepEqual(graph.leaks("CANARY"), []);
     });
 });

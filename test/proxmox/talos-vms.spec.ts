@@ -24,7 +24,10 @@ describe("Proxmox: Talos image and VMs", () => {
 
     it("creates exactly the four VMs of the spec, each on its host with its fixed vmId", () => {
         const vms = graph.ofType(VM).map((r) => [r.inputs.name, r.inputs.nodeName, r.inputs.vmId]);
-        assert.deepEqual(vms, home.map((n) => [n.name, n.host, n.vmId]));
+        assert.deepEqual(
+            vms,
+            home.map((n) => [n.name, n.host, n.vmId]),
+        );
     });
 
     for (const node of home) {
@@ -52,7 +55,11 @@ describe("Proxmox: Talos image and VMs", () => {
     it("replaces a VM (fixed vmId, MAC and address) and its Talos config by deleting first", () => {
         for (const node of home) {
             assert.equal(graph.get(VM, `home-vms-${node.name}`).deleteBeforeReplace, true, node.name);
-            assert.equal(graph.get("talos:machine/configurationApply:ConfigurationApply", `home-talos-${node.name}`).deleteBeforeReplace, true, node.name);
+            assert.equal(
+                graph.get("talos:machine/configurationApply:ConfigurationApply", `home-talos-${node.name}`).deleteBeforeReplace,
+                true,
+                node.name,
+            );
         }
     });
 
@@ -68,11 +75,20 @@ describe("Proxmox: Talos image and VMs", () => {
 
     it("downloads the nocloud image of the schematic once per host in use, never re-downloading, taking over a leftover file", () => {
         const schematic = graph.get("talos:imageFactory/schematic:Schematic", "home-talos-image-schematic");
-        assert.equal(schematic.inputs.schematic, "customization:\n  systemExtensions:\n    officialExtensions:\n      - siderolabs/qemu-guest-agent\n");
+        assert.equal(
+            schematic.inputs.schematic,
+            "customization:\n  systemExtensions:\n    officialExtensions:\n      - siderolabs/qemu-guest-agent\n",
+        );
         const files = graph.ofType(FILE);
-        assert.deepEqual(files.map((f) => f.inputs.nodeName), ["pve1", "pve2", "pve3", "pve4"]);
+        assert.deepEqual(
+            files.map((f) => f.inputs.nodeName),
+            ["pve1", "pve2", "pve3", "pve4"],
+        );
         for (const file of files) {
-            assert.match(file.inputs.url as string, new RegExp(`^https://factory\\.talos\\.dev/image/[0-9a-f]{64}/${versions.talos.version}/nocloud-amd64\\.raw\\.gz$`));
+            assert.match(
+                file.inputs.url as string,
+                new RegExp(`^https://factory\\.talos\\.dev/image/[0-9a-f]{64}/${versions.talos.version}/nocloud-amd64\\.raw\\.gz$`),
+            );
             assert.match(file.inputs.fileName as string, /\.img$/);
             assert.equal(file.inputs.overwrite, false);
             assert.equal(file.inputs.overwriteUnmanaged, true, "a file left by a lost state must not stop the run");
@@ -87,7 +103,10 @@ describe("Proxmox: Talos image and VMs", () => {
         const values = homeValues();
         values["homelab:nodes"][3].host = "pve1";
         const moved = await runStack(values);
-        assert.deepEqual(moved.ofType(FILE).map((f) => f.inputs.nodeName), ["pve1", "pve2", "pve3"]);
+        assert.deepEqual(
+            moved.ofType(FILE).map((f) => f.inputs.nodeName),
+            ["pve1", "pve2", "pve3"],
+        );
     });
 
     it("uses one Proxmox provider, with the API token and SSH key as secrets and each host's SSH address", () => {
@@ -95,7 +114,10 @@ describe("Proxmox: Talos image and VMs", () => {
         assert.equal(provider.inputs.endpoint, "https://172.16.1.2:8006");
         assert.ok(provider.secretPaths.includes("/apiToken"));
         const ssh = JSON.parse(provider.inputs.ssh as string);
-        assert.deepEqual(ssh.nodes, home.map((n, i) => ({ name: n.host, address: `172.16.1.${i + 2}` })));
+        assert.deepEqual(
+            ssh.nodes,
+            home.map((n, i) => ({ name: n.host, address: `172.16.1.${i + 2}` })),
+        );
         assert.ok(provider.secretPaths.includes("/ssh"), "the ssh block carries the private key");
         const proxmoxResources = graph.resources.filter((r: Registration) => r.type.startsWith("proxmoxve:"));
         assert.ok(proxmoxResources.length > 0);

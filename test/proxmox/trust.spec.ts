@@ -18,21 +18,33 @@ describe("Proxmox API trust: the token goes only to the pinned or certified host
     let otherHost: RecordingServer;
     before(async () => {
         const answer = () => ({ status: 200, body: pending });
-        [right, selfSigned, otherHost] = await Promise.all([recordingServer(certs.right, answer), recordingServer(certs.selfSigned, answer), recordingServer(certs.otherHost, answer)]);
+        [right, selfSigned, otherHost] = await Promise.all([
+            recordingServer(certs.right, answer),
+            recordingServer(certs.selfSigned, answer),
+            recordingServer(certs.otherHost, answer),
+        ]);
     });
     after(async () => Promise.all([right, selfSigned, otherHost].map((s) => s?.close())));
     afterEach(() => {
         for (const impostor of [selfSigned, otherHost]) assert.deepEqual(impostor.requests, [], "an impostor got a request");
     });
 
-    const access = (server: RecordingServer, trust: Partial<ProxmoxAccess>): ProxmoxAccess => ({ endpoint: server.url, apiToken: token, ...trust });
+    const access = (server: RecordingServer, trust: Partial<ProxmoxAccess>): ProxmoxAccess => ({
+        endpoint: server.url,
+        apiToken: token,
+        ...trust,
+    });
     const ask = (server: RecordingServer, trust: Partial<ProxmoxAccess>) => pendingChanges(access(server, trust), vm, 5000);
     const where = (server: RecordingServer) => server.url.replace("https://", "");
     const call = "talos-cp-2 (pve2/151): GET /nodes/pve2/qemu/151/pending";
 
     it("by default (no pin, no CA) trusts only the public CAs: both impostors are refused, as is the right host's private CA", async () => {
-        await assert.rejects(ask(selfSigned, {}), { message: `${call}: ${where(selfSigned)} is not the trusted server: self-signed certificate` });
-        await assert.rejects(ask(otherHost, {}), { message: `${call}: ${where(otherHost)} is not the trusted server: unable to verify the first certificate` });
+        await assert.rejects(ask(selfSigned, {}), {
+            message: `${call}: ${where(selfSigned)} is not the trusted server: self-signed certificate`,
+        });
+        await assert.rejects(ask(otherHost, {}), {
+            message: `${call}: ${where(otherHost)} is not the trusted server: unable to verify the first certificate`,
+        });
         await assert.rejects(ask(right, {}), /unable to verify the first certificate/);
         assert.deepEqual(right.requests, []);
     });
@@ -44,7 +56,9 @@ describe("Proxmox API trust: the token goes only to the pinned or certified host
         await assert.rejects(ask(selfSigned, pin), {
             message: `${call}: ${where(selfSigned)} is not the trusted server: its certificate (IP Address:127.0.0.1, DNS:pve1) has SHA-256 fingerprint ${fingerprint(certs.selfSigned)}, not the pinned ${pin.fingerprint}`,
         });
-        await assert.rejects(ask(otherHost, pin), { message: `${call}: ${where(otherHost)} is not the trusted server: its certificate (DNS:pve9.home.arpa, IP Address:10.0.0.9) has SHA-256 fingerprint ${fingerprint(certs.otherHost)}, not the pinned ${pin.fingerprint}` });
+        await assert.rejects(ask(otherHost, pin), {
+            message: `${call}: ${where(otherHost)} is not the trusted server: its certificate (DNS:pve9.home.arpa, IP Address:10.0.0.9) has SHA-256 fingerprint ${fingerprint(certs.otherHost)}, not the pinned ${pin.fingerprint}`,
+        });
     });
 
     it("accepts the pin in any case, as Proxmox prints it or in lower case", async () => {
@@ -54,13 +68,20 @@ describe("Proxmox API trust: the token goes only to the pinned or certified host
     it("with the cluster CA, checks the chain and the address: a valid certificate for another host is refused", async () => {
         const ca = { caCertificate: certs.ca.certPem };
         assert.deepEqual(await ask(right, ca), ["memory"]);
-        await assert.rejects(ask(selfSigned, ca), { message: `${call}: ${where(selfSigned)} is not the trusted server: self-signed certificate` });
-        await assert.rejects(ask(otherHost, ca), { message: `${call}: ${where(otherHost)} is not the trusted server: Hostname/IP does not match certificate's altnames: IP: 127.0.0.1 is not in the cert's list: 10.0.0.9` });
+        await assert.rejects(ask(selfSigned, ca), {
+            message: `${call}: ${where(selfSigned)} is not the trusted server: self-signed certificate`,
+        });
+        await assert.rejects(ask(otherHost, ca), {
+            message: `${call}: ${where(otherHost)} is not the trusted server: Hostname/IP does not match certificate's altnames: IP: 127.0.0.1 is not in the cert's list: 10.0.0.9`,
+        });
     });
 
     it("with a CA and a pin, both must hold: the right host under a wrong pin gets nothing", async () => {
         right.requests.length = 0;
-        await assert.rejects(ask(right, { caCertificate: certs.ca.certPem, fingerprint: fingerprint(certs.otherHost) }), /has SHA-256 fingerprint .* not the pinned/);
+        await assert.rejects(
+            ask(right, { caCertificate: certs.ca.certPem, fingerprint: fingerprint(certs.otherHost) }),
+            /has SHA-256 fingerprint .* not the pinned/,
+        );
         assert.deepEqual(right.requests, []);
     });
 });

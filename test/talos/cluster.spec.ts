@@ -9,7 +9,6 @@ const APPLY = "talos:machine/configurationApply:ConfigurationApply";
 const VM = "proxmoxve:index/vmLegacy:VmLegacy";
 const nodes = ["talos-cp-1", "talos-cp-2", "talos-cp-3", "talos-worker-1"];
 
-
 describe("Talos cluster", () => {
     let graph: Graph;
     before(async () => {
@@ -39,9 +38,17 @@ describe("Talos cluster", () => {
     });
 
     it("fetches the kubeconfig from the first control plane after bootstrap, with no health invoke", () => {
-        assert.deepEqual(graph.run.invokes.filter((i) => i.token === "talos:cluster/getHealth:getHealth"), [], "a health invoke would dial every node on every preview");
+        assert.deepEqual(
+            graph.run.invokes.filter((i) => i.token === "talos:cluster/getHealth:getHealth"),
+            [],
+            "a health invoke would dial every node on every preview",
+        );
         const kubeconfig = graph.get("talos:cluster/kubeconfig:Kubeconfig", "home-talos-kubeconfig");
-        assert.deepEqual(kubeconfig.inputs, { clientConfiguration: kubeconfig.inputs.clientConfiguration, endpoint: "172.16.1.50", node: "172.16.1.50" });
+        assert.deepEqual(kubeconfig.inputs, {
+            clientConfiguration: kubeconfig.inputs.clientConfiguration,
+            endpoint: "172.16.1.50",
+            node: "172.16.1.50",
+        });
         assert.deepEqual(kubeconfig.ignoreChanges, []);
         assert.ok(kubeconfig.dependencies.includes(graph.get("talos:machine/bootstrap:Bootstrap", "home-talos-bootstrap").urn));
         assert.ok(graph.dependsOn(kubeconfig, apply("talos-cp-3")), "through bootstrap, every control plane's config");
@@ -75,7 +82,8 @@ describe("Talos cluster", () => {
             assert.equal(apply(node).deletedWith, secrets.urn, node);
             assert.deepEqual(apply(node).inputs.onDestroy, { graceful: true, reboot: false, reset: true });
         }
-        for (const node of nodes) assert.equal(vm(node).inputs.rebootAfterUpdate, false, `${node}: a resize must not restart the VM at once`);
+        for (const node of nodes)
+            assert.equal(vm(node).inputs.rebootAfterUpdate, false, `${node}: a resize must not restart the VM at once`);
     });
 
     it("applies each node's first config at once in maintenance mode, after its staged apply, replaced with it", () => {
@@ -94,7 +102,10 @@ describe("Talos cluster", () => {
             const record = graph.get("homelab:talos:KubernetesNode", `home-talos-${node}-node`);
             assert.ok(apply(node).dependencies.includes(record.urn), node);
             assert.equal(record.inputs.node, node);
-            assert.deepEqual((record.inputs.controlPlanes as { name: string; endpoint: string }[]).map((n) => `${n.name} ${n.endpoint}`), ["talos-cp-1 172.16.1.50:50000", "talos-cp-2 172.16.1.51:50000", "talos-cp-3 172.16.1.52:50000"]);
+            assert.deepEqual(
+                (record.inputs.controlPlanes as { name: string; endpoint: string }[]).map((n) => `${n.name} ${n.endpoint}`),
+                ["talos-cp-1 172.16.1.50:50000", "talos-cp-2 172.16.1.51:50000", "talos-cp-3 172.16.1.52:50000"],
+            );
             assert.equal(record.deletedWith, secrets.urn);
             assert.ok(record.secretPaths.includes("/talos"), node);
         }
@@ -113,10 +124,15 @@ describe("Talos cluster", () => {
         const rollout = graph.get("homelab:talos:TalosRollout", "home-talos-rollout");
         for (const node of nodes) assert.ok(rollout.dependencies.includes(apply(node).urn), node);
         assert.deepEqual(rollout.inputs.order, [
-            "talos-cp-1: Talos v1.13.9, Kubernetes v1.36.4", "talos-cp-2: Talos v1.13.9, Kubernetes v1.36.4",
-            "talos-cp-3: Talos v1.13.9, Kubernetes v1.36.4", "talos-worker-1: Talos v1.13.9, Kubernetes v1.36.4",
+            "talos-cp-1: Talos v1.13.9, Kubernetes v1.36.4",
+            "talos-cp-2: Talos v1.13.9, Kubernetes v1.36.4",
+            "talos-cp-3: Talos v1.13.9, Kubernetes v1.36.4",
+            "talos-worker-1: Talos v1.13.9, Kubernetes v1.36.4",
         ]);
-        assert.match((rollout.inputs.target as { installerImage: string }).installerImage, /^factory\.talos\.dev\/nocloud-installer\/[0-9a-f]{64}:v1\.13\.9$/);
+        assert.match(
+            (rollout.inputs.target as { installerImage: string }).installerImage,
+            /^factory\.talos\.dev\/nocloud-installer\/[0-9a-f]{64}:v1\.13\.9$/,
+        );
         // Each config is staged: its digest tells the rollout when a node holds a new one.
         const triggers = rollout.inputs.restartTriggers as Record<string, { hardware: string; stagedConfig: string }>;
         assert.deepEqual(Object.keys(triggers), nodes);
@@ -124,8 +140,14 @@ describe("Talos cluster", () => {
             assert.equal(triggers[node].hardware, "4 cores, 8192 MiB", node);
             assert.match(triggers[node].stagedConfig, /^[0-9a-f]{16}$/, node);
         }
-        assert.deepEqual((rollout.inputs.proxmox as { vms: unknown }).vms, { "talos-cp-1": { host: "pve1", vmId: 150 }, "talos-cp-2": { host: "pve2", vmId: 151 }, "talos-cp-3": { host: "pve3", vmId: 152 }, "talos-worker-1": { host: "pve4", vmId: 153 } });
-        for (const path of ["/talos", "/kubernetes/clientKey", "/proxmox/access/apiToken"]) assert.ok(rollout.secretPaths.includes(path), path);
+        assert.deepEqual((rollout.inputs.proxmox as { vms: unknown }).vms, {
+            "talos-cp-1": { host: "pve1", vmId: 150 },
+            "talos-cp-2": { host: "pve2", vmId: 151 },
+            "talos-cp-3": { host: "pve3", vmId: 152 },
+            "talos-worker-1": { host: "pve4", vmId: 153 },
+        });
+        for (const path of ["/talos", "/kubernetes/clientKey", "/proxmox/access/apiToken"])
+            assert.ok(rollout.secretPaths.includes(path), path);
         assert.ok(!rollout.secretPaths.includes("/order"));
     });
 
@@ -138,7 +160,10 @@ describe("Talos cluster", () => {
     it("sends patches that are valid Talos v1.13 documents, the VIP only to control planes", function () {
         const validate = talosDocumentValidator(this);
         const roleConfigs = graph.run.invokes.filter((i) => i.token === "talos:machine/getConfiguration:getConfiguration");
-        const patchSets = [...nodes.map((n) => apply(n).inputs.configPatches as string[]), ...roleConfigs.map((c) => c.args.configPatches as string[])];
+        const patchSets = [
+            ...nodes.map((n) => apply(n).inputs.configPatches as string[]),
+            ...roleConfigs.map((c) => c.args.configPatches as string[]),
+        ];
         for (const patches of patchSets) for (const text of patches) assert.deepEqual(validate(YAML.parse(text)), [], text);
         for (const node of nodes) {
             const kinds = (apply(node).inputs.configPatches as string[]).map((t) => YAML.parse(t).kind);
@@ -146,12 +171,22 @@ describe("Talos cluster", () => {
         }
         const cp = roleConfigs.find((c) => c.args.machineType === "controlplane")!;
         const install = (cp.args.configPatches as string[]).map((t) => YAML.parse(t)).find((d) => d.machine?.install)!;
-        assert.match(install.machine.install.image, new RegExp(`^factory\\.talos\\.dev/nocloud-installer/[0-9a-f]{64}:${versions.talos.version}$`));
+        assert.match(
+            install.machine.install.image,
+            new RegExp(`^factory\\.talos\\.dev/nocloud-installer/[0-9a-f]{64}:${versions.talos.version}$`),
+        );
     });
 
     it("puts the Talos provider's version and download server on every Talos resource and invoke", () => {
-        const talos = [...graph.resources.filter((r) => r.type.startsWith("talos:")), ...graph.run.invokes.filter((i) => i.token.startsWith("talos:"))];
-        assert.equal(talos.length, 12, "8 resources (secrets, schematic, 4 applies, bootstrap, kubeconfig) and 4 invokes (2 configs, urls, talosconfig)");
+        const talos = [
+            ...graph.resources.filter((r) => r.type.startsWith("talos:")),
+            ...graph.run.invokes.filter((i) => i.token.startsWith("talos:")),
+        ];
+        assert.equal(
+            talos.length,
+            12,
+            "8 resources (secrets, schematic, 4 applies, bootstrap, kubeconfig) and 4 invokes (2 configs, urls, talosconfig)",
+        );
         for (const r of talos) {
             assert.equal(r.version, "0.8.1");
             assert.equal(r.pluginDownloadURL, "github://api.github.com/pulumiverse");

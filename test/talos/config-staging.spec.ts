@@ -19,7 +19,7 @@ import { fastTiming, installerFor, startStack, TestStack } from "./fakes/stack";
 
 const target = (talosVersion = "v1.13.9") => ({ talosVersion, installerImage: installerFor(talosVersion), kubernetesVersion: "v1.36.4" });
 /** A config change Talos applies live (kubelet arguments) and one it needs a reboot for (an environment variable). */
-const live = (yaml: string) => yaml.replace("kubelet:\n", "kubelet:\n    extraArgs:\n      max-pods: \"150\"\n");
+const live = (yaml: string) => yaml.replace("kubelet:\n", 'kubelet:\n    extraArgs:\n      max-pods: "150"\n');
 const needsReboot = (yaml: string) => yaml.replace("machine:\n", "machine:\n  env:\n    HTTP_PROXY: http://proxy:3128\n");
 
 describe("config changes: staged, then applied live or by a rolling restart", function () {
@@ -31,37 +31,93 @@ describe("config changes: staged, then applied live or by a rolling restart", fu
     /** The restart rollout's inputs with each node's staged-config digest. */
     function inputs(digests: Record<string, string>): TalosRolloutInputs {
         const request = stack.request(target());
-        const plain = rolloutPlainInputs(request.nodes.map((n) => ({ name: n.name, role: n.role, ip: "127.0.0.1" })), target());
-        const restartTriggers: Record<string, RestartTrigger> = Object.fromEntries(all().map((n) => [n, { hardware: "4 cores, 8192 MiB", stagedConfig: digests[n] ?? "aaaa" }]));
-        return { ...plain, nodes: request.nodes, talos: request.talos, kubernetes: request.kubernetes, timing: request.timing, restartTriggers };
+        const plain = rolloutPlainInputs(
+            request.nodes.map((n) => ({ name: n.name, role: n.role, ip: "127.0.0.1" })),
+            target(),
+        );
+        const restartTriggers: Record<string, RestartTrigger> = Object.fromEntries(
+            all().map((n) => [n, { hardware: "4 cores, 8192 MiB", stagedConfig: digests[n] ?? "aaaa" }]),
+        );
+        return {
+            ...plain,
+            nodes: request.nodes,
+            talos: request.talos,
+            kubernetes: request.kubernetes,
+            timing: request.timing,
+            restartTriggers,
+        };
     }
 
     it("applies a node's first config at once in maintenance mode, and leaves a configured node alone", async () => {
         stack = await startStack({ controlPlanes: 1, workers: 1 });
-        const joining = stack.cluster.addNode({ name: "talos-worker-2", role: "worker", talosVersion: "v1.13.9", kubernetesVersion: "v1.36.4", rebootMs: 20 });
+        const joining = stack.cluster.addNode({
+            name: "talos-worker-2",
+            role: "worker",
+            talosVersion: "v1.13.9",
+            kubernetesVersion: "v1.36.4",
+            rebootMs: 20,
+        });
         joining.maintenance = true;
         const endpoint = await stack.talos.addNode("talos-worker-2");
-        const config = stack.cluster.node("talos-worker-1").config.replace("HostnameConfig\nhostname: talos-worker-1", "HostnameConfig\nhostname: talos-worker-2");
+        const config = stack.cluster
+            .node("talos-worker-1")
+            .config.replace("HostnameConfig\nhostname: talos-worker-1", "HostnameConfig\nhostname: talos-worker-2");
         // The config apply's STAGED create, in maintenance mode, persists it and nothing more.
         joining.persistent = config;
-        const mtls = new TalosClient({ name: "talos-worker-2", address: endpoint }, stack.pki.clientConfiguration, { callTimeoutMs: 2000, streamTimeoutMs: 2000 });
-        await assert.rejects(talosVersion(mtls), /talos-worker-2: Talos API MachineService.Version: UNAVAILABLE/, "in maintenance mode the node cannot prove it is ours");
+        const mtls = new TalosClient({ name: "talos-worker-2", address: endpoint }, stack.pki.clientConfiguration, {
+            callTimeoutMs: 2000,
+            streamTimeoutMs: 2000,
+        });
+        await assert.rejects(
+            talosVersion(mtls),
+            /talos-worker-2: Talos API MachineService.Version: UNAVAILABLE/,
+            "in maintenance mode the node cannot prove it is ours",
+        );
         mtls.close();
 
         const timing = { callTimeoutMs: 2000, rebootTimeoutMs: 5000, pollIntervalMs: 10 };
         const first = new ResourceModel(maintenanceApplyHandler);
-        assert.equal(await first.up({ node: "talos-worker-2", endpoint, talos: stack.pki.clientConfiguration, machineConfiguration: config, timing }), "create");
+        assert.equal(
+            await first.up({
+                node: "talos-worker-2",
+                endpoint,
+                talos: stack.pki.clientConfiguration,
+                machineConfiguration: config,
+                timing,
+            }),
+            "create",
+        );
         assert.deepEqual(first.outputs, { node: "talos-worker-2", outcome: "applied" });
         assert.equal(joining.maintenance, false);
         assert.equal(joining.config, config);
         assert.ok(stack.cluster.events.includes("maintenance-apply talos-worker-2"));
-        assert.equal(await first.up({ node: "talos-worker-2", endpoint, talos: stack.pki.clientConfiguration, machineConfiguration: live(config), timing }), "same", "a later config is the apply's and the rollout's");
+        assert.equal(
+            await first.up({
+                node: "talos-worker-2",
+                endpoint,
+                talos: stack.pki.clientConfiguration,
+                machineConfiguration: live(config),
+                timing,
+            }),
+            "same",
+            "a later config is the apply's and the rollout's",
+        );
 
         const configured = new ResourceModel(maintenanceApplyHandler);
         const calls = stack.talos.calls.length;
-        await configured.up({ node: "talos-worker-1", endpoint: stack.talos.endpoints["talos-worker-1"], talos: stack.pki.clientConfiguration, machineConfiguration: "not sent", timing });
+        await configured.up({
+            node: "talos-worker-1",
+            endpoint: stack.talos.endpoints["talos-worker-1"],
+            talos: stack.pki.clientConfiguration,
+            machineConfiguration: "not sent",
+            timing,
+        });
         assert.deepEqual(configured.outputs, { node: "talos-worker-1", outcome: "configured" });
-        assert.deepEqual(stack.talos.calls.slice(calls), ["talos-worker-1 MachineService.Version"], "nothing is applied to a configured node");
+        assert.deepEqual(
+            stack.talos.calls.slice(calls),
+            ["talos-worker-1 MachineService.Version"],
+            "nothing is applied to a configured node",
+        );
     });
 
     it("applies a staged config live when Talos can, restarts the nodes that need it one at a time", async () => {
@@ -70,7 +126,10 @@ describe("config changes: staged, then applied live or by a rolling restart", fu
         await rollout.up(inputs({}));
         for (const name of ["talos-cp-1", "talos-cp-2"]) stack.cluster.stage(name, live(stack.cluster.node(name).config));
         for (const name of ["talos-cp-3", "talos-worker-1"]) stack.cluster.stage(name, needsReboot(stack.cluster.node(name).config));
-        assert.equal(await rollout.up(inputs({ "talos-cp-1": "b1", "talos-cp-2": "b2", "talos-cp-3": "b3", "talos-worker-1": "b4" })), "update");
+        assert.equal(
+            await rollout.up(inputs({ "talos-cp-1": "b1", "talos-cp-2": "b2", "talos-cp-3": "b3", "talos-worker-1": "b4" })),
+            "update",
+        );
         assert.deepEqual(stack.cluster.rebootOrder(), ["talos-cp-3", "talos-worker-1"]);
         assert.equal(stack.cluster.maxDown, 1);
         const e = stack.cluster.events;
@@ -79,7 +138,11 @@ describe("config changes: staged, then applied live or by a rolling restart", fu
         assert.ok(e.indexOf("apply talos-cp-2") < e.indexOf("cordon talos-cp-3"), "in rollout order");
         for (const node of stack.cluster.nodes.values()) {
             assert.equal(node.persistent === undefined || node.persistent === node.config, true, `${node.name} holds nothing staged`);
-            assert.match(node.config, node.name.startsWith("talos-cp-3") || node.name === "talos-worker-1" ? /HTTP_PROXY/ : /max-pods/, node.name);
+            assert.match(
+                node.config,
+                node.name.startsWith("talos-cp-3") || node.name === "talos-worker-1" ? /HTTP_PROXY/ : /max-pods/,
+                node.name,
+            );
         }
     });
 
@@ -89,7 +152,10 @@ describe("config changes: staged, then applied live or by a rolling restart", fu
         await rollout.up(inputs({}));
         for (const name of all()) stack.cluster.stage(name, needsReboot(stack.cluster.node(name).config));
         const staged = inputs(Object.fromEntries(all().map((n) => [n, "bbbb"])));
-        await assert.rejects(rollout.up(staged), /^Error: rollout not started, nothing was changed: talos-cp-2: Talos API MachineService.ApplyConfiguration: UNAVAILABLE: read: connection reset by peer$/);
+        await assert.rejects(
+            rollout.up(staged),
+            /^Error: rollout not started, nothing was changed: talos-cp-2: Talos API MachineService.ApplyConfiguration: UNAVAILABLE: read: connection reset by peer$/,
+        );
         assert.deepEqual(stack.cluster.rebootOrder(), [], "no node rebooted");
         assert.ok(!stack.cluster.events.some((e) => /^(apply|apply-reboot|cordon) /.test(e)), "nothing applied, nothing cordoned");
         assert.equal(rollout.outputs!.restartTriggers["talos-cp-2"].stagedConfig, "aaaa", "the record keeps the old digests");
@@ -103,7 +169,11 @@ describe("config changes: staged, then applied live or by a rolling restart", fu
         stack = await startStack({ controlPlanes: 1, workers: 0 });
         const node = stack.cluster.node("talos-cp-1");
         stack.cluster.stage("talos-cp-1", needsReboot(node.config));
-        const client = new TalosClient({ name: "talos-cp-1", address: stack.talos.endpoints["talos-cp-1"] }, stack.pki.clientConfiguration, fastTiming);
+        const client = new TalosClient(
+            { name: "talos-cp-1", address: stack.talos.endpoints["talos-cp-1"] },
+            stack.pki.clientConfiguration,
+            fastTiming,
+        );
         try {
             const result = await applyEditKeepingStaged(client, (yaml) => withComponentVersion(yaml, "kube-apiserver", "v1.36.5"));
             assert.equal(result.restaged, true);
@@ -123,13 +193,26 @@ describe("config changes: staged, then applied live or by a rolling restart", fu
         const callTimeoutMs = 2000;
         await record.up({ node: "talos-cp-3", talos: stack.pki.clientConfiguration, controlPlanes, callTimeoutMs });
         assert.deepEqual([...stack.talos.calls], [], "creating dials nothing");
-        assert.equal(await record.up({ node: "talos-cp-3", talos: stack.pki.clientConfiguration, controlPlanes: controlPlanes.slice().reverse(), callTimeoutMs }), "update", "the control planes are recorded");
+        assert.equal(
+            await record.up({
+                node: "talos-cp-3",
+                talos: stack.pki.clientConfiguration,
+                controlPlanes: controlPlanes.slice().reverse(),
+                callTimeoutMs,
+            }),
+            "update",
+            "the control planes are recorded",
+        );
         assert.deepEqual([...stack.talos.calls], []);
         // The apply's delete resets the node (it depends on this record, so it goes first); then this one.
         stack.cluster.reset("talos-cp-3");
         await record.destroy();
         assert.deepEqual(stack.cluster.events, ["reset talos-cp-3", "delete node talos-cp-3"]);
-        assert.deepEqual(stack.talos.calls.filter((c) => c.endsWith("Kubeconfig")), ["talos-cp-2 MachineService.Kubeconfig"], "from a control plane that stays");
+        assert.deepEqual(
+            stack.talos.calls.filter((c) => c.endsWith("Kubeconfig")),
+            ["talos-cp-2 MachineService.Kubeconfig"],
+            "from a control plane that stays",
+        );
         assert.equal(stack.cluster.node("talos-cp-3").registered, false);
     });
 });

@@ -35,7 +35,10 @@ describe("rollout without Kubernetes access: the admin kubeconfig through Talos"
             assert.deepEqual(without.steps, withAccess.steps);
             assert.deepEqual(without.landed, withAccess.landed);
             assert.deepEqual(through.cluster.events, given.cluster.events);
-            assert.deepEqual(through.cluster.events.filter((e) => /^(un)?cordon /.test(e)), cordons);
+            assert.deepEqual(
+                through.cluster.events.filter((e) => /^(un)?cordon /.test(e)),
+                cordons,
+            );
             assert.ok(without.steps.length >= 4, `${without.steps.length} steps`);
             assert.deepEqual(kubeconfigCalls(through), ["talos-cp-1 MachineService.Kubeconfig"], "read once, from the first control plane");
             assert.deepEqual(kubeconfigCalls(given), [], "not read when access is given");
@@ -43,7 +46,10 @@ describe("rollout without Kubernetes access: the admin kubeconfig through Talos"
             // The Kubernetes calls went to the API the kubeconfig names, with its client certificate.
             assert.ok(through.kube.requests.includes("GET /api/v1/nodes/talos-worker-1"));
             const key = through.pki.clientConfiguration.clientKey;
-            assert.ok(!JSON.stringify(without).includes(key) && !lines.join("\n").includes(key), "the client key stays out of results and logs");
+            assert.ok(
+                !JSON.stringify(without).includes(key) && !lines.join("\n").includes(key),
+                "the client key stays out of results and logs",
+            );
         });
     }
 
@@ -54,7 +60,12 @@ describe("rollout without Kubernetes access: the admin kubeconfig through Talos"
         assert.deepEqual(result.landed["talos-cp-1"], { talosVersion: "v1.13.9", kubeletVersion: "v1.36.4" });
         assert.deepEqual(stack.kube.requests, []);
         // Per node: its version, its active config and its persisted one (nothing staged: no dry run).
-        assert.deepEqual([...stack.talos.calls].sort(), ["talos-cp-1", "talos-cp-2", "talos-cp-3", "talos-worker-1"].flatMap((n) => [`${n} MachineService.Version`, `${n} State.Get`, `${n} State.Get`]).sort());
+        assert.deepEqual(
+            [...stack.talos.calls].sort(),
+            ["talos-cp-1", "talos-cp-2", "talos-cp-3", "talos-worker-1"]
+                .flatMap((n) => [`${n} MachineService.Version`, `${n} State.Get`, `${n} State.Get`])
+                .sort(),
+        );
         assert.deepEqual(stack.cluster.events, []);
     });
 
@@ -62,7 +73,11 @@ describe("rollout without Kubernetes access: the admin kubeconfig through Talos"
         const stack = await start({ faults: { kubeconfig: { "talos-cp-1": "error", "talos-cp-2": "truncated" } } });
         const lines: string[] = [];
         await runRollout(stack.request({}, { kubernetes: undefined, log: (line) => lines.push(line) }));
-        assert.deepEqual(kubeconfigCalls(stack), ["talos-cp-1 MachineService.Kubeconfig", "talos-cp-2 MachineService.Kubeconfig", "talos-cp-3 MachineService.Kubeconfig"]);
+        assert.deepEqual(kubeconfigCalls(stack), [
+            "talos-cp-1 MachineService.Kubeconfig",
+            "talos-cp-2 MachineService.Kubeconfig",
+            "talos-cp-3 MachineService.Kubeconfig",
+        ]);
         assert.equal(lines[0], `talos-cp-3: admin kubeconfig read through the Talos API (Kubernetes API ${stack.kube.host})`);
         assert.deepEqual(stack.cluster.rebootOrder(), ["talos-cp-1", "talos-cp-2", "talos-cp-3", "talos-worker-1"]);
     });
@@ -72,7 +87,12 @@ describe("rollout without Kubernetes access: the admin kubeconfig through Talos"
         const timing = { ...stack.request({}).timing, callTimeoutMs: 300, streamTimeoutMs: 5000 };
         const lines: string[] = [];
         const started = Date.now();
-        await runRollout(stack.request({ talosVersion: "v1.13.9", kubernetesVersion: "v1.36.4" }, { kubernetes: undefined, timing, restarts: { "talos-worker-1": "staged machine config" }, log: (line) => lines.push(line) }));
+        await runRollout(
+            stack.request(
+                { talosVersion: "v1.13.9", kubernetesVersion: "v1.36.4" },
+                { kubernetes: undefined, timing, restarts: { "talos-worker-1": "staged machine config" }, log: (line) => lines.push(line) },
+            ),
+        );
         assert.equal(lines[0], `talos-cp-2: admin kubeconfig read through the Talos API (Kubernetes API ${stack.kube.host})`);
         assert.deepEqual(kubeconfigCalls(stack), ["talos-cp-1 MachineService.Kubeconfig", "talos-cp-2 MachineService.Kubeconfig"]);
         const elapsed = Date.now() - started;
@@ -82,10 +102,13 @@ describe("rollout without Kubernetes access: the admin kubeconfig through Talos"
     it("stops before touching anything when no control plane serves it, naming each and why", async () => {
         const stack = await start({ faults: { kubeconfig: { "talos-cp-1": "error", "talos-cp-2": "error", "talos-cp-3": "truncated" } } });
         await assert.rejects(runRollout(stack.request({}, { kubernetes: undefined })), (error: RolloutError) => {
-            assert.equal(error.message, "rollout not started, nothing was changed: no control plane gave the admin kubeconfig through the Talos API: "
-                + "talos-cp-1: Talos API MachineService.Kubeconfig: UNKNOWN: error getting Kubernetes CA: failed to parse PEM block; "
-                + "talos-cp-2: Talos API MachineService.Kubeconfig: UNKNOWN: error getting Kubernetes CA: failed to parse PEM block; "
-                + "talos-cp-3: Talos API MachineService.Kubeconfig: the archive is not gzip: unexpected end of file");
+            assert.equal(
+                error.message,
+                "rollout not started, nothing was changed: no control plane gave the admin kubeconfig through the Talos API: " +
+                    "talos-cp-1: Talos API MachineService.Kubeconfig: UNKNOWN: error getting Kubernetes CA: failed to parse PEM block; " +
+                    "talos-cp-2: Talos API MachineService.Kubeconfig: UNKNOWN: error getting Kubernetes CA: failed to parse PEM block; " +
+                    "talos-cp-3: Talos API MachineService.Kubeconfig: the archive is not gzip: unexpected end of file",
+            );
             assert.deepEqual(error.landed, {});
             return true;
         });
@@ -98,9 +121,18 @@ describe("rollout without Kubernetes access: the admin kubeconfig through Talos"
         const stack = await start({ controlPlanes: 3, workers: 2 });
         stack.cluster.node("talos-worker-2").up = false;
         const request = stack.request({}, { kubernetes: undefined });
-        const lastOrder = ["talos-cp-1", "talos-cp-2", "talos-cp-3", "talos-worker-1"].map((n) => orderLine(n, { ...request.target, talosVersion: "v1.13.9" }));
-        assert.deepEqual(nodesLastRolled(request.nodes, undefined).map((n) => n.name), request.nodes.map((n) => n.name), "no state: every node");
-        await assert.rejects(runRollout(request), /^RolloutError: rollout not started, nothing was changed: talos-worker-2: Talos API MachineService.Version: UNAVAILABLE/);
+        const lastOrder = ["talos-cp-1", "talos-cp-2", "talos-cp-3", "talos-worker-1"].map((n) =>
+            orderLine(n, { ...request.target, talosVersion: "v1.13.9" }),
+        );
+        assert.deepEqual(
+            nodesLastRolled(request.nodes, undefined).map((n) => n.name),
+            request.nodes.map((n) => n.name),
+            "no state: every node",
+        );
+        await assert.rejects(
+            runRollout(request),
+            /^RolloutError: rollout not started, nothing was changed: talos-worker-2: Talos API MachineService.Version: UNAVAILABLE/,
+        );
         await runRollout({ ...request, nodes: nodesLastRolled(request.nodes, lastOrder) });
         assert.deepEqual(stack.cluster.rebootOrder(), ["talos-cp-1", "talos-cp-2", "talos-cp-3", "talos-worker-1"]);
         assert.equal(stack.talos.calls.filter((c) => c.startsWith("talos-worker-2 ")).length, 1, "dialed only by the run given every node");
@@ -109,14 +141,18 @@ describe("rollout without Kubernetes access: the admin kubeconfig through Talos"
     it("says what to give when the rollout has no control plane to ask", async () => {
         const stack = await start({ controlPlanes: 0, workers: 2 });
         await assert.rejects(runRollout(stack.request({}, { kubernetes: undefined })), {
-            message: "rollout not started, nothing was changed: no control plane in the rollout to get the admin kubeconfig from (workers do not serve it): give the rollout `kubernetes` access",
+            message:
+                "rollout not started, nothing was changed: no control plane in the rollout to get the admin kubeconfig from (workers do not serve it): give the rollout `kubernetes` access",
         });
         assert.deepEqual(stack.cluster.events, []);
     });
 
     it("reports a node Talos cannot reach before asking for a kubeconfig", async () => {
         const stack = await start({ faults: { hang: ["talos-worker-1"] }, hangMs: 3000 });
-        await assert.rejects(runRollout(stack.request({}, { kubernetes: undefined, timing: { ...stack.request({}).timing, callTimeoutMs: 300 } })), /^RolloutError: rollout not started, nothing was changed: talos-worker-1: Talos API MachineService.Version: DEADLINE_EXCEEDED/);
+        await assert.rejects(
+            runRollout(stack.request({}, { kubernetes: undefined, timing: { ...stack.request({}).timing, callTimeoutMs: 300 } })),
+            /^RolloutError: rollout not started, nothing was changed: talos-worker-1: Talos API MachineService.Version: DEADLINE_EXCEEDED/,
+        );
         assert.deepEqual(kubeconfigCalls(stack), []);
         assert.deepEqual(stack.kube.requests, []);
     });

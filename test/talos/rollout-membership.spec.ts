@@ -13,8 +13,18 @@ import { installerFor, startStack, TestStack } from "./fakes/stack";
 // check, diff against the OLD outputs, then update or a same step that keeps the old outputs), against the
 // fake apids and Kubernetes API. Each sequence is a series of `pulumi up` runs of one TalosRollout.
 
-const target = (talosVersion: string, kubernetesVersion = "v1.36.4") => ({ talosVersion, installerImage: installerFor(talosVersion), kubernetesVersion });
-const spec = (name: string, role: FakeNodeSpec["role"], talosVersion = "v1.13.9"): FakeNodeSpec => ({ name, role, talosVersion, kubernetesVersion: "v1.36.4", rebootMs: 20 });
+const target = (talosVersion: string, kubernetesVersion = "v1.36.4") => ({
+    talosVersion,
+    installerImage: installerFor(talosVersion),
+    kubernetesVersion,
+});
+const spec = (name: string, role: FakeNodeSpec["role"], talosVersion = "v1.13.9"): FakeNodeSpec => ({
+    name,
+    role,
+    talosVersion,
+    kubernetesVersion: "v1.36.4",
+    rebootMs: 20,
+});
 
 describe("nodes that join and leave, through the rollout provider as the engine drives it", function () {
     this.timeout(30000);
@@ -30,9 +40,18 @@ describe("nodes that join and leave, through the rollout provider as the engine 
     function inputs(names: string[], t: ReturnType<typeof target>, triggers?: Record<string, RestartTrigger>): TalosRolloutInputs {
         const request = stack.request(t);
         const specs = names.map((n) => stack.cluster.node(n));
-        const plain = rolloutPlainInputs(specs.map((n) => ({ name: n.name, role: n.role, ip: "127.0.0.1" })), t);
+        const plain = rolloutPlainInputs(
+            specs.map((n) => ({ name: n.name, role: n.role, ip: "127.0.0.1" })),
+            t,
+        );
         const nodes = plain.nodes.map((n) => ({ ...n, endpoint: stack.talos.endpoints[n.name] }));
-        const restarts = triggers && proxmox ? { restartTriggers: triggers, proxmox: { access: { endpoint: proxmox.endpoint(), apiToken: "pulumi@pve!homelab=x" }, vms: fakeVms(stack.cluster) } } : {};
+        const restarts =
+            triggers && proxmox
+                ? {
+                      restartTriggers: triggers,
+                      proxmox: { access: { endpoint: proxmox.endpoint(), apiToken: "pulumi@pve!homelab=x" }, vms: fakeVms(stack.cluster) },
+                  }
+                : {};
         return { ...plain, nodes, talos: request.talos, kubernetes: request.kubernetes, timing: request.timing, ...restarts };
     }
 
@@ -54,7 +73,10 @@ describe("nodes that join and leave, through the rollout provider as the engine 
         assert.equal(await rollout.up(inputs([...before, "talos-worker-2"], target("v1.13.9"))), "update");
         assert.deepEqual(dialed(calls), [], "recording a join dials no node");
         assert.deepEqual(stack.kube.requests, [], "and no Kubernetes API");
-        assert.deepEqual(rollout.outputs!.order.map((l: string) => l.split(":")[0]), [...before, "talos-worker-2"]);
+        assert.deepEqual(
+            rollout.outputs!.order.map((l: string) => l.split(":")[0]),
+            [...before, "talos-worker-2"],
+        );
         assert.equal(await rollout.up(inputs([...before, "talos-worker-2"], target("v1.13.9"))), "same", "nothing left to record");
         assert.equal(await rollout.up(inputs([...before, "talos-worker-2"], target("v1.14.0"))), "update");
         assert.deepEqual(stack.cluster.rebootOrder(), [...before, "talos-worker-2"]);
@@ -75,14 +97,18 @@ describe("nodes that join and leave, through the rollout provider as the engine 
         assert.deepEqual(dialed(calls), []);
         assert.equal(await rollout.up(inputs(all, target("v1.14.0"))), "update");
         assert.deepEqual(stack.cluster.rebootOrder(), all);
-        assert.ok(stack.talos.calls.filter((c) => c.endsWith("EtcdMemberList")).length >= 3 * 3, "every control plane answers the etcd gate before each move");
+        assert.ok(
+            stack.talos.calls.filter((c) => c.endsWith("EtcdMemberList")).length >= 3 * 3,
+            "every control plane answers the etcd gate before each move",
+        );
         for (const name of all) assert.equal(stack.cluster.node(name).talosVersion, "v1.14.0", name);
     });
 
     it("a node that joins and is then resized is restarted through Proxmox", async () => {
         stack = await startStack({ controlPlanes: 3, workers: 1 });
         proxmox = await startFakeProxmox(stack.cluster);
-        const sized = (names: string[], cores: Record<string, number> = {}) => Object.fromEntries(names.map((n) => [n, { hardware: `${cores[n] ?? 4} cores, 8192 MiB`, stagedConfig: "" }]));
+        const sized = (names: string[], cores: Record<string, number> = {}) =>
+            Object.fromEntries(names.map((n) => [n, { hardware: `${cores[n] ?? 4} cores, 8192 MiB`, stagedConfig: "" }]));
         const before = ["talos-cp-1", "talos-cp-2", "talos-cp-3", "talos-worker-1"];
         const rollout = new ResourceModel(talosRollout);
         await rollout.up(inputs(before, target("v1.13.9"), sized(before)));
@@ -109,7 +135,11 @@ describe("nodes that join and leave, through the rollout provider as the engine 
         assert.deepEqual(Object.keys(rollout.outputs!.landed).sort(), rest.sort());
         assert.equal(await rollout.up(inputs(rest, target("v1.14.0"))), "update");
         assert.deepEqual(stack.cluster.rebootOrder(), ["talos-cp-1", "talos-cp-2", "talos-cp-3", "talos-worker-1"]);
-        assert.deepEqual(stack.talos.calls.filter((c) => c.startsWith("talos-worker-2 ")), [], "the node that left is never dialed");
+        assert.deepEqual(
+            stack.talos.calls.filter((c) => c.startsWith("talos-worker-2 ")),
+            [],
+            "the node that left is never dialed",
+        );
     });
 
     it("a join while another node is unreachable succeeds and dials nothing", async () => {
@@ -123,8 +153,15 @@ describe("nodes that join and leave, through the rollout provider as the engine 
         assert.equal(await rollout.up(inputs([...before, "talos-worker-2"], target("v1.13.9"))), "update");
         assert.deepEqual(dialed(calls), []);
         // With cp-2 still down, a bump is refused before anything moves, naming it.
-        await assert.rejects(rollout.up(inputs([...before, "talos-worker-2"], target("v1.14.0"))), /^Error: rollout not started, nothing was changed: talos-cp-2: Talos API/);
+        await assert.rejects(
+            rollout.up(inputs([...before, "talos-worker-2"], target("v1.14.0"))),
+            /^Error: rollout not started, nothing was changed: talos-cp-2: Talos API/,
+        );
         assert.deepEqual(stack.cluster.rebootOrder(), []);
-        assert.deepEqual(rollout.outputs!.order.map((l: string) => l.split(":")[0]), [...before, "talos-worker-2"], "the failed run keeps the recorded order");
+        assert.deepEqual(
+            rollout.outputs!.order.map((l: string) => l.split(":")[0]),
+            [...before, "talos-worker-2"],
+            "the failed run keeps the recorded order",
+        );
     });
 });

@@ -21,8 +21,16 @@ export const rootDir = path.resolve(__dirname, "../..");
 
 // ---- The schema, as far as these checks read it -------------------------------------------------
 
-export interface Prop { type?: string; items?: Prop; $ref?: string; secret?: boolean }
-export interface ObjectType { properties?: Record<string, Prop>; required?: string[] }
+export interface Prop {
+    type?: string;
+    items?: Prop;
+    $ref?: string;
+    secret?: boolean;
+}
+export interface ObjectType {
+    properties?: Record<string, Prop>;
+    required?: string[];
+}
 export interface SchemaResource {
     properties: Record<string, Prop>;
     required?: string[];
@@ -30,7 +38,10 @@ export interface SchemaResource {
     requiredInputs?: string[];
     stateInputs?: ObjectType;
 }
-export interface SchemaFunction { inputs?: ObjectType; outputs: ObjectType }
+export interface SchemaFunction {
+    inputs?: ObjectType;
+    outputs: ObjectType;
+}
 export interface Schema {
     name: string;
     pluginDownloadURL: string;
@@ -62,11 +73,15 @@ export function holdsSecret(schema: Schema, prop: Prop, seen = new Set<string>()
  * field of (clientConfiguration.clientKey, machineSecrets.*): the field alone cannot be marked.
  */
 export const secretOutputs = (schema: Schema, props: Record<string, Prop>): string[] =>
-    Object.keys(props).filter((k) => holdsSecret(schema, props[k])).sort();
+    Object.keys(props)
+        .filter((k) => holdsSecret(schema, props[k]))
+        .sort();
 
 /** Inputs the schema marks secret themselves: the ones the SDK wraps in pulumi.secret. */
 export const secretInputs = (props: Record<string, Prop> | undefined): string[] =>
-    Object.keys(props ?? {}).filter((k) => props![k].secret).sort();
+    Object.keys(props ?? {})
+        .filter((k) => props![k].secret)
+        .sort();
 
 /** The SDK name of a schema type: its module (lower-cased, as the SDK folders are) and capitalised name. */
 export function tsName(token: string): { ns: string; name: string } {
@@ -142,10 +157,20 @@ export const invokes = Object.entries(modules).flatMap(([ns, mod]) =>
 
 /** Every .d.ts file under dir. */
 export const dtsFiles = (dir: string): string[] =>
-    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-        e.isDirectory() && e.name !== "node_modules" ? dtsFiles(path.join(dir, e.name)) : e.name.endsWith(".d.ts") ? [path.join(dir, e.name)] : []);
+    fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((e) =>
+            e.isDirectory() && e.name !== "node_modules"
+                ? dtsFiles(path.join(dir, e.name))
+                : e.name.endsWith(".d.ts")
+                  ? [path.join(dir, e.name)]
+                  : [],
+        );
 
-export interface Member { optional: boolean; type: string }
+export interface Member {
+    optional: boolean;
+    type: string;
+}
 export type Declarations = Map<string, Map<string, Member>>;
 export const squash = (text: string): string => text.replace(/\s+/g, "");
 
@@ -187,10 +212,20 @@ export function assertMembers(
 
 // ---- A mock monitor that records what the SDK sends ----------------------------------------------
 
-export interface Sent { kind: "register" | "read" | "invoke"; token: string; name: string; version: string; server: string; secretOutputs: string[]; secretInputs: string[] }
+export interface Sent {
+    kind: "register" | "read" | "invoke";
+    token: string;
+    name: string;
+    version: string;
+    server: string;
+    secretOutputs: string[];
+    secretInputs: string[];
+}
 
 /** The parts of the monitor's gRPC requests (register, read, invoke) that the recorder reads. */
-export interface Struct { toJavaScript(): Record<string, unknown> }
+export interface Struct {
+    toJavaScript(): Record<string, unknown>;
+}
 export interface MonitorRequest {
     getVersion(): string;
     getPlugindownloadurl(): string;
@@ -239,7 +274,15 @@ export function recordingMonitor(schema: Schema): { monitor: MockMonitor; sent: 
             const secretOutputs = sorted(req.getAdditionalsecretoutputsList?.());
             const name = req.getName?.() ?? "";
             pendingSecrets.set(`${token}::${name}`, secretOutputs);
-            sent.push({ kind, token, name, version: req.getVersion(), server: req.getPlugindownloadurl(), secretOutputs, secretInputs: sentSecrets(props) });
+            sent.push({
+                kind,
+                token,
+                name,
+                version: req.getVersion(),
+                server: req.getPlugindownloadurl(),
+                secretOutputs,
+                secretInputs: sentSecrets(props),
+            });
         }
         async registerResource(req: MonitorRequest, callback: Callback): Promise<void> {
             this.record("register", req, req.getType!(), req.getObject!());
@@ -262,4 +305,3 @@ export const valueOf = <T>(o: pulumi.Output<T>): Promise<T> => new Promise((reso
 
 /** Placeholder arguments naming every declared input, so every input is sent (types do not matter to mocks). */
 export const everyInput = (names: readonly string[]): Record<string, string> => Object.fromEntries(names.map((k) => [k, `in-${k}`]));
-

@@ -3,7 +3,21 @@ import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import * as talos from "@pulumiverse/talos";
 import { referenceFile } from "../harness/reference";
-import { SCHEMA, SERVER, Schema, Sent, VERSION, everyInput, invokes, keys, recordingMonitor, resourceClasses, secretInputs, secretOutputs, valueOf } from "./sdk-helpers";
+import {
+    SCHEMA,
+    SERVER,
+    Schema,
+    Sent,
+    VERSION,
+    everyInput,
+    invokes,
+    keys,
+    recordingMonitor,
+    resourceClasses,
+    secretInputs,
+    secretOutputs,
+    valueOf,
+} from "./sdk-helpers";
 
 describe("sdks/talos (@pulumiverse/talos) under mocks", function () {
     let schema: Schema;
@@ -30,7 +44,8 @@ describe("sdks/talos (@pulumiverse/talos) under mocks", function () {
 
         const assertPlugin = (entries: Sent[], what: string, count: number): void => {
             assert.strictEqual(entries.length, count, `${what}: requests seen`);
-            for (const e of entries) assert.deepStrictEqual({ version: e.version, server: e.server }, { version: VERSION, server: SERVER }, what);
+            for (const e of entries)
+                assert.deepStrictEqual({ version: e.version, server: e.server }, { version: VERSION, server: SERVER }, what);
         };
 
         for (const { ns, name, cls } of resourceClasses) {
@@ -42,7 +57,11 @@ describe("sdks/talos (@pulumiverse/talos) under mocks", function () {
                 const schemaProps = schema.resources[cls.__pulumiType].properties;
                 const wantSecret = secretOutputs(schema, schemaProps);
                 assert.deepStrictEqual(reg[0].secretOutputs, wantSecret, "additionalSecretOutputs");
-                assert.deepStrictEqual(reg[0].secretInputs, secretInputs(schema.resources[cls.__pulumiType].inputProperties), "inputs sent as secrets");
+                assert.deepStrictEqual(
+                    reg[0].secretInputs,
+                    secretInputs(schema.resources[cls.__pulumiType].inputProperties),
+                    "inputs sent as secrets",
+                );
                 const outputs = res as unknown as Record<string, pulumi.Output<unknown>>;
                 for (const k of Object.keys(schemaProps)) {
                     assert.ok(pulumi.Output.isInstance(outputs[k]), `${name}.${k} is not an Output`);
@@ -57,7 +76,11 @@ describe("sdks/talos (@pulumiverse/talos) under mocks", function () {
                 await valueOf(res.urn);
                 const read = sent.filter((s) => s.kind === "read" && s.token === cls.__pulumiType && s.name === `got-${name}`);
                 assertPlugin(read, `${cls.__pulumiType} get`, 1);
-                assert.deepStrictEqual(read[0].secretOutputs, secretOutputs(schema, schema.resources[cls.__pulumiType].properties), "additionalSecretOutputs");
+                assert.deepStrictEqual(
+                    read[0].secretOutputs,
+                    secretOutputs(schema, schema.resources[cls.__pulumiType].properties),
+                    "additionalSecretOutputs",
+                );
             });
         }
 
@@ -68,7 +91,11 @@ describe("sdks/talos (@pulumiverse/talos) under mocks", function () {
                 const plain = await fn(args);
                 const result = output(args);
                 const value = await valueOf(result);
-                assertPlugin(sent.slice(before).filter((s) => s.token === fn.__token), fn.__token, 2);
+                assertPlugin(
+                    sent.slice(before).filter((s) => s.token === fn.__token),
+                    fn.__token,
+                    2,
+                );
                 assert.deepStrictEqual(keys(plain), keys(schema.functions[fn.__token].outputs.properties));
                 assert.deepStrictEqual(keys(value), keys(plain));
                 const holdsSecrets = secretOutputs(schema, schema.functions[fn.__token].outputs.properties ?? {}).length > 0;
@@ -79,7 +106,11 @@ describe("sdks/talos (@pulumiverse/talos) under mocks", function () {
         it(`the explicit Provider registers as pulumi:providers:talos with talos ${VERSION}`, async () => {
             const provider = new talos.Provider("mock-provider", { imageFactoryUrl: "https://factory.example" });
             await valueOf(provider.urn);
-            assertPlugin(sent.filter((s) => s.kind === "register" && s.token === "pulumi:providers:talos"), "provider", 1);
+            assertPlugin(
+                sent.filter((s) => s.kind === "register" && s.token === "pulumi:providers:talos"),
+                "provider",
+                1,
+            );
             assert.ok(talos.Provider.isInstance(provider));
         });
 
@@ -101,13 +132,30 @@ describe("sdks/talos (@pulumiverse/talos) under mocks", function () {
                 onDestroy: { reset: true, graceful: false },
                 timeouts: { create: "10m" },
             });
-            const bootstrap = new talos.machine.Bootstrap("bootstrap", { clientConfiguration: secrets.clientConfiguration, node: "10.0.0.11" }, { dependsOn: [apply] });
-            const kubeconfig = new talos.cluster.Kubeconfig("kubeconfig", { clientConfiguration: secrets.clientConfiguration, node: "10.0.0.11" }, { dependsOn: [bootstrap] });
+            const bootstrap = new talos.machine.Bootstrap(
+                "bootstrap",
+                { clientConfiguration: secrets.clientConfiguration, node: "10.0.0.11" },
+                { dependsOn: [apply] },
+            );
+            const kubeconfig = new talos.cluster.Kubeconfig(
+                "kubeconfig",
+                { clientConfiguration: secrets.clientConfiguration, node: "10.0.0.11" },
+                { dependsOn: [bootstrap] },
+            );
             const health = talos.cluster.getHealthOutput(
-                { clientConfiguration: secrets.clientConfiguration, controlPlaneNodes: ["10.0.0.11"], endpoints: ["10.0.0.11"], timeouts: { read: "10m" } },
+                {
+                    clientConfiguration: secrets.clientConfiguration,
+                    controlPlaneNodes: ["10.0.0.11"],
+                    endpoints: ["10.0.0.11"],
+                    timeouts: { read: "10m" },
+                },
                 { dependsOn: [kubeconfig] },
             );
-            const talosconfig = talos.client.getConfigurationOutput({ clusterName: "home", clientConfiguration: secrets.clientConfiguration, endpoints: ["10.0.0.11"] });
+            const talosconfig = talos.client.getConfigurationOutput({
+                clusterName: "home",
+                clientConfiguration: secrets.clientConfiguration,
+                endpoints: ["10.0.0.11"],
+            });
             const schematic = new talos.imagefactory.Schematic("schematic", { schematic: "customization: {}" });
             const urls = talos.imagefactory.getUrlsOutput({ schematicId: schematic.id, talosVersion: version, platform: "nocloud" });
             const iso: pulumi.Output<string> = urls.urls.iso;

@@ -4,7 +4,29 @@ import * as fs from "fs";
 import * as path from "path";
 import * as talos from "@pulumiverse/talos";
 import { referenceFile } from "../harness/reference";
-import { Declarations, SCHEMA, SERVER, Schema, SchemaFunction, SchemaResource, VERSION, assertMembers, dtsFiles, everyInput, invokes, keys, readDeclarations, resourceClasses, rootDir, sdkDir, secretInputs, secretOutputs, sorted, tsName, tsType } from "./sdk-helpers";
+import {
+    Declarations,
+    SCHEMA,
+    SERVER,
+    Schema,
+    SchemaFunction,
+    SchemaResource,
+    VERSION,
+    assertMembers,
+    dtsFiles,
+    everyInput,
+    invokes,
+    keys,
+    readDeclarations,
+    resourceClasses,
+    rootDir,
+    sdkDir,
+    secretInputs,
+    secretOutputs,
+    sorted,
+    tsName,
+    tsType,
+} from "./sdk-helpers";
 
 // ---- The checks ---------------------------------------------------------------------------------
 
@@ -96,12 +118,27 @@ describe("sdks/talos (@pulumiverse/talos) against the provider schema", function
                 it("types its args, state and output properties as the schema does", () => {
                     const required = new Set(res.requiredInputs ?? []);
                     const outputRequired = new Set(res.required ?? []);
-                    assertMembers(typings.get(`${name}Args`), res.inputProperties ?? {},
-                        (k, p) => ({ optional: !required.has(k), type: tsType(p, "input") }), `${name}Args`);
-                    assertMembers(typings.get(`${name}State`), res.stateInputs?.properties ?? {},
-                        (_k, p) => ({ optional: true, type: tsType(p, "input") }), `${name}State`);
-                    assertMembers(typings.get(name), res.properties,
-                        (k, p) => ({ optional: false, type: `pulumi.Output<${tsType(p, "output")}${outputRequired.has(k) ? "" : " | undefined"}>` }), name);
+                    assertMembers(
+                        typings.get(`${name}Args`),
+                        res.inputProperties ?? {},
+                        (k, p) => ({ optional: !required.has(k), type: tsType(p, "input") }),
+                        `${name}Args`,
+                    );
+                    assertMembers(
+                        typings.get(`${name}State`),
+                        res.stateInputs?.properties ?? {},
+                        (_k, p) => ({ optional: true, type: tsType(p, "input") }),
+                        `${name}State`,
+                    );
+                    assertMembers(
+                        typings.get(name),
+                        res.properties,
+                        (k, p) => ({
+                            optional: false,
+                            type: `pulumi.Output<${tsType(p, "output")}${outputRequired.has(k) ? "" : " | undefined"}>`,
+                        }),
+                        name,
+                    );
                 });
             });
         }
@@ -130,10 +167,24 @@ describe("sdks/talos (@pulumiverse/talos) against the provider schema", function
                     const required = new Set(def.inputs?.required ?? []);
                     const outputRequired = new Set(def.outputs.required ?? []);
                     const args = def.inputs?.properties ?? {};
-                    assertMembers(typings.get(`${Name}Args`), args, (k, p) => ({ optional: !required.has(k), type: tsType(p, "plain") }), `${Name}Args`);
-                    assertMembers(typings.get(`${Name}OutputArgs`), args, (k, p) => ({ optional: !required.has(k), type: tsType(p, "input") }), `${Name}OutputArgs`);
-                    assertMembers(typings.get(`${Name}Result`), def.outputs.properties ?? {},
-                        (k, p) => ({ optional: !outputRequired.has(k), type: tsType(p, "output") }), `${Name}Result`);
+                    assertMembers(
+                        typings.get(`${Name}Args`),
+                        args,
+                        (k, p) => ({ optional: !required.has(k), type: tsType(p, "plain") }),
+                        `${Name}Args`,
+                    );
+                    assertMembers(
+                        typings.get(`${Name}OutputArgs`),
+                        args,
+                        (k, p) => ({ optional: !required.has(k), type: tsType(p, "input") }),
+                        `${Name}OutputArgs`,
+                    );
+                    assertMembers(
+                        typings.get(`${Name}Result`),
+                        def.outputs.properties ?? {},
+                        (k, p) => ({ optional: !outputRequired.has(k), type: tsType(p, "output") }),
+                        `${Name}Result`,
+                    );
                 });
             });
         }
@@ -153,7 +204,12 @@ describe("sdks/talos (@pulumiverse/talos) against the provider schema", function
                     const type = schema.types[token];
                     const required = new Set(type.required ?? []);
                     const flavor = side === "output" ? "output" : isArgs ? "input" : "plain";
-                    assertMembers(members, type.properties ?? {}, (k, p) => ({ optional: !required.has(k), type: tsType(p, flavor) }), `${side}.${qualified}`);
+                    assertMembers(
+                        members,
+                        type.properties ?? {},
+                        (k, p) => ({ optional: !required.has(k), type: tsType(p, flavor) }),
+                        `${side}.${qualified}`,
+                    );
                 }
             }
         });
@@ -162,7 +218,10 @@ describe("sdks/talos (@pulumiverse/talos) against the provider schema", function
             const declared = { inputs: readDeclarations(files.input), outputs: readDeclarations(files.output) };
             for (const file of dtsFiles(sdkDir)) {
                 for (const m of fs.readFileSync(file, "utf8").matchAll(/\b(inputs|outputs)\.(\w+)\.(\w+)/g)) {
-                    assert.ok(declared[m[1] as "inputs" | "outputs"].has(`${m[2]}.${m[3]}`), `${path.relative(sdkDir, file)}: ${m[0]} is not declared`);
+                    assert.ok(
+                        declared[m[1] as "inputs" | "outputs"].has(`${m[2]}.${m[3]}`),
+                        `${path.relative(sdkDir, file)}: ${m[0]} is not declared`,
+                    );
                 }
             }
         });
@@ -171,15 +230,23 @@ describe("sdks/talos (@pulumiverse/talos) against the provider schema", function
             this.timeout(60000);
             const files = dtsFiles(sdkDir);
             const program = ts.createProgram(files, {
-                strict: true, noEmit: true, skipLibCheck: false, types: ["node"],
-                module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16, target: ts.ScriptTarget.ES2022,
+                strict: true,
+                noEmit: true,
+                skipLibCheck: false,
+                types: ["node"],
+                module: ts.ModuleKind.Node16,
+                moduleResolution: ts.ModuleResolutionKind.Node16,
+                target: ts.ScriptTarget.ES2022,
             });
             // Only the SDK's own files: checking all of @pulumi/pulumi's typings would take seconds.
             const root = fs.realpathSync(sdkDir) + path.sep;
             const ours = program.getSourceFiles().filter((f) => fs.realpathSync(f.fileName).startsWith(root));
             assert.strictEqual(ours.length, files.length, "SDK files in the program");
             const problems = ours.flatMap((f) => [...program.getSyntacticDiagnostics(f), ...program.getSemanticDiagnostics(f)]);
-            assert.deepStrictEqual(problems.map((d) => `${d.file?.fileName}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`), []);
+            assert.deepStrictEqual(
+                problems.map((d) => `${d.file?.fileName}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`),
+                [],
+            );
         });
     });
 

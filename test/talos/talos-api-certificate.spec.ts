@@ -26,7 +26,13 @@ function certificateForAnotherAddress(pki: TestPki): { cert: string; key: string
     cert.setIssuer(forge.pki.certificateFromPem(pki.ca.cert).subject.attributes);
     cert.setExtensions([
         { name: "extKeyUsage", serverAuth: true },
-        { name: "subjectAltName", altNames: [{ type: 2, value: "talos-cp-2" }, { type: 7, ip: "172.16.1.51" }] },
+        {
+            name: "subjectAltName",
+            altNames: [
+                { type: 2, value: "talos-cp-2" },
+                { type: 7, ip: "172.16.1.51" },
+            ],
+        },
     ]);
     cert.sign(caKey, forge.md.sha256.create());
     return { cert: forge.pki.certificateToPem(cert), key: pki.ca.key };
@@ -39,7 +45,10 @@ describe("Talos API client: a certificate for the wrong address", function () {
     let pki: TestPki;
     before(async () => {
         pki = makePki();
-        fake = await startFakeTalos(new FakeCluster(stackSpecs(1, 0, "v1.13.9", "v1.36.4", 20)), { ...pki, server: certificateForAnotherAddress(pki) });
+        fake = await startFakeTalos(new FakeCluster(stackSpecs(1, 0, "v1.13.9", "v1.36.4", 20)), {
+            ...pki,
+            server: certificateForAnotherAddress(pki),
+        });
     });
     after(async () => {
         client?.close();
@@ -51,7 +60,10 @@ describe("Talos API client: a certificate for the wrong address", function () {
         client = new TalosClient({ name: "talos-cp-1", address }, pki.clientConfiguration, { callTimeoutMs: 3000, streamTimeoutMs: 3000 });
         await assert.rejects(talosVersion(client), (error: TalosApiError) => {
             assert.equal(error.code, 14);
-            assert.equal(error.message, `talos-cp-1: Talos API MachineService.Version: UNAVAILABLE: certificate mismatch: ${address} presented a certificate for DNS:talos-cp-2, IP Address:172.16.1.51, not 127.0.0.1 (is this the node's address, and the certificate this cluster's?)`);
+            assert.equal(
+                error.message,
+                `talos-cp-1: Talos API MachineService.Version: UNAVAILABLE: certificate mismatch: ${address} presented a certificate for DNS:talos-cp-2, IP Address:172.16.1.51, not 127.0.0.1 (is this the node's address, and the certificate this cluster's?)`,
+            );
             return true;
         });
         assert.deepEqual(fake.calls, [], "no call reached the node");
@@ -67,8 +79,14 @@ describe("Talos API client: a certificate for the wrong address", function () {
             return (connect as (...args: unknown[]) => tls.TLSSocket)(options, ...rest);
         }) as typeof tls.connect;
         try {
-            client = new TalosClient({ name: "talos-cp-1", address }, pki.clientConfiguration, { callTimeoutMs: 3000, streamTimeoutMs: 3000 });
-            await assert.rejects(talosVersion(client), /certificate mismatch: 127\.0\.0\.1:\d+ presented a certificate for DNS:talos-cp-2, IP Address:172\.16\.1\.51, not 127\.0\.0\.1/);
+            client = new TalosClient({ name: "talos-cp-1", address }, pki.clientConfiguration, {
+                callTimeoutMs: 3000,
+                streamTimeoutMs: 3000,
+            });
+            await assert.rejects(
+                talosVersion(client),
+                /certificate mismatch: 127\.0\.0\.1:\d+ presented a certificate for DNS:talos-cp-2, IP Address:172\.16\.1\.51, not 127\.0\.0\.1/,
+            );
         } finally {
             tlsModule.connect = connect;
         }

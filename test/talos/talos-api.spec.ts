@@ -1,7 +1,18 @@
 import { strict as assert } from "assert";
 import { TalosApiError, TalosClient, TalosClientConfiguration } from "../../components/talos/api/client";
 import { adminKubeconfig } from "../../components/talos/api/kubeconfig";
-import { activeMachineConfig, applyNoReboot, bootId, etcdMembers, install, legacyUpgrade, pullImage, reboot, services, talosVersion } from "../../components/talos/api/machine";
+import {
+    activeMachineConfig,
+    applyNoReboot,
+    bootId,
+    etcdMembers,
+    install,
+    legacyUpgrade,
+    pullImage,
+    reboot,
+    services,
+    talosVersion,
+} from "../../components/talos/api/machine";
 import { makePki, TestPki } from "./fakes/certs";
 import { FakeCluster, stackSpecs } from "./fakes/cluster";
 import { FakeTalosApi, startFakeTalos } from "./fakes/talos-api";
@@ -46,12 +57,21 @@ describe("Talos API client against a fake apid over mutual TLS", function () {
             { id: "1002", hostname: "talos-cp-3", isLearner: false },
         ]);
         assert.equal(await bootId(cp), "talos-cp-1-boot-0");
-        assert.deepEqual(fake.calls, ["talos-cp-1 MachineService.Version", "talos-cp-1 MachineService.ServiceList", "talos-cp-1 MachineService.EtcdMemberList", "talos-cp-1 MachineService.Read"]);
+        assert.deepEqual(fake.calls, [
+            "talos-cp-1 MachineService.Version",
+            "talos-cp-1 MachineService.ServiceList",
+            "talos-cp-1 MachineService.EtcdMemberList",
+            "talos-cp-1 MachineService.Read",
+        ]);
     });
 
     it("sends talosctl's `node` metadata only when routing through another endpoint", async () => {
         const direct = connect("talos-cp-1");
-        const routed = new TalosClient({ name: "talos-cp-2", address: fake.endpoints["talos-cp-1"], node: "172.16.1.51" }, pki.clientConfiguration, options);
+        const routed = new TalosClient(
+            { name: "talos-cp-2", address: fake.endpoints["talos-cp-1"], node: "172.16.1.51" },
+            pki.clientConfiguration,
+            options,
+        );
         clients.push(routed);
         await talosVersion(direct);
         await talosVersion(routed);
@@ -71,7 +91,10 @@ describe("Talos API client against a fake apid over mutual TLS", function () {
         cluster.faults.installExitCode = { "talos-worker-1": 3 };
         const worker = connect("talos-worker-1");
         await pullImage(worker, installer);
-        assert.deepEqual(await install(worker, installer), { exitCode: 3, messages: [`installing ${installer}`, `image ${installer}: install failed`] });
+        assert.deepEqual(await install(worker, installer), {
+            exitCode: 3,
+            messages: [`installing ${installer}`, `image ${installer}: install failed`],
+        });
         assert.equal(cluster.node("talos-worker-1").installed, "v1.13.9");
     });
 
@@ -80,7 +103,12 @@ describe("Talos API client against a fake apid over mutual TLS", function () {
         const worker = connect("talos-worker-1");
         await reboot(worker);
         await new Promise((resolve) => setTimeout(resolve, 5));
-        await assert.rejects(talosVersion(worker), (error: TalosApiError) => error.code === 14 && error.message === "talos-worker-1: Talos API MachineService.Version: UNAVAILABLE: talos-worker-1 is rebooting");
+        await assert.rejects(
+            talosVersion(worker),
+            (error: TalosApiError) =>
+                error.code === 14 &&
+                error.message === "talos-worker-1: Talos API MachineService.Version: UNAVAILABLE: talos-worker-1 is rebooting",
+        );
         await new Promise((resolve) => setTimeout(resolve, 200));
         assert.equal(await bootId(worker), "talos-worker-1-boot-1");
     });
@@ -107,39 +135,60 @@ describe("Talos API client against a fake apid over mutual TLS", function () {
         cluster.apiServer = "https://172.16.1.49:6443";
         const b64 = (text: string) => Buffer.from(text).toString("base64");
         assert.deepEqual(await adminKubeconfig(connect("talos-cp-2")), {
-            host: "https://172.16.1.49:6443", caCertificate: b64(pki.ca.cert), clientCertificate: b64(pki.client.cert), clientKey: b64(pki.client.key),
+            host: "https://172.16.1.49:6443",
+            caCertificate: b64(pki.ca.cert),
+            clientCertificate: b64(pki.client.cert),
+            clientKey: b64(pki.client.key),
         });
         await assert.rejects(adminKubeconfig(connect("talos-worker-1")), {
-            message: "talos-worker-1: Talos API MachineService.Kubeconfig: UNIMPLEMENTED: kubeconfig is only available on control plane nodes",
+            message:
+                "talos-worker-1: Talos API MachineService.Kubeconfig: UNIMPLEMENTED: kubeconfig is only available on control plane nodes",
         });
         assert.deepEqual(fake.calls, ["talos-cp-2 MachineService.Kubeconfig", "talos-worker-1 MachineService.Kubeconfig"]);
     });
 
     it("stops reading a kubeconfig stream at the size bound, and names a broken archive", async () => {
         cluster.apiServer = "https://172.16.1.49:6443";
-        await assert.rejects(adminKubeconfig(connect("talos-cp-1"), 1000), { message: "talos-cp-1: Talos API MachineService.Kubeconfig: the kubeconfig stream passed 1000 bytes; stopped reading" });
+        await assert.rejects(adminKubeconfig(connect("talos-cp-1"), 1000), {
+            message: "talos-cp-1: Talos API MachineService.Kubeconfig: the kubeconfig stream passed 1000 bytes; stopped reading",
+        });
         cluster.faults.kubeconfig = { "talos-cp-1": "truncated" };
-        await assert.rejects(adminKubeconfig(connect("talos-cp-1")), { message: "talos-cp-1: Talos API MachineService.Kubeconfig: the archive is not gzip: unexpected end of file" });
+        await assert.rejects(adminKubeconfig(connect("talos-cp-1")), {
+            message: "talos-cp-1: Talos API MachineService.Kubeconfig: the archive is not gzip: unexpected end of file",
+        });
     });
 
     it("is refused with a client certificate another CA signed, and says so", async () => {
-        const stranger = { ...pki.clientConfiguration, clientCertificate: Buffer.from(pki.stranger.cert).toString("base64"), clientKey: Buffer.from(pki.stranger.key).toString("base64") };
+        const stranger = {
+            ...pki.clientConfiguration,
+            clientCertificate: Buffer.from(pki.stranger.cert).toString("base64"),
+            clientKey: Buffer.from(pki.stranger.key).toString("base64"),
+        };
         await assert.rejects(talosVersion(connect("talos-cp-1", stranger)), (error: TalosApiError) => {
             assert.equal(error.code, 14);
-            assert.match(error.message, /^talos-cp-1: Talos API MachineService.Version: UNAVAILABLE: the node is down or unreachable, or refused the TLS handshake \(is the client configuration this cluster's\?\): No connection established/);
+            assert.match(
+                error.message,
+                /^talos-cp-1: Talos API MachineService.Version: UNAVAILABLE: the node is down or unreachable, or refused the TLS handshake \(is the client configuration this cluster's\?\): No connection established/,
+            );
             return true;
         });
         assert.deepEqual(fake.calls, [], "no call reached the node");
     });
 
     it("reports a key that does not fit as unusable client configuration", () => {
-        assert.throws(() => connect("talos-cp-1", { ...pki.clientConfiguration, clientKey: "bm90IGEga2V5" }), /^Error: talos-cp-1: Talos API client configuration: the CA, client certificate or key is not usable PEM/);
+        assert.throws(
+            () => connect("talos-cp-1", { ...pki.clientConfiguration, clientKey: "bm90IGEga2V5" }),
+            /^Error: talos-cp-1: Talos API client configuration: the CA, client certificate or key is not usable PEM/,
+        );
     });
 
     it("gives up on a node that does not answer at its deadline", async () => {
         cluster.faults.hang = ["talos-cp-3"];
         const started = Date.now();
-        await assert.rejects(talosVersion(connect("talos-cp-3", pki.clientConfiguration, { callTimeoutMs: 100 })), (error: TalosApiError) => error.code === 4);
+        await assert.rejects(
+            talosVersion(connect("talos-cp-3", pki.clientConfiguration, { callTimeoutMs: 100 })),
+            (error: TalosApiError) => error.code === 4,
+        );
         const elapsed = Date.now() - started;
         assert.ok(elapsed >= 95 && elapsed < 1500, `took ${elapsed} ms: the deadline, not the 3 s the node hangs`);
     });

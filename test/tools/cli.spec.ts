@@ -9,14 +9,22 @@ import { main as docs } from "../../tools/docs";
 const demo: CommandSpec = {
     name: "demo",
     summary: "Does a demo.",
-    flags: { stack: { value: "NAME", help: "The stack." }, json: { help: "JSON out." }, resolver: { value: "N=H:P", multiple: true, help: "A resolver." } },
+    flags: {
+        stack: { value: "NAME", help: "The stack." },
+        json: { help: "JSON out." },
+        resolver: { value: "N=H:P", multiple: true, help: "A resolver." },
+    },
     notes: ["Exit codes: 0 fine."],
 };
 
 async function call(command: (argv: string[], out: (l: string) => void, err: (l: string) => void) => Promise<number>, argv: string[]) {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await command(argv, (l) => out.push(l), (l) => err.push(l));
+    const code = await command(
+        argv,
+        (l) => out.push(l),
+        (l) => err.push(l),
+    );
     return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
@@ -29,16 +37,19 @@ describe("the command-line layer", () => {
     });
 
     it("lists every mistake: unknown options with a suggestion, missing and stray values, extra words", () => {
-        assert.throws(() => parseCommandLine(demo, ["--stak", "x", "--json=yes", "extra", "--stack", "--resolver"]), (error: UsageError) => {
-            assert.deepEqual(error.problems, [
-                "unknown option --stak; did you mean --stack?",
-                "--json takes no value (it is a switch)",
-                'unexpected argument "extra": every option is a --flag',
-                "--stack needs a value: --stack NAME",
-                "--resolver needs a value: --resolver N=H:P",
-            ]);
-            return true;
-        });
+        assert.throws(
+            () => parseCommandLine(demo, ["--stak", "x", "--json=yes", "extra", "--stack", "--resolver"]),
+            (error: UsageError) => {
+                assert.deepEqual(error.problems, [
+                    "unknown option --stak; did you mean --stack?",
+                    "--json takes no value (it is a switch)",
+                    'unexpected argument "extra": every option is a --flag',
+                    "--stack needs a value: --stack NAME",
+                    "--resolver needs a value: --resolver N=H:P",
+                ]);
+                return true;
+            },
+        );
     });
 
     it("prints the usage, the flags aligned, -h and --help last", () => {
@@ -69,10 +80,32 @@ describe("the command-line layer", () => {
         assert.equal(await runCommand(demo, ["-h"], async () => assert.fail("not run"), help.io), 0);
         assert.equal(help.lines[0].split("\n")[0], "out: Usage: npm run demo -- [options]");
         const wrong = io();
-        assert.equal(await runCommand(demo, [], async (values) => countFlag(values, "runs", 5, 1, 50) + countFlag({ runs: "0" }, "runs", 5, 1, 50), wrong.io), 2);
-        assert.deepEqual(wrong.lines, ['err: homelab demo: --runs: "0" is not a whole number from 1 to 50', "err: Run `npm run demo -- --help` for the options."]);
+        assert.equal(
+            await runCommand(
+                demo,
+                [],
+                async (values) => countFlag(values, "runs", 5, 1, 50) + countFlag({ runs: "0" }, "runs", 5, 1, 50),
+                wrong.io,
+            ),
+            2,
+        );
+        assert.deepEqual(wrong.lines, [
+            'err: homelab demo: --runs: "0" is not a whole number from 1 to 50',
+            "err: Run `npm run demo -- --help` for the options.",
+        ]);
         const failed = io();
-        assert.equal(await runCommand(demo, [], async () => { throw new Error("no cluster"); }, failed.io, 2), 2);
+        assert.equal(
+            await runCommand(
+                demo,
+                [],
+                async () => {
+                    throw new Error("no cluster");
+                },
+                failed.io,
+                2,
+            ),
+            2,
+        );
         assert.deepEqual(failed.lines, ["err: homelab demo: no cluster"]);
     });
 });
@@ -81,7 +114,10 @@ describe("npm run bench and npm run docs: their command lines", () => {
     it("print their usage for --help, exit 0", async () => {
         const b = await call(bench, ["--help"]);
         assert.equal(b.code, 0);
-        assert.match(b.out, /^Usage: npm run bench -- \[options\]\n[\s\S]*\n {2}--runs N +Samples of each in-process figure \(default 5\)\.\n/);
+        assert.match(
+            b.out,
+            /^Usage: npm run bench -- \[options\]\n[\s\S]*\n {2}--runs N +Samples of each in-process figure \(default 5\)\.\n/,
+        );
         const d = await call(docs, ["-h"]);
         assert.equal(d.code, 0);
         assert.match(d.out, /^Usage: npm run docs -- \[options\]\n[\s\S]*\n {2}--out-dir DIR +Write network\.md and graph\.svg here/);

@@ -1,9 +1,25 @@
 import { strict as assert } from "assert";
 import { deleteCalls, DeletableRegistration } from "../../tools/offline/destroy-plan";
 
-const secrets: DeletableRegistration = { urn: "urn:secrets", name: "home-talos-secrets", type: "talos:machine/secrets:Secrets", custom: true };
-const apply = (name: string): DeletableRegistration => ({ urn: `urn:${name}`, name, type: "talos:machine/configurationApply:ConfigurationApply", custom: true, deletedWith: "urn:secrets" });
-const vm: DeletableRegistration = { urn: "urn:vm", name: "home-vms-talos-worker-1", type: "proxmoxve:index/vmLegacy:VmLegacy", custom: true };
+const secrets: DeletableRegistration = {
+    urn: "urn:secrets",
+    name: "home-talos-secrets",
+    type: "talos:machine/secrets:Secrets",
+    custom: true,
+};
+const apply = (name: string): DeletableRegistration => ({
+    urn: `urn:${name}`,
+    name,
+    type: "talos:machine/configurationApply:ConfigurationApply",
+    custom: true,
+    deletedWith: "urn:secrets",
+});
+const vm: DeletableRegistration = {
+    urn: "urn:vm",
+    name: "home-vms-talos-worker-1",
+    type: "proxmoxve:index/vmLegacy:VmLegacy",
+    custom: true,
+};
 
 describe("which deletes reach a provider (deletedWith)", () => {
     const all = [secrets, apply("home-talos-talos-cp-1"), apply("home-talos-talos-worker-1"), vm];

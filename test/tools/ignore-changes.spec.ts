@@ -34,8 +34,14 @@ describe("ignoreChanges as the engine applies it", () => {
     });
 
     it("resets a whole top-level input, including one the new inputs lack or the old ones lack", () => {
-        assert.deepEqual(applyIgnoreChanges({ expectedNodes: 5, host: "h" }, { expectedNodes: 4, host: "h" }, ["expectedNodes"]).inputs, { expectedNodes: 4, host: "h" });
-        assert.deepEqual(applyIgnoreChanges({ host: "h" }, { expectedNodes: 4, host: "h" }, ["expectedNodes"]).inputs, { expectedNodes: 4, host: "h" });
+        assert.deepEqual(applyIgnoreChanges({ expectedNodes: 5, host: "h" }, { expectedNodes: 4, host: "h" }, ["expectedNodes"]).inputs, {
+            expectedNodes: 4,
+            host: "h",
+        });
+        assert.deepEqual(applyIgnoreChanges({ host: "h" }, { expectedNodes: 4, host: "h" }, ["expectedNodes"]).inputs, {
+            expectedNodes: 4,
+            host: "h",
+        });
         assert.deepEqual(applyIgnoreChanges({ expectedNodes: 5, host: "h" }, { host: "h" }, ["expectedNodes"]).inputs, { host: "h" });
     });
 

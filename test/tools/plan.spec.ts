@@ -12,15 +12,32 @@ import { policyConfigFile } from "../../policy/policies";
 
 // Every address and network of the spec's three tables.
 const specAddresses = [
-    "172.16.1.1", "172.16.1.2", "172.16.1.3", "172.16.1.4", "172.16.1.5", "172.16.1.10", "172.16.1.11",
-    "172.16.1.49", "172.16.1.50", "172.16.1.51", "172.16.1.52", "172.16.1.53", "172.16.1.60", "172.16.1.61", "172.16.1.62",
+    "172.16.1.1",
+    "172.16.1.2",
+    "172.16.1.3",
+    "172.16.1.4",
+    "172.16.1.5",
+    "172.16.1.10",
+    "172.16.1.11",
+    "172.16.1.49",
+    "172.16.1.50",
+    "172.16.1.51",
+    "172.16.1.52",
+    "172.16.1.53",
+    "172.16.1.60",
+    "172.16.1.61",
+    "172.16.1.62",
 ];
 const specNetworks = ["172.16.1.0/24", "10.42.0.0/16", "10.43.0.0/16"];
 
 async function plan(args: string[]) {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await main(args, (l) => out.push(l), (l) => err.push(l));
+    const code = await main(
+        args,
+        (l) => out.push(l),
+        (l) => err.push(l),
+    );
     return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
@@ -36,7 +53,11 @@ function writeFile(content: string | Buffer): string {
 }
 
 /** The cells of a Markdown table row, split only at unescaped pipes. */
-const cells = (row: string) => row.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
+const cells = (row: string) =>
+    row
+        .split(/(?<!\\)\|/)
+        .slice(1, -1)
+        .map((c) => c.trim());
 
 describe("npm run plan", () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-plan-"));
@@ -48,7 +69,11 @@ describe("npm run plan", () => {
         const result = await plan(files);
         assert.equal(result.code, 0, result.err);
         const rows = result.out.split("\n").filter((l) => l.startsWith("| 1"));
-        for (const address of specAddresses) assert.ok(rows.some((r) => r.startsWith(`| ${address} `)), `${address} missing`);
+        for (const address of specAddresses)
+            assert.ok(
+                rows.some((r) => r.startsWith(`| ${address} `)),
+                `${address} missing`,
+            );
         for (const cidr of specNetworks) assert.ok(result.out.includes(`| ${cidr} `), `${cidr} missing`);
         assert.match(result.out, /home-vms-talos-cp-1 {2}proxmoxve:index\/vmLegacy:VmLegacy/);
     });
@@ -74,7 +99,10 @@ describe("npm run plan", () => {
         const rogueFiles = ["--config", homeFixture, "--out-dir", path.join(tmp, "rogue")];
         const result = await plan([...rogueFiles, "--program", path.join(projectRoot, "test/harness/fixtures/rogue-vm-program.ts")]);
         assert.equal(result.code, 2);
-        assert.match(result.out, /\| vm-address-in-node-network +\| mandatory \| rogue +\| VM rogue: 192\.168\.1\.10 is outside the node network 172\.16\.1\.0\/24/);
+        assert.match(
+            result.out,
+            /\| vm-address-in-node-network +\| mandatory \| rogue +\| VM rogue: 192\.168\.1\.10 is outside the node network 172\.16\.1\.0\/24/,
+        );
         assert.match(result.err, /mandatory policy violation/);
     });
 
@@ -101,18 +129,26 @@ describe("npm run plan", () => {
         const values = homeValues();
         values["homelab:nodes"][0].host = "pve9";
         const tsNode = path.join(projectRoot, "node_modules/.bin/ts-node");
-        execFile(tsNode, ["--transpile-only", "tools/plan.ts", "--config", writeStack(values), "--out-dir", tmp], { cwd: projectRoot }, (error, _stdout, stderr) => {
-            assert.equal(error?.code, 1);
-            assert.match(stderr, /homelab:nodes\[talos-cp-1\]\.host: pve9 is not one of homelab:proxmox.hosts/);
-            done();
-        });
+        execFile(
+            tsNode,
+            ["--transpile-only", "tools/plan.ts", "--config", writeStack(values), "--out-dir", tmp],
+            { cwd: projectRoot },
+            (error, _stdout, stderr) => {
+                assert.equal(error?.code, 1);
+                assert.match(stderr, /homelab:nodes\[talos-cp-1\]\.host: pve9 is not one of homelab:proxmox.hosts/);
+                done();
+            },
+        );
     });
 
     it("prints a warning for each server that gets a credential over plain http, and for a Proxmox nothing can verify", async () => {
         const result = await plan(files);
         assert.equal(result.code, 0, result.err);
         const warnings = result.out.split("\n").filter((l) => l.startsWith("  - homelab:"));
-        assert.deepEqual(warnings.map((w) => w.split(" is plain http")[0].split(" has neither fingerprint")[0]), ["  - homelab:dnsForwarders.adguard.url", "  - homelab:dnsForwarders.technitium.url", "  - homelab:proxmox"]);
+        assert.deepEqual(
+            warnings.map((w) => w.split(" is plain http")[0].split(" has neither fingerprint")[0]),
+            ["  - homelab:dnsForwarders.adguard.url", "  - homelab:dnsForwarders.technitium.url", "  - homelab:proxmox"],
+        );
     });
 
     describe("with --config", () => {
@@ -120,7 +156,12 @@ describe("npm run plan", () => {
         const configDir = path.join(tmp, "config");
 
         it("reads only homelab: keys: another namespace's plain and secure keys are ignored", async () => {
-            const values: Record<string, unknown> = { ...homeValues(), "kubernetes:context": "home", "proxmoxve:insecure": "true", "cloudflare:apiToken": { secure: "v1:abc" } };
+            const values: Record<string, unknown> = {
+                ...homeValues(),
+                "kubernetes:context": "home",
+                "proxmoxve:insecure": "true",
+                "cloudflare:apiToken": { secure: "v1:abc" },
+            };
             const result = await plan(["--config", writeStack(values), "--out-dir", tmp]);
             assert.equal(result.code, 0, result.err);
             const recorded = JSON.parse(fs.readFileSync(out, "utf8"));
@@ -140,7 +181,10 @@ describe("npm run plan", () => {
                 const file = writeFile(content);
                 const result = await plan(["--config", file, "--out-dir", configDir]);
                 assert.equal(result.code, 1);
-                assert.equal(result.err, `homelab plan: ${file} is not a stack file: ${why}. A stack file is YAML with a \`config:\` map of homelab:<key> values, like Pulumi.home.yaml`);
+                assert.equal(
+                    result.err,
+                    `homelab plan: ${file} is not a stack file: ${why}. A stack file is YAML with a \`config:\` map of homelab:<key> values, like Pulumi.home.yaml`,
+                );
                 assert.equal(result.out, "");
             });
         }
@@ -205,7 +249,10 @@ describe("npm run plan on the user's own stack", function () {
             assert.equal(result.code, 0, result.err);
             assert.match(result.out, /\| 172\.16\.1\.54 +\| talos-worker-2 +\|/);
             assert.match(result.out, /\| 172\.16\.1\.100-172\.16\.1\.119 \| Cilium LB-IPAM pool/);
-            assert.match(result.out, /Split DNS: no forwarder configured \(homelab:dnsForwarders\): have your resolver forward home\.example\.org to k8s_gateway at 172\.16\.1\.100/);
+            assert.match(
+                result.out,
+                /Split DNS: no forwarder configured \(homelab:dnsForwarders\): have your resolver forward home\.example\.org to k8s_gateway at 172\.16\.1\.100/,
+            );
             assert.match(result.out, /every rule passes/);
             assert.deepEqual(fs.readdirSync(path.join(projectRoot, "out", stack)).sort(), ["plan.json", "plan.svg", "policy-config.json"]);
             assert.deepEqual(projectFiles(), before, "a file outside out/ was written");
@@ -215,7 +262,12 @@ describe("npm run plan on the user's own stack", function () {
     });
 
     it("plans Pulumi.example.yaml (another network) with no warning and every policy passing", async () => {
-        const result = await plan(["--config", path.join(projectRoot, "Pulumi.example.yaml"), "--out-dir", fs.mkdtempSync(path.join(os.tmpdir(), "homelab-example-"))]);
+        const result = await plan([
+            "--config",
+            path.join(projectRoot, "Pulumi.example.yaml"),
+            "--out-dir",
+            fs.mkdtempSync(path.join(os.tmpdir(), "homelab-example-")),
+        ]);
         assert.equal(result.code, 0, result.err);
         assert.equal(result.err, "");
         assert.equal(result.out.includes("Warnings"), false, result.out.split("\n").slice(0, 8).join("\n"));
@@ -279,13 +331,19 @@ describe("npm run plan: the command line", () => {
         assert.equal(missing.err, "homelab plan: --config missing.yaml: no such file");
         const stack = await plan(["--stack", "nosuchstack"]);
         assert.equal(stack.code, 1);
-        assert.equal(stack.err, "homelab plan: no stack file Pulumi.nosuchstack.yaml for stack nosuchstack: make one (cp Pulumi.example.yaml Pulumi.nosuchstack.yaml, then edit it), or name an existing stack");
+        assert.equal(
+            stack.err,
+            "homelab plan: no stack file Pulumi.nosuchstack.yaml for stack nosuchstack: make one (cp Pulumi.example.yaml Pulumi.nosuchstack.yaml, then edit it), or name an existing stack",
+        );
     });
 
     it("recognises the project file", async () => {
         const result = await plan(["--config", path.join(projectRoot, "Pulumi.yaml")]);
         assert.equal(result.code, 1);
-        assert.equal(result.err, `homelab plan: ${path.join(projectRoot, "Pulumi.yaml")} is the project file (Pulumi.yaml: name, runtime and the declared keys), not a stack file: give a stack's file, Pulumi.<stack>.yaml, e.g. Pulumi.home.yaml`);
+        assert.equal(
+            result.err,
+            `homelab plan: ${path.join(projectRoot, "Pulumi.yaml")} is the project file (Pulumi.yaml: name, runtime and the declared keys), not a stack file: give a stack's file, Pulumi.<stack>.yaml, e.g. Pulumi.home.yaml`,
+        );
     });
 
     it("names the --config file in the fix of a missing key", async () => {
@@ -294,6 +352,9 @@ describe("npm run plan: the command line", () => {
         const file = writeStack(values);
         const result = await plan(["--config", file]);
         assert.equal(result.code, 1);
-        assert.equal(result.err, `homelab config has 1 problem; nothing was created:\n  - homelab:gateways: is not set. Fix: set it in ${file} (the README's configuration table shows its shape).`);
+        assert.equal(
+            result.err,
+            `homelab config has 1 problem; nothing was created:\n  - homelab:gateways: is not set. Fix: set it in ${file} (the README's configuration table shows its shape).`,
+        );
     });
 });

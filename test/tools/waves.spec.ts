@@ -6,9 +6,29 @@ import { toDot } from "../../tools/graph-dot";
 
 function resource(name: string, type: string, dependencies: string[] = [], extra: Partial<Registration> = {}): Registration {
     return {
-        urn: `urn:${name}`, type, name, custom: true, remote: false, parent: "urn:root", dependencies: dependencies.map((d) => `urn:${d}`),
-        propertyDependencies: {}, provider: "", protect: false, retainOnDelete: false, ignoreChanges: [], additionalSecretOutputs: [],
-        replaceOnChanges: [], replaceWith: [], deletedWith: "", deleteBeforeReplace: false, aliases: [], version: "", pluginDownloadURL: "", inputs: {}, secretPaths: [], ...extra,
+        urn: `urn:${name}`,
+        type,
+        name,
+        custom: true,
+        remote: false,
+        parent: "urn:root",
+        dependencies: dependencies.map((d) => `urn:${d}`),
+        propertyDependencies: {},
+        provider: "",
+        protect: false,
+        retainOnDelete: false,
+        ignoreChanges: [],
+        additionalSecretOutputs: [],
+        replaceOnChanges: [],
+        replaceWith: [],
+        deletedWith: "",
+        deleteBeforeReplace: false,
+        aliases: [],
+        version: "",
+        pluginDownloadURL: "",
+        inputs: {},
+        secretPaths: [],
+        ...extra,
     };
 }
 
@@ -27,12 +47,19 @@ describe("build waves and critical path", () => {
 
     it("puts each resource one wave after its latest dependency, components in none", () => {
         const order = buildOrder(graph);
-        assert.deepEqual(order.waves.map((w) => w.map((s) => s.name)), [["record", "vm"], ["apply"], ["first-apply"], ["chart"]], "URN order within a wave");
+        assert.deepEqual(
+            order.waves.map((w) => w.map((s) => s.name)),
+            [["record", "vm"], ["apply"], ["first-apply"], ["chart"]],
+            "URN order within a wave",
+        );
     });
 
     it("follows the slowest chain for the critical path and its estimate", () => {
         const order = buildOrder(graph);
-        assert.deepEqual(order.criticalPath.map((s) => s.name), ["vm", "apply", "first-apply", "chart"]);
+        assert.deepEqual(
+            order.criticalPath.map((s) => s.name),
+            ["vm", "apply", "first-apply", "chart"],
+        );
         assert.equal(order.estimateSeconds, 150 + 5 + 90 + 90);
     });
 
@@ -45,9 +72,15 @@ describe("build waves and critical path", () => {
     it("writes the install and reboot on the first apply, which applies in maintenance mode, not on the staged apply", () => {
         const of = (type: string) => durationOf(resource("r", type));
         assert.deepEqual(of("talos:machine/configurationApply:ConfigurationApply"), {
-            seconds: 5, what: "staged config apply: persisted for the next boot, no reboot", source: "Talos v1.13.9 ApplyConfiguration (STAGED); estimate",
+            seconds: 5,
+            what: "staged config apply: persisted for the next boot, no reboot",
+            source: "Talos v1.13.9 ApplyConfiguration (STAGED); estimate",
         });
-        assert.deepEqual(of("homelab:talos:MaintenanceApply"), { seconds: 90, what: "first apply in maintenance mode: install to disk and reboot", source: "our estimate" });
+        assert.deepEqual(of("homelab:talos:MaintenanceApply"), {
+            seconds: 90,
+            what: "first apply in maintenance mode: install to disk and reboot",
+            source: "our estimate",
+        });
         assert.equal(of("homelab:talos:TalosRollout").seconds, 0, "a first run records the rollout, dialling no node");
         assert.equal(of("homelab:talos:KubernetesNode").seconds, 0);
         assert.equal(of("homelab:cloudflare:TokenTerm").seconds, 0);

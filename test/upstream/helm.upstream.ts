@@ -15,7 +15,13 @@ function judge(stack: string, run: RecordedRun): string[] {
     const note = (j: ReturnType<typeof record>) => j.refusal && refused.push(`${j.subject}: ${j.refusal}`);
     for (const release of releases) {
         if (release.chart === "cilium") {
-            note(record({ judge: "schema", subject: `${release.label} values (chart 1.20.0 values.schema.json; no chart source to render)`, refusal: ciliumValuesProblems(release.values).join("\n") || undefined }));
+            note(
+                record({
+                    judge: "schema",
+                    subject: `${release.label} values (chart 1.20.0 values.schema.json; no chart source to render)`,
+                    refusal: ciliumValuesProblems(release.values).join("\n") || undefined,
+                }),
+            );
             continue;
         }
         const rendering = renderings.get(release.resource.urn);
@@ -28,17 +34,30 @@ function judge(stack: string, run: RecordedRun): string[] {
     }
     for (const o of objects) {
         const problems = schemaProblems(o);
-        if (problems) note(record({ judge: "schema", subject: `${stack} ${o.id} (${o.origin})`, refusal: problems.join("\n") || undefined }));
+        if (problems)
+            note(record({ judge: "schema", subject: `${stack} ${o.id} (${o.origin})`, refusal: problems.join("\n") || undefined }));
     }
     const services = serviceProblems(objects);
     for (const id of services.checked) {
         const problems = services.problems.filter((p) => p.subject === id).map((p) => p.problem);
-        note(record({ judge: "cross-object", subject: `${stack} ${id} selects pods and ports that exist`, refusal: problems.join("\n") || undefined }));
+        note(
+            record({
+                judge: "cross-object",
+                subject: `${stack} ${id} selects pods and ports that exist`,
+                refusal: problems.join("\n") || undefined,
+            }),
+        );
     }
     const mounts = mountProblems(objects);
     for (const id of mounts.checked) {
         const problems = mounts.problems.filter((p) => p.subject === id).map((p) => p.problem);
-        note(record({ judge: "cross-object", subject: `${stack} ${id} mounts and runs as what exists`, refusal: problems.join("\n") || undefined }));
+        note(
+            record({
+                judge: "cross-object",
+                subject: `${stack} ${id} mounts and runs as what exists`,
+                refusal: problems.join("\n") || undefined,
+            }),
+        );
     }
     return refused;
 }

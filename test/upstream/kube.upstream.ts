@@ -60,9 +60,17 @@ describe("kube-apiserver judges every object by server-side apply", function () 
     async function applyAll(stack: string, objects: readonly JudgedObject[], how: "first build" | "applied" | "update"): Promise<string[]> {
         const refused: string[] = [];
         for (const o of objects) {
-            const persist = how === "applied" ? !dryRunOnly.has(o.object.kind) : how === "first build" && (o.object.kind === "Namespace" || o.object.kind === "CustomResourceDefinition");
+            const persist =
+                how === "applied"
+                    ? !dryRunOnly.has(o.object.kind)
+                    : how === "first build" && (o.object.kind === "Namespace" || o.object.kind === "CustomResourceDefinition");
             const verdict = await server.client.apply(o.object, { dryRun: !persist });
-            const j = record({ judge: "kubernetes", subject: `${stack} ${o.id} ${persist ? "applied" : "dry run"} (${o.origin})`, refusal: verdict.accepted ? undefined : explain(verdict), warnings: verdict.warnings });
+            const j = record({
+                judge: "kubernetes",
+                subject: `${stack} ${o.id} ${persist ? "applied" : "dry run"} (${o.origin})`,
+                refusal: verdict.accepted ? undefined : explain(verdict),
+                warnings: verdict.warnings,
+            });
             if (j.refusal) refused.push(`${o.id}: ${j.refusal}`);
             if (verdict.accepted && persist && o.object.kind === "CustomResourceDefinition") {
                 assert.ok(await server.client.waitEstablished(o.object.metadata.name), `CRD ${o.object.metadata.name} was not established`);
@@ -85,7 +93,9 @@ describe("kube-apiserver judges every object by server-side apply", function () 
             const before = new Map(home.map((o) => [o.id, JSON.stringify(o.object)]));
             const changed = objects.filter((o) => before.get(o.id) !== JSON.stringify(o.object));
             const unrendered = releases.filter((r) => r.chart !== "cilium" && !renderings.has(r.resource.urn)).map((r) => r.label);
-            console.log(`             ${variant.title}: ${changed.length} of ${objects.length} objects new or changed${unrendered.length ? `; not rendered (no source): ${unrendered.join(", ")}` : ""}`);
+            console.log(
+                `             ${variant.title}: ${changed.length} of ${objects.length} objects new or changed${unrendered.length ? `; not rendered (no source): ${unrendered.join(", ")}` : ""}`,
+            );
             assert.deepEqual(await applyAll(variant.title, applyOrder(changed), "update"), []);
         });
     }
@@ -93,7 +103,9 @@ describe("kube-apiserver judges every object by server-side apply", function () 
     describe("can refuse", () => {
         it("an immutable field changed on day 2: the cloudflared Deployment's selector", async () => {
             const deployment = home.find((o) => o.id === "network/Deployment/cloudflared")!;
-            const changed = structuredClone(deployment.object) as unknown as { spec: { selector: { matchLabels: Record<string, string> }; template: { metadata: { labels: Record<string, string> } } } };
+            const changed = structuredClone(deployment.object) as unknown as {
+                spec: { selector: { matchLabels: Record<string, string> }; template: { metadata: { labels: Record<string, string> } } };
+            };
             changed.spec.selector.matchLabels = { "app.kubernetes.io/name": "cloudflared-tunnel" };
             changed.spec.template.metadata.labels = { "app.kubernetes.io/name": "cloudflared-tunnel" };
             const verdict = await server.client.apply(changed as unknown as JudgedObject["object"], { dryRun: true });

@@ -14,7 +14,10 @@ describe("the upstream judges can refuse", function () {
         const configs = talosNodeConfigs(await runHome(), "home");
         const node = structuredClone(configs.find((c) => c.label.startsWith("home 172.16.1.50 "))!);
         node.patches = node.patches.map((p) => p.replace('auto: "off"', "auto: stable"));
-        assert.ok(node.patches.some((p) => p.includes("auto: stable\n")), "the patch was not changed");
+        assert.ok(
+            node.patches.some((p) => p.includes("auto: stable\n")),
+            "the patch was not changed",
+        );
         const [verdict] = judgeTalos([node], ["cloud"]);
         assert.deepEqual(verdict.errors, ["'auto' and 'hostname' cannot be set at the same time"]);
     });
@@ -24,7 +27,10 @@ describe("the upstream judges can refuse", function () {
         const certManager = releases.find((r) => r.resource.name === "home-cert-manager-chart")!;
         certManager.values = { ...certManager.values, replicaCount: "two" };
         const rendering = renderCharts([certManager]).get(certManager.resource.urn)!;
-        assert.equal(rendering.error, "values don't meet the specifications of the schema(s) in the following chart(s):\ncert-manager:\n- at '/replicaCount': got string, want number\n");
+        assert.equal(
+            rendering.error,
+            "values don't meet the specifications of the schema(s) in the following chart(s):\ncert-manager:\n- at '/replicaCount': got string, want number\n",
+        );
         assert.deepEqual(rendering.objects, []);
     });
 });

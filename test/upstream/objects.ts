@@ -27,8 +27,14 @@ const crdSchemas: Record<string, [string, string]> = {
     "cilium.io/v2 CiliumNetworkPolicy": ["cilium/crds-v1.18.0/v2/ciliumnetworkpolicies.yaml", "v2"],
     "cilium.io/v2alpha1 CiliumL2AnnouncementPolicy": ["cilium/crds-v1.18.0/v2alpha1/ciliuml2announcementpolicies.yaml", "v2alpha1"],
     "gateway.envoyproxy.io/v1alpha1 EnvoyProxy": ["envoy-gateway/v1.9.0/crds/gateway.envoyproxy.io_envoyproxies.yaml", "v1alpha1"],
-    "gateway.envoyproxy.io/v1alpha1 ClientTrafficPolicy": ["envoy-gateway/v1.9.0/crds/gateway.envoyproxy.io_clienttrafficpolicies.yaml", "v1alpha1"],
-    "gateway.envoyproxy.io/v1alpha1 BackendTrafficPolicy": ["envoy-gateway/v1.9.0/crds/gateway.envoyproxy.io_backendtrafficpolicies.yaml", "v1alpha1"],
+    "gateway.envoyproxy.io/v1alpha1 ClientTrafficPolicy": [
+        "envoy-gateway/v1.9.0/crds/gateway.envoyproxy.io_clienttrafficpolicies.yaml",
+        "v1alpha1",
+    ],
+    "gateway.envoyproxy.io/v1alpha1 BackendTrafficPolicy": [
+        "envoy-gateway/v1.9.0/crds/gateway.envoyproxy.io_backendtrafficpolicies.yaml",
+        "v1alpha1",
+    ],
     "gateway.networking.k8s.io/v1 Gateway": ["gateway-api/v1.6.1/standard/gateway.networking.k8s.io_gateways.yaml", "v1"],
     "gateway.networking.k8s.io/v1 GatewayClass": ["gateway-api/v1.6.1/standard/gateway.networking.k8s.io_gatewayclasses.yaml", "v1"],
     "gateway.networking.k8s.io/v1 HTTPRoute": ["gateway-api/v1.6.1/standard/gateway.networking.k8s.io_httproutes.yaml", "v1"],

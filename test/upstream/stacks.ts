@@ -20,7 +20,14 @@ export const extraVariants: readonly Variant[] = [
     },
     {
         title: "an app added (blog on envoy-external)",
-        edit: (v) => void v["homelab:apps"].push({ name: "blog", namespace: "default", hostname: "blog", gateway: "external", service: { name: "blog", port: 8080 } }),
+        edit: (v) =>
+            void v["homelab:apps"].push({
+                name: "blog",
+                namespace: "default",
+                hostname: "blog",
+                gateway: "external",
+                service: { name: "blog", port: 8080 },
+            }),
     },
     { title: "envoy-internal moves 172.16.1.61 -> 172.16.1.63", edit: (v) => void (v["homelab:gateways"].internal = "172.16.1.63") },
 ];

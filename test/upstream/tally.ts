@@ -34,7 +34,9 @@ export function summaryLine(): string {
 before(function () {
     this.timeout(60 * 60_000);
     for (const b of buildJudges((line) => console.log(line))) {
-        console.log(`upstream: ${b.judge} ${b.built ? `built in ${(b.ms / 1000).toFixed(1)} s` : `up to date (checked in ${b.ms.toFixed(0)} ms)`}`);
+        console.log(
+            `upstream: ${b.judge} ${b.built ? `built in ${(b.ms / 1000).toFixed(1)} s` : `up to date (checked in ${b.ms.toFixed(0)} ms)`}`,
+        );
     }
 });
 

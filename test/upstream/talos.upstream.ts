@@ -19,7 +19,12 @@ function judge(stack: string, run: RecordedRun): string[] {
     assert.equal(verdicts.length, configs.length * modes.length, `${stack}: ${configs.length} configs, ${verdicts.length} verdicts`);
     assert.deepEqual(new Set(verdicts.map((v) => v.label)), new Set(configs.map((c) => c.label)));
     return verdicts.flatMap((v) => {
-        const j = record({ judge: "talos", subject: `${v.label} as ${v.mode}`, refusal: v.errors.join("\n") || undefined, warnings: v.warnings });
+        const j = record({
+            judge: "talos",
+            subject: `${v.label} as ${v.mode}`,
+            refusal: v.errors.join("\n") || undefined,
+            warnings: v.warnings,
+        });
         return j.refusal ? [`${v.label} as ${v.mode}: ${j.refusal}`] : [];
     });
 }

@@ -34,7 +34,10 @@ export function testCa(): TestCa {
     const subject = [{ name: "commonName", value: "homelab verify test CA" }];
     cert.setSubject(subject);
     cert.setIssuer(subject);
-    cert.setExtensions([{ name: "basicConstraints", cA: true, critical: true }, { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true }]);
+    cert.setExtensions([
+        { name: "basicConstraints", cA: true, critical: true },
+        { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true },
+    ]);
     cert.sign(ca.privateKey, forge.md.sha256.create());
     return {
         keyPem: ca.keyPem,
@@ -51,7 +54,10 @@ export function testCa(): TestCa {
             c.setExtensions([
                 { name: "basicConstraints", cA: false },
                 { name: "extKeyUsage", serverAuth: true },
-                { name: "subjectAltName", altNames: [...dnsNames.map((value) => ({ type: 2, value })), ...ips.map((ip) => ({ type: 7, ip }))] },
+                {
+                    name: "subjectAltName",
+                    altNames: [...dnsNames.map((value) => ({ type: 2, value })), ...ips.map((ip) => ({ type: 7, ip }))],
+                },
             ]);
             c.sign(ca.privateKey, forge.md.sha256.create());
             return { keyPem: leaf.keyPem, certPem: forge.pki.certificateToPem(c) };

@@ -25,21 +25,24 @@ export async function startFakeCloudflare(init: Omit<FakeCloudflare, "url" | "lo
             res.writeHead(code, { "content-type": "application/json" });
             res.end(JSON.stringify({ success: code === 200, errors, messages: [], result }));
         };
-        if (req.headers.authorization !== `Bearer ${fake.token}`) return send(403, null, [{ code: 10000, message: "Authentication error" }]);
+        if (req.headers.authorization !== `Bearer ${fake.token}`)
+            return send(403, null, [{ code: 10000, message: "Authentication error" }]);
         const path = url.pathname.replace(/^\/client\/v4/, "");
         const q = url.searchParams;
         const account = `/accounts/${fake.zone.account.id}`;
         if (path === "/zones") return send(200, q.get("name") === fake.zone.name ? [fake.zone] : []);
-        if (path === `${account}/cfd_tunnel`) return send(200, q.get("name") === fake.tunnel.name && q.get("is_deleted") === "false" ? [fake.tunnel] : []);
+        if (path === `${account}/cfd_tunnel`)
+            return send(200, q.get("name") === fake.tunnel.name && q.get("is_deleted") === "false" ? [fake.tunnel] : []);
         if (path === `${account}/cfd_tunnel/${fake.tunnel.id}/connections`) return send(200, fake.connections);
         if (path === `/zones/${fake.zone.id}/dns_records`) return send(200, fake.records.get(q.get("name") ?? "") ?? []);
         return send(404, null, [{ code: 7003, message: "Could not route to " + path }]);
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/client/v4`;
-    fake.close = () => new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-    });
+    fake.close = () =>
+        new Promise((resolve) => {
+            server.closeAllConnections();
+            server.close(() => resolve());
+        });
     return fake;
 }

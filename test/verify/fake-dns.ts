@@ -18,7 +18,14 @@ export interface FakeDns {
 }
 
 export async function startFakeDns(records: Record<string, string[]> = {}): Promise<FakeDns> {
-    const fake: FakeDns = { port: 0, records: new Map(Object.entries(records)), silent: false, truncateUdp: false, log: [], close: async () => undefined };
+    const fake: FakeDns = {
+        port: 0,
+        records: new Map(Object.entries(records)),
+        silent: false,
+        truncateUdp: false,
+        log: [],
+        close: async () => undefined,
+    };
 
     const answer = (query: packet.Packet, transport: "udp" | "tcp"): packet.Packet => {
         const question = query.questions![0];
@@ -30,9 +37,17 @@ export async function startFakeDns(records: Record<string, string[]> = {}): Prom
             type: "response",
             id: query.id,
             // The low four bits of the flags are the rcode: 3 is NXDOMAIN.
-            flags: (truncated ? packet.TRUNCATED_RESPONSE : 0) | packet.RECURSION_DESIRED | packet.RECURSION_AVAILABLE | packet.AUTHORITATIVE_ANSWER | (addresses ? 0 : 3),
+            flags:
+                (truncated ? packet.TRUNCATED_RESPONSE : 0) |
+                packet.RECURSION_DESIRED |
+                packet.RECURSION_AVAILABLE |
+                packet.AUTHORITATIVE_ANSWER |
+                (addresses ? 0 : 3),
             questions: [question],
-            answers: truncated || question.type !== "A" ? [] : (addresses ?? []).map((data) => ({ type: "A" as const, name: question.name, ttl: 30, class: "IN" as const, data })),
+            answers:
+                truncated || question.type !== "A"
+                    ? []
+                    : (addresses ?? []).map((data) => ({ type: "A" as const, name: question.name, ttl: 30, class: "IN" as const, data })),
         };
     };
 

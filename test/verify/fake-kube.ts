@@ -29,7 +29,17 @@ function status(code: number, message: string) {
 }
 
 export async function startFakeKube(tlsCert: Issued, token = "verify-test-token"): Promise<FakeKube> {
-    const fake: FakeKube = { url: "", token, objects: new Map(), log: [], podLog: "", hang: false, podPhase: "Succeeded", podReadDelayMs: 0, close: async () => undefined };
+    const fake: FakeKube = {
+        url: "",
+        token,
+        objects: new Map(),
+        log: [],
+        podLog: "",
+        hang: false,
+        podPhase: "Succeeded",
+        podReadDelayMs: 0,
+        close: async () => undefined,
+    };
     const server = https.createServer({ key: tlsCert.keyPem, cert: tlsCert.certPem }, (req, res) => {
         const path = (req.url ?? "/").split("?")[0].replace(/\/$/, "") || "/";
         const query = new URLSearchParams((req.url ?? "").split("?")[1] ?? "");
@@ -38,7 +48,8 @@ export async function startFakeKube(tlsCert: Issued, token = "verify-test-token"
         let body = "";
         req.on("data", (chunk) => (body += chunk));
         req.on("end", async () => {
-            if (/\/pods\/[^/]+$/.test(path) && req.method === "GET" && fake.podReadDelayMs) await new Promise((resolve) => setTimeout(resolve, fake.podReadDelayMs));
+            if (/\/pods\/[^/]+$/.test(path) && req.method === "GET" && fake.podReadDelayMs)
+                await new Promise((resolve) => setTimeout(resolve, fake.podReadDelayMs));
             const send = (code: number, value: unknown, type = "application/json") => {
                 res.writeHead(code, { "content-type": type });
                 res.end(typeof value === "string" ? value : JSON.stringify(value));
@@ -54,14 +65,18 @@ export async function startFakeKube(tlsCert: Issued, token = "verify-test-token"
             }
             if (pod && !pod[2] && req.method === "GET") {
                 // A list, filtered by `labelSelector=key=value[,key=value]` as the API server does for equality.
-                const wanted = (query.get("labelSelector") ?? "").split(",").filter(Boolean).map((pair) => pair.split("="));
+                const wanted = (query.get("labelSelector") ?? "")
+                    .split(",")
+                    .filter(Boolean)
+                    .map((pair) => pair.split("="));
                 const items = [...fake.objects.entries()]
                     .filter(([key]) => key.startsWith(`${path}/`) && !key.slice(path.length + 1).includes("/"))
                     .map(([, value]) => value as { metadata: { labels?: Record<string, string> } })
                     .filter((item) => wanted.every(([k, v]) => item.metadata.labels?.[k] === v));
                 return send(200, { apiVersion: "v1", kind: "PodList", metadata: {}, items });
             }
-            if (pod?.[3] && req.method === "GET") return fake.objects.has(path.slice(0, -4)) ? send(200, fake.podLog, "text/plain") : send(404, status(404, "pod not found"));
+            if (pod?.[3] && req.method === "GET")
+                return fake.objects.has(path.slice(0, -4)) ? send(200, fake.podLog, "text/plain") : send(404, status(404, "pod not found"));
             if (req.method === "DELETE" && fake.objects.delete(path)) return send(200, status(200, "deleted"));
             if (req.method === "GET" && fake.objects.has(path)) return send(200, fake.objects.get(path));
             return send(404, status(404, `${path} not found`));
@@ -69,10 +84,11 @@ export async function startFakeKube(tlsCert: Issued, token = "verify-test-token"
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     fake.url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    fake.close = () => new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-    });
+    fake.close = () =>
+        new Promise((resolve) => {
+            server.closeAllConnections();
+            server.close(() => resolve());
+        });
     return fake;
 }
 

@@ -4,7 +4,15 @@ import { decodeWire, Invocation, RecordedRun, Registration, StackExport, wire } 
 import { mockCall, mockResource } from "./mock-outputs";
 import { applyIgnoreChanges } from "./ignore-changes";
 import { diffResource } from "./preview-plan";
-import { enableEngineFeatures, forgetLeakCandidates, MockMonitor, registerResourceResponse, rememberResource, serializeProperties, waitForRPCs } from "./pulumi-internals";
+import {
+    enableEngineFeatures,
+    forgetLeakCandidates,
+    MockMonitor,
+    registerResourceResponse,
+    rememberResource,
+    serializeProperties,
+    waitForRPCs,
+} from "./pulumi-internals";
 import type { StackConfig } from "../../components/config/stack-config";
 
 // The recording mock engine: runs index.ts under Pulumi's mocks with a monitor that records every
@@ -39,7 +47,10 @@ class RecordingMonitor extends MockMonitor {
      * In a preview: the resources of the last `up`, by URN; anything else is being created. `unreachable`:
      * addresses no invoke can reach (a node that is down), so an invoke naming one fails as it would.
      */
-    constructor(private readonly prior?: ReadonlyMap<string, Registration>, private readonly unreachable: readonly string[] = []) {
+    constructor(
+        private readonly prior?: ReadonlyMap<string, Registration>,
+        private readonly unreachable: readonly string[] = [],
+    ) {
         super({ newResource: mockResource, call: mockCall });
     }
 
@@ -115,7 +126,10 @@ class RecordingMonitor extends MockMonitor {
             const state = await serializeProperties(result.state);
             const secretInputs = new Set(secretPaths.map((p) => p.split("/")[1]));
             for (const key of Object.keys(state)) {
-                if ((registration.additionalSecretOutputs.includes(key) || secretInputs.has(key)) && state[key]?.[wire.sigKey] !== wire.secretSig) {
+                if (
+                    (registration.additionalSecretOutputs.includes(key) || secretInputs.has(key)) &&
+                    state[key]?.[wire.sigKey] !== wire.secretSig
+                ) {
                     state[key] = { [wire.sigKey]: wire.secretSig, value: state[key] };
                 }
             }
@@ -128,10 +142,20 @@ class RecordingMonitor extends MockMonitor {
 
     async invoke(req: Req, callback: Callback): Promise<void> {
         const { value, secretPaths } = decodeWire(req.getArgs()?.toJavaScript() ?? {});
-        this.invokes.push({ token: req.getTok(), args: value as Record<string, unknown>, secretPaths, version: req.getVersion(), pluginDownloadURL: req.getPlugindownloadurl() });
+        this.invokes.push({
+            token: req.getTok(),
+            args: value as Record<string, unknown>,
+            secretPaths,
+            version: req.getVersion(),
+            pluginDownloadURL: req.getPlugindownloadurl(),
+        });
         const text = JSON.stringify(value);
         const dials = nodeDialingInvokes.includes(req.getTok());
-        const down = dials ? this.unreachable.find((address) => text.includes(`"${address}"`) || text.includes(`"${address}:`) || text.includes(`//${address}:`)) : undefined;
+        const down = dials
+            ? this.unreachable.find(
+                  (address) => text.includes(`"${address}"`) || text.includes(`"${address}:`) || text.includes(`//${address}:`),
+              )
+            : undefined;
         if (down) {
             const message = `${req.getTok()}: dial ${down}: connection refused (the node is down)`;
             return callback(Object.assign(new Error(message), { details: message }));
@@ -180,7 +204,15 @@ export async function evaluate(config: StackConfig, secretKeys: string[], opts: 
     const aborted = new Promise<never>((_, reject) => (abort = reject));
     const onRejection = (reason: unknown) => abort(reason instanceof Error ? reason : new Error(String(reason)));
     process.on("unhandledRejection", onRejection);
-    const watchdog = setTimeout(() => abort(new Error(`the program stalled after ${monitor.registrations.length} registrations (last: ${monitor.registrations.at(-1)?.urn})`)), opts.stallMs ?? 30000);
+    const watchdog = setTimeout(
+        () =>
+            abort(
+                new Error(
+                    `the program stalled after ${monitor.registrations.length} registrations (last: ${monitor.registrations.at(-1)?.urn})`,
+                ),
+            ),
+        opts.stallMs ?? 30000,
+    );
     const exports: Record<string, StackExport> = {};
     let error: Error | undefined;
     const run = async () => {

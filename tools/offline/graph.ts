@@ -23,7 +23,9 @@ export class Graph {
     get(type: string, name: string): Registration {
         const found = this.run.resources.filter((r) => r.type === type && r.name === name);
         if (found.length !== 1) {
-            const names = this.ofType(type).map((r) => r.name).join(", ");
+            const names = this.ofType(type)
+                .map((r) => r.name)
+                .join(", ");
             throw new Error(`expected one ${type} named ${name}, found ${found.length} (have: ${names || "none"})`);
         }
         return found[0];
@@ -77,7 +79,8 @@ export class Graph {
             if (secretPaths.some((s) => p === s || p.startsWith(`${s}/`) || s === "/")) return;
             if (typeof value === "string" && value.includes(marker)) found.push(`${where} ${p || "/"}`);
             else if (Array.isArray(value)) value.forEach((v, i) => scan(where, v, secretPaths, `${p}/${i}`));
-            else if (value && typeof value === "object") Object.entries(value).forEach(([k, v]) => scan(where, v, secretPaths, `${p}/${k}`));
+            else if (value && typeof value === "object")
+                Object.entries(value).forEach(([k, v]) => scan(where, v, secretPaths, `${p}/${k}`));
         };
         this.run.resources.forEach((r) => scan(r.urn, r.inputs, r.secretPaths));
         Object.entries(this.run.exports).forEach(([k, e]) => !e.secret && scan(`export ${k}`, e.value, []));

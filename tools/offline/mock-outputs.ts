@@ -16,16 +16,29 @@ const digest = (text: string) => createHash("sha256").update(text).digest("hex")
 
 const resourceOutputs: Record<string, (inputs: State, name: string) => State> = {
     "talos:machine/secrets:Secrets": () => ({
-        machineSecrets: { cluster: { id: "mock-cluster-id", secret: "CANARY-talos-cluster-secret" }, secrets: { bootstrapToken: "CANARY-bootstrap-token" }, certs: {}, trustdinfo: { token: "CANARY-trustd" } },
+        machineSecrets: {
+            cluster: { id: "mock-cluster-id", secret: "CANARY-talos-cluster-secret" },
+            secrets: { bootstrapToken: "CANARY-bootstrap-token" },
+            certs: {},
+            trustdinfo: { token: "CANARY-trustd" },
+        },
         clientConfiguration: { caCertificate: "mock-talos-ca", clientCertificate: "mock-talos-crt", clientKey: "CANARY-talos-client-key" },
     }),
     "talos:imageFactory/schematic:Schematic": (inputs) => ({ id: digest(String(inputs.schematic)) }),
     "talos:cluster/kubeconfig:Kubeconfig": (inputs) => ({
         kubeconfigRaw: `apiVersion: v1\nkind: Config\nclusters:\n- name: home\n  cluster:\n    server: https://${inputs.node}:6443\nusers:\n- name: admin\n  user:\n    client-key-data: CANARY-kube-client-key\n`,
-        kubernetesClientConfiguration: { host: "https://mock:6443", caCertificate: "mock-ca", clientCertificate: "mock-crt", clientKey: "CANARY-kube-client-key" },
+        kubernetesClientConfiguration: {
+            host: "https://mock:6443",
+            caCertificate: "mock-ca",
+            clientCertificate: "mock-crt",
+            clientKey: "CANARY-kube-client-key",
+        },
     }),
     // A first apply meets maintenance mode, whose dry run answers "no reboot": the provider resolves "auto".
-    "talos:machine/configurationApply:ConfigurationApply": (inputs) => ({ machineConfiguration: inputs.machineConfigurationInput, resolvedApplyMode: inputs.applyMode === "staged_if_needing_reboot" ? "auto" : inputs.applyMode }),
+    "talos:machine/configurationApply:ConfigurationApply": (inputs) => ({
+        machineConfiguration: inputs.machineConfigurationInput,
+        resolvedApplyMode: inputs.applyMode === "staged_if_needing_reboot" ? "auto" : inputs.applyMode,
+    }),
     "proxmoxve:download/file:File": () => ({ size: 1 }),
     "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared": () => ({ accountTag: "mock-account" }),
     "cloudflare:index/apiToken:ApiToken": () => ({ value: "CANARY-scoped-cloudflare-token" }),
@@ -38,7 +51,8 @@ const resourceIds: Record<string, (inputs: State, name: string) => string> = {
     "proxmoxve:download/file:File": (inputs) => `${inputs.datastoreId}:${inputs.contentType}/${inputs.fileName}`,
     "proxmoxve:index/vmLegacy:VmLegacy": (inputs) => `${inputs.vmId}`,
     "talos:imageFactory/schematic:Schematic": (inputs) => digest(String(inputs.schematic)),
-    "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared": (_i, name) => digest(name).slice(0, 8) + "-0000-4000-8000-" + digest(name).slice(8, 20),
+    "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared": (_i, name) =>
+        digest(name).slice(0, 8) + "-0000-4000-8000-" + digest(name).slice(8, 20),
 };
 
 export function mockResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: State } {
@@ -72,12 +86,26 @@ const invokes: Record<string, (args: State) => State> = {
         };
     },
     "talos:cluster/getHealth:getHealth": (a) => ({ ...a, id: "healthy" }),
-    "cloudflare:index/getZone:getZone": (a) => ({ id: digest(a.filter?.name ?? "").slice(0, 32), zoneId: digest(a.filter?.name ?? "").slice(0, 32), name: a.filter?.name, account: { id: digest("account").slice(0, 32), name: "mock" } }),
+    "cloudflare:index/getZone:getZone": (a) => ({
+        id: digest(a.filter?.name ?? "").slice(0, 32),
+        zoneId: digest(a.filter?.name ?? "").slice(0, 32),
+        name: a.filter?.name,
+        account: { id: digest("account").slice(0, 32), name: "mock" },
+    }),
     "cloudflare:index/getApiTokenPermissionGroupsList:getApiTokenPermissionGroupsList": (a) => ({
         ...a,
-        results: ["DNS Read", "DNS Write", "Zone Read"].map((name) => ({ id: digest(name).slice(0, 32), name, scopes: [a.scope], category: "Zone", isSelectable: true })),
+        results: ["DNS Read", "DNS Write", "Zone Read"].map((name) => ({
+            id: digest(name).slice(0, 32),
+            name,
+            scopes: [a.scope],
+            category: "Zone",
+            isSelectable: true,
+        })),
     }),
-    "cloudflare:index/getZeroTrustTunnelCloudflaredToken:getZeroTrustTunnelCloudflaredToken": (a) => ({ ...a, token: "CANARY-tunnel-token" }),
+    "cloudflare:index/getZeroTrustTunnelCloudflaredToken:getZeroTrustTunnelCloudflaredToken": (a) => ({
+        ...a,
+        token: "CANARY-tunnel-token",
+    }),
 };
 
 export function mockCall(args: pulumi.runtime.MockCallArgs): State {

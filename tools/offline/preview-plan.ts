@@ -47,7 +47,16 @@ const kubernetesIdentity = ["metadata.name", "metadata.namespace", "apiVersion",
  */
 export const replacingInputs: Readonly<Record<string, readonly string[]>> = {
     "proxmoxve:index/vmLegacy:VmLegacy": ["vmId", "nodeName", "disks[*].fileId"],
-    "proxmoxve:download/file:File": ["contentType", "fileName", "datastoreId", "nodeName", "url", "checksum", "checksumAlgorithm", "decompressionAlgorithm"],
+    "proxmoxve:download/file:File": [
+        "contentType",
+        "fileName",
+        "datastoreId",
+        "nodeName",
+        "url",
+        "checksum",
+        "checksumAlgorithm",
+        "decompressionAlgorithm",
+    ],
     "kubernetes:helm.sh/v3:Release": ["name", "namespace"],
     [our.KubernetesApiReady]: ["host"],
     [our.KubernetesNodesReady]: ["host"],
@@ -78,7 +87,9 @@ export const providerDiffs: Readonly<Record<string, (olds: Record<string, unknow
 
 /** Our resources whose provider's check compares the new inputs with the last run's: a failure stops the
  *  preview, as the engine stops it (check runs in a preview too, with the old inputs). */
-export const providerChecks: Readonly<Record<string, (olds: Record<string, unknown>, news: Record<string, unknown>) => Promise<{ property: string; reason: string }[]>>> = {
+export const providerChecks: Readonly<
+    Record<string, (olds: Record<string, unknown>, news: Record<string, unknown>) => Promise<{ property: string; reason: string }[]>>
+> = {
     [our.TalosRollout]: (olds, news) => rolloutCheck(olds as Partial<TalosRolloutInputs>, news as unknown as TalosRolloutInputs),
 };
 
@@ -99,7 +110,9 @@ function compared(r: PlannedRegistration, key: string): boolean {
 }
 
 function replacingPaths(r: PlannedRegistration): string[] {
-    const listed = replacingInputs[r.type] ?? (r.type.startsWith("kubernetes:") && r.type !== "kubernetes:helm.sh/v3:Release" ? kubernetesIdentity : []);
+    const listed =
+        replacingInputs[r.type] ??
+        (r.type.startsWith("kubernetes:") && r.type !== "kubernetes:helm.sh/v3:Release" ? kubernetesIdentity : []);
     return [...listed, ...r.replaceOnChanges];
 }
 
@@ -113,7 +126,8 @@ function valuesAt(path: PathPart[], value: unknown): unknown[] {
         if (value && typeof value === "object") return Object.values(value).flatMap((v) => valuesAt(rest, v));
         return ["<missing>"];
     }
-    if (value && typeof value === "object" && key in (value as object)) return valuesAt(rest, (value as Record<string | number, unknown>)[key]);
+    if (value && typeof value === "object" && key in (value as object))
+        return valuesAt(rest, (value as Record<string | number, unknown>)[key]);
     return ["<missing>"];
 }
 
@@ -149,15 +163,31 @@ export function planPreview(built: readonly PlannedRegistration[], preview: read
         const { op, changed } = prior ? diffResource(prior, r) : { op: "create" as const, changed: [] };
         // A replaceWith target registers before its dependents, so its step is already known.
         const replacedWith = (r.replaceWith ?? []).filter((urn) => steps.get(urn)?.op === "replace");
-        steps.set(r.urn, replacedWith.length && op !== "create" ? { urn: r.urn, name: r.name, type: r.type, op: "replace", changed: replacedWith.map((u) => `replaceWith ${u.split("::").pop()}`) } : { urn: r.urn, name: r.name, type: r.type, op, changed });
+        steps.set(
+            r.urn,
+            replacedWith.length && op !== "create"
+                ? {
+                      urn: r.urn,
+                      name: r.name,
+                      type: r.type,
+                      op: "replace",
+                      changed: replacedWith.map((u) => `replaceWith ${u.split("::").pop()}`),
+                  }
+                : { urn: r.urn, name: r.name, type: r.type, op, changed },
+        );
     }
     const seen = new Set(preview.map((r) => r.urn));
-    for (const r of built.filter((b) => planned(b) && !seen.has(b.urn))) steps.set(r.urn, { urn: r.urn, name: r.name, type: r.type, op: "delete", changed: [] });
+    for (const r of built.filter((b) => planned(b) && !seen.has(b.urn)))
+        steps.set(r.urn, { urn: r.urn, name: r.name, type: r.type, op: "delete", changed: [] });
     return [...steps.values()];
 }
 
 /** Resource names by operation, sorted: the shape of the README's day-2 table and its tests. */
 export function summarize(steps: readonly PlannedStep[]): Record<Exclude<Operation, "same">, string[]> {
-    const pick = (op: Operation) => steps.filter((s) => s.op === op).map((s) => s.name).sort();
+    const pick = (op: Operation) =>
+        steps
+            .filter((s) => s.op === op)
+            .map((s) => s.name)
+            .sort();
     return { create: pick("create"), update: pick("update"), replace: pick("replace"), delete: pick("delete") };
 }

@@ -29,6 +29,12 @@ require("./engine")
     .evaluate(config, secretKeys, { keepStackTraces: true })
     .then((run) => {
         const cpu = process.cpuUsage();
-        process.stdout.write(JSON.stringify({ resources: run.resources.length, cpuMs: (cpu.user + cpu.system) / 1000, error: run.error ? run.error.message : undefined }) + "\n");
+        process.stdout.write(
+            JSON.stringify({
+                resources: run.resources.length,
+                cpuMs: (cpu.user + cpu.system) / 1000,
+                error: run.error ? run.error.message : undefined,
+            }) + "\n",
+        );
         process.exit(run.error ? 1 : 0);
     });

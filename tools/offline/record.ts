@@ -73,7 +73,11 @@ export function decodeWire(value: unknown, path = "", secrets: string[] = []): {
             return walk(o.value, p);
         }
         if (o[sigKey] === resourceSig) return { urn: o.urn };
-        return Object.fromEntries(Object.keys(o).sort().map((k) => [k, walk(o[k], `${p}/${k}`)]));
+        return Object.fromEntries(
+            Object.keys(o)
+                .sort()
+                .map((k) => [k, walk(o[k], `${p}/${k}`)]),
+        );
     };
     return { value: walk(value, path), secretPaths: secrets };
 }

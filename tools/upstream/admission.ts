@@ -5,7 +5,9 @@ import * as YAML from "yaml";
 // (internal/app/machined/pkg/controllers/k8s/render_config_static_pods.go, admissionControlConfig, v1.13.9).
 
 export function admissionConfiguration(machineConfig: string): string {
-    const v1alpha1 = YAML.parseAllDocuments(machineConfig).map((d) => d.toJS()).find((d) => d?.version === "v1alpha1");
+    const v1alpha1 = YAML.parseAllDocuments(machineConfig)
+        .map((d) => d.toJS())
+        .find((d) => d?.version === "v1alpha1");
     if (!v1alpha1) throw new Error("the machine config has no v1alpha1 document");
     const plugins = ((v1alpha1.cluster?.apiServer?.admissionControl ?? []) as { name: string; configuration: unknown }[]).map((p) => ({
         name: p.name,

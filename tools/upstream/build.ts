@@ -24,8 +24,15 @@ function goVersion(): string {
 /** The hash of a module's sources: go.mod, go.sum and every .go file, by name and content. */
 export function sourceHash(moduleDir: string, go: string): string {
     const hash = createHash("sha256").update(go);
-    const files = fs.readdirSync(moduleDir).filter((f) => f === "go.mod" || f === "go.sum" || f.endsWith(".go")).sort();
-    for (const f of files) hash.update(f).update("\0").update(fs.readFileSync(path.join(moduleDir, f))).update("\0");
+    const files = fs
+        .readdirSync(moduleDir)
+        .filter((f) => f === "go.mod" || f === "go.sum" || f.endsWith(".go"))
+        .sort();
+    for (const f of files)
+        hash.update(f)
+            .update("\0")
+            .update(fs.readFileSync(path.join(moduleDir, f)))
+            .update("\0");
     return hash.digest("hex");
 }
 

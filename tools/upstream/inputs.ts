@@ -45,7 +45,10 @@ const configurationApply = "talos:machine/configurationApply:ConfigurationApply"
 export function talosNodeConfigs(run: RecordedRun, stack: string): TalosNodeConfig[] {
     const generated = run.invokes
         .filter((i) => i.token === getConfiguration)
-        .map((i) => ({ args: i.args as unknown as TalosGenerateArgs, config: String(mockCall({ token: getConfiguration, inputs: i.args, provider: "" }).machineConfiguration) }));
+        .map((i) => ({
+            args: i.args as unknown as TalosGenerateArgs,
+            config: String(mockCall({ token: getConfiguration, inputs: i.args, provider: "" }).machineConfiguration),
+        }));
     return run.resources
         .filter((r) => r.type === configurationApply)
         .map((apply) => {
@@ -54,7 +57,16 @@ export function talosNodeConfigs(run: RecordedRun, stack: string): TalosNodeConf
             const { clusterName, clusterEndpoint, machineType, talosVersion, kubernetesVersion, configPatches, docs, examples } = from.args;
             return {
                 label: `${stack} ${String(apply.inputs.node)} (${apply.name})`,
-                generate: { clusterName, clusterEndpoint, machineType, talosVersion, kubernetesVersion, configPatches: configPatches ?? [], docs: docs ?? false, examples: examples ?? false },
+                generate: {
+                    clusterName,
+                    clusterEndpoint,
+                    machineType,
+                    talosVersion,
+                    kubernetesVersion,
+                    configPatches: configPatches ?? [],
+                    docs: docs ?? false,
+                    examples: examples ?? false,
+                },
                 patches: (apply.inputs.configPatches as string[] | undefined) ?? [],
             };
         });
@@ -63,7 +75,8 @@ export function talosNodeConfigs(run: RecordedRun, stack: string): TalosNodeConf
 /** The Kubernetes version the cluster runs: what every machine config is generated with. */
 export function kubernetesVersionOf(run: RecordedRun): string {
     const versions = new Set(run.invokes.filter((i) => i.token === getConfiguration).map((i) => String(i.args.kubernetesVersion)));
-    if (versions.size !== 1) throw new Error(`expected one Kubernetes version in the machine configs, found ${[...versions].join(", ") || "none"}`);
+    if (versions.size !== 1)
+        throw new Error(`expected one Kubernetes version in the machine configs, found ${[...versions].join(", ") || "none"}`);
     return [...versions][0];
 }
 
@@ -190,10 +203,17 @@ export function objectsInProgramOrder(run: RecordedRun, rendered: ReadonlyMap<st
 /** Namespaces first (everything namespaced needs its namespace), then CRDs (custom resources need theirs), then the rest in order. */
 export function applyOrder(objects: readonly JudgedObject[]): JudgedObject[] {
     const rank = (o: JudgedObject) => (o.object.kind === "Namespace" ? 0 : o.object.kind === "CustomResourceDefinition" ? 1 : 2);
-    return objects.map((o, i) => ({ o, i })).sort((a, b) => rank(a.o) - rank(b.o) || a.i - b.i).map(({ o }) => o);
+    return objects
+        .map((o, i) => ({ o, i }))
+        .sort((a, b) => rank(a.o) - rank(b.o) || a.i - b.i)
+        .map(({ o }) => o);
 }
 
 /** Reads a YAML stream of CRDs (the Cilium CRDs in ../shared/reference). */
 export function readCrds(files: readonly string[]): KubeObject[] {
-    return files.flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(f, "utf8")).map((d) => d.toJS() as KubeObject).filter((o) => o?.kind === "CustomResourceDefinition"));
+    return files.flatMap((f) =>
+        YAML.parseAllDocuments(fs.readFileSync(f, "utf8"))
+            .map((d) => d.toJS() as KubeObject)
+            .filter((o) => o?.kind === "CustomResourceDefinition"),
+    );
 }

@@ -25,7 +25,11 @@ export interface ServerOptions {
 }
 
 export class JudgeServer {
-    private constructor(private readonly child: ChildProcess, readonly dir: string, readonly client: KubeClient) {}
+    private constructor(
+        private readonly child: ChildProcess,
+        readonly dir: string,
+        readonly client: KubeClient,
+    ) {}
 
     static async start(opts: ServerOptions): Promise<JudgeServer> {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-kube-judge-"));
@@ -41,7 +45,10 @@ export class JudgeServer {
         try {
             const ready = await new Promise<Ready>((resolve, reject) => {
                 let out = "";
-                const timer = setTimeout(() => reject(new Error(`kube-apiserver was not ready within ${readyTimeoutMs / 1000} s`)), readyTimeoutMs + 10_000);
+                const timer = setTimeout(
+                    () => reject(new Error(`kube-apiserver was not ready within ${readyTimeoutMs / 1000} s`)),
+                    readyTimeoutMs + 10_000,
+                );
                 child.stdout!.on("data", (d) => {
                     out += d;
                     const line = out.split("\n").find((l) => l.startsWith("{"));
@@ -96,7 +103,10 @@ export class KubeClient {
     private readonly agent: https.Agent;
     private readonly discovered = new Map<string, ApiResource[]>();
 
-    constructor(readonly server: string, dir: string) {
+    constructor(
+        readonly server: string,
+        dir: string,
+    ) {
         this.agent = new https.Agent({
             ca: fs.readFileSync(path.join(dir, "ca.crt")),
             cert: fs.readFileSync(path.join(dir, "admin.crt")),
@@ -105,11 +115,21 @@ export class KubeClient {
         });
     }
 
-    request(method: string, urlPath: string, body?: string, contentType = "application/json"): Promise<{ status: number; body: string; warnings: string[] }> {
+    request(
+        method: string,
+        urlPath: string,
+        body?: string,
+        contentType = "application/json",
+    ): Promise<{ status: number; body: string; warnings: string[] }> {
         return new Promise((resolve, reject) => {
             const req = https.request(
                 `${this.server}${urlPath}`,
-                { method, agent: this.agent, timeout: 60_000, headers: body === undefined ? {} : { "content-type": contentType, "content-length": Buffer.byteLength(body) } },
+                {
+                    method,
+                    agent: this.agent,
+                    timeout: 60_000,
+                    headers: body === undefined ? {} : { "content-type": contentType, "content-length": Buffer.byteLength(body) },
+                },
                 (res) => {
                     let text = "";
                     res.setEncoding("utf8");
@@ -132,7 +152,8 @@ export class KubeClient {
         if (!refresh && this.discovered.has(apiVersion)) return this.discovered.get(apiVersion)!;
         const base = apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
         const res = await this.request("GET", base);
-        const list = res.status === 200 ? ((JSON.parse(res.body).resources as ApiResource[]) ?? []).filter((r) => !r.name.includes("/")) : [];
+        const list =
+            res.status === 200 ? ((JSON.parse(res.body).resources as ApiResource[]) ?? []).filter((r) => !r.name.includes("/")) : [];
         this.discovered.set(apiVersion, list);
         return list;
     }
@@ -157,7 +178,11 @@ export class KubeClient {
     async apply(object: KubeObject, opts: { dryRun: boolean; fieldManager?: string }): Promise<ApplyVerdict> {
         const where = await this.objectPath(object);
         if (!where.path) return { accepted: false, status: 0, message: where.problem!, warnings: [] };
-        const query = new URLSearchParams({ fieldManager: opts.fieldManager ?? "pulumi-kubernetes", force: "true", ...(opts.dryRun ? { dryRun: "All" } : {}) });
+        const query = new URLSearchParams({
+            fieldManager: opts.fieldManager ?? "pulumi-kubernetes",
+            force: "true",
+            ...(opts.dryRun ? { dryRun: "All" } : {}),
+        });
         const res = await this.request("PATCH", `${where.path}?${query}`, JSON.stringify(object), "application/apply-patch+yaml");
         if (res.status >= 200 && res.status < 300) return { accepted: true, status: res.status, message: "", warnings: res.warnings };
         let message = res.body;

@@ -10,7 +10,10 @@ function runJsonLines<T>(binary: string, args: string[], input: unknown, timeout
     const result = spawnSync(binary, args, { input: JSON.stringify(input), encoding: "utf8", timeout: timeoutMs, maxBuffer: 256 << 20 });
     if (result.error) throw new Error(`${path.basename(binary)}: ${result.error.message}`);
     if (result.status !== 0) throw new Error(`${path.basename(binary)} exited ${result.status}: ${result.stderr}`);
-    return result.stdout.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as T);
+    return result.stdout
+        .split("\n")
+        .filter((l) => l.trim())
+        .map((l) => JSON.parse(l) as T);
 }
 
 /** The runtime modes configs are validated in: `cloud` is what nocloud runs (see talosModes' doc in the README). */
@@ -25,7 +28,11 @@ export interface TalosVerdict {
     config?: string;
 }
 
-export function judgeTalos(configs: readonly TalosNodeConfig[], modes: readonly TalosMode[], opts: { printConfig?: boolean } = {}): TalosVerdict[] {
+export function judgeTalos(
+    configs: readonly TalosNodeConfig[],
+    modes: readonly TalosMode[],
+    opts: { printConfig?: boolean } = {},
+): TalosVerdict[] {
     if (!configs.length) return [];
     return runJsonLines<TalosVerdict>(path.join(binDir, "talos"), opts.printConfig ? ["--print-config"] : [], { configs, modes }, 120_000);
 }
@@ -44,9 +51,24 @@ interface RawRendering {
 
 /** Kinds that live outside any namespace: an object of any other kind without one is put in the release's. */
 export const clusterScopedKinds = new Set([
-    "Namespace", "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
-    "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "APIService", "PriorityClass", "StorageClass", "IngressClass", "GatewayClass",
-    "ClusterIssuer", "CiliumLoadBalancerIPPool", "CiliumL2AnnouncementPolicy", "CiliumClusterwideNetworkPolicy", "PersistentVolume",
+    "Namespace",
+    "CustomResourceDefinition",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "ValidatingWebhookConfiguration",
+    "MutatingWebhookConfiguration",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+    "APIService",
+    "PriorityClass",
+    "StorageClass",
+    "IngressClass",
+    "GatewayClass",
+    "ClusterIssuer",
+    "CiliumLoadBalancerIPPool",
+    "CiliumL2AnnouncementPolicy",
+    "CiliumClusterwideNetworkPolicy",
+    "PersistentVolume",
 ]);
 
 /** Renders each release that has a chart source; the release's namespace is given to namespaced objects that name none, as Helm and the provider do. */
@@ -54,8 +76,15 @@ export function renderCharts(releases: readonly HelmRelease[]): Map<string, Helm
     const renderable = releases.filter((r) => r.chartDir);
     const input = {
         releases: renderable.map((r) => ({
-            label: r.label, chartDir: r.chartDir, version: r.version, releaseName: r.releaseName, namespace: r.namespace,
-            kubeVersion: r.kubeVersion, values: r.values, includeCrds: r.includeCrds, includeHooks: r.includeHooks,
+            label: r.label,
+            chartDir: r.chartDir,
+            version: r.version,
+            releaseName: r.releaseName,
+            namespace: r.namespace,
+            kubeVersion: r.kubeVersion,
+            values: r.values,
+            includeCrds: r.includeCrds,
+            includeHooks: r.includeHooks,
         })),
     };
     const out = new Map<string, HelmRendering>();

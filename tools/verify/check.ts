@@ -30,7 +30,11 @@ export function listed(items: readonly string[]): string {
  * check before it are done: progress while it runs, and the same order every time. A check still running
  * when the whole run's bound passes is reported as failed, so the run always ends by its deadline.
  */
-export async function runChecks(checks: readonly Check[], deadlineMs: number, onResult: (result: CheckResult) => void): Promise<CheckResult[]> {
+export async function runChecks(
+    checks: readonly Check[],
+    deadlineMs: number,
+    onResult: (result: CheckResult) => void,
+): Promise<CheckResult[]> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<"deadline">((resolve) => (timer = setTimeout(() => resolve("deadline"), deadlineMs)));
     const done: (CheckResult | undefined)[] = checks.map(() => undefined);
@@ -38,8 +42,17 @@ export async function runChecks(checks: readonly Check[], deadlineMs: number, on
     await Promise.all(
         checks.map(async (c, index) => {
             const verdict = await Promise.race([
-                c.run().catch((error: Error): Verdict => fail(`check crashed: ${error.message.split("\n")[0]}`, "a bug in the verify tool: report it with this line")),
-                deadline.then((): Verdict => fail(`not finished within the run's bound of ${deadlineMs / 1000} s`, "something answered too slowly: raise --deadline, or look at the checks that failed above")),
+                c
+                    .run()
+                    .catch((error: Error): Verdict =>
+                        fail(`check crashed: ${error.message.split("\n")[0]}`, "a bug in the verify tool: report it with this line"),
+                    ),
+                deadline.then((): Verdict =>
+                    fail(
+                        `not finished within the run's bound of ${deadlineMs / 1000} s`,
+                        "something answered too slowly: raise --deadline, or look at the checks that failed above",
+                    ),
+                ),
             ]);
             done[index] = { area: c.area, check: c.check, ...verdict };
             while (reported < done.length && done[reported]) onResult(done[reported++]!);

@@ -30,10 +30,18 @@ async function cloudflareGet<T>(ctx: VerifyContext, path: string): Promise<T> {
         headers: { authorization: `Bearer ${ctx.cloudflareToken}`, accept: "application/json" },
         signal: AbortSignal.timeout(ctx.options.timeoutMs),
     }).catch((error: Error) => {
-        throw new Error(error.name === "TimeoutError" ? `Cloudflare API: no answer within ${ctx.options.timeoutMs / 1000} s` : `Cloudflare API: ${error.message}`);
+        throw new Error(
+            error.name === "TimeoutError"
+                ? `Cloudflare API: no answer within ${ctx.options.timeoutMs / 1000} s`
+                : `Cloudflare API: ${error.message}`,
+        );
     });
-    const body = (await response.json().catch(() => undefined)) as { success?: boolean; errors?: { message: string }[]; result?: T } | undefined;
-    if (!response.ok || !body?.success) throw new Error(`Cloudflare API GET ${path.split("?")[0]}: HTTP ${response.status}${body?.errors?.length ? `: ${body.errors[0].message}` : ""}`);
+    const body = (await response.json().catch(() => undefined)) as
+        { success?: boolean; errors?: { message: string }[]; result?: T } | undefined;
+    if (!response.ok || !body?.success)
+        throw new Error(
+            `Cloudflare API GET ${path.split("?")[0]}: HTTP ${response.status}${body?.errors?.length ? `: ${body.errors[0].message}` : ""}`,
+        );
     return body.result as T;
 }
 
@@ -51,11 +59,15 @@ export function cloudflareChecks(ctx: VerifyContext): { dns: Check[]; tunnel: Ch
     });
     const tunnel = once(async () => {
         const account = cloudflare?.accountId ?? (await zone()).account.id;
-        const tunnels = await cloudflareGet<Tunnel[]>(ctx, `/accounts/${account}/cfd_tunnel?name=${encodeURIComponent(cloudflare!.tunnelName)}&is_deleted=false`);
+        const tunnels = await cloudflareGet<Tunnel[]>(
+            ctx,
+            `/accounts/${account}/cfd_tunnel?name=${encodeURIComponent(cloudflare!.tunnelName)}&is_deleted=false`,
+        );
         if (!tunnels.length) throw new Error(`no tunnel named ${cloudflare!.tunnelName} in account ${account}`);
         return { account, tunnel: tunnels[0] };
     });
-    const records = (name: string) => zone().then((z) => cloudflareGet<DnsRecord[]>(ctx, `/zones/${z.id}/dns_records?name=${encodeURIComponent(name)}`));
+    const records = (name: string) =>
+        zone().then((z) => cloudflareGet<DnsRecord[]>(ctx, `/zones/${z.id}/dns_records?name=${encodeURIComponent(name)}`));
     const notManaged = "homelab:cloudflare is not set: the program publishes nothing";
     const guard = (run: () => Promise<ReturnType<typeof pass>>) => async () => {
         if (!cloudflare) return skip(notManaged);
@@ -68,7 +80,8 @@ export function cloudflareChecks(ctx: VerifyContext): { dns: Check[]; tunnel: Ch
     };
 
     const external: Check = {
-        area: "DNS", check: "Public records of external apps",
+        area: "DNS",
+        check: "Public records of external apps",
         run: guard(async () => {
             const { tunnel: t } = await tunnel();
             const wanted = expectedPublicRecords(ctx.spec, tunnelTarget(t.id));
@@ -76,15 +89,24 @@ export function cloudflareChecks(ctx: VerifyContext): { dns: Check[]; tunnel: Ch
             for (const want of wanted) {
                 const found = await records(want.name);
                 const match = found.find((r) => r.type === want.type && r.content === want.content && r.proxied === true);
-                if (!match) wrong.push(`${want.name}: ${found.map((r) => `${r.type} ${r.content}${r.proxied ? " proxied" : ""}`).join(", ") || "no record"} (want proxied CNAME ${want.content})`);
+                if (!match)
+                    wrong.push(
+                        `${want.name}: ${found.map((r) => `${r.type} ${r.content}${r.proxied ? " proxied" : ""}`).join(", ") || "no record"} (want proxied CNAME ${want.content})`,
+                    );
             }
             const detail = `${listed(wanted.map((w) => w.name))} -> ${tunnelTarget(t.id)}`;
-            return wrong.length ? fail(wrong.join("; "), "the zone's records differ from the plan: run pulumi up (components/cloudflare/edge.ts), and remove hand-made records of the same names") : pass(detail);
+            return wrong.length
+                ? fail(
+                      wrong.join("; "),
+                      "the zone's records differ from the plan: run pulumi up (components/cloudflare/edge.ts), and remove hand-made records of the same names",
+                  )
+                : pass(detail);
         }),
     };
 
     const internal: Check = {
-        area: "DNS", check: "No public record for internal apps",
+        area: "DNS",
+        check: "No public record for internal apps",
         run: guard(async () => {
             const internalApps = ctx.spec.apps.filter((a) => a.gateway === "internal");
             if (!internalApps.length) return pass("no internal apps");
@@ -94,32 +116,53 @@ export function cloudflareChecks(ctx: VerifyContext): { dns: Check[]; tunnel: Ch
                 if (found.length) published.push(`${app.hostname}: ${found.map((r) => `${r.type} ${r.content}`).join(", ")}`);
             }
             return published.length
-                ? fail(published.join("; "), "an internal app is published to the internet: delete the record at Cloudflare (the program never makes one for an internal app)")
+                ? fail(
+                      published.join("; "),
+                      "an internal app is published to the internet: delete the record at Cloudflare (the program never makes one for an internal app)",
+                  )
                 : pass(`${listed(internalApps.map((a) => a.hostname))}: none published`);
         }),
     };
 
     const connector = expectedCloudflared(ctx.spec);
     const deployment: Check = {
-        area: "Tunnel", check: `cloudflared Deployment ${connector.namespace}/${connector.name}`,
+        area: "Tunnel",
+        check: `cloudflared Deployment ${connector.namespace}/${connector.name}`,
         run: async () => {
             if (!cloudflare) return skip(notManaged);
-            const d = await read(ctx, () => ctx.kube.apps.readNamespacedDeployment({ namespace: connector.namespace, name: connector.name }));
-            if ("error" in d) return fail(`Deployment ${connector.namespace}/${connector.name}: ${d.error}`, "the connector is missing: run pulumi up");
+            const d = await read(ctx, () =>
+                ctx.kube.apps.readNamespacedDeployment({ namespace: connector.namespace, name: connector.name }),
+            );
+            if ("error" in d)
+                return fail(`Deployment ${connector.namespace}/${connector.name}: ${d.error}`, "the connector is missing: run pulumi up");
             const ready = d.value.status?.readyReplicas ?? 0;
             const detail = `ready ${ready}/${d.value.spec?.replicas ?? 0} (want ${connector.replicas})`;
-            return ready === connector.replicas ? pass(detail) : fail(detail, "a connector is not ready: it reports ready only with an edge connection; read its log (token, outbound UDP 7844 for QUIC)");
+            return ready === connector.replicas
+                ? pass(detail)
+                : fail(
+                      detail,
+                      "a connector is not ready: it reports ready only with an edge connection; read its log (token, outbound UDP 7844 for QUIC)",
+                  );
         },
     };
 
     const health: Check = {
-        area: "Tunnel", check: `Cloudflare tunnel ${cloudflare?.tunnelName ?? "(none)"}`,
+        area: "Tunnel",
+        check: `Cloudflare tunnel ${cloudflare?.tunnelName ?? "(none)"}`,
         run: guard(async () => {
             const { account, tunnel: t } = await tunnel();
-            const clients = await cloudflareGet<{ id: string; conns?: { colo_name?: string; is_pending_reconnect?: boolean }[] }[]>(ctx, `/accounts/${account}/cfd_tunnel/${t.id}/connections`);
+            const clients = await cloudflareGet<{ id: string; conns?: { colo_name?: string; is_pending_reconnect?: boolean }[] }[]>(
+                ctx,
+                `/accounts/${account}/cfd_tunnel/${t.id}/connections`,
+            );
             const live = clients.flatMap((c) => c.conns ?? []).filter((c) => !c.is_pending_reconnect);
             const detail = `status ${t.status}, ${plural(clients.length, "connector")}, ${plural(live.length, "live connection")}${live.length ? ` (${[...new Set(live.map((c) => c.colo_name))].join(", ")})` : ""}`;
-            return t.status === "healthy" && live.length > 0 ? pass(detail) : fail(detail, "the tunnel has no healthy connections: see the cloudflared Deployment check; the connector needs the tunnel's current token");
+            return t.status === "healthy" && live.length > 0
+                ? pass(detail)
+                : fail(
+                      detail,
+                      "the tunnel has no healthy connections: see the cloudflared Deployment check; the connector needs the tunnel's current token",
+                  );
         }),
     };
 

@@ -20,9 +20,19 @@ export interface VerifyContext {
     cleanups: Set<() => Promise<unknown>>;
 }
 
-export function verifyContext(spec: PlainSpec, kube: KubeApis, options: VerifyOptions, cloudflareToken?: string, now = () => new Date()): VerifyContext {
+export function verifyContext(
+    spec: PlainSpec,
+    kube: KubeApis,
+    options: VerifyOptions,
+    cloudflareToken?: string,
+    now = () => new Date(),
+): VerifyContext {
     return {
-        spec, kube, options, cloudflareToken, now,
+        spec,
+        kube,
+        options,
+        cloudflareToken,
+        now,
         nodes: once(async () => (await kube.core.listNode()).items),
         services: once(async () => (await kube.core.listServiceForAllNamespaces()).items),
         cleanups: new Set(),

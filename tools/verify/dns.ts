@@ -45,7 +45,12 @@ async function askAll(server: Endpoint, expected: readonly ExpectedAnswer[], tim
 /** `name -> answer (want address)` per wrong name; one line when every name got the same failure (`all 9 names -> NXDOMAIN`). */
 function mismatches(expected: readonly ExpectedAnswer[], answers: readonly Answer[]): string[] {
     const wrong = expected.flatMap((e, i) => (correct(answers[i], e) ? [] : [{ e, answer: shown(answers[i]) }]));
-    if (wrong.length > 1 && wrong.length === expected.length && wrong.every((w) => w.answer === wrong[0].answer) && !("addresses" in answers[0])) {
+    if (
+        wrong.length > 1 &&
+        wrong.length === expected.length &&
+        wrong.every((w) => w.answer === wrong[0].answer) &&
+        !("addresses" in answers[0])
+    ) {
         return [`all ${wrong.length} names -> ${wrong[0].answer} (want their planned addresses)`];
     }
     return wrong.map((w) => `${w.e.hostname} -> ${w.answer} (want ${w.e.address})`);
@@ -60,11 +65,15 @@ export function dnsChecks(ctx: VerifyContext): Check[] {
     const names = `${ctx.spec.apps.length} app and ${expected.length - ctx.spec.apps.length} infrastructure names`;
 
     const k8sGateway: Check = {
-        area, check: `k8s_gateway ${where}`,
+        area,
+        check: `k8s_gateway ${where}`,
         run: async () => {
             const answers = await gatewayAnswers();
             if (answers.every((a) => "unanswered" in a)) {
-                return fail(`${(answers[0] as { unanswered: string }).unanswered} (asked ${expected.length} names)`, `k8s_gateway does not answer at ${where}: check the LoadBalancer Service ${dnsServiceName} and its L2 lease above, its pod in the network namespace, and that UDP/TCP 53 reach the node network`);
+                return fail(
+                    `${(answers[0] as { unanswered: string }).unanswered} (asked ${expected.length} names)`,
+                    `k8s_gateway does not answer at ${where}: check the LoadBalancer Service ${dnsServiceName} and its L2 lease above, its pod in the network namespace, and that UDP/TCP 53 reach the node network`,
+                );
             }
             const wrong = mismatches(expected, answers);
             if (!wrong.length) return pass(`${names} answered as planned`);
@@ -79,12 +88,16 @@ export function dnsChecks(ctx: VerifyContext): Check[] {
     const forwarder = (label: string, key: "adguard" | "technitium", url: string | undefined): Check => {
         const server = ctx.options.resolvers[key] ?? (url ? forwarderEndpoint(url) : undefined);
         return {
-            area, check: `${label} ${server ? `${server.host}:${server.port}` : "(not configured)"}`,
+            area,
+            check: `${label} ${server ? `${server.host}:${server.port}` : "(not configured)"}`,
             run: async () => {
                 if (!server) return skip(`homelab:dnsForwarders.${key} is not set, so the program does not manage it`);
                 const answers = await askAll(server, expected, timeout);
                 if (answers.every((a) => "unanswered" in a)) {
-                    return fail(`${(answers[0] as { unanswered: string }).unanswered} (asked ${expected.length} names)`, `${label} does not answer DNS at ${server.host}:${server.port}: is it running and listening on port 53?`);
+                    return fail(
+                        `${(answers[0] as { unanswered: string }).unanswered} (asked ${expected.length} names)`,
+                        `${label} does not answer DNS at ${server.host}:${server.port}: is it running and listening on port 53?`,
+                    );
                 }
                 const wrong = mismatches(expected, answers);
                 if (!wrong.length) return pass(`same answers as k8s_gateway for ${names}`);

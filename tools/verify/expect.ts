@@ -55,7 +55,12 @@ export interface PinnedService {
 export function pinnedServices(spec: PlainSpec): PinnedService[] {
     return [
         { namespace: networkNamespace, name: dnsServiceName, address: spec.gateways.dns, key: "homelab:gateways.dns" },
-        ...envoyGateways.map((g) => ({ namespace: networkNamespace, name: gatewayNames[g], address: spec.gateways[g], key: `homelab:gateways.${g}` })),
+        ...envoyGateways.map((g) => ({
+            namespace: networkNamespace,
+            name: gatewayNames[g],
+            address: spec.gateways[g],
+            key: `homelab:gateways.${g}`,
+        })),
     ];
 }
 
@@ -83,7 +88,14 @@ export function expectedRoutes(spec: PlainSpec): ExpectedRoute[] {
     return spec.apps.map((app) => {
         const route = httpRouteManifest(app);
         const parent = route.spec.parentRefs[0];
-        return { app: app.name, namespace: route.metadata.namespace, name: route.metadata.name, parent: { namespace: parent.namespace, name: parent.name }, hostname: app.hostname, gateway: app.gateway };
+        return {
+            app: app.name,
+            namespace: route.metadata.namespace,
+            name: route.metadata.name,
+            parent: { namespace: parent.namespace, name: parent.name },
+            hostname: app.hostname,
+            gateway: app.gateway,
+        };
     });
 }
 
@@ -109,7 +121,11 @@ export interface ExpectedAnswer {
 /** Every name k8s_gateway (and through it the home resolvers) must answer, with its address. */
 export function expectedAnswers(spec: PlainSpec): ExpectedAnswer[] {
     return [
-        ...spec.apps.map((app) => ({ hostname: app.hostname, address: spec.gateways[app.gateway], source: `HTTPRoute ${app.namespace}/${app.name} on ${gatewayNames[app.gateway]}` })),
+        ...spec.apps.map((app) => ({
+            hostname: app.hostname,
+            address: spec.gateways[app.gateway],
+            source: `HTTPRoute ${app.namespace}/${app.name} on ${gatewayNames[app.gateway]}`,
+        })),
         ...manualRecords(k8sGatewayPlan(spec)).map((r) => ({ hostname: r.hostname, address: r.address, source: "homelab:infrastructure" })),
     ];
 }

@@ -47,7 +47,10 @@ export function nslookupAddresses(log: string): string[] {
     const lines = log.split("\n");
     const start = lines.findIndex((l) => /^Name:\s/.test(l));
     if (start < 0) return [];
-    return lines.slice(start + 1).map((l) => /^Address(?: \d+)?:\s*([0-9.]+)\s*$/.exec(l)?.[1]).filter((a): a is string => Boolean(a));
+    return lines
+        .slice(start + 1)
+        .map((l) => /^Address(?: \d+)?:\s*([0-9.]+)\s*$/.exec(l)?.[1])
+        .filter((a): a is string => Boolean(a));
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -55,7 +58,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export function inClusterCheck(ctx: VerifyContext, pollMs = 500, boundMs = Math.min(lookupPodBoundMs, ctx.options.deadlineMs / 2)): Check {
     const app = expectedAnswers(ctx.spec).find((a) => a.source.startsWith("HTTPRoute"));
     return {
-        area: "DNS", check: `In-cluster lookup ${app?.hostname ?? "(no app)"}`,
+        area: "DNS",
+        check: `In-cluster lookup ${app?.hostname ?? "(no app)"}`,
         run: async () => {
             if (!app) return skip("no app in homelab:apps to look up");
             const leftovers = await removeLeftovers(ctx);
@@ -68,10 +72,16 @@ export function inClusterCheck(ctx: VerifyContext, pollMs = 500, boundMs = Math.
             };
             ctx.cleanups.add(remove);
             try {
-                const create = read(ctx, () => ctx.kube.core.createNamespacedPod({ namespace: lookupNamespace, body: lookupPod(name, app.hostname) }));
+                const create = read(ctx, () =>
+                    ctx.kube.core.createNamespacedPod({ namespace: lookupNamespace, body: lookupPod(name, app.hostname) }),
+                );
                 creating = create;
                 const created = await create;
-                if ("error" in created) return fail(`create pod ${lookupNamespace}/${name}: ${created.error}`, "the kubeconfig may not create pods in default (the homelab-verify Role allows it)");
+                if ("error" in created)
+                    return fail(
+                        `create pod ${lookupNamespace}/${name}: ${created.error}`,
+                        "the kubeconfig may not create pods in default (the homelab-verify Role allows it)",
+                    );
                 const until = Date.now() + boundMs;
                 let phase = "Pending";
                 while (Date.now() < until) {
@@ -80,12 +90,19 @@ export function inClusterCheck(ctx: VerifyContext, pollMs = 500, boundMs = Math.
                     if (phase === "Succeeded" || phase === "Failed") break;
                     await sleep(pollMs);
                 }
-                if (phase !== "Succeeded" && phase !== "Failed") return fail(`pod ${name} still ${phase} after ${boundMs / 1000} s`, `the pod did not run: can the nodes pull ${lookupImage}?`);
+                if (phase !== "Succeeded" && phase !== "Failed")
+                    return fail(
+                        `pod ${name} still ${phase} after ${boundMs / 1000} s`,
+                        `the pod did not run: can the nodes pull ${lookupImage}?`,
+                    );
                 const log = await read(ctx, () => ctx.kube.core.readNamespacedPodLog({ namespace: lookupNamespace, name }));
                 const addresses = "value" in log ? nslookupAddresses(log.value) : [];
                 const detail = `${app.hostname} -> ${addresses.join(", ") || "no address"} through cluster DNS (want ${app.address})${leftovers ? `; removed ${leftovers}` : ""}`;
                 if (addresses.length === 1 && addresses[0] === app.address) return pass(detail);
-                return fail(detail, "CoreDNS forwards to the node's resolvers (Talos host DNS -> homelab:network.nameservers): if the LAN checks above pass, check the nodes' nameservers");
+                return fail(
+                    detail,
+                    "CoreDNS forwards to the node's resolvers (Talos host DNS -> homelab:network.nameservers): if the LAN checks above pass, check the nodes' nameservers",
+                );
             } finally {
                 ctx.cleanups.delete(remove);
                 await remove();
@@ -96,10 +113,18 @@ export function inClusterCheck(ctx: VerifyContext, pollMs = 500, boundMs = Math.
 
 /** Deletes lookup pods an earlier run left behind (found by label); says how many, or "" when none. */
 async function removeLeftovers(ctx: VerifyContext): Promise<string> {
-    const selector = Object.entries(verifyLookup.labels).map(([k, v]) => `${k}=${v}`).join(",");
+    const selector = Object.entries(verifyLookup.labels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(",");
     const pods = await read(ctx, () => ctx.kube.core.listNamespacedPod({ namespace: lookupNamespace, labelSelector: selector }));
     if ("error" in pods) return "";
     const names = pods.value.items.map((p) => p.metadata?.name).filter((n): n is string => Boolean(n));
-    await Promise.all(names.map((name) => read(ctx, () => ctx.kube.core.deleteNamespacedPod({ namespace: lookupNamespace, name, gracePeriodSeconds: 0 }))));
-    return names.length ? `${names.length} leftover lookup pod${names.length === 1 ? "" : "s"} of an earlier run (${names.join(", ")})` : "";
+    await Promise.all(
+        names.map((name) =>
+            read(ctx, () => ctx.kube.core.deleteNamespacedPod({ namespace: lookupNamespace, name, gracePeriodSeconds: 0 })),
+        ),
+    );
+    return names.length
+        ? `${names.length} leftover lookup pod${names.length === 1 ? "" : "s"} of an earlier run (${names.join(", ")})`
+        : "";
 }

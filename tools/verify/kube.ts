@@ -38,10 +38,20 @@ export function findOnPath(name: string, env: NodeJS.ProcessEnv): string | undef
 function pulumiKubeconfig(cli: string, source: KubeconfigSource): Promise<string> {
     return new Promise((resolve, reject) => {
         // The output is a secret: it goes to the client only, never to the console or an error message.
-        execFile(cli, ["stack", "output", "--show-secrets", "kubeconfig", "--stack", source.stack], { timeout: source.timeoutMs * 6, env: source.env, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
-            if (error) reject(new Error(`pulumi stack output kubeconfig --stack ${source.stack} failed: ${(stderr || error.message).trim().split("\n")[0]}`));
-            else resolve(stdout);
-        });
+        execFile(
+            cli,
+            ["stack", "output", "--show-secrets", "kubeconfig", "--stack", source.stack],
+            { timeout: source.timeoutMs * 6, env: source.env, maxBuffer: 1 << 20 },
+            (error, stdout, stderr) => {
+                if (error)
+                    reject(
+                        new Error(
+                            `pulumi stack output kubeconfig --stack ${source.stack} failed: ${(stderr || error.message).trim().split("\n")[0]}`,
+                        ),
+                    );
+                else resolve(stdout);
+            },
+        );
     });
 }
 
@@ -64,7 +74,9 @@ export async function loadKubeconfig(source: KubeconfigSource): Promise<{ config
         config.loadFromFile(fromEnv);
         return { config, from: `KUBECONFIG ${fromEnv}` };
     }
-    throw new Error("no kubeconfig: pass --kubeconfig FILE, install the Pulumi CLI (the stack's kubeconfig output is used), or set KUBECONFIG");
+    throw new Error(
+        "no kubeconfig: pass --kubeconfig FILE, install the Pulumi CLI (the stack's kubeconfig output is used), or set KUBECONFIG",
+    );
 }
 
 export interface KubeApis {
@@ -114,7 +126,8 @@ export function describeApiError(error: unknown, timeoutMs: number): string {
     if (isApiException(error)) {
         const body = typeof error.body === "string" ? safeJson(error.body) : error.body;
         // The Status's message, else the client's own word for the code (`Message: Unauthorized` in its text).
-        const message = (body as { message?: string } | undefined)?.message ?? /\nMessage: (.*)\n/.exec((error as unknown as Error).message ?? "")?.[1];
+        const message =
+            (body as { message?: string } | undefined)?.message ?? /\nMessage: (.*)\n/.exec((error as unknown as Error).message ?? "")?.[1];
         if (error.code === 404) return "not found (HTTP 404)";
         return `HTTP ${error.code}${message ? `: ${message}` : ""}`;
     }
@@ -133,6 +146,9 @@ function safeJson(text: string): unknown {
 }
 
 /** The value of a status condition (`True`/`False`/`Unknown`), or undefined when absent. */
-export function condition(conditions: readonly { type: string; status: string; reason?: string; message?: string }[] | undefined, type: string) {
+export function condition(
+    conditions: readonly { type: string; status: string; reason?: string; message?: string }[] | undefined,
+    type: string,
+) {
     return conditions?.find((c) => c.type === type);
 }

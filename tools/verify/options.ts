@@ -46,14 +46,27 @@ export const verifyCommand: CommandSpec = {
         kubeconfig: { value: "FILE", help: "The cluster's kubeconfig (default: the stack output via the Pulumi CLI, else $KUBECONFIG)." },
         json: { help: "Print one JSON document instead of the table." },
         "in-cluster": { help: "Also resolve an app from a short-lived pod, through cluster DNS." },
-        resolver: { value: "NAME=HOST:PORT", multiple: true, help: "Ask this DNS server for NAME (dns, adguard or technitium) instead of the planned one." },
-        "gateway-address": { value: "NAME=HOST:PORT", multiple: true, help: "Shake hands with this address for gateway NAME (internal or external)." },
+        resolver: {
+            value: "NAME=HOST:PORT",
+            multiple: true,
+            help: "Ask this DNS server for NAME (dns, adguard or technitium) instead of the planned one.",
+        },
+        "gateway-address": {
+            value: "NAME=HOST:PORT",
+            multiple: true,
+            help: "Shake hands with this address for gateway NAME (internal or external).",
+        },
         "gateway-ca": { value: "FILE", help: "Also trust this PEM CA for the gateways' certificate (a staging issuer)." },
-        "cloudflare-api": { value: "URL", help: `The Cloudflare API (default ${defaultCloudflareApi}); https, or http only to this machine.` },
+        "cloudflare-api": {
+            value: "URL",
+            help: `The Cloudflare API (default ${defaultCloudflareApi}); https, or http only to this machine.`,
+        },
         timeout: { value: "SECONDS", help: "Bound on each network call (default 5)." },
         deadline: { value: "SECONDS", help: "Bound on the whole run (default 120)." },
     },
-    notes: ["Exit codes: 0 nothing failed; 1 a check failed; 2 the run could not start (a wrong command line or stack file, no kubeconfig, the API unreachable or refusing)."],
+    notes: [
+        "Exit codes: 0 nothing failed; 1 a check failed; 2 the run could not start (a wrong command line or stack file, no kubeconfig, the API unreachable or refusing).",
+    ],
 };
 
 /** `172.16.1.60:53` -> {host, port}; the port is required so that a typo never silently means 53. */
@@ -73,7 +86,8 @@ function keyed<K extends string>(text: string, flag: string, keys: readonly K[])
 
 function seconds(text: string, flag: string, example: number): number {
     const value = Number(text);
-    if (text.trim() === "" || !Number.isFinite(value) || value <= 0 || value > 3600) throw new Error(`${flag}: "${text}" must be a number of seconds greater than 0 and at most 3600 (e.g. ${example})`);
+    if (text.trim() === "" || !Number.isFinite(value) || value <= 0 || value > 3600)
+        throw new Error(`${flag}: "${text}" must be a number of seconds greater than 0 and at most 3600 (e.g. ${example})`);
     return Math.round(value * 1000);
 }
 
@@ -86,17 +100,26 @@ export function cloudflareApiUrl(text: string): string {
         throw new Error(`--cloudflare-api: "${text}" is not a URL (e.g. https://api.cloudflare.com/client/v4)`);
     }
     if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
-        throw new Error(`--cloudflare-api: ${url.origin} is not https: the Cloudflare token would cross the network in clear text (plain http is allowed only to this machine)`);
+        throw new Error(
+            `--cloudflare-api: ${url.origin} is not https: the Cloudflare token would cross the network in clear text (plain http is allowed only to this machine)`,
+        );
     }
-    if (url.username || url.password || url.search || url.hash) throw new Error(`--cloudflare-api: give the API's base URL only, e.g. https://api.cloudflare.com/client/v4`);
+    if (url.username || url.password || url.search || url.hash)
+        throw new Error(`--cloudflare-api: give the API's base URL only, e.g. https://api.cloudflare.com/client/v4`);
     return text.replace(/\/+$/, "");
 }
 
 /** The options of a parsed command line; every bad value is listed at once in one {@link UsageError}. */
 export function verifyOptions(values: FlagValues): VerifyOptions {
     const options: VerifyOptions = {
-        stack: "home", json: values.json === true, inCluster: values["in-cluster"] === true, resolvers: {}, gatewayAddresses: {},
-        cloudflareApi: defaultCloudflareApi, timeoutMs: 5000, deadlineMs: 120_000,
+        stack: "home",
+        json: values.json === true,
+        inCluster: values["in-cluster"] === true,
+        resolvers: {},
+        gatewayAddresses: {},
+        cloudflareApi: defaultCloudflareApi,
+        timeoutMs: 5000,
+        deadlineMs: 120_000,
     };
     const problems: string[] = [];
     const attempt = (convert: () => void) => {

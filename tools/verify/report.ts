@@ -59,5 +59,9 @@ export function summaryLine(results: readonly CheckResult[], seconds: number, co
 }
 
 export function jsonReport(stack: string, results: readonly CheckResult[], seconds: number): string {
-    return JSON.stringify({ stack, ok: exitCode(results) === 0, seconds: Number(seconds.toFixed(3)), summary: summarize(results), checks: results }, null, 2);
+    return JSON.stringify(
+        { stack, ok: exitCode(results) === 0, seconds: Number(seconds.toFixed(3)), summary: summarize(results), checks: results },
+        null,
+        2,
+    );
 }

@@ -51,9 +51,11 @@ export async function verify(spec: PlainSpec, options: VerifyOptions, io: Verify
         await kube.version.getCode();
     } catch (error) {
         const why = describeApiError(error, options.timeoutMs);
-        return cannotStart(isApiException(error)
-            ? `the Kubernetes API at ${kube.server} refused the probe: ${why} (kubeconfig from ${source.from}; is it this cluster's admin kubeconfig, and current?)`
-            : `cannot reach the Kubernetes API at ${kube.server}: ${why} (kubeconfig from ${source.from}; is the VIP ${spec.talos.vip} up and this machine on ${spec.network.nodeCidr}?)`);
+        return cannotStart(
+            isApiException(error)
+                ? `the Kubernetes API at ${kube.server} refused the probe: ${why} (kubeconfig from ${source.from}; is it this cluster's admin kubeconfig, and current?)`
+                : `cannot reach the Kubernetes API at ${kube.server}: ${why} (kubeconfig from ${source.from}; is the VIP ${spec.talos.vip} up and this machine on ${spec.network.nodeCidr}?)`,
+        );
     }
 
     const ctx = verifyContext(spec, kube, options, io.env[cloudflareTokenEnv] || undefined);

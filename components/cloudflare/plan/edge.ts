@@ -11,7 +11,6 @@ import { envoyGatewayName, networkNamespace, tunnelHostname } from "../../config
  */
 export const externalGatewayService = { name: envoyGatewayName("external"), namespace: networkNamespace, port: 443 } as const;
 
-
 /** `https://envoy-external.network.svc.cluster.local:443` */
 export function originServiceUrl(service: { name: string; namespace: string; port: number } = externalGatewayService): string {
     return `https://${service.name}.${service.namespace}.svc.cluster.local:${service.port}`;

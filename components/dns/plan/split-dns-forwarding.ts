@@ -16,7 +16,12 @@ export interface SplitDnsForwardingPlan {
 }
 
 export function splitDnsForwardingPlan(spec: PlainSpec): SplitDnsForwardingPlan {
-    return { domain: spec.domain, gatewayAddress: spec.gateways.dns, adguard: spec.dnsForwarders.adguard, technitium: spec.dnsForwarders.technitium };
+    return {
+        domain: spec.domain,
+        gatewayAddress: spec.gateways.dns,
+        adguard: spec.dnsForwarders.adguard,
+        technitium: spec.dnsForwarders.technitium,
+    };
 }
 
 /** Which servers this component leaves alone, and why; each reason names the config key to set. */

@@ -9,7 +9,11 @@ type Labels = Readonly<Record<string, string>>;
 
 /** A copy with keys in code-point order, so the same labels always serialise the same way. */
 function sortedLabels(labels: Labels): Record<string, string> {
-    return Object.fromEntries(Object.keys(labels).sort().map((key) => [key, labels[key]]));
+    return Object.fromEntries(
+        Object.keys(labels)
+            .sort()
+            .map((key) => [key, labels[key]]),
+    );
 }
 
 /**

@@ -74,8 +74,18 @@ function loadBalancerAddressCount(plan: CiliumPlan): number {
  * https://docs.siderolabs.com/kubernetes-guides/cni/deploying-cilium
  */
 const agentCapabilities = [
-    "CHOWN", "KILL", "NET_ADMIN", "NET_RAW", "IPC_LOCK", "SYS_ADMIN", "SYS_RESOURCE",
-    "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID", "SYSLOG",
+    "CHOWN",
+    "KILL",
+    "NET_ADMIN",
+    "NET_RAW",
+    "IPC_LOCK",
+    "SYS_ADMIN",
+    "SYS_RESOURCE",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "SETGID",
+    "SETUID",
+    "SYSLOG",
 ];
 const cleanStateCapabilities = ["NET_ADMIN", "SYS_ADMIN", "SYS_RESOURCE"];
 

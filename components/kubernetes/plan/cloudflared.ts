@@ -79,7 +79,12 @@ export function cloudflaredDeployment<S extends pulumi.Input<string>>(plan: Clou
                 spec: {
                     // cloudflared never calls the Kubernetes API.
                     automountServiceAccountToken: false,
-                    securityContext: { runAsNonRoot: true, runAsUser: nonRootUid, runAsGroup: nonRootUid, seccompProfile: { type: "RuntimeDefault" } },
+                    securityContext: {
+                        runAsNonRoot: true,
+                        runAsUser: nonRootUid,
+                        runAsGroup: nonRootUid,
+                        seccompProfile: { type: "RuntimeDefault" },
+                    },
                     // One connector per node.
                     topologySpreadConstraints: spreadOverNodes(labels),
                     containers: [

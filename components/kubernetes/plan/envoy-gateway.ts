@@ -1,6 +1,13 @@
 import type { Input } from "@pulumi/pulumi";
 import type { GatewayName, GatewaysSpec, PlainSpec } from "../../config";
-import { envoyGatewayName, envoyGateways, httpsRedirectRouteName, lbIpsAnnotation, replicasFor, wildcardTlsSecretName } from "../../config/facts";
+import {
+    envoyGatewayName,
+    envoyGateways,
+    httpsRedirectRouteName,
+    lbIpsAnnotation,
+    replicasFor,
+    wildcardTlsSecretName,
+} from "../../config/facts";
 
 // Pure inputs for Envoy Gateway v1.9.0 (versions.ts): Helm values (keys from
 // reference/envoy-gateway/v1.9.0/values.tmpl.yaml) and the objects in the gateways' namespace: EnvoyProxy and
@@ -8,7 +15,10 @@ import { envoyGatewayName, envoyGateways, httpsRedirectRouteName, lbIpsAnnotatio
 // (gateway.networking.k8s.io/v1, Gateway API v1.6.1).
 
 /** The Gateways apps and the tunnel attach to, by the spec's gateway name; both live in the `network` namespace. */
-export const gatewayNames: Readonly<Record<GatewayName, string>> = { internal: envoyGatewayName("internal"), external: envoyGatewayName("external") };
+export const gatewayNames: Readonly<Record<GatewayName, string>> = {
+    internal: envoyGatewayName("internal"),
+    external: envoyGatewayName("external"),
+};
 /** The GatewayClass and the EnvoyProxy it points at. */
 export const gatewayClassName = "envoy";
 export const envoyProxyName = "envoy";

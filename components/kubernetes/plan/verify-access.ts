@@ -54,17 +54,28 @@ const subject = { kind: "ServiceAccount", name, namespace: verifyServiceAccount.
 /** The ServiceAccount, its ClusterRole and binding, and a Role and binding per namespace. */
 export function verifyAccessManifests() {
     return {
-        serviceAccount: { apiVersion: "v1" as const, kind: "ServiceAccount" as const, metadata: { ...verifyServiceAccount }, automountServiceAccountToken: false },
+        serviceAccount: {
+            apiVersion: "v1" as const,
+            kind: "ServiceAccount" as const,
+            metadata: { ...verifyServiceAccount },
+            automountServiceAccountToken: false,
+        },
         clusterRole: { apiVersion: rbac, kind: "ClusterRole" as const, metadata: { name }, rules: verifyClusterRules },
         clusterRoleBinding: {
-            apiVersion: rbac, kind: "ClusterRoleBinding" as const, metadata: { name },
-            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name }, subjects: [subject],
+            apiVersion: rbac,
+            kind: "ClusterRoleBinding" as const,
+            metadata: { name },
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name },
+            subjects: [subject],
         },
         namespaced: Object.entries(verifyNamespaceRules).map(([namespace, rules]) => ({
             role: { apiVersion: rbac, kind: "Role" as const, metadata: { name, namespace }, rules },
             binding: {
-                apiVersion: rbac, kind: "RoleBinding" as const, metadata: { name, namespace },
-                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name }, subjects: [subject],
+                apiVersion: rbac,
+                kind: "RoleBinding" as const,
+                metadata: { name, namespace },
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name },
+                subjects: [subject],
             },
         })),
     };

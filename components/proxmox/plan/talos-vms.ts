@@ -75,7 +75,15 @@ export function vmSettings(node: NodeSpec, proxmox: ProxmoxSpec, network: Networ
  * apply that nested path only under a known object (an unknown disk would plan a replacement of every VM).
  */
 export function bootDisk<FileId>(node: NodeSpec, proxmox: ProxmoxSpec, imageFileId: FileId) {
-    return { interface: "scsi0", datastoreId: proxmox.vmDatastore, fileId: imageFileId, fileFormat: "raw", size: node.diskGiB, discard: "on", ssd: true };
+    return {
+        interface: "scsi0",
+        datastoreId: proxmox.vmDatastore,
+        fileId: imageFileId,
+        fileFormat: "raw",
+        size: node.diskGiB,
+        discard: "on",
+        ssd: true,
+    };
 }
 
 /** What the resize rule compares of a node's VM between two runs. */
@@ -97,7 +105,14 @@ export function resizeProblems(before: Readonly<Record<string, VmSize>>, after: 
     const problems: Problem[] = [];
     for (const [name, next] of Object.entries(after)) {
         const last = before[name];
-        if (!last || last.diskGiB === undefined || next.diskGiB === undefined || last.diskGiB === next.diskGiB || last.hardware === next.hardware) continue;
+        if (
+            !last ||
+            last.diskGiB === undefined ||
+            next.diskGiB === undefined ||
+            last.diskGiB === next.diskGiB ||
+            last.hardware === next.hardware
+        )
+            continue;
         problems.push({
             key: "homelab:nodes",
             message: `${name} resizes its disk (${last.diskGiB} -> ${next.diskGiB} GiB) together with its cores or memory (${last.hardware} -> ${next.hardware}); Proxmox cannot resize the disk of a VM whose CPU or memory change waits for a restart, and no VM update restarts its VM`,

@@ -12,11 +12,28 @@ const maxManifestBytes = 4 * 1024 * 1024;
 export async function bootstrapManifests(client: TalosClient): Promise<KubeObject[]> {
     type Listed = { resource: { metadata: { id: string } | null; spec: { proto_spec: Buffer } | null } | null };
     let size = 0;
-    const listed = await client.stream<Listed>("cosi.resource.State", "List", { namespace: "controlplane", type: "Manifests.kubernetes.talos.dev" }, (message) => {
-        size += message.resource?.spec?.proto_spec?.length ?? 0;
-        if (size > maxManifestBytes) throw new TalosApiError(client.endpoint.name, "State.List", undefined, `the bootstrap manifests weigh more than ${maxManifestBytes} bytes`);
-    });
-    if (!listed.length) throw new TalosApiError(client.endpoint.name, "State.List", undefined, "the node renders no bootstrap manifests (is it a control plane?)");
+    const listed = await client.stream<Listed>(
+        "cosi.resource.State",
+        "List",
+        { namespace: "controlplane", type: "Manifests.kubernetes.talos.dev" },
+        (message) => {
+            size += message.resource?.spec?.proto_spec?.length ?? 0;
+            if (size > maxManifestBytes)
+                throw new TalosApiError(
+                    client.endpoint.name,
+                    "State.List",
+                    undefined,
+                    `the bootstrap manifests weigh more than ${maxManifestBytes} bytes`,
+                );
+        },
+    );
+    if (!listed.length)
+        throw new TalosApiError(
+            client.endpoint.name,
+            "State.List",
+            undefined,
+            "the node renders no bootstrap manifests (is it a control plane?)",
+        );
     // COSI lists by id; the ids carry Talos' order (`00-kubelet-bootstrapping-token`, `11-core-dns`, ...).
     return listed
         .filter((m) => m.resource?.spec?.proto_spec)

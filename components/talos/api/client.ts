@@ -35,12 +35,28 @@ export interface TalosClientOptions {
 
 /** A failed call, with the node and method it failed on; `code` is the gRPC status code. */
 export class TalosApiError extends Error {
-    constructor(public readonly node: string, public readonly method: string, public readonly code: number | undefined, detail: string) {
+    constructor(
+        public readonly node: string,
+        public readonly method: string,
+        public readonly code: number | undefined,
+        detail: string,
+    ) {
         super(`${node}: Talos API ${method}: ${detail}`);
     }
 }
 
-const grpcStatusNames: Record<number, string> = { 1: "CANCELLED", 2: "UNKNOWN", 4: "DEADLINE_EXCEEDED", 5: "NOT_FOUND", 7: "PERMISSION_DENIED", 9: "FAILED_PRECONDITION", 12: "UNIMPLEMENTED", 13: "INTERNAL", 14: "UNAVAILABLE", 16: "UNAUTHENTICATED" };
+const grpcStatusNames: Record<number, string> = {
+    1: "CANCELLED",
+    2: "UNKNOWN",
+    4: "DEADLINE_EXCEEDED",
+    5: "NOT_FOUND",
+    7: "PERMISSION_DENIED",
+    9: "FAILED_PRECONDITION",
+    12: "UNIMPLEMENTED",
+    13: "INTERNAL",
+    14: "UNAVAILABLE",
+    16: "UNAUTHENTICATED",
+};
 
 // A refused client certificate and a node that is down look the same to the client (no connection), so the
 // message names both causes.
@@ -63,7 +79,11 @@ function checkServerIdentity(address: string) {
     const host = hostOf(address);
     return (_servername: string, cert: tls.PeerCertificate): Error | undefined => {
         const error = tls.checkServerIdentity(host, cert);
-        return error ? new Error(`${mismatchMarker} ${address} presented a certificate for ${cert.subjectaltname || "no subject alternative names"}, not ${host}`) : undefined;
+        return error
+            ? new Error(
+                  `${mismatchMarker} ${address} presented a certificate for ${cert.subjectaltname || "no subject alternative names"}, not ${host}`,
+              )
+            : undefined;
     };
 }
 
@@ -82,24 +102,50 @@ function explainGrpcError(error: grpc.ServiceError | Error): { code?: number; de
     const code = (error as grpc.ServiceError).code;
     const details = (error as grpc.ServiceError).details ?? error.message;
     const mismatch = details.indexOf(mismatchMarker);
-    if (code === 14 && mismatch >= 0) return { code, detail: `UNAVAILABLE: ${details.slice(mismatch).replace(/\. Resolution note: .*$/, "")} (is this the node's address, and the certificate this cluster's?)` };
+    if (code === 14 && mismatch >= 0)
+        return {
+            code,
+            detail: `UNAVAILABLE: ${details.slice(mismatch).replace(/\. Resolution note: .*$/, "")} (is this the node's address, and the certificate this cluster's?)`,
+        };
     // OpenSSL's verdicts on the chain: the node's certificate is not from the cluster's CA.
-    const untrusted = /self[- ]signed certificate|unable to verify the first certificate|unable to get local issuer certificate|certificate has expired|certificate signature failure/i.exec(details);
-    if (code === 14 && untrusted) return { code, detail: `UNAVAILABLE: certificate not trusted: the node's certificate is not from this cluster's CA (${untrusted[0]}): ${details.replace(/\. Resolution note: .*$/, "")}` };
-    if (code === 14 && /No connection established/.test(details)) return { code, detail: `UNAVAILABLE: ${unreachableHint}: ${details.replace(/\. Resolution note: .*$/, "")}` };
+    const untrusted =
+        /self[- ]signed certificate|unable to verify the first certificate|unable to get local issuer certificate|certificate has expired|certificate signature failure/i.exec(
+            details,
+        );
+    if (code === 14 && untrusted)
+        return {
+            code,
+            detail: `UNAVAILABLE: certificate not trusted: the node's certificate is not from this cluster's CA (${untrusted[0]}): ${details.replace(/\. Resolution note: .*$/, "")}`,
+        };
+    if (code === 14 && /No connection established/.test(details))
+        return { code, detail: `UNAVAILABLE: ${unreachableHint}: ${details.replace(/\. Resolution note: .*$/, "")}` };
     return { code, detail: code !== undefined ? `${grpcStatusNames[code] ?? `code ${code}`}: ${details}` : details };
 }
 
 export class TalosClient {
     private readonly client: grpc.Client;
 
-    constructor(public readonly endpoint: TalosEndpoint, credentials: TalosClientConfiguration, private readonly options: TalosClientOptions) {
+    constructor(
+        public readonly endpoint: TalosEndpoint,
+        credentials: TalosClientConfiguration,
+        private readonly options: TalosClientOptions,
+    ) {
         const pem = (b64: string) => Buffer.from(b64, "base64");
         let channelCredentials: grpc.ChannelCredentials;
         try {
-            channelCredentials = grpc.credentials.createSsl(pem(credentials.caCertificate), pem(credentials.clientKey), pem(credentials.clientCertificate), { checkServerIdentity: checkServerIdentity(endpoint.address) });
+            channelCredentials = grpc.credentials.createSsl(
+                pem(credentials.caCertificate),
+                pem(credentials.clientKey),
+                pem(credentials.clientCertificate),
+                { checkServerIdentity: checkServerIdentity(endpoint.address) },
+            );
         } catch (error) {
-            throw new TalosApiError(endpoint.name, "client configuration", undefined, `the CA, client certificate or key is not usable PEM: ${(error as Error).message}`);
+            throw new TalosApiError(
+                endpoint.name,
+                "client configuration",
+                undefined,
+                `the CA, client certificate or key is not usable PEM: ${(error as Error).message}`,
+            );
         }
         // Reconnect no slower than we poll: grpc-js' default backoff grows to 120 s, which would leave a
         // rebooted node unnoticed for minutes.
@@ -125,12 +171,20 @@ export class TalosClient {
         const definition: MethodDefinition = serviceDefinition(service)[method];
         const deadline = Date.now() + this.options.callTimeoutMs;
         return new Promise((resolve, reject) => {
-            this.client.makeUnaryRequest(definition.path, definition.requestSerialize, definition.responseDeserialize, request, this.metadata(), { deadline }, (error, response) => {
-                if (error) {
-                    const { code, detail } = explainGrpcError(error);
-                    reject(new TalosApiError(this.endpoint.name, `${service.split(".").pop()}.${method}`, code, detail));
-                } else resolve(response as T);
-            });
+            this.client.makeUnaryRequest(
+                definition.path,
+                definition.requestSerialize,
+                definition.responseDeserialize,
+                request,
+                this.metadata(),
+                { deadline },
+                (error, response) => {
+                    if (error) {
+                        const { code, detail } = explainGrpcError(error);
+                        reject(new TalosApiError(this.endpoint.name, `${service.split(".").pop()}.${method}`, code, detail));
+                    } else resolve(response as T);
+                },
+            );
         });
     }
 
@@ -141,7 +195,14 @@ export class TalosClient {
         const deadline = Date.now() + this.options.streamTimeoutMs;
         return new Promise((resolve, reject) => {
             const messages: T[] = [];
-            const call = this.client.makeServerStreamRequest(definition.path, definition.requestSerialize, definition.responseDeserialize, request, this.metadata(), { deadline });
+            const call = this.client.makeServerStreamRequest(
+                definition.path,
+                definition.requestSerialize,
+                definition.responseDeserialize,
+                request,
+                this.metadata(),
+                { deadline },
+            );
             call.on("data", (message: T) => {
                 messages.push(message);
                 try {

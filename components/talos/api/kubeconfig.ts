@@ -46,7 +46,11 @@ export function fileFromTar(archive: Buffer, name: string, limitBytes = kubeconf
     if (tooLarge) throw new Error(tooLarge);
     if (file && file.read === file.size) return Buffer.concat(file.chunks);
     if (file) throw new Error(`${name} is truncated: ${file.read} of ${file.size} bytes`);
-    throw new Error(problem && !/^Truncated input/.test(problem) ? `the archive is not a tar archive holding ${name}: ${problem}` : `the archive holds no file ${name}`);
+    throw new Error(
+        problem && !/^Truncated input/.test(problem)
+            ? `the archive is not a tar archive holding ${name}: ${problem}`
+            : `the archive holds no file ${name}`,
+    );
 }
 
 /** The kubeconfig's text from Talos' tar.gz; bounded before and after decompression. */
@@ -85,7 +89,8 @@ export function apiAccessFromKubeconfig(text: string): ApiAccess {
         const entries = doc[list];
         const entry = Array.isArray(entries) ? (entries as Record<string, unknown>[]).find((e) => e?.name === name) : undefined;
         const value = entry?.[key];
-        if (!value || typeof value !== "object") throw new Error(`the kubeconfig has no ${list} entry ${JSON.stringify(name)} with a ${key}`);
+        if (!value || typeof value !== "object")
+            throw new Error(`the kubeconfig has no ${list} entry ${JSON.stringify(name)} with a ${key}`);
         return value as Record<string, unknown>;
     };
     const context = find("contexts", current, "context");
@@ -98,7 +103,8 @@ export function apiAccessFromKubeconfig(text: string): ApiAccess {
         return value;
     };
     const server = cluster.server;
-    if (typeof server !== "string" || !/^https:\/\/[^/]+/.test(server)) throw new Error(`the kubeconfig's cluster server ${JSON.stringify(server ?? null)} is not an https:// URL`);
+    if (typeof server !== "string" || !/^https:\/\/[^/]+/.test(server))
+        throw new Error(`the kubeconfig's cluster server ${JSON.stringify(server ?? null)} is not an https:// URL`);
     return {
         host: server,
         caCertificate: inline(cluster, "certificate-authority-data", "cluster"),
@@ -111,10 +117,21 @@ export function apiAccessFromKubeconfig(text: string): ApiAccess {
 export async function adminKubeconfig(client: TalosClient, limitBytes = kubeconfigLimitBytes): Promise<ApiAccess> {
     const method = "MachineService.Kubeconfig";
     let received = 0;
-    const chunks = await client.stream<{ metadata: { error: string } | null; bytes: Buffer }>("machine.MachineService", "Kubeconfig", {}, (chunk) => {
-        received += chunk.bytes.length;
-        if (received > limitBytes) throw new TalosApiError(client.endpoint.name, method, undefined, `the kubeconfig stream passed ${limitBytes} bytes; stopped reading`);
-    });
+    const chunks = await client.stream<{ metadata: { error: string } | null; bytes: Buffer }>(
+        "machine.MachineService",
+        "Kubeconfig",
+        {},
+        (chunk) => {
+            received += chunk.bytes.length;
+            if (received > limitBytes)
+                throw new TalosApiError(
+                    client.endpoint.name,
+                    method,
+                    undefined,
+                    `the kubeconfig stream passed ${limitBytes} bytes; stopped reading`,
+                );
+        },
+    );
     // A proxied error arrives as metadata on a chunk, as talosctl's ReadStream reads it.
     const failed = chunks.find((c) => c.metadata?.error);
     if (failed) throw new TalosApiError(client.endpoint.name, method, undefined, failed.metadata!.error);

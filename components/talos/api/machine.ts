@@ -10,7 +10,10 @@ const MACHINE = "machine.MachineService";
 const containerd = { system: { driver: "CRI", namespace: "NS_SYSTEM" }, cri: { driver: "CRI", namespace: "NS_CRI" } } as const;
 const systemContainerd = containerd.system;
 
-interface Metadata { hostname: string; error: string }
+interface Metadata {
+    hostname: string;
+    error: string;
+}
 
 function first<T extends { metadata: Metadata | null }>(node: string, method: string, messages: T[]): T {
     const message = messages[0];
@@ -21,7 +24,11 @@ function first<T extends { metadata: Metadata | null }>(node: string, method: st
 
 /** The Talos version the node runs: `v1.13.9`. */
 export async function talosVersion(client: TalosClient): Promise<string> {
-    const response = await client.unary<{ messages: { metadata: Metadata | null; version: { tag: string } | null }[] }>(MACHINE, "Version", {});
+    const response = await client.unary<{ messages: { metadata: Metadata | null; version: { tag: string } | null }[] }>(
+        MACHINE,
+        "Version",
+        {},
+    );
     const tag = first(client.endpoint.name, "Version", response.messages).version?.tag;
     if (!tag) throw new TalosApiError(client.endpoint.name, "Version", undefined, "no version tag in the response");
     return tag;
@@ -53,14 +60,22 @@ export interface EtcdMember {
 
 export async function etcdMembers(client: TalosClient): Promise<EtcdMember[]> {
     type Member = { id: string; hostname: string; is_learner: boolean };
-    const response = await client.unary<{ messages: { metadata: Metadata | null; members: Member[] }[] }>(MACHINE, "EtcdMemberList", { query_local: false });
-    return first(client.endpoint.name, "EtcdMemberList", response.messages).members.map((m) => ({ id: m.id, hostname: m.hostname, isLearner: m.is_learner }));
+    const response = await client.unary<{ messages: { metadata: Metadata | null; members: Member[] }[] }>(MACHINE, "EtcdMemberList", {
+        query_local: false,
+    });
+    return first(client.endpoint.name, "EtcdMemberList", response.messages).members.map((m) => ({
+        id: m.id,
+        hostname: m.hostname,
+        isLearner: m.is_learner,
+    }));
 }
 
 /** The kernel's boot id: it changes on every boot, so it tells a reboot from a node that never went down. */
 export async function bootId(client: TalosClient): Promise<string> {
     const chunks = await client.stream<{ bytes: Buffer }>(MACHINE, "Read", { path: "/proc/sys/kernel/random/boot_id" });
-    const id = Buffer.concat(chunks.map((c) => c.bytes)).toString("utf8").trim();
+    const id = Buffer.concat(chunks.map((c) => c.bytes))
+        .toString("utf8")
+        .trim();
     if (!id) throw new TalosApiError(client.endpoint.name, "Read", undefined, "empty boot id");
     return id;
 }
@@ -72,9 +87,13 @@ export async function reboot(client: TalosClient): Promise<void> {
 
 /** ImageService.Pull into the system containerd (or Kubernetes' own); the pulled image's name. */
 export async function pullImage(client: TalosClient, imageRef: string, namespace: keyof typeof containerd = "system"): Promise<string> {
-    const messages = await client.stream<{ name: string; response?: string }>("machine.ImageService", "Pull", { containerd: containerd[namespace], image_ref: imageRef });
+    const messages = await client.stream<{ name: string; response?: string }>("machine.ImageService", "Pull", {
+        containerd: containerd[namespace],
+        image_ref: imageRef,
+    });
     const done = messages.find((m) => m.response === "name");
-    if (!done) throw new TalosApiError(client.endpoint.name, "ImageService.Pull", undefined, `the stream ended without the name of ${imageRef}`);
+    if (!done)
+        throw new TalosApiError(client.endpoint.name, "ImageService.Pull", undefined, `the stream ended without the name of ${imageRef}`);
     return done.name;
 }
 
@@ -88,10 +107,19 @@ export interface InstallResult {
  *  install although the RPC succeeds (the server must not fail it, lifecycle.proto), so it is returned. */
 export async function install(client: TalosClient, imageRef: string): Promise<InstallResult> {
     type Progress = { progress: { message: string; exit_code: number; response?: string } | null };
-    const stream = await client.stream<Progress>("machine.LifecycleService", "Upgrade", { containerd: systemContainerd, source: { image_name: imageRef } });
+    const stream = await client.stream<Progress>("machine.LifecycleService", "Upgrade", {
+        containerd: systemContainerd,
+        source: { image_name: imageRef },
+    });
     const messages = stream.filter((m) => m.progress?.response === "message").map((m) => m.progress!.message);
     const exit = stream.find((m) => m.progress?.response === "exit_code");
-    if (!exit) throw new TalosApiError(client.endpoint.name, "LifecycleService.Upgrade", undefined, `the stream ended without an exit code (last message: ${messages[messages.length - 1] ?? "none"})`);
+    if (!exit)
+        throw new TalosApiError(
+            client.endpoint.name,
+            "LifecycleService.Upgrade",
+            undefined,
+            `the stream ended without an exit code (last message: ${messages[messages.length - 1] ?? "none"})`,
+        );
     return { exitCode: exit.progress!.exit_code, messages };
 }
 
@@ -101,7 +129,11 @@ export async function legacyUpgrade(client: TalosClient, imageRef: string): Prom
     // preserve: the installer ignores a wipe on upgrade since v1.12 ("system disk wipe on upgrade is not
     // supported anymore"), but an older node would wipe its data without it. Not forced: the node keeps
     // its own etcd checks.
-    const response = await client.unary<{ messages: { metadata: Metadata | null; ack: string }[] }>(MACHINE, "Upgrade", { image: imageRef, preserve: true, reboot_mode: "DEFAULT" });
+    const response = await client.unary<{ messages: { metadata: Metadata | null; ack: string }[] }>(MACHINE, "Upgrade", {
+        image: imageRef,
+        preserve: true,
+        reboot_mode: "DEFAULT",
+    });
     first(client.endpoint.name, "Upgrade", response.messages);
 }
 
@@ -110,7 +142,8 @@ const MACHINE_CONFIG = { namespace: "config", type: "MachineConfigs.config.talos
 /** The active machine configuration's YAML, from the COSI resource `MachineConfigs.config.talos.dev` `v1alpha1`. */
 export async function activeMachineConfig(client: TalosClient): Promise<string> {
     const yaml = await machineConfigResource(client, "v1alpha1");
-    if (yaml === undefined) throw new TalosApiError(client.endpoint.name, "State.Get", 5, "NOT_FOUND: the node has no active machine configuration");
+    if (yaml === undefined)
+        throw new TalosApiError(client.endpoint.name, "State.Get", 5, "NOT_FOUND: the node has no active machine configuration");
     return yaml;
 }
 
@@ -133,7 +166,8 @@ async function machineConfigResource(client: TalosClient, id: string): Promise<s
         throw error;
     }
     const spec = response.resource?.spec?.proto_spec;
-    if (!spec?.length) throw new TalosApiError(client.endpoint.name, "State.Get", undefined, `the machine configuration resource ${id} has no spec`);
+    if (!spec?.length)
+        throw new TalosApiError(client.endpoint.name, "State.Get", undefined, `the machine configuration resource ${id} has no spec`);
     return machineConfigYaml(spec);
 }
 
@@ -142,7 +176,10 @@ export type ApplyMode = "NO_REBOOT" | "STAGED";
 /** Applies a whole machine configuration: NO_REBOOT, as upgrade-k8s does after patching it (Talos refuses it
  *  when the change cannot be applied live, and never reboots), or STAGED (kept for the next boot). */
 export async function applyConfiguration(client: TalosClient, yaml: string, mode: ApplyMode): Promise<void> {
-    const response = await client.unary<{ messages: { metadata: Metadata | null; mode: string }[] }>(MACHINE, "ApplyConfiguration", { data: Buffer.from(yaml, "utf8"), mode });
+    const response = await client.unary<{ messages: { metadata: Metadata | null; mode: string }[] }>(MACHINE, "ApplyConfiguration", {
+        data: Buffer.from(yaml, "utf8"),
+        mode,
+    });
     first(client.endpoint.name, "ApplyConfiguration", response.messages);
 }
 
@@ -151,8 +188,18 @@ export const applyNoReboot = (client: TalosClient, yaml: string) => applyConfigu
 /** Whether Talos could apply this configuration live: a dry run in mode AUTO, which Talos answers with the mode
  *  it would use (v1.13.9 v1alpha1_server.go ApplyConfiguration: AUTO becomes REBOOT when CanApplyImmediate fails). */
 export async function applyNeedsReboot(client: TalosClient, yaml: string): Promise<boolean> {
-    const response = await client.unary<{ messages: { metadata: Metadata | null; mode: string }[] }>(MACHINE, "ApplyConfiguration", { data: Buffer.from(yaml, "utf8"), mode: "AUTO", dry_run: true });
+    const response = await client.unary<{ messages: { metadata: Metadata | null; mode: string }[] }>(MACHINE, "ApplyConfiguration", {
+        data: Buffer.from(yaml, "utf8"),
+        mode: "AUTO",
+        dry_run: true,
+    });
     const mode = first(client.endpoint.name, "ApplyConfiguration", response.messages).mode;
-    if (mode !== "REBOOT" && mode !== "NO_REBOOT") throw new TalosApiError(client.endpoint.name, "ApplyConfiguration", undefined, `the dry run answered mode ${mode || "(none)"}, neither REBOOT nor NO_REBOOT`);
+    if (mode !== "REBOOT" && mode !== "NO_REBOOT")
+        throw new TalosApiError(
+            client.endpoint.name,
+            "ApplyConfiguration",
+            undefined,
+            `the dry run answered mode ${mode || "(none)"}, neither REBOOT nor NO_REBOOT`,
+        );
     return mode === "REBOOT";
 }

@@ -20,15 +20,30 @@ export class MaintenanceApiError extends Error {
  */
 export function maintenanceApply(node: { name: string; address: string }, yaml: string, timeoutMs: number): Promise<void> {
     const method = serviceDefinition("machine.MachineService").ApplyConfiguration;
-    const client = new grpc.Client(node.address, grpc.credentials.createSsl(null, null, null, { rejectUnauthorized: false }), channelOptions(node.name));
+    const client = new grpc.Client(
+        node.address,
+        grpc.credentials.createSsl(null, null, null, { rejectUnauthorized: false }),
+        channelOptions(node.name),
+    );
     return new Promise<void>((resolve, reject) => {
         const request = { data: Buffer.from(yaml, "utf8"), mode: "NO_REBOOT" };
-        client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, request, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (error, response) => {
-            client.close();
-            if (error) return reject(new MaintenanceApiError(node.name, `ApplyConfiguration: ${(error as grpc.ServiceError).details ?? error.message}`));
-            const messages = (response as { messages?: { metadata?: { error?: string } | null }[] }).messages ?? [];
-            const failure = messages.find((m) => m.metadata?.error)?.metadata?.error;
-            return failure ? reject(new MaintenanceApiError(node.name, `ApplyConfiguration: ${failure}`)) : resolve();
-        });
+        client.makeUnaryRequest(
+            method.path,
+            method.requestSerialize,
+            method.responseDeserialize,
+            request,
+            new grpc.Metadata(),
+            { deadline: Date.now() + timeoutMs },
+            (error, response) => {
+                client.close();
+                if (error)
+                    return reject(
+                        new MaintenanceApiError(node.name, `ApplyConfiguration: ${(error as grpc.ServiceError).details ?? error.message}`),
+                    );
+                const messages = (response as { messages?: { metadata?: { error?: string } | null }[] }).messages ?? [];
+                const failure = messages.find((m) => m.metadata?.error)?.metadata?.error;
+                return failure ? reject(new MaintenanceApiError(node.name, `ApplyConfiguration: ${failure}`)) : resolve();
+            },
+        );
     });
 }

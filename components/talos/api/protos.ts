@@ -66,17 +66,31 @@ export function encodeMachineConfigSpec(yaml: string): Buffer {
     return Buffer.from(type.encode(type.fromObject({ yaml_marshalled: Buffer.from(yaml, "utf8") })).finish());
 }
 
-type StructValue = { kind?: string; null_value?: unknown; number_value?: number; string_value?: string; bool_value?: boolean; struct_value?: { fields?: Record<string, StructValue> }; list_value?: { values?: StructValue[] } };
+type StructValue = {
+    kind?: string;
+    null_value?: unknown;
+    number_value?: number;
+    string_value?: string;
+    bool_value?: boolean;
+    struct_value?: { fields?: Record<string, StructValue> };
+    list_value?: { values?: StructValue[] };
+};
 
 /** google.protobuf.Value as plain JSON. */
 function plainValue(value: StructValue): unknown {
     switch (value.kind) {
-        case "number_value": return value.number_value;
-        case "string_value": return value.string_value;
-        case "bool_value": return value.bool_value;
-        case "struct_value": return plainStruct(value.struct_value ?? {});
-        case "list_value": return (value.list_value?.values ?? []).map(plainValue);
-        default: return null;
+        case "number_value":
+            return value.number_value;
+        case "string_value":
+            return value.string_value;
+        case "bool_value":
+            return value.bool_value;
+        case "struct_value":
+            return plainStruct(value.struct_value ?? {});
+        case "list_value":
+            return (value.list_value?.values ?? []).map(plainValue);
+        default:
+            return null;
     }
 }
 
@@ -87,7 +101,9 @@ function plainStruct(struct: { fields?: Record<string, StructValue> }): Record<s
 /** Decodes a Manifest resource's proto spec to its Kubernetes objects, as plain JSON. */
 export function manifestObjects(protoSpec: Buffer): Record<string, unknown>[] {
     const type = talosProtos.lookupType("talos.resource.definitions.k8s.ManifestSpec");
-    const spec = type.toObject(type.decode(protoSpec), toObjectOptions) as { items?: { object?: { fields?: Record<string, StructValue> } }[] };
+    const spec = type.toObject(type.decode(protoSpec), toObjectOptions) as {
+        items?: { object?: { fields?: Record<string, StructValue> } }[];
+    };
     return (spec.items ?? []).map((item) => plainStruct(item.object ?? {}));
 }
 
@@ -102,6 +118,8 @@ export function encodeManifestSpec(objects: readonly Record<string, unknown>[]):
         return { struct_value: { fields: Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, toValue(v)])) } };
     };
     const type = talosProtos.lookupType("talos.resource.definitions.k8s.ManifestSpec");
-    const items = objects.map((object) => ({ object: { fields: Object.fromEntries(Object.entries(object).map(([k, v]) => [k, toValue(v)])) } }));
+    const items = objects.map((object) => ({
+        object: { fields: Object.fromEntries(Object.entries(object).map(([k, v]) => [k, toValue(v)])) },
+    }));
     return Buffer.from(type.encode(type.fromObject({ items })).finish());
 }

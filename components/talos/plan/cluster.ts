@@ -106,7 +106,12 @@ export function talosPlan(spec: PlainSpec): TalosPlan {
         nodeNetwork: nodeNetworkPlan(spec),
         cluster: clusterPlan(spec),
         versions: { talos: spec.talos.version, kubernetes: spec.talos.kubernetesVersion, configContract: spec.talos.configContract },
-        vms: Object.fromEntries(spec.nodes.map((n) => [n.name, { host: n.host, vmId: n.vmId, hardware: `${n.cores} cores, ${n.memoryMiB} MiB`, diskGiB: n.diskGiB }])),
+        vms: Object.fromEntries(
+            spec.nodes.map((n) => [
+                n.name,
+                { host: n.host, vmId: n.vmId, hardware: `${n.cores} cores, ${n.memoryMiB} MiB`, diskGiB: n.diskGiB },
+            ]),
+        ),
         proxmox: proxmoxApi(spec.proxmox),
     };
 }

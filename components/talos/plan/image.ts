@@ -16,7 +16,12 @@ export interface TalosImagePlan {
 }
 
 export function talosImagePlan(spec: PlainSpec): TalosImagePlan {
-    return { talosVersion: spec.talos.version, extensions: spec.talos.extensions, hosts: proxmoxHostsInUse(spec), imageDatastore: spec.proxmox.imageDatastore };
+    return {
+        talosVersion: spec.talos.version,
+        extensions: spec.talos.extensions,
+        hosts: proxmoxHostsInUse(spec),
+        imageDatastore: spec.proxmox.imageDatastore,
+    };
 }
 
 /** The image factory schematic for the configured system extensions, as YAML (sorted: its id is a hash of it). */

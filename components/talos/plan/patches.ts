@@ -93,19 +93,21 @@ export function clusterPatches(plan: TalosClusterPlan): TalosDocument[] {
 
 /** The patches only control planes get. */
 export function controlPlanePatches(plan: TalosClusterPlan): TalosDocument[] {
-    return [{
-        cluster: {
-            apiServer: { certSANs: certSANs(plan) },
-            // Otherwise etcd advertises the node's first routable address; peers must meet on the LAN.
-            etcd: { advertisedSubnets: [plan.nodeCidr] },
-            // Cilium replaces kube-proxy (kubeProxyReplacement), so Talos must not deploy it.
-            proxy: { disabled: true },
-            // Three control planes and one worker: without this every workload (two Envoy proxies, two
-            // cloudflared connectors, k8s_gateway) would share the single worker and its spread rules
-            // could not spread. cluster-template does the same.
-            allowSchedulingOnControlPlanes: true,
+    return [
+        {
+            cluster: {
+                apiServer: { certSANs: certSANs(plan) },
+                // Otherwise etcd advertises the node's first routable address; peers must meet on the LAN.
+                etcd: { advertisedSubnets: [plan.nodeCidr] },
+                // Cilium replaces kube-proxy (kubeProxyReplacement), so Talos must not deploy it.
+                proxy: { disabled: true },
+                // Three control planes and one worker: without this every workload (two Envoy proxies, two
+                // cloudflared connectors, k8s_gateway) would share the single worker and its spread rules
+                // could not spread. cluster-template does the same.
+                allowSchedulingOnControlPlanes: true,
+            },
         },
-    }];
+    ];
 }
 
 /**

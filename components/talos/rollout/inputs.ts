@@ -32,7 +32,11 @@ export function orderLine(node: string, target: RolloutTarget, restart?: string)
     return `${node}: Talos ${target.talosVersion}, Kubernetes ${target.kubernetesVersion}${restart ? `, restart: ${restart}` : ""}`;
 }
 
-export function rolloutPlainInputs(nodes: RolloutNodeSpec[], target: RolloutTarget, restarts: Record<string, string> = {}): RolloutPlainInputs {
+export function rolloutPlainInputs(
+    nodes: RolloutNodeSpec[],
+    target: RolloutTarget,
+    restarts: Record<string, string> = {},
+): RolloutPlainInputs {
     const ordered = rolloutOrder(nodes);
     return {
         nodes: ordered.map((n) => ({ name: n.name, role: n.role, endpoint: `${n.ip}:${apidPort}` })),

@@ -7,11 +7,21 @@ import { adminKubeconfig } from "../api/kubeconfig";
 import { TalosConnections, withNode } from "./gates";
 import { RolloutNode } from "./plan";
 
-export async function kubernetesThroughTalos(connections: TalosConnections, nodes: RolloutNode[], log: (line: string) => void): Promise<ApiAccess> {
+export async function kubernetesThroughTalos(
+    connections: TalosConnections,
+    nodes: RolloutNode[],
+    log: (line: string) => void,
+): Promise<ApiAccess> {
     const controlPlanes = nodes.filter((n) => n.role === "controlplane");
-    if (!controlPlanes.length) throw new Error("no control plane in the rollout to get the admin kubeconfig from (workers do not serve it): give the rollout `kubernetes` access");
+    if (!controlPlanes.length)
+        throw new Error(
+            "no control plane in the rollout to get the admin kubeconfig from (workers do not serve it): give the rollout `kubernetes` access",
+        );
     // A kubeconfig is a few KB: one call's deadline, not a stream's (an image pull's), bounds each try.
-    const quick: TalosConnections = { ...connections, timing: { ...connections.timing, streamTimeoutMs: connections.timing.callTimeoutMs } };
+    const quick: TalosConnections = {
+        ...connections,
+        timing: { ...connections.timing, streamTimeoutMs: connections.timing.callTimeoutMs },
+    };
     const refusals: string[] = [];
     for (const node of controlPlanes) {
         try {

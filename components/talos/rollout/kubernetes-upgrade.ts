@@ -41,7 +41,9 @@ export async function removedApiProblems(api: ApiAccess, from: string, to: strin
             if (!page?.items.length) continue;
             const names = page.items.map((o) => (o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name));
             const rest = page.more ? ` and ${page.more} more` : "";
-            problems.push(`Kubernetes v${b.major}.${minor} no longer serves ${resource}, which still holds ${names.join(", ")}${rest}: migrate or delete them, then run again`);
+            problems.push(
+                `Kubernetes v${b.major}.${minor} no longer serves ${resource}, which still holds ${names.join(", ")}${rest}: migrate or delete them, then run again`,
+            );
         }
     }
     return problems;
@@ -57,7 +59,13 @@ function imageFor(component: KubernetesComponent, version: string, kubeletSuffix
  * control-plane images into Kubernetes' containerd namespace on each control plane, the kubelet's into the
  * system namespace on every node. A node without ImageService (UNIMPLEMENTED) is skipped, as upgrade-k8s skips it.
  */
-export async function prePullImages(connections: TalosConnections, nodes: RolloutNode[], version: string, kubeletSuffixes: Record<string, string>, log: (line: string) => void): Promise<void> {
+export async function prePullImages(
+    connections: TalosConnections,
+    nodes: RolloutNode[],
+    version: string,
+    kubeletSuffixes: Record<string, string>,
+    log: (line: string) => void,
+): Promise<void> {
     for (const node of nodes) {
         const pulls: [string, "cri" | "system"][] = [
             ...(node.role === "controlplane" ? controlPlaneComponents.map((c): [string, "cri"] => [imageFor(c, version, ""), "cri"]) : []),

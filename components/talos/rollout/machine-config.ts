@@ -72,7 +72,11 @@ export function kubeletSuffix(yaml: string): string {
 }
 
 /** The config with `component`'s image set to `version`, or `changed: false` when it already is. */
-export function withComponentVersion(yaml: string, component: KubernetesComponent, version: string): { yaml: string; changed: boolean; image: string } {
+export function withComponentVersion(
+    yaml: string,
+    component: KubernetesComponent,
+    version: string,
+): { yaml: string; changed: boolean; image: string } {
     const { documents, main } = parse(yaml);
     const { path } = images[component];
     const current = main.getIn(path);

@@ -54,12 +54,20 @@ export function parseInventoryKey(key: string): ObjectRef | undefined {
 }
 
 const groupOf = (apiVersion: string) => (apiVersion.includes("/") ? apiVersion.split("/")[0] : "");
-const refOf = (o: KubeObject): ObjectRef => ({ group: groupOf(o.apiVersion), kind: o.kind, namespace: o.metadata.namespace ?? "", name: o.metadata.name });
+const refOf = (o: KubeObject): ObjectRef => ({
+    group: groupOf(o.apiVersion),
+    kind: o.kind,
+    namespace: o.metadata.namespace ?? "",
+    name: o.metadata.name,
+});
 const describeRef = (r: ObjectRef) => `${r.group || "core"}/${r.kind} ${r.namespace ? `${r.namespace}/` : ""}${r.name}`;
 
 /** fluxcd/pkg ssa v0.73.0 utils/is.go: CRDs, Namespaces and ClusterRoles first, then `*Class` kinds, then the rest. */
 export function applyStage(o: KubeObject): number {
-    const definition = (o.kind === "CustomResourceDefinition" && o.apiVersion.startsWith("apiextensions.k8s.io/")) || (o.kind === "Namespace" && o.apiVersion === "v1") || (o.kind === "ClusterRole" && o.apiVersion.startsWith("rbac.authorization.k8s.io/"));
+    const definition =
+        (o.kind === "CustomResourceDefinition" && o.apiVersion.startsWith("apiextensions.k8s.io/")) ||
+        (o.kind === "Namespace" && o.apiVersion === "v1") ||
+        (o.kind === "ClusterRole" && o.apiVersion.startsWith("rbac.authorization.k8s.io/"));
     return definition ? 0 : o.kind.endsWith("Class") ? 1 : 2;
 }
 
@@ -74,8 +82,12 @@ async function readInventory(api: ApiAccess, timeoutMs: number): Promise<string[
     const path = `/api/v1/namespaces/${inventory.namespace}/configmaps/${inventory.name}`;
     const response = await kubeRequest(api, "GET", path, timeoutMs);
     if (response.status === 404) {
-        const created = await kubeRequest(api, "POST", `/api/v1/namespaces/${inventory.namespace}/configmaps`, timeoutMs, { contentType: "application/json", data: { apiVersion: "v1", kind: "ConfigMap", metadata: inventory } });
-        if (created.status !== 201 && created.status !== 409) throw new Error(`creating the inventory ${inventory.namespace}/${inventory.name}: HTTP ${created.status}`);
+        const created = await kubeRequest(api, "POST", `/api/v1/namespaces/${inventory.namespace}/configmaps`, timeoutMs, {
+            contentType: "application/json",
+            data: { apiVersion: "v1", kind: "ConfigMap", metadata: inventory },
+        });
+        if (created.status !== 201 && created.status !== 409)
+            throw new Error(`creating the inventory ${inventory.namespace}/${inventory.name}: HTTP ${created.status}`);
         return [];
     }
     if (response.status !== 200) throw new Error(`GET ${path}: HTTP ${response.status}`);
@@ -85,8 +97,14 @@ async function readInventory(api: ApiAccess, timeoutMs: number): Promise<string[
 async function writeInventory(api: ApiAccess, keys: readonly string[], timeoutMs: number): Promise<void> {
     const path = `/api/v1/namespaces/${inventory.namespace}/configmaps/${inventory.name}`;
     const data = Object.fromEntries([...keys].sort().map((k) => [k, ""]));
-    const response = await kubeRequest(api, "PUT", path, timeoutMs, { contentType: "application/json", data: { apiVersion: "v1", kind: "ConfigMap", metadata: inventory, data } });
-    if (response.status !== 200) throw new Error(`updating the inventory ${inventory.namespace}/${inventory.name}: HTTP ${response.status} ${response.body.slice(0, 200)}`);
+    const response = await kubeRequest(api, "PUT", path, timeoutMs, {
+        contentType: "application/json",
+        data: { apiVersion: "v1", kind: "ConfigMap", metadata: inventory, data },
+    });
+    if (response.status !== 200)
+        throw new Error(
+            `updating the inventory ${inventory.namespace}/${inventory.name}: HTTP ${response.status} ${response.body.slice(0, 200)}`,
+        );
 }
 
 /** The version a group serves by preference (for an inventory entry, which holds no version). */
@@ -116,13 +134,18 @@ export function rolloutPending(o: KubeObject): string | undefined {
     }
     if (o.kind === "DaemonSet") {
         const desired = status.desiredNumberScheduled ?? 0;
-        if ((status.updatedNumberScheduled ?? 0) < desired || (status.numberAvailable ?? 0) < desired) return `${status.numberAvailable ?? 0}/${desired} available`;
+        if ((status.updatedNumberScheduled ?? 0) < desired || (status.numberAvailable ?? 0) < desired)
+            return `${status.numberAvailable ?? 0}/${desired} available`;
     }
     return undefined;
 }
 
 /** The whole sync; the manifests come from the first control plane that serves them. */
-export async function syncBootstrapManifests(connections: Connections, controlPlanes: RolloutNode[], log: (line: string) => void): Promise<SyncResult> {
+export async function syncBootstrapManifests(
+    connections: Connections,
+    controlPlanes: RolloutNode[],
+    log: (line: string) => void,
+): Promise<SyncResult> {
     const { kubernetes: api, timing } = connections;
     const timeoutMs = timing.callTimeoutMs;
     let objects: KubeObject[] | undefined;
@@ -186,10 +209,17 @@ export async function syncBootstrapManifests(connections: Connections, controlPl
 
     for (const { object, mapping } of changed.filter((c) => c.object.kind === "Deployment" || c.object.kind === "DaemonSet")) {
         const ref = refOf(object);
-        await waitFor(describeRef(ref), "rolled out", timing.healthTimeoutMs, timing.pollIntervalMs, async () => {
-            const live = await getObject(api, mapping, ref.namespace, ref.name, timeoutMs);
-            return live ? rolloutPending(live) : "gone";
-        }, connections.stats);
+        await waitFor(
+            describeRef(ref),
+            "rolled out",
+            timing.healthTimeoutMs,
+            timing.pollIntervalMs,
+            async () => {
+                const live = await getObject(api, mapping, ref.namespace, ref.name, timeoutMs);
+                return live ? rolloutPending(live) : "gone";
+            },
+            connections.stats,
+        );
     }
     return result;
 }

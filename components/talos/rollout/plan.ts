@@ -63,14 +63,20 @@ export function hasLifecycleApi(talosVersion: string): boolean {
 export function rolloutProblems(nodes: RolloutNode[], target: RolloutTarget, observed: Map<string, NodeObservation>): string[] {
     const problems: string[] = [];
     if (!parseRelease(target.talosVersion)) problems.push(`target Talos version ${target.talosVersion} is not a version like v1.13.9`);
-    if (!parseRelease(target.kubernetesVersion)) problems.push(`target Kubernetes version ${target.kubernetesVersion} is not a version like v1.36.4`);
-    if (!target.installerImage.endsWith(`:${target.talosVersion}`)) problems.push(`installer image ${target.installerImage} is not tagged ${target.talosVersion}`);
+    if (!parseRelease(target.kubernetesVersion))
+        problems.push(`target Kubernetes version ${target.kubernetesVersion} is not a version like v1.36.4`);
+    if (!target.installerImage.endsWith(`:${target.talosVersion}`))
+        problems.push(`installer image ${target.installerImage} is not tagged ${target.talosVersion}`);
     const firstWorker = nodes.findIndex((n) => n.role === "worker");
     const lateControlPlane = nodes.slice(firstWorker < 0 ? nodes.length : firstWorker).find((n) => n.role === "controlplane");
     if (lateControlPlane) problems.push(`${lateControlPlane.name}: control planes must come before workers in the rollout order`);
     if (problems.length) return problems;
     // Nodes run the target Talos with today's Kubernetes first, then the target Kubernetes: both must fit.
-    const kubernetesNow = new Set([...observed.values()].flatMap((o) => [o.kubeletVersion, ...Object.values(o.components ?? {})]).filter((v): v is string => Boolean(v && parseVersionTag(v))));
+    const kubernetesNow = new Set(
+        [...observed.values()]
+            .flatMap((o) => [o.kubeletVersion, ...Object.values(o.components ?? {})])
+            .filter((v): v is string => Boolean(v && parseVersionTag(v))),
+    );
     for (const kubernetes of [...kubernetesNow, target.kubernetesVersion].filter((v, i, all) => all.indexOf(v) === i)) {
         const problem = kubernetesSupportProblem(target.talosVersion, kubernetes);
         if (problem && !problems.includes(problem)) problems.push(problem);
@@ -81,12 +87,18 @@ export function rolloutProblems(nodes: RolloutNode[], target: RolloutTarget, obs
             problems.push(`${node.name}: not observed`);
             continue;
         }
-        const versions: [string, string, string][] = [["Talos", seen.talosVersion, target.talosVersion], ["kubelet", seen.kubeletVersion, target.kubernetesVersion]];
-        for (const [component, version] of Object.entries(seen.components ?? {})) versions.push([component, version!, target.kubernetesVersion]);
+        const versions: [string, string, string][] = [
+            ["Talos", seen.talosVersion, target.talosVersion],
+            ["kubelet", seen.kubeletVersion, target.kubernetesVersion],
+        ];
+        for (const [component, version] of Object.entries(seen.components ?? {}))
+            versions.push([component, version!, target.kubernetesVersion]);
         for (const [what, from, to] of versions) {
             if (!parseVersionTag(from)) problems.push(`${node.name}: ${what} version ${from || "(none)"} cannot be read`);
-            else if (compareVersions(to, from) < 0) problems.push(`${node.name}: ${what} ${from} -> ${to} goes backwards; downgrades are not rolled out`);
-            else if (minorDistance(from, to) > 1 || Number.isNaN(minorDistance(from, to))) problems.push(`${node.name}: ${what} ${from} -> ${to} skips a minor version; upgrade one minor at a time`);
+            else if (compareVersions(to, from) < 0)
+                problems.push(`${node.name}: ${what} ${from} -> ${to} goes backwards; downgrades are not rolled out`);
+            else if (minorDistance(from, to) > 1 || Number.isNaN(minorDistance(from, to)))
+                problems.push(`${node.name}: ${what} ${from} -> ${to} skips a minor version; upgrade one minor at a time`);
         }
     }
     return problems;
@@ -102,23 +114,37 @@ export function rolloutProblems(nodes: RolloutNode[], target: RolloutTarget, obs
  * minor apart, controller-manager and scheduler move only once every apiserver is new, and no kubelet is ever
  * newer than an apiserver.
  */
-export function planRollout(nodes: RolloutNode[], target: RolloutTarget, observed: Map<string, NodeObservation>, restarts: Record<string, string> = {}): Step[] {
+export function planRollout(
+    nodes: RolloutNode[],
+    target: RolloutTarget,
+    observed: Map<string, NodeObservation>,
+    restarts: Record<string, string> = {},
+): Step[] {
     const steps: Step[] = [];
     for (const node of nodes) {
         const seen = observed.get(node.name)!;
         // Another installer at the same version is another set of system extensions: an upgrade too.
         const otherInstaller = seen.installerImage !== undefined && seen.installerImage !== target.installerImage;
         // A reboot, for an upgrade or a restart, also boots the staged config: it needs no step of its own.
-        if (seen.talosVersion !== target.talosVersion || otherInstaller) steps.push({ kind: "talos-upgrade", node: node.name, from: seen.talosVersion, to: target.talosVersion, image: target.installerImage });
+        if (seen.talosVersion !== target.talosVersion || otherInstaller)
+            steps.push({
+                kind: "talos-upgrade",
+                node: node.name,
+                from: seen.talosVersion,
+                to: target.talosVersion,
+                image: target.installerImage,
+            });
         else if (restarts[node.name]) steps.push({ kind: "restart", node: node.name, reason: restarts[node.name] });
-        else if (seen.stagedConfig === "reboot") steps.push({ kind: "restart", node: node.name, reason: "staged machine config that needs a reboot" });
+        else if (seen.stagedConfig === "reboot")
+            steps.push({ kind: "restart", node: node.name, reason: "staged machine config that needs a reboot" });
         else if (seen.stagedConfig === "live") steps.push({ kind: "apply-staged", node: node.name });
     }
     const controlPlanes = nodes.filter((n) => n.role === "controlplane");
     for (const component of controlPlaneComponents) {
         for (const node of controlPlanes) {
             const from = observed.get(node.name)!.components?.[component];
-            if (from !== undefined && from !== target.kubernetesVersion) steps.push({ kind: "control-plane-component", node: node.name, component, from, to: target.kubernetesVersion });
+            if (from !== undefined && from !== target.kubernetesVersion)
+                steps.push({ kind: "control-plane-component", node: node.name, component, from, to: target.kubernetesVersion });
         }
     }
     for (const node of nodes) {
@@ -131,11 +157,18 @@ export function planRollout(nodes: RolloutNode[], target: RolloutTarget, observe
 /** One line per step, for logs and the preview: `talos-cp-1: Talos v1.13.9 -> v1.14.0`. */
 export function describeStep(step: Step): string {
     switch (step.kind) {
-        case "talos-upgrade": return step.from === step.to ? `${step.node}: Talos ${step.to}, installer -> ${step.image}` : `${step.node}: Talos ${step.from} -> ${step.to}`;
-        case "restart": return `${step.node}: restart (${step.reason})`;
-        case "apply-staged": return `${step.node}: staged machine config, applied without a reboot`;
-        case "control-plane-component": return `${step.node}: ${step.component} ${step.from} -> ${step.to}`;
-        case "kubelet": return `${step.node}: kubelet ${step.from} -> ${step.to}`;
+        case "talos-upgrade":
+            return step.from === step.to
+                ? `${step.node}: Talos ${step.to}, installer -> ${step.image}`
+                : `${step.node}: Talos ${step.from} -> ${step.to}`;
+        case "restart":
+            return `${step.node}: restart (${step.reason})`;
+        case "apply-staged":
+            return `${step.node}: staged machine config, applied without a reboot`;
+        case "control-plane-component":
+            return `${step.node}: ${step.component} ${step.from} -> ${step.to}`;
+        case "kubelet":
+            return `${step.node}: kubelet ${step.from} -> ${step.to}`;
     }
 }
 

@@ -49,7 +49,14 @@ export interface TalosRolloutArgs {
 
 /** Kubernetes access as an input, the client key secret. */
 function kubernetesInputs(kubernetes: pulumi.Output<ApiAccess>) {
-    return { kubernetes: { host: kubernetes.host, caCertificate: kubernetes.caCertificate, clientCertificate: kubernetes.clientCertificate, clientKey: pulumi.secret(kubernetes.clientKey) } };
+    return {
+        kubernetes: {
+            host: kubernetes.host,
+            caCertificate: kubernetes.caCertificate,
+            clientCertificate: kubernetes.clientCertificate,
+            clientKey: pulumi.secret(kubernetes.clientKey),
+        },
+    };
 }
 
 /** The resource's inputs: secrets wrapped, the rest plain. */
@@ -64,7 +71,9 @@ export function talosRolloutInputs(args: TalosRolloutArgs) {
         ...(args.kubernetes === undefined ? {} : kubernetesInputs(kubernetes as pulumi.Output<ApiAccess>)),
         timing: args.timing,
         ...(args.restartTriggers ? { restartTriggers: args.restartTriggers } : {}),
-        ...(proxmox ? { proxmox: { access: { ...proxmoxApi(proxmox), apiToken: pulumi.secret(proxmox.apiToken) }, vms: proxmox.vms } } : {}),
+        ...(proxmox
+            ? { proxmox: { access: { ...proxmoxApi(proxmox), apiToken: pulumi.secret(proxmox.apiToken) }, vms: proxmox.vms } }
+            : {}),
     };
 }
 
@@ -73,6 +82,11 @@ export class TalosRollout extends pulumi.CustomResource {
     declare public readonly landed: pulumi.Output<Record<string, Landed>>;
 
     constructor(name: string, args: TalosRolloutArgs, opts?: pulumi.CustomResourceOptions) {
-        super(customResourceTypes.TalosRollout, name, { ...talosRolloutInputs(args), landed: undefined }, customResourceOptions("TalosRollout", opts));
+        super(
+            customResourceTypes.TalosRollout,
+            name,
+            { ...talosRolloutInputs(args), landed: undefined },
+            customResourceOptions("TalosRollout", opts),
+        );
     }
 }

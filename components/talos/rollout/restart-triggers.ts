@@ -25,7 +25,11 @@ export interface PlannedRestarts {
     stagedConfigs: string[];
 }
 
-export function plannedRestarts(nodes: readonly RolloutNode[], olds: Readonly<Record<string, RestartTrigger>> = {}, news: Readonly<Record<string, RestartTrigger>> = {}): PlannedRestarts {
+export function plannedRestarts(
+    nodes: readonly RolloutNode[],
+    olds: Readonly<Record<string, RestartTrigger>> = {},
+    news: Readonly<Record<string, RestartTrigger>> = {},
+): PlannedRestarts {
     const restarts: Record<string, string> = {};
     const viaHypervisor: string[] = [];
     const stagedConfigs: string[] = [];
@@ -46,5 +50,14 @@ export function plannedRestarts(nodes: readonly RolloutNode[], olds: Readonly<Re
  * (resolvedApplyMode "staged"), else "". Not secret: a digest of the config reveals none of its secrets.
  */
 export function stagedConfigDigest(mode: pulumi.Input<string>, machineConfiguration: pulumi.Input<string>): pulumi.Output<string> {
-    return pulumi.unsecret(pulumi.all([mode, machineConfiguration]).apply(([m, config]) => (m === "staged" ? createHash("sha256").update(config ?? "").digest("hex").slice(0, 16) : "")));
+    return pulumi.unsecret(
+        pulumi.all([mode, machineConfiguration]).apply(([m, config]) =>
+            m === "staged"
+                ? createHash("sha256")
+                      .update(config ?? "")
+                      .digest("hex")
+                      .slice(0, 16)
+                : "",
+        ),
+    );
 }

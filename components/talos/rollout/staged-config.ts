@@ -32,7 +32,10 @@ export async function applyStagedLive(client: TalosClient): Promise<boolean> {
  * apply writes the persisted config as well as the active one (Talos v1.13.9 v1alpha1_server.go, mode
  * NO_REBOOT: SetPersistedConfig, then SetConfig), so the staged config would be replaced without a word.
  */
-export async function applyEditKeepingStaged<T extends { yaml: string; changed: boolean }>(client: TalosClient, edit: (yaml: string) => T): Promise<T & { restaged: boolean }> {
+export async function applyEditKeepingStaged<T extends { yaml: string; changed: boolean }>(
+    client: TalosClient,
+    edit: (yaml: string) => T,
+): Promise<T & { restaged: boolean }> {
     const active = await activeMachineConfig(client);
     const persisted = await persistedMachineConfig(client);
     const edited = edit(active);

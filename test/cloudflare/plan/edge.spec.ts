@@ -2,8 +2,14 @@ import { strict as assert } from "assert";
 import fc from "fast-check";
 import * as ipaddr from "ipaddr.js";
 import {
-    DnsRecordSpec, EdgeApp, dnsTokenPermissionGroups, dnsTokenPolicies, permissionGroupIds, publicDnsRecords,
-    tunnelIngressConfig, tunnelTarget,
+    DnsRecordSpec,
+    EdgeApp,
+    dnsTokenPermissionGroups,
+    dnsTokenPolicies,
+    permissionGroupIds,
+    publicDnsRecords,
+    tunnelIngressConfig,
+    tunnelTarget,
 } from "../../../components/cloudflare/plan/edge";
 import { tunnelHostname } from "../../../components/config/facts";
 import { homeSpec, publishFirstApp } from "../../harness/home";
@@ -43,17 +49,41 @@ describe("Cloudflare public DNS records", () => {
     const home = homeSpec();
 
     it("publishes only external.<domain>, proxied into the tunnel, while every app is internal", () => {
-        assert.deepEqual(home.apps.map((a) => a.gateway), ["internal"]);
+        assert.deepEqual(
+            home.apps.map((a) => a.gateway),
+            ["internal"],
+        );
         assert.deepEqual(publicDnsRecords(home.domain, home.apps, tunnelTarget(tunnelId)), [
-            { name: "external.ragas.cc", type: "CNAME", content: `${tunnelId}.cfargotunnel.com`, proxied: true, ttl: 1, comment: "homelab: managed by Pulumi" },
+            {
+                name: "external.ragas.cc",
+                type: "CNAME",
+                content: `${tunnelId}.cfargotunnel.com`,
+                proxied: true,
+                ttl: 1,
+                comment: "homelab: managed by Pulumi",
+            },
         ]);
     });
 
     it("gives an external app a proxied CNAME to external.<domain>", () => {
         const spec = homeSpec(publishFirstApp);
         assert.deepEqual(publicDnsRecords(spec.domain, spec.apps, tunnelTarget(tunnelId)), [
-            { name: "external.ragas.cc", type: "CNAME", content: `${tunnelId}.cfargotunnel.com`, proxied: true, ttl: 1, comment: "homelab: managed by Pulumi" },
-            { name: "myapp.ragas.cc", type: "CNAME", content: "external.ragas.cc", proxied: true, ttl: 1, comment: "homelab: managed by Pulumi" },
+            {
+                name: "external.ragas.cc",
+                type: "CNAME",
+                content: `${tunnelId}.cfargotunnel.com`,
+                proxied: true,
+                ttl: 1,
+                comment: "homelab: managed by Pulumi",
+            },
+            {
+                name: "myapp.ragas.cc",
+                type: "CNAME",
+                content: "external.ragas.cc",
+                proxied: true,
+                ttl: 1,
+                comment: "homelab: managed by Pulumi",
+            },
         ]);
     });
 
@@ -74,7 +104,10 @@ describe("Cloudflare public DNS records", () => {
     it("never publishes an address, private or public: every record is a CNAME to a name", () => {
         const spec = homeSpec(publishFirstApp);
         const records = publicDnsRecords(spec.domain, spec.apps, tunnelTarget(tunnelId));
-        assert.deepEqual(records.map((r) => addressProblem(r.content)), ["", ""]);
+        assert.deepEqual(
+            records.map((r) => addressProblem(r.content)),
+            ["", ""],
+        );
         assert.ok(records.every((r) => r.type === "CNAME" && r.proxied));
         // The gateways' LAN addresses in particular stay out of public DNS.
         for (const lan of Object.values(spec.gateways)) assert.ok(records.every((r) => r.content !== lan));
@@ -88,14 +121,30 @@ describe("Cloudflare public DNS records", () => {
     });
 
     it("holds for any mix of internal and external apps", () => {
-        const labels = fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]$/).filter((l) => l !== "external"), { maxLength: 8 });
+        const labels = fc.uniqueArray(
+            fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]$/).filter((l) => l !== "external"),
+            { maxLength: 8 },
+        );
         fc.assert(
             fc.property(labels, fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }), (hosts, external) => {
-                const apps: EdgeApp[] = hosts.map((h, i) => ({ name: h, hostname: `${h}.ragas.cc`, gateway: external[i] ? "external" : "internal" }));
+                const apps: EdgeApp[] = hosts.map((h, i) => ({
+                    name: h,
+                    hostname: `${h}.ragas.cc`,
+                    gateway: external[i] ? "external" : "internal",
+                }));
                 const records: DnsRecordSpec[] = publicDnsRecords("ragas.cc", apps, tunnelTarget(tunnelId));
-                const expected = apps.filter((a) => a.gateway === "external").map((a) => a.hostname).sort();
-                assert.deepEqual(records.map((r) => r.name), ["external.ragas.cc", ...expected]);
-                assert.deepEqual(records.slice(1).map((r) => r.content), expected.map(() => "external.ragas.cc"));
+                const expected = apps
+                    .filter((a) => a.gateway === "external")
+                    .map((a) => a.hostname)
+                    .sort();
+                assert.deepEqual(
+                    records.map((r) => r.name),
+                    ["external.ragas.cc", ...expected],
+                );
+                assert.deepEqual(
+                    records.slice(1).map((r) => r.content),
+                    expected.map(() => "external.ragas.cc"),
+                );
                 assert.ok(records.every((r) => addressProblem(r.content) === ""));
             }),
         );
@@ -138,6 +187,8 @@ describe("Cloudflare DNS token policy", () => {
                 resources: '{"com.cloudflare.api.account.zone.023e105f4ecef8ad9ca31a8372d0c353":"*"}',
             },
         ]);
-        assert.deepEqual(Object.keys(JSON.parse(policies[0].resources)), ["com.cloudflare.api.account.zone.023e105f4ecef8ad9ca31a8372d0c353"]);
+        assert.deepEqual(Object.keys(JSON.parse(policies[0].resources)), [
+            "com.cloudflare.api.account.zone.023e105f4ecef8ad9ca31a8372d0c353",
+        ]);
     });
 });

@@ -2,7 +2,13 @@ import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as ipaddr from "ipaddr.js";
 import {
-    CiliumPlan, ciliumPlan, CiliumValues, ciliumValues, l2PolicyManifest, lbPoolManifest, nodeInterfacePatterns,
+    CiliumPlan,
+    ciliumPlan,
+    CiliumValues,
+    ciliumValues,
+    l2PolicyManifest,
+    lbPoolManifest,
+    nodeInterfacePatterns,
 } from "../../../components/kubernetes/plan/cilium";
 import { homeSpec } from "../../harness/home";
 import { referenceFile } from "../../harness/reference";
@@ -12,7 +18,11 @@ import * as versions from "../../../components/versions";
 
 /** The pinned patch release's minor keeps the 1.20.0 values schema (versions.ts); a new minor needs its own reference. */
 const chart = "cilium/chart-1.20.0";
-assert.match(versions.cilium.version, /^1\.20\.\d+$/, `cilium ${versions.cilium.version} is not a 1.20 patch release: add its chart to the reference`);
+assert.match(
+    versions.cilium.version,
+    /^1\.20\.\d+$/,
+    `cilium ${versions.cilium.version} is not a 1.20 patch release: add its chart to the reference`,
+);
 
 const homePlan: CiliumPlan = Object.freeze({
     podCidr: "10.42.0.0/16",
@@ -53,7 +63,10 @@ function commentedDefault(valuesYaml: string, block: string, key: string): strin
 
 /** Every address the pool's blocks hold, in order, enumerated with ipaddr.js. */
 function poolAddresses(pool: ReturnType<typeof lbPoolManifest>): string[] {
-    const toNumber = (text: string) => ipaddr.IPv4.parse(text).toByteArray().reduce((n, byte) => n * 256 + byte, 0);
+    const toNumber = (text: string) =>
+        ipaddr.IPv4.parse(text)
+            .toByteArray()
+            .reduce((n, byte) => n * 256 + byte, 0);
     const toText = (n: number) => new ipaddr.IPv4([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]).toString();
     return pool.spec.blocks.flatMap(({ start, stop }) => {
         const addresses: string[] = [];
@@ -94,12 +107,17 @@ describe("ciliumValues", () => {
             commentedKeys.filter(([block]) => block === "l2announcements").map(([block, key]) => commentedDefault(valuesYaml, block, key)),
             [values.l2announcements.leaseDuration, values.l2announcements.leaseRenewDeadline, values.l2announcements.leaseRetryPeriod],
         );
-        assert.deepEqual([values.l2announcements.leaseDuration, values.l2announcements.leaseRenewDeadline, values.l2announcements.leaseRetryPeriod], ["15s", "5s", "2s"]);
+        assert.deepEqual(
+            [values.l2announcements.leaseDuration, values.l2announcements.leaseRenewDeadline, values.l2announcements.leaseRetryPeriod],
+            ["15s", "5s", "2s"],
+        );
     });
 
     it("has a closed schema that rejects a misspelt key, nested or top-level", () => {
         const nested = { ...values, l2announcements: { ...values.l2announcements, enable: true } };
-        assert.deepEqual(closedSchema(withoutCommentedKeys(nested as CiliumValues)), ["/l2announcements must NOT have additional properties 'enable'"]);
+        assert.deepEqual(closedSchema(withoutCommentedKeys(nested as CiliumValues)), [
+            "/l2announcements must NOT have additional properties 'enable'",
+        ]);
         const topLevel = { ...withoutCommentedKeys(values), kubeProxyReplacment: true };
         assert.deepEqual(closedSchema(topLevel), ["/ must NOT have additional properties 'kubeProxyReplacment'"]);
     });
@@ -124,8 +142,14 @@ describe("ciliumValues", () => {
         type Capabilities = { securityContext: { capabilities: { ciliumAgent: string[]; cleanCiliumState: string[] } } };
         const defaults = (chartDefaults(`${chart}/values.yaml`, this) as unknown as Capabilities).securityContext.capabilities;
         assert.ok(defaults.ciliumAgent.includes("SYS_MODULE"), "the chart default no longer has SYS_MODULE: revisit this override");
-        assert.deepEqual(values.securityContext.capabilities.ciliumAgent, defaults.ciliumAgent.filter((c) => c !== "SYS_MODULE"));
-        assert.deepEqual(values.securityContext.capabilities.cleanCiliumState, defaults.cleanCiliumState.filter((c) => c !== "SYS_MODULE"));
+        assert.deepEqual(
+            values.securityContext.capabilities.ciliumAgent,
+            defaults.ciliumAgent.filter((c) => c !== "SYS_MODULE"),
+        );
+        assert.deepEqual(
+            values.securityContext.capabilities.cleanCiliumState,
+            defaults.cleanCiliumState.filter((c) => c !== "SYS_MODULE"),
+        );
     });
 
     it("uses Talos' cgroup mount and keeps BPF masquerading with legacy host routing (talos#10002)", () => {
@@ -150,8 +174,9 @@ describe("ciliumValues", () => {
     });
 
     it("refuses a range whose start comes after its stop, naming the config key", () => {
-        assert.throws(() => ciliumValues(withRange("172.16.1.69", "172.16.1.60")),
-            { message: "homelab:network.loadBalancerRange: 172.16.1.69-172.16.1.60 is not an IPv4 range with start <= stop" });
+        assert.throws(() => ciliumValues(withRange("172.16.1.69", "172.16.1.60")), {
+            message: "homelab:network.loadBalancerRange: 172.16.1.69-172.16.1.60 is not an IPv4 range with start <= stop",
+        });
     });
 
     it("leaves Gateway API, Envoy and Hubble off and devices and externalIPs at the chart default", () => {
@@ -183,13 +208,17 @@ describe("lbPoolManifest", () => {
     });
 
     it("has a CRD check that can fail", () => {
-        assert.deepEqual(poolSchema({ ...pool, spec: { ...pool.spec, allowFirstLastIPs: "yes" } }),
-            ["/spec/allowFirstLastIPs must be equal to one of the allowed values"]);
+        assert.deepEqual(poolSchema({ ...pool, spec: { ...pool.spec, allowFirstLastIPs: "yes" } }), [
+            "/spec/allowFirstLastIPs must be equal to one of the allowed values",
+        ]);
     });
 
     it("is exactly the range .60-.69 as one start/stop block, never a CIDR", () => {
         assert.deepEqual(pool.spec.blocks, [{ start: "172.16.1.60", stop: "172.16.1.69" }]);
-        assert.deepEqual(poolAddresses(pool), Array.from({ length: 10 }, (_, i) => `172.16.1.${60 + i}`));
+        assert.deepEqual(
+            poolAddresses(pool),
+            Array.from({ length: 10 }, (_, i) => `172.16.1.${60 + i}`),
+        );
     });
 
     it("holds the three gateway addresses and no infrastructure, VIP or node address", () => {
@@ -228,8 +257,9 @@ describe("l2PolicyManifest", () => {
     });
 
     it("has a CRD check that can fail", () => {
-        assert.deepEqual(policySchema({ ...policy, spec: { ...policy.spec, loadBalancerIP: true } }),
-            ["/spec must NOT have additional properties 'loadBalancerIP'"]);
+        assert.deepEqual(policySchema({ ...policy, spec: { ...policy.spec, loadBalancerIP: true } }), [
+            "/spec must NOT have additional properties 'loadBalancerIP'",
+        ]);
     });
 
     it("announces LoadBalancer addresses from every Linux node", () => {
@@ -246,7 +276,17 @@ describe("l2PolicyManifest", () => {
     });
 
     it("never matches loopback, Cilium's own devices or pod veths", () => {
-        for (const name of ["lo", "cilium_host", "cilium_net", "cilium_vxlan", "lxc4f1a2b3c", "lxc_health", "veth12ab", "enx", "kube-ipvs0"]) {
+        for (const name of [
+            "lo",
+            "cilium_host",
+            "cilium_net",
+            "cilium_vxlan",
+            "lxc4f1a2b3c",
+            "lxc_health",
+            "veth12ab",
+            "enx",
+            "kube-ipvs0",
+        ]) {
             assert.ok(!announces(name), name);
         }
     });

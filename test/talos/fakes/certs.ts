@@ -28,7 +28,11 @@ const sha256DigestInfo = Buffer.from("3031300d060960864801650304020105000420", "
 function keyPair() {
     const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
     const pem = privateKey.export({ type: "pkcs1", format: "pem" }).toString();
-    return { pem, privateKey: nodeSigner(privateKey), publicKey: forge.pki.publicKeyFromPem(publicKey.export({ type: "spki", format: "pem" }).toString()) };
+    return {
+        pem,
+        privateKey: nodeSigner(privateKey),
+        publicKey: forge.pki.publicKeyFromPem(publicKey.export({ type: "spki", format: "pem" }).toString()),
+    };
 }
 
 /** What forge's `cert.sign` calls: `sign(md)` returning the RSASSA-PKCS1-v1_5 signature as a binary string. */
@@ -43,13 +47,21 @@ function nodeSigner(key: KeyObject) {
 
 let serial = 1;
 
-function issue(subject: string, keys: ReturnType<typeof keyPair>, issuer: { cert?: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey }, extensions: object[]): forge.pki.Certificate {
+function issue(
+    subject: string,
+    keys: ReturnType<typeof keyPair>,
+    issuer: { cert?: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey },
+    extensions: object[],
+): forge.pki.Certificate {
     const cert = forge.pki.createCertificate();
     cert.publicKey = keys.publicKey;
     cert.serialNumber = (serial++).toString(16).padStart(2, "0");
     cert.validity.notBefore = new Date(Date.now() - 60_000);
     cert.validity.notAfter = new Date(Date.now() + 86_400_000);
-    const attrs = [{ name: "commonName", value: subject }, { name: "organizationName", value: "os:admin" }];
+    const attrs = [
+        { name: "commonName", value: subject },
+        { name: "organizationName", value: "os:admin" },
+    ];
     cert.setSubject(attrs);
     cert.setIssuer(issuer.cert ? issuer.cert.subject.attributes : attrs);
     cert.setExtensions(extensions);
@@ -58,7 +70,10 @@ function issue(subject: string, keys: ReturnType<typeof keyPair>, issuer: { cert
 }
 
 function authority(name: string, keys: ReturnType<typeof keyPair>) {
-    const cert = issue(name, keys, { key: keys.privateKey }, [{ name: "basicConstraints", cA: true }, { name: "keyUsage", keyCertSign: true, digitalSignature: true }]);
+    const cert = issue(name, keys, { key: keys.privateKey }, [
+        { name: "basicConstraints", cA: true },
+        { name: "keyUsage", keyCertSign: true, digitalSignature: true },
+    ]);
     return { keys, cert };
 }
 
@@ -89,7 +104,11 @@ export function makePki(): TestPki {
         client,
         stranger: leaf("admin", stranger, "client"),
         maintenance: leaf("maintenance", stranger, "server"),
-        clientConfiguration: { caCertificate: b64(forge.pki.certificateToPem(ca.cert)), clientCertificate: b64(client.cert), clientKey: b64(client.key) },
+        clientConfiguration: {
+            caCertificate: b64(forge.pki.certificateToPem(ca.cert)),
+            clientCertificate: b64(client.cert),
+            clientKey: b64(client.key),
+        },
     };
     return made;
 }

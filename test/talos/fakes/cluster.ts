@@ -55,13 +55,25 @@ export interface FakeNode extends FakeNodeSpec {
 }
 
 export const controlPlaneComponents = ["kube-apiserver", "kube-controller-manager", "kube-scheduler"] as const;
-const componentKeys: Record<string, string> = { "kube-apiserver": "apiServer", "kube-controller-manager": "controllerManager", "kube-scheduler": "scheduler" };
-const componentImages: Record<string, string> = { "kube-apiserver": "registry.k8s.io/kube-apiserver", "kube-controller-manager": "registry.k8s.io/kube-controller-manager", "kube-scheduler": "registry.k8s.io/kube-scheduler" };
+const componentKeys: Record<string, string> = {
+    "kube-apiserver": "apiServer",
+    "kube-controller-manager": "controllerManager",
+    "kube-scheduler": "scheduler",
+};
+const componentImages: Record<string, string> = {
+    "kube-apiserver": "registry.k8s.io/kube-apiserver",
+    "kube-controller-manager": "registry.k8s.io/kube-controller-manager",
+    "kube-scheduler": "registry.k8s.io/kube-scheduler",
+};
 
 function initialConfig(spec: FakeNodeSpec): string {
     const v1alpha1: Record<string, unknown> = {
         version: "v1alpha1",
-        machine: { type: spec.role, kubelet: { image: `ghcr.io/siderolabs/kubelet:${spec.kubernetesVersion}` }, install: { disk: "/dev/sda" } },
+        machine: {
+            type: spec.role,
+            kubelet: { image: `ghcr.io/siderolabs/kubelet:${spec.kubernetesVersion}` },
+            install: { disk: "/dev/sda" },
+        },
         cluster: { clusterName: "home", proxy: { disabled: true } },
     };
     if (spec.role === "controlplane") {
@@ -88,12 +100,23 @@ export class FakeCluster {
     /** The Kubernetes objects other than nodes and pods (fakes/kubernetes-objects.ts). */
     readonly objects: ObjectStore;
 
-    constructor(specs: FakeNodeSpec[], public faults: Faults = {}, private readonly restartMs = 5) {
+    constructor(
+        specs: FakeNodeSpec[],
+        public faults: Faults = {},
+        private readonly restartMs = 5,
+    ) {
         for (const spec of specs) this.addNode(spec);
         this.objects = new ObjectStore({
             record: (event) => this.record(event),
             later: (ms, action) => this.later(ms, action),
-            apiserverMinor: () => Math.min(...[...this.nodes.values()].flatMap((n) => (n.staticPods["kube-apiserver"] ? [parseVersionTag(n.staticPods["kube-apiserver"].image.split(":").pop()!)!.minor] : []))),
+            apiserverMinor: () =>
+                Math.min(
+                    ...[...this.nodes.values()].flatMap((n) =>
+                        n.staticPods["kube-apiserver"]
+                            ? [parseVersionTag(n.staticPods["kube-apiserver"].image.split(":").pop()!)!.minor]
+                            : [],
+                    ),
+                ),
             nodeCount: () => this.nodes.size,
         });
     }
@@ -101,8 +124,17 @@ export class FakeCluster {
     /** A node that boots into the cluster (a VM created and configured by a later `pulumi up`). */
     addNode(spec: FakeNodeSpec): FakeNode {
         const node: FakeNode = {
-            ...spec, up: true, installed: spec.talosVersion, bootId: `${spec.name}-boot-0`, boots: 0, pulled: [], config: initialConfig(spec),
-            unschedulable: false, kubeletVersion: spec.kubernetesVersion, staticPods: {}, registered: true,
+            ...spec,
+            up: true,
+            installed: spec.talosVersion,
+            bootId: `${spec.name}-boot-0`,
+            boots: 0,
+            pulled: [],
+            config: initialConfig(spec),
+            unschedulable: false,
+            kubeletVersion: spec.kubernetesVersion,
+            staticPods: {},
+            registered: true,
             pods: [
                 { namespace: "kube-system", name: `cilium-${spec.name}`, owner: "DaemonSet" },
                 { namespace: "default", name: `web-${spec.name}`, owner: "ReplicaSet" },
@@ -177,8 +209,14 @@ export class FakeCluster {
 
     /** Static pods and kubelet follow the config: at boot, or a moment after a no-reboot apply. */
     applyConfig(node: FakeNode): void {
-        const doc = YAML.parseAllDocuments(node.config)[0].toJS() as { machine: { kubelet: { image: string } }; cluster: Record<string, { image?: string }> };
-        node.kubeletVersion = doc.machine.kubelet.image.split(":").pop()!.replace(/-(fat|slim)$/, "");
+        const doc = YAML.parseAllDocuments(node.config)[0].toJS() as {
+            machine: { kubelet: { image: string } };
+            cluster: Record<string, { image?: string }>;
+        };
+        node.kubeletVersion = doc.machine.kubelet.image
+            .split(":")
+            .pop()!
+            .replace(/-(fat|slim)$/, "");
         for (const c of Object.keys(node.staticPods)) node.staticPods[c] = { image: doc.cluster[componentKeys[c]].image!, ready: true };
     }
 
@@ -216,22 +254,50 @@ export class FakeCluster {
 }
 
 /** The home stack (3 control planes + 1 worker) or any m + n stack, in rollout order. */
-export function stackSpecs(controlPlanes: number, workers: number, talosVersion: string, kubernetesVersion: string, rebootMs: number): FakeNodeSpec[] {
+export function stackSpecs(
+    controlPlanes: number,
+    workers: number,
+    talosVersion: string,
+    kubernetesVersion: string,
+    rebootMs: number,
+): FakeNodeSpec[] {
     const specs: FakeNodeSpec[] = [];
-    for (let i = 1; i <= controlPlanes; i++) specs.push({ name: `talos-cp-${i}`, role: "controlplane", talosVersion, kubernetesVersion, rebootMs });
+    for (let i = 1; i <= controlPlanes; i++)
+        specs.push({ name: `talos-cp-${i}`, role: "controlplane", talosVersion, kubernetesVersion, rebootMs });
     for (let i = 1; i <= workers; i++) specs.push({ name: `talos-worker-${i}`, role: "worker", talosVersion, kubernetesVersion, rebootMs });
     return specs;
 }
 
 // The v1alpha1 fields Talos v1.13.9 applies without a reboot (v1alpha1_runtime.go CanApplyImmediate); any other
 // change of the v1alpha1 document needs one. Other documents always apply live.
-const liveMachineKeys = ["ca", "acceptedCAs", "time", "certSANs", "install", "network", "sysfs", "sysctls", "logging", "controlPlane", "kubelet", "kernel", "registries", "pods", "seccompProfiles", "nodeAnnotations", "nodeLabels", "nodeTaints"];
+const liveMachineKeys = [
+    "ca",
+    "acceptedCAs",
+    "time",
+    "certSANs",
+    "install",
+    "network",
+    "sysfs",
+    "sysctls",
+    "logging",
+    "controlPlane",
+    "kubelet",
+    "kernel",
+    "registries",
+    "pods",
+    "seccompProfiles",
+    "nodeAnnotations",
+    "nodeLabels",
+    "nodeTaints",
+];
 const liveFeatureKeys = ["kubernetesTalosAPIAccess", "kubePrism", "hostDNS", "imageCache", "nodeAddressSortAlgorithm"];
 
 /** Whether Talos would need a reboot to go from `current` to `next`, as the fake judges it. */
 export function needsReboot(current: string, next: string): boolean {
     const rest = (yaml: string) => {
-        const doc = (YAML.parseAllDocuments(yaml).map((d) => d.toJS()).find((d) => d?.version === "v1alpha1" && d.kind === undefined) ?? {}) as Record<string, Record<string, unknown>>;
+        const doc = (YAML.parseAllDocuments(yaml)
+            .map((d) => d.toJS())
+            .find((d) => d?.version === "v1alpha1" && d.kind === undefined) ?? {}) as Record<string, Record<string, unknown>>;
         const machine = { ...(doc.machine ?? {}) } as Record<string, unknown>;
         for (const key of liveMachineKeys) delete machine[key];
         const features = { ...((machine.features as Record<string, unknown>) ?? {}) };

@@ -39,7 +39,10 @@ export class ResourceModel {
 
     /** Warnings the handler gave the engine, in order. */
     readonly warnings: string[] = [];
-    private readonly operation: Operation = { urn: "urn:pulumi:test::homelab::homelab:test:Resource::r", warn: async (message) => void this.warnings.push(message) };
+    private readonly operation: Operation = {
+        urn: "urn:pulumi:test::homelab::homelab:test:Resource::r",
+        warn: async (message) => void this.warnings.push(message),
+    };
 
     constructor(private readonly provider: ResourceHandler) {}
 

@@ -16,7 +16,12 @@ export function adminKubeconfigYaml(clusterName: string, server: string, pki: Te
         "current-context": `admin@${clusterName}`,
         kind: "Config",
         preferences: {},
-        users: [{ name: `admin@${clusterName}`, user: { "client-certificate-data": b64(pki.client.cert), "client-key-data": b64(pki.client.key) } }],
+        users: [
+            {
+                name: `admin@${clusterName}`,
+                user: { "client-certificate-data": b64(pki.client.cert), "client-key-data": b64(pki.client.key) },
+            },
+        ],
     });
 }
 

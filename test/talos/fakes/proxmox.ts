@@ -26,7 +26,8 @@ export async function startFakeProxmox(cluster: FakeCluster, failFor: string[] =
         }
         if (req.url?.endsWith("/pending")) return send([{ key: "cores", value: 8 }]);
         const task = /\/tasks\/UPID%3A(.+)\/status$/.exec(req.url ?? "");
-        if (task) return send({ status: "stopped", exitstatus: failFor.includes(task[1]) ? "VM quit/powerdown failed - got timeout" : "OK" });
+        if (task)
+            return send({ status: "stopped", exitstatus: failFor.includes(task[1]) ? "VM quit/powerdown failed - got timeout" : "OK" });
         res.statusCode = 404;
         send(null);
     });

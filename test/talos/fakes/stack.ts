@@ -13,7 +13,14 @@ export const installerFor = (version: string) => `factory.talos.dev/installer/${
 
 // Bounds generous enough for a loaded CI machine (each must hold only in the tests that shrink it on purpose);
 // the poll interval is what sets the pace.
-export const fastTiming: RolloutTiming = { callTimeoutMs: 5000, streamTimeoutMs: 5000, rebootTimeoutMs: 5000, healthTimeoutMs: 5000, drainTimeoutMs: 5000, pollIntervalMs: 4 };
+export const fastTiming: RolloutTiming = {
+    callTimeoutMs: 5000,
+    streamTimeoutMs: 5000,
+    rebootTimeoutMs: 5000,
+    healthTimeoutMs: 5000,
+    drainTimeoutMs: 5000,
+    pollIntervalMs: 4,
+};
 
 export interface TestStack {
     pki: TestPki;
@@ -24,20 +31,51 @@ export interface TestStack {
     close(): Promise<void>;
 }
 
-export async function startStack(options: { controlPlanes?: number; workers?: number; rebootMs?: number; faults?: Faults; specs?: FakeNodeSpec[]; hangMs?: number; kubernetesVersion?: string } = {}): Promise<TestStack> {
+export async function startStack(
+    options: {
+        controlPlanes?: number;
+        workers?: number;
+        rebootMs?: number;
+        faults?: Faults;
+        specs?: FakeNodeSpec[];
+        hangMs?: number;
+        kubernetesVersion?: string;
+    } = {},
+): Promise<TestStack> {
     const pki = makePki();
-    const specs = options.specs ?? stackSpecs(options.controlPlanes ?? 3, options.workers ?? 1, "v1.13.9", options.kubernetesVersion ?? "v1.36.4", options.rebootMs ?? 20);
+    const specs =
+        options.specs ??
+        stackSpecs(
+            options.controlPlanes ?? 3,
+            options.workers ?? 1,
+            "v1.13.9",
+            options.kubernetesVersion ?? "v1.36.4",
+            options.rebootMs ?? 20,
+        );
     const cluster = new FakeCluster(specs, options.faults ?? {});
     const talos = await startFakeTalos(cluster, pki, { hangMs: options.hangMs ?? 300 });
     const kube = await startFakeKubernetes(cluster, pki);
     cluster.apiServer = kube.host;
     return {
-        pki, cluster, talos, kube,
+        pki,
+        cluster,
+        talos,
+        kube,
         request: (target, overrides = {}) => ({
             nodes: specs.map((s) => ({ name: s.name, role: s.role, endpoint: talos.endpoints[s.name] })),
-            target: { talosVersion: "v1.14.0", installerImage: installerFor(target.talosVersion ?? "v1.14.0"), kubernetesVersion: options.kubernetesVersion ?? "v1.36.4", ...target },
+            target: {
+                talosVersion: "v1.14.0",
+                installerImage: installerFor(target.talosVersion ?? "v1.14.0"),
+                kubernetesVersion: options.kubernetesVersion ?? "v1.36.4",
+                ...target,
+            },
             talos: pki.clientConfiguration,
-            kubernetes: { host: kube.host, caCertificate: pki.clientConfiguration.caCertificate, clientCertificate: pki.clientConfiguration.clientCertificate, clientKey: pki.clientConfiguration.clientKey },
+            kubernetes: {
+                host: kube.host,
+                caCertificate: pki.clientConfiguration.caCertificate,
+                clientCertificate: pki.clientConfiguration.clientCertificate,
+                clientKey: pki.clientConfiguration.clientKey,
+            },
             timing: fastTiming,
             ...overrides,
         }),

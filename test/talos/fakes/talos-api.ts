@@ -33,26 +33,69 @@ const unavailable = (node: FakeNode) => ({ code: grpc.status.UNAVAILABLE, detail
 function machineHandlers(cluster: FakeCluster, node: FakeNode, pki: TestPki): Record<string, Unary | Streaming> {
     const meta = { hostname: node.name, error: "" };
     return {
-        Version: () => ({ messages: [{ metadata: meta, version: { tag: node.talosVersion, arch: "amd64", os: "linux" }, platform: { name: "metal", mode: "metal" } }] }),
+        Version: () => ({
+            messages: [
+                {
+                    metadata: meta,
+                    version: { tag: node.talosVersion, arch: "amd64", os: "linux" },
+                    platform: { name: "metal", mode: "metal" },
+                },
+            ],
+        }),
         ServiceList: () => ({
-            messages: [{
-                metadata: meta,
-                services: [
-                    ...(node.role === "controlplane" ? [{ id: "etcd", state: "Running", events: { events: [{ msg: "Health check successful", state: "Running" }] }, health: { healthy: cluster.etcdHealthy(node.name), last_message: cluster.etcdHealthy(node.name) ? "" : "context deadline exceeded" } }] : []),
-                    { id: "kubelet", state: "Running", events: { events: [{ msg: "Health check successful", state: "Running" }] }, health: { healthy: true } },
-                ],
-            }],
+            messages: [
+                {
+                    metadata: meta,
+                    services: [
+                        ...(node.role === "controlplane"
+                            ? [
+                                  {
+                                      id: "etcd",
+                                      state: "Running",
+                                      events: { events: [{ msg: "Health check successful", state: "Running" }] },
+                                      health: {
+                                          healthy: cluster.etcdHealthy(node.name),
+                                          last_message: cluster.etcdHealthy(node.name) ? "" : "context deadline exceeded",
+                                      },
+                                  },
+                              ]
+                            : []),
+                        {
+                            id: "kubelet",
+                            state: "Running",
+                            events: { events: [{ msg: "Health check successful", state: "Running" }] },
+                            health: { healthy: true },
+                        },
+                    ],
+                },
+            ],
         }),
         EtcdMemberList: () => {
             if (node.role !== "controlplane") throw { code: grpc.status.FAILED_PRECONDITION, details: "etcd is not running on a worker" };
-            return { messages: [{ metadata: meta, members: cluster.etcdMembers().map((n, i) => ({ id: String(1000 + i), hostname: n.name, peer_urls: [`https://${n.name}:2380`], is_learner: false })) }] };
+            return {
+                messages: [
+                    {
+                        metadata: meta,
+                        members: cluster
+                            .etcdMembers()
+                            .map((n, i) => ({
+                                id: String(1000 + i),
+                                hostname: n.name,
+                                peer_urls: [`https://${n.name}:2380`],
+                                is_learner: false,
+                            })),
+                    },
+                ],
+            };
         },
         Read: (request: Record<string, unknown>, send: (message: object) => void) => {
-            if (request.path !== "/proc/sys/kernel/random/boot_id") throw { code: grpc.status.PERMISSION_DENIED, details: "path not allowed" };
+            if (request.path !== "/proc/sys/kernel/random/boot_id")
+                throw { code: grpc.status.PERMISSION_DENIED, details: "path not allowed" };
             send({ metadata: meta, bytes: Buffer.from(`${node.bootId}\n`) });
         },
         Kubeconfig: async (_request: Record<string, unknown>, send: (message: object) => void) => {
-            if (node.role !== "controlplane") throw { code: grpc.status.UNIMPLEMENTED, details: "kubeconfig is only available on control plane nodes" };
+            if (node.role !== "controlplane")
+                throw { code: grpc.status.UNIMPLEMENTED, details: "kubeconfig is only available on control plane nodes" };
             const fault = cluster.faults.kubeconfig?.[node.name];
             // Answers late (2 s), as a node whose machined is stuck; the cluster's stop clears the timer.
             if (fault === "slow") await new Promise((resolve) => cluster.later(2000, () => resolve(undefined)));
@@ -67,7 +110,9 @@ function machineHandlers(cluster: FakeCluster, node: FakeNode, pki: TestPki): Re
             return { messages: [{ metadata: meta, actor_id: "reboot" }] };
         },
         Upgrade: (request: Record<string, unknown>) => {
-            cluster.record(`legacy-upgrade ${node.name} ${request.image}${request.preserve ? " preserve" : ""}${request.force ? " force" : ""}`);
+            cluster.record(
+                `legacy-upgrade ${node.name} ${request.image}${request.preserve ? " preserve" : ""}${request.force ? " force" : ""}`,
+            );
             node.installed = versionOf(String(request.image));
             setImmediate(() => cluster.reboot(node.name));
             return { messages: [{ metadata: meta, ack: "Upgrade request received", actor_id: "upgrade" }] };
@@ -86,7 +131,8 @@ function applyConfiguration(cluster: FakeCluster, node: FakeNode, request: Recor
     const refused = { code: grpc.status.INVALID_ARGUMENT, details: "this config change can't be applied in immediate mode" };
     if (request.dry_run) {
         cluster.record(`dry-run ${node.name}`);
-        if (cluster.faults.dryRunFails?.includes(node.name)) throw { code: grpc.status.UNAVAILABLE, details: "read: connection reset by peer" };
+        if (cluster.faults.dryRunFails?.includes(node.name))
+            throw { code: grpc.status.UNAVAILABLE, details: "read: connection reset by peer" };
         if (request.mode === "NO_REBOOT" && reboot) throw refused;
         const mode = request.mode === "AUTO" ? (reboot ? "REBOOT" : "NO_REBOOT") : request.mode;
         return { messages: [{ metadata: meta, mode, mode_details: "Dry run summary" }] };
@@ -118,7 +164,15 @@ function applyConfiguration(cluster: FakeCluster, node: FakeNode, request: Recor
  *  CanApplyImmediate is not asked); STAGED only persists it, and the node stays in maintenance. */
 function maintenanceHandlers(cluster: FakeCluster, node: FakeNode): Record<string, Unary> {
     return {
-        Version: () => ({ messages: [{ metadata: { hostname: "", error: "" }, version: { tag: node.talosVersion }, platform: { name: "nocloud", mode: "cloud" } }] }),
+        Version: () => ({
+            messages: [
+                {
+                    metadata: { hostname: "", error: "" },
+                    version: { tag: node.talosVersion },
+                    platform: { name: "nocloud", mode: "cloud" },
+                },
+            ],
+        }),
         ApplyConfiguration: (request) => {
             const yaml = (request.data as Buffer).toString("utf8");
             if (request.mode === "STAGED") {
@@ -130,7 +184,11 @@ function maintenanceHandlers(cluster: FakeCluster, node: FakeNode): Record<strin
                 node.maintenance = false;
                 cluster.record(`maintenance-apply ${node.name}`);
             }
-            return { messages: [{ metadata: { hostname: "", error: "" }, mode: request.mode === "STAGED" ? "STAGED" : "NO_REBOOT", mode_details: "" }] };
+            return {
+                messages: [
+                    { metadata: { hostname: "", error: "" }, mode: request.mode === "STAGED" ? "STAGED" : "NO_REBOOT", mode_details: "" },
+                ],
+            };
         },
     };
 }
@@ -150,7 +208,8 @@ function otherHandlers(cluster: FakeCluster, node: FakeNode): Record<string, Rec
         },
         "machine.LifecycleService": {
             Upgrade: (request: Record<string, unknown>, send: (message: object) => void) => {
-                if (!hasLifecycleApi(node.talosVersion)) throw { code: grpc.status.UNIMPLEMENTED, details: "unknown service machine.LifecycleService" };
+                if (!hasLifecycleApi(node.talosVersion))
+                    throw { code: grpc.status.UNIMPLEMENTED, details: "unknown service machine.LifecycleService" };
                 const ref = String((request.source as { image_name: string }).image_name);
                 send({ progress: { message: `installing ${ref}` } });
                 const failed = cluster.faults.installExitCode?.[node.name] ?? (node.pulled.includes(ref) ? 0 : 1);
@@ -163,22 +222,45 @@ function otherHandlers(cluster: FakeCluster, node: FakeNode): Record<string, Rec
         "cosi.resource.State": {
             // The bootstrap manifests a control plane renders for the Talos it runs; a worker renders none.
             List: (request: Record<string, unknown>, send: (message: object) => void) => {
-                if (request.type !== "Manifests.kubernetes.talos.dev" || request.namespace !== "controlplane" || node.role !== "controlplane") return;
+                if (
+                    request.type !== "Manifests.kubernetes.talos.dev" ||
+                    request.namespace !== "controlplane" ||
+                    node.role !== "controlplane"
+                )
+                    return;
                 for (const manifest of renderedManifests(node.talosVersion)) {
-                    send({ resource: { metadata: { namespace: "controlplane", type: request.type, id: manifest.id, version: "1" }, spec: { proto_spec: encodeManifestSpec(manifest.objects) } } });
+                    send({
+                        resource: {
+                            metadata: { namespace: "controlplane", type: request.type, id: manifest.id, version: "1" },
+                            spec: { proto_spec: encodeManifestSpec(manifest.objects) },
+                        },
+                    });
                 }
             },
             Get: (request: Record<string, unknown>) => {
                 const yaml = request.id === "v1alpha1" ? node.config : request.id === "persistent" ? node.persistent : undefined;
-                if (request.type !== "MachineConfigs.config.talos.dev" || yaml === undefined) throw { code: grpc.status.NOT_FOUND, details: "resource not found" };
-                return { resource: { metadata: { namespace: "config", type: request.type, id: request.id, version: "1" }, spec: { proto_spec: encodeMachineConfigSpec(yaml) } } };
+                if (request.type !== "MachineConfigs.config.talos.dev" || yaml === undefined)
+                    throw { code: grpc.status.NOT_FOUND, details: "resource not found" };
+                return {
+                    resource: {
+                        metadata: { namespace: "config", type: request.type, id: request.id, version: "1" },
+                        spec: { proto_spec: encodeMachineConfigSpec(yaml) },
+                    },
+                };
             },
         },
     };
 }
 
 /** One gRPC server on 127.0.0.1 serving these handlers; every call is logged and fails while the node is down. */
-async function grpcServer(cluster: FakeCluster, node: FakeNode, services: Record<string, Record<string, Unary | Streaming>>, credentials: grpc.ServerCredentials, calls: string[], hangMs: number) {
+async function grpcServer(
+    cluster: FakeCluster,
+    node: FakeNode,
+    services: Record<string, Record<string, Unary | Streaming>>,
+    credentials: grpc.ServerCredentials,
+    calls: string[],
+    hangMs: number,
+) {
     const server = new grpc.Server();
     for (const [service, handlers] of Object.entries(services)) {
         const definition = serviceDefinition(service);
@@ -194,15 +276,23 @@ async function grpcServer(cluster: FakeCluster, node: FakeNode, services: Record
             };
             implementation[method] = definition[method].responseStream
                 ? (call: grpc.ServerWritableStream<Record<string, unknown>, object>) => {
-                    wrap(call.request, (m) => call.write(m), call.metadata).then(() => call.end(), (error) => call.emit("error", error));
-                }
+                      wrap(call.request, (m) => call.write(m), call.metadata).then(
+                          () => call.end(),
+                          (error) => call.emit("error", error),
+                      );
+                  }
                 : (call: grpc.ServerUnaryCall<Record<string, unknown>, object>, callback: grpc.sendUnaryData<object>) => {
-                    wrap(call.request, () => undefined, call.metadata).then((response) => callback(null, response as object), (error) => callback(error));
-                };
+                      wrap(call.request, () => undefined, call.metadata).then(
+                          (response) => callback(null, response as object),
+                          (error) => callback(error),
+                      );
+                  };
         }
         server.addService(definition as unknown as grpc.ServiceDefinition, implementation);
     }
-    const port = await new Promise<number>((resolve, reject) => server.bindAsync("127.0.0.1:0", credentials, (error, bound) => (error ? reject(error) : resolve(bound))));
+    const port = await new Promise<number>((resolve, reject) =>
+        server.bindAsync("127.0.0.1:0", credentials, (error, bound) => (error ? reject(error) : resolve(bound))),
+    );
     return { server, port };
 }
 
@@ -214,16 +304,38 @@ export async function startFakeTalos(cluster: FakeCluster, pki: TestPki, options
     const calls: string[] = [];
     const hangMs = options.hangMs ?? 1000;
     // apid: mutual TLS, a client certificate the cluster CA signed is required.
-    const apid = grpc.ServerCredentials.createSsl(Buffer.from(pki.ca.cert), [{ cert_chain: Buffer.from(pki.server.cert), private_key: Buffer.from(pki.server.key) }], true);
+    const apid = grpc.ServerCredentials.createSsl(
+        Buffer.from(pki.ca.cert),
+        [{ cert_chain: Buffer.from(pki.server.cert), private_key: Buffer.from(pki.server.key) }],
+        true,
+    );
     const serve = async (node: FakeNode): Promise<string> => {
-        const configured = await grpcServer(cluster, node, { "machine.MachineService": machineHandlers(cluster, node, pki), ...otherHandlers(cluster, node) }, apid, calls, hangMs);
+        const configured = await grpcServer(
+            cluster,
+            node,
+            { "machine.MachineService": machineHandlers(cluster, node, pki), ...otherHandlers(cluster, node) },
+            apid,
+            calls,
+            hangMs,
+        );
         servers.push(configured.server);
         // The maintenance API: its own certificate, no client certificate asked for. Only a node that booted
         // with no config has it; one address serves either, as the node's port 50000 does.
         let maintenancePort: number | undefined;
         if (node.maintenance) {
-            const insecure = grpc.ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(pki.maintenance.cert), private_key: Buffer.from(pki.maintenance.key) }], false);
-            const maintenance = await grpcServer(cluster, node, { "machine.MachineService": maintenanceHandlers(cluster, node) }, insecure, calls, hangMs);
+            const insecure = grpc.ServerCredentials.createSsl(
+                null,
+                [{ cert_chain: Buffer.from(pki.maintenance.cert), private_key: Buffer.from(pki.maintenance.key) }],
+                false,
+            );
+            const maintenance = await grpcServer(
+                cluster,
+                node,
+                { "machine.MachineService": maintenanceHandlers(cluster, node) },
+                insecure,
+                calls,
+                hangMs,
+            );
             servers.push(maintenance.server);
             maintenancePort = maintenance.port;
         }
@@ -239,7 +351,9 @@ export async function startFakeTalos(cluster: FakeCluster, pki: TestPki, options
             upstream.on("error", () => socket.destroy());
             socket.pipe(upstream).pipe(socket);
         });
-        const port = await new Promise<number>((resolve) => front.listen(0, "127.0.0.1", () => resolve((front.address() as net.AddressInfo).port)));
+        const port = await new Promise<number>((resolve) =>
+            front.listen(0, "127.0.0.1", () => resolve((front.address() as net.AddressInfo).port)),
+        );
         fronts.push(front);
         node.portTalos = port;
         endpoints[node.name] = `127.0.0.1:${port}`;

@@ -2,8 +2,18 @@ import { strict as assert } from "assert";
 import * as fc from "fast-check";
 import * as YAML from "yaml";
 import {
-    clusterPatches, controlPlanePatches, kubePrismPort, machinePatches, MachineConfigPatch, NetworkDocument,
-    nodeLinkAlias, nodePatches, renderPatches, TalosClusterPlan, TalosDocument, TalosNodePlan,
+    clusterPatches,
+    controlPlanePatches,
+    kubePrismPort,
+    machinePatches,
+    MachineConfigPatch,
+    NetworkDocument,
+    nodeLinkAlias,
+    nodePatches,
+    renderPatches,
+    TalosClusterPlan,
+    TalosDocument,
+    TalosNodePlan,
 } from "../../../components/talos/plan/patches";
 import { talosDocumentValidator, ValidateTalosDocument } from "../../harness/talos-schema";
 
@@ -43,7 +53,11 @@ function machineConfigs(docs: readonly TalosDocument[]): MachineConfigPatch[] {
 function reverseKeys(value: unknown): unknown {
     if (Array.isArray(value)) return value.map(reverseKeys);
     if (!value || typeof value !== "object") return value;
-    return Object.fromEntries(Object.entries(value).reverse().map(([key, inner]) => [key, reverseKeys(inner)]));
+    return Object.fromEntries(
+        Object.entries(value)
+            .reverse()
+            .map(([key, inner]) => [key, reverseKeys(inner)]),
+    );
 }
 
 describe("Talos patches: conformance with the v1.13.9 config schema", function () {
@@ -63,7 +77,10 @@ describe("Talos patches: conformance with the v1.13.9 config schema", function (
         });
     }
     for (const node of [controlPlane, worker]) {
-        for (const [name, produce] of [["nodePatches", nodePatches], ["machinePatches", machinePatches]] as const) {
+        for (const [name, produce] of [
+            ["nodePatches", nodePatches],
+            ["machinePatches", machinePatches],
+        ] as const) {
             it(`every ${name} document for ${node.name} validates with no errors`, function () {
                 const docs = produce(home, node);
                 assert.ok(docs.length >= 3);
@@ -83,10 +100,14 @@ describe("Talos patches: conformance with the v1.13.9 config schema", function (
             name: fc.constantFrom("talos-cp-2", "talos-worker-9"),
             role: fc.constantFrom<TalosNodePlan["role"]>("controlplane", "worker"),
             ip: fc.integer({ min: 2, max: 254 }).map((last) => `172.16.1.${last}`),
-            mac: fc.array(octet, { minLength: 5, maxLength: 5 })
+            mac: fc
+                .array(octet, { minLength: 5, maxLength: 5 })
                 .map((rest) => ["02", ...rest.map((b) => b.toString(16).padStart(2, "0"))].join(":")),
         });
-        fc.assert(fc.property(node, (n) => nodePatches(home, n).every((doc) => validate(doc).length === 0)), { numRuns: 100 });
+        fc.assert(
+            fc.property(node, (n) => nodePatches(home, n).every((doc) => validate(doc).length === 0)),
+            { numRuns: 100 },
+        );
     });
 
     it("rejects an unknown key (Talos refuses unknown fields)", function () {
@@ -105,10 +126,12 @@ describe("Talos patches: conformance with the v1.13.9 config schema", function (
     });
 
     it("rejects a VIP document without its address, and a value outside an enum", function () {
-        assert.deepEqual(validate({ apiVersion: "v1alpha1", kind: "Layer2VIPConfig", link: nodeLinkAlias }),
-            ["network.Layer2VIPConfigV1Alpha1 / must have required property 'name'"]);
-        assert.deepEqual(validate({ apiVersion: "v1alpha1", kind: "HostnameConfig", auto: "talos-addr" }),
-            ['network.HostnameConfigV1Alpha1 /auto must be equal to one of the allowed values ["stable","off"]']);
+        assert.deepEqual(validate({ apiVersion: "v1alpha1", kind: "Layer2VIPConfig", link: nodeLinkAlias }), [
+            "network.Layer2VIPConfigV1Alpha1 / must have required property 'name'",
+        ]);
+        assert.deepEqual(validate({ apiVersion: "v1alpha1", kind: "HostnameConfig", auto: "talos-addr" }), [
+            'network.HostnameConfigV1Alpha1 /auto must be equal to one of the allowed values ["stable","off"]',
+        ]);
     });
 
     it("rejects the legacy machine.network form, which the v1.13 schema no longer has", function () {
@@ -117,10 +140,12 @@ describe("Talos patches: conformance with the v1.13.9 config schema", function (
     });
 
     it("rejects a kind the release does not know, and a document that is neither kind nor machine config", function () {
-        assert.deepEqual(validate({ apiVersion: "v1alpha1", kind: "VIPConfig", name: home.vip }),
-            ["/ v1alpha1/VIPConfig is not a document kind in talos/v1.13.9/config.schema.json"]);
-        assert.deepEqual(validate({ hostname: "talos-cp-1" }),
-            ["/ has no kind and is not a v1alpha1 machine config (no version, machine or cluster)"]);
+        assert.deepEqual(validate({ apiVersion: "v1alpha1", kind: "VIPConfig", name: home.vip }), [
+            "/ v1alpha1/VIPConfig is not a document kind in talos/v1.13.9/config.schema.json",
+        ]);
+        assert.deepEqual(validate({ hostname: "talos-cp-1" }), [
+            "/ has no kind and is not a v1alpha1 machine config (no version, machine or cluster)",
+        ]);
     });
 });
 
@@ -128,7 +153,11 @@ describe("Talos patches: cluster-wide values", function () {
     const [machineConfig, ...rest] = clusterPatches(home) as [MachineConfigPatch, ...TalosDocument[]];
 
     it("leaves the CNI to Cilium and sets the pod and service networks", function () {
-        assert.deepEqual(machineConfig.cluster?.network, { cni: { name: "none" }, podSubnets: ["10.42.0.0/16"], serviceSubnets: ["10.43.0.0/16"] });
+        assert.deepEqual(machineConfig.cluster?.network, {
+            cni: { name: "none" },
+            podSubnets: ["10.42.0.0/16"],
+            serviceSubnets: ["10.43.0.0/16"],
+        });
     });
 
     it("installs the factory image on the SCSI disk", function () {
@@ -161,7 +190,9 @@ describe("Talos patches: cluster-wide values", function () {
     });
 
     it("uses the LAN resolvers, in order, and nothing else", function () {
-        assert.deepEqual(rest, [{ apiVersion: "v1alpha1", kind: "ResolverConfig", nameservers: [{ address: "172.16.1.11" }, { address: "172.16.1.10" }] }]);
+        assert.deepEqual(rest, [
+            { apiVersion: "v1alpha1", kind: "ResolverConfig", nameservers: [{ address: "172.16.1.11" }, { address: "172.16.1.10" }] },
+        ]);
     });
 
     it("leaves control-plane-only settings out", function () {
@@ -192,13 +223,20 @@ describe("Talos patches: per-node network", function () {
     const workerDocs = nodePatches(home, worker);
 
     it("gives each node a static hostname with automatic naming off", function () {
-        assert.deepEqual(onlyOfKind(cpDocs, "HostnameConfig"), { apiVersion: "v1alpha1", kind: "HostnameConfig", auto: "off", hostname: "talos-cp-1" });
+        assert.deepEqual(onlyOfKind(cpDocs, "HostnameConfig"), {
+            apiVersion: "v1alpha1",
+            kind: "HostnameConfig",
+            auto: "off",
+            hostname: "talos-cp-1",
+        });
         assert.equal(onlyOfKind(workerDocs, "HostnameConfig").hostname, "talos-worker-1");
     });
 
     it("selects the NIC by the node's MAC", function () {
         assert.deepEqual(onlyOfKind(cpDocs, "LinkAliasConfig"), {
-            apiVersion: "v1alpha1", kind: "LinkAliasConfig", name: "net0",
+            apiVersion: "v1alpha1",
+            kind: "LinkAliasConfig",
+            name: "net0",
             selector: { match: 'mac(link.hardware_addr) == "02:a1:b2:c3:d4:e5"' },
         });
         assert.equal(onlyOfKind(workerDocs, "LinkAliasConfig").selector.match, 'mac(link.hardware_addr) == "02:a1:b2:c3:d4:f8"');
@@ -211,7 +249,9 @@ describe("Talos patches: per-node network", function () {
 
     it("puts the static address and default route on that NIC", function () {
         assert.deepEqual(onlyOfKind(cpDocs, "LinkConfig"), {
-            apiVersion: "v1alpha1", kind: "LinkConfig", name: "net0",
+            apiVersion: "v1alpha1",
+            kind: "LinkConfig",
+            name: "net0",
             addresses: [{ address: "172.16.1.50/24" }],
             routes: [{ gateway: "172.16.1.1" }],
         });
@@ -219,7 +259,9 @@ describe("Talos patches: per-node network", function () {
     });
 
     it("announces the VIP on control planes only, on the MAC-selected NIC", function () {
-        assert.deepEqual(ofKind(cpDocs, "Layer2VIPConfig"), [{ apiVersion: "v1alpha1", kind: "Layer2VIPConfig", name: "172.16.1.49", link: "net0" }]);
+        assert.deepEqual(ofKind(cpDocs, "Layer2VIPConfig"), [
+            { apiVersion: "v1alpha1", kind: "Layer2VIPConfig", name: "172.16.1.49", link: "net0" },
+        ]);
         assert.deepEqual(ofKind(workerDocs, "Layer2VIPConfig"), []);
         assert.deepEqual(ofKind(machinePatches(home, worker), "Layer2VIPConfig"), []);
     });
@@ -233,14 +275,25 @@ describe("Talos patches: per-node network", function () {
 
     it("writes no DHCP document, so DHCP stays off once the LinkConfig exists", function () {
         const kinds = machinePatches(home, controlPlane).map((doc) => ("kind" in doc ? doc.kind : "v1alpha1"));
-        assert.deepEqual(kinds, ["v1alpha1", "ResolverConfig", "v1alpha1", "HostnameConfig", "LinkAliasConfig", "LinkConfig", "Layer2VIPConfig"]);
+        assert.deepEqual(kinds, [
+            "v1alpha1",
+            "ResolverConfig",
+            "v1alpha1",
+            "HostnameConfig",
+            "LinkAliasConfig",
+            "LinkConfig",
+            "Layer2VIPConfig",
+        ]);
     });
 });
 
 describe("Talos patches: machinePatches", function () {
     it("applies cluster, then control-plane, then node patches", function () {
-        assert.deepEqual(machinePatches(home, controlPlane),
-            [...clusterPatches(home), ...controlPlanePatches(home), ...nodePatches(home, controlPlane)]);
+        assert.deepEqual(machinePatches(home, controlPlane), [
+            ...clusterPatches(home),
+            ...controlPlanePatches(home),
+            ...nodePatches(home, controlPlane),
+        ]);
     });
 
     it("gives workers no control-plane settings", function () {
@@ -269,8 +322,14 @@ describe("Talos patches: rendering", function () {
         const texts = renderPatches(docs);
         assert.equal(texts.length, docs.length);
         assert.equal(texts[6], "apiVersion: v1alpha1\nkind: Layer2VIPConfig\nlink: net0\nname: 172.16.1.49\n");
-        assert.equal(texts[1], "apiVersion: v1alpha1\nkind: ResolverConfig\nnameservers:\n  - address: 172.16.1.11\n  - address: 172.16.1.10\n");
-        assert.deepEqual(texts.map((text) => YAML.parse(text)), docs);
+        assert.equal(
+            texts[1],
+            "apiVersion: v1alpha1\nkind: ResolverConfig\nnameservers:\n  - address: 172.16.1.11\n  - address: 172.16.1.10\n",
+        );
+        assert.deepEqual(
+            texts.map((text) => YAML.parse(text)),
+            docs,
+        );
     });
 
     it("quotes values a YAML 1.1 reader would turn into booleans or numbers", function () {

@@ -11,10 +11,18 @@ const adopt = config.getObject<{ adguard?: string; technitium?: string }>("adopt
 
 const adguard = config.getObject<{ url: string; username: string }>("adguard");
 export const adguardTarget = adguard
-    ? new AdguardForwarder("adguard", { ...adguard, password: config.requireSecret("adguardPassword"), domain, target }, { import: adopt.adguard }).target
+    ? new AdguardForwarder(
+          "adguard",
+          { ...adguard, password: config.requireSecret("adguardPassword"), domain, target },
+          { import: adopt.adguard },
+      ).target
     : undefined;
 
 const technitium = config.getObject<{ url: string }>("technitium");
 export const technitiumTarget = technitium
-    ? new TechnitiumForwarder("technitium", { ...technitium, token: config.requireSecret("technitiumToken"), domain, target }, { import: adopt.technitium }).target
+    ? new TechnitiumForwarder(
+          "technitium",
+          { ...technitium, token: config.requireSecret("technitiumToken"), domain, target },
+          { import: adopt.technitium },
+      ).target
     : undefined;

@@ -24,7 +24,11 @@ class Group extends pulumi.ComponentResource {
 
 const config = new pulumi.Config();
 const nodes = config.requireObject<{ name: string; role: Role; endpoint: string }[]>("nodes");
-const target = { talosVersion: config.require("talosVersion"), installerImage: config.require("installerImage"), kubernetesVersion: "v1.36.4" };
+const target = {
+    talosVersion: config.require("talosVersion"),
+    installerImage: config.require("installerImage"),
+    kubernetesVersion: "v1.36.4",
+};
 const timing = config.requireObject<RolloutTiming>("timing");
 const talos = config.requireSecretObject<TalosClientConfiguration>("talos");
 const access = pulumi
@@ -32,13 +36,20 @@ const access = pulumi
     .apply(([plain, clientKey]): ApiAccess => ({ ...plain, clientKey }));
 
 const cluster = new Group("homelab:talos:TalosCluster", "home-talos");
-const planned = rolloutPlainInputs(nodes.map((n) => ({ name: n.name, role: n.role, ip: "127.0.0.1" })), target);
+const planned = rolloutPlainInputs(
+    nodes.map((n) => ({ name: n.name, role: n.role, ip: "127.0.0.1" })),
+    target,
+);
 const endpoints = new Map(nodes.map((n) => [n.name, n.endpoint]));
 const plan = { ...planned, nodes: planned.nodes.map((n) => ({ ...n, endpoint: endpoints.get(n.name)! })) };
 new TalosRollout("home-talos-upgrade", { plan, talos, timing }, { parent: cluster });
 const controlPlanes = plan.nodes.filter((n) => n.role === "controlplane");
 for (const node of plan.nodes) {
-    new KubernetesNode(`home-talos-${node.name}-node`, { node: node.name, talos, controlPlanes, callTimeoutMs: timing.callTimeoutMs }, { parent: cluster });
+    new KubernetesNode(
+        `home-talos-${node.name}-node`,
+        { node: node.name, talos, controlPlanes, callTimeoutMs: timing.callTimeoutMs },
+        { parent: cluster },
+    );
     new MaintenanceApply(
         `home-talos-${node.name}-first-apply`,
         { node: node.name, endpoint: node.endpoint, talos, machineConfiguration: pulumi.secret("version: v1alpha1\n"), timing },
@@ -47,13 +58,20 @@ for (const node of plan.nodes) {
 }
 new KubernetesApiReady("home-talos-api-ready", { access, timeoutSeconds: 60 }, { parent: cluster });
 const ready = new Group("homelab:talos:ClusterReady", "home-ready");
-new KubernetesNodesReady("home-ready-nodes", { access, expectedNodes: nodes.length, timeoutSeconds: 60 }, { parent: ready, ignoreChanges: ["expectedNodes"] });
+new KubernetesNodesReady(
+    "home-ready-nodes",
+    { access, expectedNodes: nodes.length, timeoutSeconds: 60 },
+    { parent: ready, ignoreChanges: ["expectedNodes"] },
+);
 
 const dns = config.requireObject<{ adguard?: string; technitium?: string }>("dns");
 new SplitDnsForwarding("home-dns", {
-    domain: "ragas.cc", gatewayAddress: config.require("target"),
-    adguard: dns.adguard ? { url: dns.adguard, username: "admin" } : undefined, adguardPassword: dns.adguard ? config.requireSecret("adguardPassword") : undefined,
-    technitium: dns.technitium ? { url: dns.technitium } : undefined, technitiumToken: dns.technitium ? config.requireSecret("technitiumToken") : undefined,
+    domain: "ragas.cc",
+    gatewayAddress: config.require("target"),
+    adguard: dns.adguard ? { url: dns.adguard, username: "admin" } : undefined,
+    adguardPassword: dns.adguard ? config.requireSecret("adguardPassword") : undefined,
+    technitium: dns.technitium ? { url: dns.technitium } : undefined,
+    technitiumToken: dns.technitium ? config.requireSecret("technitiumToken") : undefined,
 });
 
 const edge = new Group("homelab:cloudflare:CloudflareEdge", "home-edge");

@@ -12,14 +12,21 @@ import { TalosRollout } from "../../../../components/talos/rollout/resource";
 
 const config = new pulumi.Config();
 const nodes = config.requireObject<{ name: string; role: Role; endpoint: string }[]>("nodes");
-const target = { talosVersion: config.require("talosVersion"), installerImage: config.require("installerImage"), kubernetesVersion: config.require("kubernetesVersion") };
+const target = {
+    talosVersion: config.require("talosVersion"),
+    installerImage: config.require("installerImage"),
+    kubernetesVersion: config.require("kubernetesVersion"),
+};
 const timing = config.requireObject<RolloutTiming>("timing");
 const talos = config.requireSecretObject<TalosClientConfiguration>("talos");
 const kubernetes = pulumi
     .all([config.requireObject<Omit<ApiAccess, "clientKey">>("kubernetes"), config.requireSecret("kubernetesClientKey")])
     .apply(([access, clientKey]): ApiAccess => ({ ...access, clientKey }));
 
-const planned = rolloutPlainInputs(nodes.map((n) => ({ name: n.name, role: n.role, ip: "127.0.0.1" })), target);
+const planned = rolloutPlainInputs(
+    nodes.map((n) => ({ name: n.name, role: n.role, ip: "127.0.0.1" })),
+    target,
+);
 const endpoints = new Map(nodes.map((n) => [n.name, n.endpoint]));
 const plan = { ...planned, nodes: planned.nodes.map((n) => ({ ...n, endpoint: endpoints.get(n.name)! })) };
 
@@ -28,10 +35,14 @@ const upgrade = new TalosRollout("upgrade", { plan, talos, timing });
 const rollout = new TalosRollout(
     "rollout",
     {
-        plan, talos, kubernetes, timing,
+        plan,
+        talos,
+        kubernetes,
+        timing,
         restartTriggers: Object.fromEntries(nodes.map((n) => [n.name, { hardware: "4 cores, 8192 MiB", stagedConfig: "" }])),
         proxmox: {
-            endpoint: config.require("proxmoxEndpoint"), apiToken: config.requireSecret("proxmoxApiToken"),
+            endpoint: config.require("proxmoxEndpoint"),
+            apiToken: config.requireSecret("proxmoxApiToken"),
             vms: Object.fromEntries(nodes.map((n, i) => [n.name, { host: "pve1", vmId: 150 + i }])),
         },
     },
