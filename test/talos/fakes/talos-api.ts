@@ -76,14 +76,12 @@ function machineHandlers(cluster: FakeCluster, node: FakeNode, pki: TestPki): Re
                 messages: [
                     {
                         metadata: meta,
-                        members: cluster
-                            .etcdMembers()
-                            .map((n, i) => ({
-                                id: String(1000 + i),
-                                hostname: n.name,
-                                peer_urls: [`https://${n.name}:2380`],
-                                is_learner: false,
-                            })),
+                        members: cluster.etcdMembers().map((n, i) => ({
+                            id: String(1000 + i),
+                            hostname: n.name,
+                            peer_urls: [`https://${n.name}:2380`],
+                            is_learner: false,
+                        })),
                     },
                 ],
             };
