@@ -6,6 +6,7 @@
 // The token goes in a header, so it is written only to a connection whose server passed the trust check
 // (tls/server-trust.ts): the pinned certificate, the configured CA, or a public CA and the host's name.
 import { STATUS_CODES } from "http";
+import { isLoopbackHost } from "../config/addresses";
 import { HttpError, httpRequest } from "../http/client";
 import type { ProxmoxAccess } from "./access";
 
@@ -39,11 +40,6 @@ export class ProxmoxError extends Error {
 /** The largest answer read from the API: a VM's pending list or a task status is a few KiB. */
 export const maxAnswerBytes = 1024 * 1024;
 
-/** Plain http only to this machine (the tests' fakes): the token would cross any network in clear text. */
-function isLoopback(hostname: string): boolean {
-    return hostname === "localhost" || hostname === "[::1]" || /^127\./.test(hostname);
-}
-
 /** One API call: the `data` of the answer, or a ProxmoxError naming the VM and what was asked. */
 async function call(
     api: ProxmoxAccess,
@@ -55,7 +51,8 @@ async function call(
 ): Promise<unknown> {
     const url = new URL(`/api2/json${path}`, api.endpoint);
     const what = `${method} ${path}`;
-    if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopback(url.hostname))) {
+    // Plain http only to this machine (the tests' fakes): the token would cross any network in clear text.
+    if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
         throw new ProxmoxError(vm, what, `refusing to send the API token to ${url.origin}: the endpoint must be https`);
     }
     const form = body ? new URLSearchParams(body).toString() : undefined;

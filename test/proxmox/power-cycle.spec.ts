@@ -157,6 +157,11 @@ describe("Proxmox power cycle for pending hardware", () => {
             message:
                 "talos-cp-2 (pve2/151): GET /nodes/pve2/qemu/151/pending: refusing to send the API token to http://172.16.1.2:8006: the endpoint must be https",
         });
+        // A name that only starts like a loopback address is any host on the network.
+        await assert.rejects(pendingChanges({ ...api, endpoint: "http://127.example.net:8006" }, vmRef, 2000), {
+            message:
+                "talos-cp-2 (pve2/151): GET /nodes/pve2/qemu/151/pending: refusing to send the API token to http://127.example.net:8006: the endpoint must be https",
+        });
     });
 
     it("names the VM and the call when the API refuses or nobody answers", async () => {
