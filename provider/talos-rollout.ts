@@ -20,7 +20,7 @@ import { reboot } from "../components/talos/api/machine";
 import { Landed, RestartCapability, RolloutError, runRollout } from "../components/talos/rollout/run";
 import { withNode } from "../components/talos/rollout/gates";
 import { nodesLastRolled } from "../components/talos/rollout/inputs";
-import type { RolloutNode } from "../components/talos/rollout/plan";
+import type { RolloutNode } from "../components/talos/rollout/steps";
 import type { TalosRolloutInputs, TalosRolloutOutputs } from "../components/talos/rollout/resource";
 import { plannedRestarts, RestartTrigger } from "../components/talos/rollout/restart-triggers";
 import { PartialUpdateError, ResourceHandler } from "./handler";

@@ -7,7 +7,7 @@ import { CommandSpec, countFlag, exitWith, FlagValues, runCommand } from "./cli"
 import { evaluate } from "./offline/engine";
 import { knownSecrets, projectRoot, readStackFile, stackConfigFromObject } from "../components/config/stack-file";
 import { RecordedRun } from "./offline/record";
-import { planPreview } from "./offline/preview-plan";
+import { previewSteps } from "./offline/preview-steps";
 import { markdownTable } from "./table";
 import { buildOrder } from "./waves";
 
@@ -157,7 +157,7 @@ async function costPerKind(kind: string, runs: number): Promise<Spread> {
 /** Existing resources whose inputs changed, as the engine compares them. */
 function changedResources(a: RecordedRun, b: RecordedRun): number {
     const before = new Map(a.resources.map((r) => [r.urn, r]));
-    return planPreview(a.resources, b.resources).filter((s) => before.has(s.urn) && (s.op === "update" || s.op === "replace")).length;
+    return previewSteps(a.resources, b.resources).filter((s) => before.has(s.urn) && (s.op === "update" || s.op === "replace")).length;
 }
 
 export function main(

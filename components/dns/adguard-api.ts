@@ -36,8 +36,8 @@ export interface DomainUpstream {
     upstreams: string;
 }
 
-/** The result of planning a change to the upstream list. */
-export interface UpstreamPlan {
+/** A change to the upstream list, worked out before anything is sent. */
+export interface UpstreamEdit {
     /** The whole new list, to send as `upstream_dns`. */
     lines: string[];
     /** False when the list already says what we want: nothing is sent. */
@@ -82,7 +82,7 @@ function sharedLineError(line: string, domain: string): Error {
  * dropped, so the domain has exactly one route); otherwise the line is appended. A line that routes
  * the domain together with others is an error, because editing it would change the others.
  */
-export function planEnsure(current: readonly string[], domain: string, target: string): UpstreamPlan {
+export function ensureForwarding(current: readonly string[], domain: string, target: string): UpstreamEdit {
     const wanted = normalizeDomain(domain);
     const kinds = current.map((line) => classify(line, wanted, target));
     const shared = current.find((_, i) => kinds[i] === "shared");
@@ -97,7 +97,7 @@ export function planEnsure(current: readonly string[], domain: string, target: s
 }
 
 /** The upstream list without our line (the domain forwarded to `target`); every other line stays. */
-export function planRemove(current: readonly string[], domain: string, target: string): UpstreamPlan {
+export function removeForwarding(current: readonly string[], domain: string, target: string): UpstreamEdit {
     const wanted = normalizeDomain(domain);
     const lines = current.filter((line) => classify(line, wanted, target) !== "ours");
     return { lines, changed: lines.length !== current.length };
@@ -160,9 +160,9 @@ async function writeUpstreams(api: AdguardApi, lines: string[]): Promise<void> {
 export function writeHeld(
     sent: readonly string[],
     readBack: readonly string[],
-    replan: (lines: readonly string[]) => UpstreamPlan,
+    editOf: (lines: readonly string[]) => UpstreamEdit,
 ): boolean {
-    return sent.every((line) => readBack.includes(line)) && !replan(readBack).changed;
+    return sent.every((line) => readBack.includes(line)) && !editOf(readBack).changed;
 }
 
 /**
@@ -171,13 +171,13 @@ export function writeHeld(
  * lines are kept and ours is written again; after {@link writeAttempts} writes it gives up. Returns
  * whether it wrote.
  */
-async function changeUpstreams(api: AdguardApi, change: string, replan: (lines: readonly string[]) => UpstreamPlan): Promise<boolean> {
+async function changeUpstreams(api: AdguardApi, change: string, editOf: (lines: readonly string[]) => UpstreamEdit): Promise<boolean> {
     for (let attempt = 1; attempt <= writeAttempts; attempt++) {
-        const plan = replan(await adguardReadUpstreams(api));
-        if (!plan.changed) return attempt > 1;
-        await writeUpstreams(api, plan.lines);
+        const edit = editOf(await adguardReadUpstreams(api));
+        if (!edit.changed) return attempt > 1;
+        await writeUpstreams(api, edit.lines);
         await new Promise((resolve) => setTimeout(resolve, api.settleMs ?? defaultSettleMs));
-        if (writeHeld(plan.lines, await adguardReadUpstreams(api), replan)) return true;
+        if (writeHeld(edit.lines, await adguardReadUpstreams(api), editOf)) return true;
     }
     throw new Error(
         `AdGuard Home at ${api.url.replace(/\/+$/, "")}: another writer replaced the upstream list after each of our ` +
@@ -193,10 +193,10 @@ export async function adguardReadForwarder(api: AdguardApi, domain: string): Pro
 /** Makes AdGuard forward `domain` to `target`; writes only when the list must change. Returns whether it wrote. */
 export async function adguardEnsureForwarder(api: AdguardApi, domain: string, target: string): Promise<boolean> {
     validateForwarding(domain, target);
-    return changeUpstreams(api, `the line ${forwarderLine(domain, target)}`, (lines) => planEnsure(lines, domain, target));
+    return changeUpstreams(api, `the line ${forwarderLine(domain, target)}`, (lines) => ensureForwarding(lines, domain, target));
 }
 
 /** Removes our line (`domain` forwarded to `target`) and nothing else. Returns whether it wrote. */
 export async function adguardRemoveForwarder(api: AdguardApi, domain: string, target: string): Promise<boolean> {
-    return changeUpstreams(api, `the removal of ${forwarderLine(domain, target)}`, (lines) => planRemove(lines, domain, target));
+    return changeUpstreams(api, `the removal of ${forwarderLine(domain, target)}`, (lines) => removeForwarding(lines, domain, target));
 }

@@ -10,7 +10,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { customResourceOptions, customResourceTypes } from "../custom-resources";
 import type { TalosClientConfiguration } from "./api/client";
-import type { RolloutNode } from "./rollout/plan";
+import type { RolloutNode } from "./rollout/steps";
 
 export interface KubernetesNodeInputs {
     /** The node's name, also its Node object's: `talos-worker-1`. */

@@ -3,7 +3,7 @@ import {
     AdguardApi,
     adguardEnsureForwarder,
     adguardRemoveForwarder,
-    planEnsure,
+    ensureForwarding,
     writeAttempts,
     writeHeld,
 } from "../../components/dns/adguard-api";
@@ -105,14 +105,14 @@ describe("AdGuard Home forwarder with other writers (against the fake)", functio
     });
 
     describe("writeHeld", () => {
-        const replan = (lines: readonly string[]) => planEnsure(lines, "ragas.cc", "172.16.1.60");
+        const reedit = (lines: readonly string[]) => ensureForwarding(lines, "ragas.cc", "172.16.1.60");
         it("holds when every line sent is back and nothing is left to do", () => {
-            assert.strictEqual(writeHeld([...others, ours], [...others, ours], replan), true);
-            assert.strictEqual(writeHeld([...others, ours], ["[/new/]10.0.0.1", ...others, ours], replan), true);
+            assert.strictEqual(writeHeld([...others, ours], [...others, ours], reedit), true);
+            assert.strictEqual(writeHeld([...others, ours], ["[/new/]10.0.0.1", ...others, ours], reedit), true);
         });
         it("does not hold when our line or a line we carried is gone", () => {
-            assert.strictEqual(writeHeld([...others, ours], [...others], replan), false);
-            assert.strictEqual(writeHeld([...others, ours], [others[0], ours], replan), false);
+            assert.strictEqual(writeHeld([...others, ours], [...others], reedit), false);
+            assert.strictEqual(writeHeld([...others, ours], [others[0], ours], reedit), false);
         });
     });
 });

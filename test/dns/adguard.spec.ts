@@ -4,7 +4,7 @@ import {
     adguardEnsureForwarder,
     adguardReadForwarder,
     adguardRemoveForwarder,
-    planEnsure,
+    ensureForwarding,
 } from "../../components/dns/adguard-api";
 import { adguardForwarder, AdguardForwarderProps } from "../../provider/forwarders";
 import { called } from "../provider/handler-harness";
@@ -281,7 +281,7 @@ describe("AdGuard Home forwarder (against a fake checked by openapi.yaml)", func
         });
     });
 
-    it("planEnsure adds exactly one line to an empty list", () => {
-        assert.deepStrictEqual(planEnsure([], "ragas.cc", gateway), { lines: ["[/ragas.cc/]172.16.1.60"], changed: true });
+    it("ensureForwarding adds exactly one line to an empty list", () => {
+        assert.deepStrictEqual(ensureForwarding([], "ragas.cc", gateway), { lines: ["[/ragas.cc/]172.16.1.60"], changed: true });
     });
 });

@@ -1,10 +1,10 @@
 import { strict as assert } from "assert";
 import { Graph } from "../../tools/offline/graph";
-import { planPreview } from "../../tools/offline/preview-plan";
+import { previewSteps } from "../../tools/offline/preview-steps";
 import { homeValues, runStack } from "../harness/home";
 
 // A config edit must touch only the resources it has to: compare every resource by URN, and the ones in
-// both runs as the engine and their providers diff them (tools/offline/preview-plan.ts).
+// both runs as the engine and their providers diff them (tools/offline/preview-steps.ts).
 
 function diff(before: Graph, after: Graph) {
     const a = new Set(before.resources.map((r) => r.urn));
@@ -13,7 +13,7 @@ function diff(before: Graph, after: Graph) {
     return {
         added: [...b].filter((urn) => !a.has(urn)).map(name),
         removed: [...a].filter((urn) => !b.has(urn)).map(name),
-        changed: planPreview(before.resources, after.resources)
+        changed: previewSteps(before.resources, after.resources)
             .filter((s) => s.op === "update" || s.op === "replace")
             .map((s) => s.name),
     };

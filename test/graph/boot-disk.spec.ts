@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { evaluate } from "../../tools/offline/engine";
-import { planPreview } from "../../tools/offline/preview-plan";
+import { previewSteps } from "../../tools/offline/preview-steps";
 
 // Issue 12 item 1, as the engine sees it: a new image makes the file id unknown in a preview. Built inside
 // an `apply`, the whole disk is unknown, `disks[0].fileId` cannot be ignored, and the VM is replaced;
@@ -18,7 +18,7 @@ async function previewNewImage(disk: string) {
     assert.equal(built.error, undefined);
     const preview = await evaluate(config(disk, "v1.14.0"), [], { program, previewAgainst: built.resources });
     assert.equal(preview.error, undefined);
-    return Object.fromEntries(planPreview(built.resources, preview.resources).map((s) => [s.name, s.op]));
+    return Object.fromEntries(previewSteps(built.resources, preview.resources).map((s) => [s.name, s.op]));
 }
 
 describe("a new boot image in a preview (ignoreChanges on disks[0].fileId)", () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { Graph } from "../../tools/offline/graph";
-import { planPreview } from "../../tools/offline/preview-plan";
+import { previewSteps } from "../../tools/offline/preview-steps";
 import { homeValues, previewStack, runStack } from "../harness/home";
 
 // `pulumi preview --diff` must show what a change touches and nothing else. In a preview, what is being
@@ -8,7 +8,7 @@ import { homeValues, previewStack, runStack } from "../harness/home";
 
 /** Existing resources the preview updates or replaces, as the engine and the providers decide. */
 function touched(built: Graph, preview: Graph): string[] {
-    return planPreview(built.resources, preview.resources)
+    return previewSteps(built.resources, preview.resources)
         .filter((s) => s.op === "update" || s.op === "replace")
         .map((s) => s.name);
 }

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { resizeProblems } from "../../components/proxmox/plan/talos-vms";
 import { formatProblem } from "../../components/config";
 import { Graph } from "../../tools/offline/graph";
-import { checkFailures, planPreview } from "../../tools/offline/preview-plan";
+import { checkFailures, previewSteps } from "../../tools/offline/preview-steps";
 import { homeValues, previewStack, runStack } from "../harness/home";
 
 // A disk resize together with a CPU or memory change would fail the VM's update (the VMs never restart on an
@@ -24,7 +24,7 @@ describe("resizing a VM, previewed against the built home stack", () => {
         Object.assign(values["homelab:nodes"][1], edit);
         const graph = await previewStack(values, built);
         assert.equal(graph.run.error, undefined);
-        const touched = planPreview(built.resources, graph.resources)
+        const touched = previewSteps(built.resources, graph.resources)
             .filter((s) => s.op !== "same")
             .map((s) => `${s.op} ${s.name}`);
         return { failures: await checkFailures(built.resources, graph.resources), touched };

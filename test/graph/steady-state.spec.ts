@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Graph } from "../../tools/offline/graph";
 import { deleteCalls } from "../../tools/offline/destroy-plan";
-import { planPreview } from "../../tools/offline/preview-plan";
+import { previewSteps } from "../../tools/offline/preview-steps";
 import { evaluate, nodeDialingInvokes } from "../../tools/offline/engine";
 import { knownSecrets, projectRoot, stackConfigFromObject } from "../../components/config/stack-file";
 import { canary, homeValues, runStack } from "../harness/home";
@@ -39,7 +39,7 @@ describe("a built stack in steady state", () => {
             [],
         );
         assert.deepEqual(
-            planPreview(built.resources, unchanged.resources).filter((s) => s.op !== "same"),
+            previewSteps(built.resources, unchanged.resources).filter((s) => s.op !== "same"),
             [],
         );
     });
@@ -48,7 +48,7 @@ describe("a built stack in steady state", () => {
         const down = await preview(["172.16.1.53", "172.16.1.51"]);
         assert.equal(down.run.error, undefined);
         assert.deepEqual(
-            planPreview(built.resources, down.resources).filter((s) => s.op !== "same"),
+            previewSteps(built.resources, down.resources).filter((s) => s.op !== "same"),
             [],
         );
     });
@@ -97,7 +97,7 @@ describe("a built stack in steady state", () => {
         values["homelab:nodes"] = values["homelab:nodes"].filter((n: { name: string }) => n.name !== "talos-worker-1");
         const shrunk = await runStack(values);
         const removed = new Set(
-            planPreview(built.resources, shrunk.resources)
+            previewSteps(built.resources, shrunk.resources)
                 .filter((s) => s.op === "delete")
                 .map((s) => s.urn),
         );

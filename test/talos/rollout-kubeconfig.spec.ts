@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { RolloutError, runRollout } from "../../components/talos/rollout/run";
 import { nodesLastRolled, orderLine } from "../../components/talos/rollout/inputs";
-import { RolloutTarget } from "../../components/talos/rollout/plan";
+import { RolloutTarget } from "../../components/talos/rollout/steps";
 import { startStack, TestStack } from "./fakes/stack";
 
 // A rollout with no `kubernetes` access reads the admin kubeconfig through the Talos API, so it can run

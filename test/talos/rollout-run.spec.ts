@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { RolloutError, runRollout } from "../../components/talos/rollout/run";
 import { configuredInstaller, withInstaller } from "../../components/talos/rollout/machine-config";
-import { describeStep } from "../../components/talos/rollout/plan";
+import { describeStep } from "../../components/talos/rollout/steps";
 import { stackSpecs } from "./fakes/cluster";
 import { fastTiming, installerFor, startStack, TestStack } from "./fakes/stack";
 

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { decodeWire, Invocation, RecordedRun, Registration, StackExport, wire } from "./record";
 import { mockCall, mockResource } from "./mock-outputs";
 import { applyIgnoreChanges } from "./ignore-changes";
-import { diffResource } from "./preview-plan";
+import { diffResource } from "./preview-steps";
 import {
     enableEngineFeatures,
     forgetLeakCandidates,
@@ -55,7 +55,7 @@ class RecordingMonitor extends MockMonitor {
     }
 
     /**
-     * What the engine answers in a preview (./preview-plan.ts decides the step). A resource being created or
+     * What the engine answers in a preview (./preview-steps.ts decides the step). A resource being created or
      * replaced gets no id and only its inputs back (its computed outputs are unknown). One updated with an
      * unknown input (ignoreChanges applied the engine's way) keeps its id, its outputs unknown; one unchanged
      * or updated with known inputs answers as the provider would for those inputs.

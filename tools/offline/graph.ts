@@ -2,7 +2,7 @@ import { RecordedRun, Registration } from "./record";
 
 // Queries over a recorded run, shared by every whole-program test and by the plan tool.
 
-// Two runs are compared as the engine compares them in ./preview-plan.ts (planPreview).
+// Two runs are compared as the engine compares them in ./preview-steps.ts (previewSteps).
 
 export class Graph {
     readonly byUrn: ReadonlyMap<string, Registration>;

@@ -6,7 +6,7 @@ import type { ApiAccess } from "../../kubernetes/api-access";
 import { TalosClient, TalosClientConfiguration, TalosClientOptions } from "../api/client";
 import { drainSkips, evict, nodeState, podsOnNode, PodObject } from "../api/kubernetes";
 import { bootId, etcdMembers, services, talosVersion } from "../api/machine";
-import { RolloutNode } from "./plan";
+import { RolloutNode } from "./steps";
 import type { RolloutTiming } from "./timing";
 
 /** A failed check: the node and the check are in the message, the rest of the rollout is untouched. */

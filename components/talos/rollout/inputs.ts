@@ -1,7 +1,7 @@
 // Pure: the rollout resource's plain inputs from the stack's nodes and versions, so wiring it into the graph
 // is a few lines. The `order` lines are what `pulumi preview --diff` shows: one per node, in rollout order,
 // each moving from its old versions to its new ones.
-import { RolloutNode, RolloutTarget, Role } from "./plan";
+import { RolloutNode, RolloutTarget, Role } from "./steps";
 
 /** apid's port on every node. */
 export const apidPort = 50000;

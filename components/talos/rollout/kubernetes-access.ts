@@ -5,7 +5,7 @@
 import type { ApiAccess } from "../../kubernetes/api-access";
 import { adminKubeconfig } from "../api/kubeconfig";
 import { TalosConnections, withNode } from "./gates";
-import { RolloutNode } from "./plan";
+import { RolloutNode } from "./steps";
 
 export async function kubernetesThroughTalos(
     connections: TalosConnections,

@@ -13,7 +13,7 @@ import { listPage } from "../api/kubernetes-objects";
 import { parseVersionTag } from "../../config/releases";
 import { TalosConnections, withNode } from "./gates";
 import { componentImage, KubernetesComponent } from "./machine-config";
-import { controlPlaneComponents, RolloutNode } from "./plan";
+import { controlPlaneComponents, RolloutNode } from "./steps";
 
 /**
  * API resources a Kubernetes minor serves no more at all, `resource.version.group`, keyed by that minor: the

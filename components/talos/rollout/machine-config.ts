@@ -3,7 +3,7 @@
 // component's image to the target version, and applies the whole config back with mode NO_REBOOT. The
 // other documents of a multi-document config are left byte for byte.
 import * as YAML from "yaml";
-import { ControlPlaneComponent } from "./plan";
+import { ControlPlaneComponent } from "./steps";
 
 export type KubernetesComponent = ControlPlaneComponent | "kubelet";
 

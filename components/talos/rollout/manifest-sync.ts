@@ -16,7 +16,7 @@ import { bootstrapManifests } from "../api/bootstrap-manifests";
 import { kubeRequest } from "../api/kubernetes";
 import { applyObject, deleteObject, DiscoveryCache, getObject, KubeObject, restMapping } from "../api/kubernetes-objects";
 import { Connections, waitFor, withNode } from "./gates";
-import { RolloutNode } from "./plan";
+import { RolloutNode } from "./steps";
 
 /** Talos v1.13.9 pkg/machinery/constants/constants.go: KubernetesFieldManagerName, KubernetesInventoryNamespace,
  *  KubernetesBootstrapManifestsInventoryName; go-kubernetes ssa/inventory.go InventoryAnnotationKey. */

@@ -5,7 +5,7 @@
 // it needs a reboot (staged-config.ts). New nodes are neither: they booted with both.
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import type { RolloutNode } from "./plan";
+import type { RolloutNode } from "./steps";
 
 export interface RestartTrigger {
     /** The VM hardware a restart applies: `4 cores, 8192 MiB`. */

@@ -28,7 +28,7 @@ import { configuredInstaller, configuredVersions, kubeletSuffix, withComponentVe
 import { prePullImages, removedApiProblems } from "./kubernetes-upgrade";
 import { syncBootstrapManifests } from "./manifest-sync";
 import { compareVersions } from "../../config/releases";
-import { describeStep, hasLifecycleApi, NodeObservation, planRollout, rolloutProblems, RolloutNode, RolloutTarget, Step } from "./plan";
+import { describeStep, hasLifecycleApi, NodeObservation, rolloutSteps, rolloutProblems, RolloutNode, RolloutTarget, Step } from "./steps";
 import { applyEditKeepingStaged, applyStagedLive, stagedConfig } from "./staged-config";
 
 export interface RolloutRequest {
@@ -149,7 +149,7 @@ export async function runRollout(request: RolloutRequest): Promise<RolloutResult
     let kubernetes = request.kubernetes;
     // Without access given, Kubernetes is reached only when the Talos view shows work: an up with nothing to
     // move reads no kubeconfig and makes no Kubernetes call.
-    if (!kubernetes && !problems.flat().length && planRollout(request.nodes, request.target, observed, request.restarts).length) {
+    if (!kubernetes && !problems.flat().length && rolloutSteps(request.nodes, request.target, observed, request.restarts).length) {
         kubernetes = await kubernetesThroughTalos({ talos: request.talos, timing: request.timing }, request.nodes, log).catch(
             (error: Error) => {
                 throw notStarted([error.message]);
@@ -167,7 +167,7 @@ export async function runRollout(request: RolloutRequest): Promise<RolloutResult
         ]),
     );
 
-    const steps = planRollout(request.nodes, request.target, observed, request.restarts);
+    const steps = rolloutSteps(request.nodes, request.target, observed, request.restarts);
     if (!steps.length) return { steps, landed, waits: stats };
     // Steps come from the same view that asked for access: there is access whenever there are steps.
     if (!kubernetes) throw notStarted(["no Kubernetes access"], landed);

@@ -2,7 +2,7 @@
 // request against them with timings in milliseconds.
 import { RolloutRequest } from "../../../components/talos/rollout/run";
 import type { RolloutTiming } from "../../../components/talos/rollout/timing";
-import { RolloutTarget } from "../../../components/talos/rollout/plan";
+import { RolloutTarget } from "../../../components/talos/rollout/steps";
 import { makePki, TestPki } from "./certs";
 import { Faults, FakeCluster, FakeNodeSpec, stackSpecs } from "./cluster";
 import { FakeKubernetesApi, startFakeKubernetes } from "./kubernetes-api";

@@ -11,7 +11,7 @@ import type { TalosClientConfiguration } from "../../../../components/talos/api/
 import { KubernetesNode } from "../../../../components/talos/kubernetes-node";
 import { MaintenanceApply } from "../../../../components/talos/maintenance-apply";
 import { rolloutPlainInputs } from "../../../../components/talos/rollout/inputs";
-import type { Role } from "../../../../components/talos/rollout/plan";
+import type { Role } from "../../../../components/talos/rollout/steps";
 import { TalosRollout } from "../../../../components/talos/rollout/resource";
 import type { RolloutTiming } from "../../../../components/talos/rollout/timing";
 

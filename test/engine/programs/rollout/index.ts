@@ -7,7 +7,7 @@ import type { ApiAccess } from "../../../../components/kubernetes/api-access";
 import type { TalosClientConfiguration } from "../../../../components/talos/api/client";
 import type { RolloutTiming } from "../../../../components/talos/rollout/timing";
 import { rolloutPlainInputs } from "../../../../components/talos/rollout/inputs";
-import type { Role } from "../../../../components/talos/rollout/plan";
+import type { Role } from "../../../../components/talos/rollout/steps";
 import { TalosRollout } from "../../../../components/talos/rollout/resource";
 
 const config = new pulumi.Config();

@@ -1,9 +1,9 @@
 import { strict as assert } from "assert";
-import { diffResource, planPreview, PlannedRegistration, summarize } from "../../tools/offline/preview-plan";
+import { diffResource, previewSteps, PreviewRegistration, summarize } from "../../tools/offline/preview-steps";
 
 // The preview's verdict per resource, from two recorded runs: the rules, on small hand-made registrations.
 
-const vm = (inputs: Record<string, unknown>, extra: Partial<PlannedRegistration> = {}): PlannedRegistration => ({
+const vm = (inputs: Record<string, unknown>, extra: Partial<PreviewRegistration> = {}): PreviewRegistration => ({
     urn: "urn:pulumi:home::homelab::proxmoxve:index/vmLegacy:VmLegacy::home-vms-talos-cp-1",
     type: "proxmoxve:index/vmLegacy:VmLegacy",
     name: "home-vms-talos-cp-1",
@@ -42,7 +42,7 @@ describe("a preview's step per resource", () => {
 
     it("plans a replacement for a new vmId, and for replaceOnChanges", () => {
         assert.deepEqual(diffResource(vm({ vmId: 150 }), vm({ vmId: 160 })), { op: "replace", changed: ["vmId"] });
-        const schematic = (s: string): PlannedRegistration => ({
+        const schematic = (s: string): PreviewRegistration => ({
             urn: "u",
             type: "talos:imageFactory/schematic:Schematic",
             name: "s",
@@ -55,7 +55,7 @@ describe("a preview's step per resource", () => {
     });
 
     it("treats an unknown input as a change, updating or replacing by the input", () => {
-        const file = (url: string): PlannedRegistration => ({
+        const file = (url: string): PreviewRegistration => ({
             urn: "f",
             type: "proxmoxve:download/file:File",
             name: "f",
@@ -65,7 +65,7 @@ describe("a preview's step per resource", () => {
             replaceOnChanges: [],
         });
         assert.equal(diffResource(file("https://a"), file("<unknown>")).op, "replace");
-        const apply = (config: string): PlannedRegistration => ({
+        const apply = (config: string): PreviewRegistration => ({
             urn: "c",
             type: "talos:machine/configurationApply:ConfigurationApply",
             name: "c",
@@ -78,7 +78,7 @@ describe("a preview's step per resource", () => {
     });
 
     it("follows our provider's diff: only the inputs it compares", () => {
-        const rollout = (order: string[], timing: number, code: string): PlannedRegistration => ({
+        const rollout = (order: string[], timing: number, code: string): PreviewRegistration => ({
             urn: "r",
             type: "homelab:talos:TalosRollout",
             name: "r",
@@ -104,7 +104,7 @@ describe("a preview's step per resource", () => {
     });
 
     it("replaces what is replaced with a replaced resource, creates the new and deletes the gone", () => {
-        const applyOf = (urn: string, name: string): PlannedRegistration => ({
+        const applyOf = (urn: string, name: string): PreviewRegistration => ({
             urn,
             type: "talos:machine/configurationApply:ConfigurationApply",
             name,
@@ -116,7 +116,7 @@ describe("a preview's step per resource", () => {
         });
         const built = [vm({ vmId: 150 }), applyOf("a1", "home-talos-talos-cp-1"), applyOf("gone", "home-talos-talos-worker-9")];
         const preview = [vm({ vmId: 151 }), applyOf("a1", "home-talos-talos-cp-1"), applyOf("new", "home-talos-talos-worker-2")];
-        const steps = planPreview(built, preview);
+        const steps = previewSteps(built, preview);
         assert.deepEqual(
             steps.find((s) => s.urn === "a1"),
             {

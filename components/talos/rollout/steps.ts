@@ -114,7 +114,7 @@ export function rolloutProblems(nodes: RolloutNode[], target: RolloutTarget, obs
  * minor apart, controller-manager and scheduler move only once every apiserver is new, and no kubelet is ever
  * newer than an apiserver.
  */
-export function planRollout(
+export function rolloutSteps(
     nodes: RolloutNode[],
     target: RolloutTarget,
     observed: Map<string, NodeObservation>,

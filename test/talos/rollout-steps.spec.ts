@@ -6,12 +6,12 @@ import {
     describeStep,
     hasLifecycleApi,
     NodeObservation,
-    planRollout,
+    rolloutSteps,
     rebootsNode,
     rolloutProblems,
     RolloutNode,
     Step,
-} from "../../components/talos/rollout/plan";
+} from "../../components/talos/rollout/steps";
 import { drainSkips, PodObject } from "../../components/talos/api/kubernetes";
 import { FakeCluster, stackSpecs } from "./fakes/cluster";
 import { installerFor } from "./fakes/stack";
@@ -65,7 +65,7 @@ function skewViolations(list: RolloutNode[], observed: Map<string, NodeObservati
 describe("rollout planning", () => {
     it("orders Talos upgrades control planes first, then Kubernetes as upgrade-k8s does", () => {
         const list = nodes(3, 1);
-        const steps = planRollout(list, target("v1.14.0", "v1.37.0"), observe(list, "v1.13.9", "v1.36.4"));
+        const steps = rolloutSteps(list, target("v1.14.0", "v1.37.0"), observe(list, "v1.13.9", "v1.36.4"));
         assert.deepEqual(
             steps.map((s) => `${s.kind === "control-plane-component" ? s.component : s.kind} ${s.node}`),
             [
@@ -106,7 +106,7 @@ describe("rollout planning", () => {
         it(`keeps the Kubernetes skew at every step (${controlPlanes} + ${workers})`, () => {
             const list = nodes(controlPlanes, workers);
             const observed = observe(list, "v1.13.9", "v1.36.4");
-            const steps = planRollout(list, target("v1.13.9", "v1.37.0"), observed);
+            const steps = rolloutSteps(list, target("v1.13.9", "v1.37.0"), observed);
             assert.equal(steps.length, controlPlanes * 3 + controlPlanes + workers);
             assert.deepEqual(skewViolations(list, observed, steps), []);
         });
@@ -115,7 +115,7 @@ describe("rollout planning", () => {
     it("the replay catches an order that breaks the skew (kubelets first)", () => {
         const list = nodes(3, 1);
         const observed = observe(list, "v1.13.9", "v1.36.4");
-        const steps = planRollout(list, target("v1.13.9", "v1.37.0"), observed);
+        const steps = rolloutSteps(list, target("v1.13.9", "v1.37.0"), observed);
         const kubeletsFirst = [...steps.filter((s) => s.kind === "kubelet"), ...steps.filter((s) => s.kind !== "kubelet")];
         assert.equal(
             skewViolations(list, observed, kubeletsFirst)[0],
@@ -129,7 +129,7 @@ describe("rollout planning", () => {
         observed.get("talos-cp-1")!.stagedConfig = "live";
         observed.get("talos-cp-2")!.stagedConfig = "reboot";
         observed.get("talos-cp-3")!.stagedConfig = "live";
-        const steps = planRollout(list, target("v1.13.9", "v1.36.4"), observed, {
+        const steps = rolloutSteps(list, target("v1.13.9", "v1.36.4"), observed, {
             "talos-cp-3": "hardware 4 cores, 8192 MiB -> 8 cores, 8192 MiB",
         });
         assert.deepEqual(steps.map(describeStep), [
@@ -142,7 +142,7 @@ describe("rollout planning", () => {
             [false, true, true],
         );
         assert.deepEqual(
-            planRollout(list, target("v1.14.0", "v1.36.4"), observed).map((s) => s.kind),
+            rolloutSteps(list, target("v1.14.0", "v1.36.4"), observed).map((s) => s.kind),
             ["talos-upgrade", "talos-upgrade", "talos-upgrade", "talos-upgrade"],
             "an upgrade's reboot boots the staged config",
         );
@@ -152,12 +152,12 @@ describe("rollout planning", () => {
         const list = nodes(3, 1);
         const observed = observe(list, "v1.13.9", "v1.36.4");
         observed.get("talos-cp-1")!.talosVersion = "v1.14.0";
-        const steps = planRollout(list, target("v1.14.0", "v1.36.4"), observed, { "talos-cp-1": "staged config", "talos-cp-3": "resize" });
+        const steps = rolloutSteps(list, target("v1.14.0", "v1.36.4"), observed, { "talos-cp-1": "staged config", "talos-cp-3": "resize" });
         assert.deepEqual(
             steps.map((s) => `${s.kind} ${s.node}`),
             ["restart talos-cp-1", "talos-upgrade talos-cp-2", "talos-upgrade talos-cp-3", "talos-upgrade talos-worker-1"],
         );
-        assert.deepEqual(planRollout(list, target("v1.13.9", "v1.36.4"), observe(list, "v1.13.9", "v1.36.4")), []);
+        assert.deepEqual(rolloutSteps(list, target("v1.13.9", "v1.36.4"), observe(list, "v1.13.9", "v1.36.4")), []);
     });
 
     it("refuses, naming each node: a skipped minor, a downgrade, an unreadable version, control planes after workers", () => {

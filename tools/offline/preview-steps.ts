@@ -10,7 +10,7 @@ import { applyIgnoreChanges, parsePropertyPath, PathPart } from "./ignore-change
 // value (a new upstream output) in such an input plans a replacement, as the bridged providers do.
 
 /** The part of a recorded registration the plan reads. */
-export interface PlannedRegistration {
+export interface PreviewRegistration {
     urn: string;
     type: string;
     name: string;
@@ -26,7 +26,7 @@ export interface PlannedRegistration {
 
 export type Operation = "create" | "update" | "replace" | "delete" | "same";
 
-export interface PlannedStep {
+export interface PreviewStep {
     urn: string;
     name: string;
     type: string;
@@ -94,7 +94,7 @@ export const providerChecks: Readonly<
 };
 
 /** Every check failure of the preview's resources of ours that existed before, as `name: property: reason`. */
-export async function checkFailures(built: readonly PlannedRegistration[], preview: readonly PlannedRegistration[]): Promise<string[]> {
+export async function checkFailures(built: readonly PreviewRegistration[], preview: readonly PreviewRegistration[]): Promise<string[]> {
     const before = new Map(built.map((r) => [r.urn, r]));
     const failures: string[] = [];
     for (const r of preview) {
@@ -105,11 +105,11 @@ export async function checkFailures(built: readonly PlannedRegistration[], previ
     return failures;
 }
 
-function compared(r: PlannedRegistration, key: string): boolean {
+function compared(r: PreviewRegistration, key: string): boolean {
     return comparedInputs[r.type]?.includes(key) ?? true;
 }
 
-function replacingPaths(r: PlannedRegistration): string[] {
+function replacingPaths(r: PreviewRegistration): string[] {
     const listed =
         replacingInputs[r.type] ??
         (r.type.startsWith("kubernetes:") && r.type !== "kubernetes:helm.sh/v3:Release" ? kubernetesIdentity : []);
@@ -135,7 +135,7 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 const unknownIn = (v: unknown) => JSON.stringify(v)?.includes("<unknown>") ?? false;
 
 /** The step of one resource found in both runs, ignoring its replaceWith targets. */
-export function diffResource(prior: PlannedRegistration, next: PlannedRegistration): { op: Operation; changed: string[] } {
+export function diffResource(prior: PreviewRegistration, next: PreviewRegistration): { op: Operation; changed: string[] } {
     const { inputs } = applyIgnoreChanges(next.inputs, prior.inputs, next.ignoreChanges);
     const keys = [...new Set([...Object.keys(prior.inputs), ...Object.keys(inputs)])].sort();
     const changed = keys.filter((k) => compared(next, k) && (!same(prior.inputs[k], inputs[k]) || unknownIn(inputs[k])));
@@ -152,12 +152,12 @@ export function diffResource(prior: PlannedRegistration, next: PlannedRegistrati
     return replacing.length ? { op: "replace", changed: replacing } : { op: "update", changed };
 }
 
-const planned = (r: PlannedRegistration) => r.custom || r.remote === true;
+const planned = (r: PreviewRegistration) => r.custom || r.remote === true;
 
 /** The preview's steps for every custom resource and rendered component, in registration order, then the deletes. */
-export function planPreview(built: readonly PlannedRegistration[], preview: readonly PlannedRegistration[]): PlannedStep[] {
+export function previewSteps(built: readonly PreviewRegistration[], preview: readonly PreviewRegistration[]): PreviewStep[] {
     const before = new Map(built.map((r) => [r.urn, r]));
-    const steps = new Map<string, PlannedStep>();
+    const steps = new Map<string, PreviewStep>();
     for (const r of preview.filter(planned)) {
         const prior = before.get(r.urn);
         const { op, changed } = prior ? diffResource(prior, r) : { op: "create" as const, changed: [] };
@@ -183,7 +183,7 @@ export function planPreview(built: readonly PlannedRegistration[], preview: read
 }
 
 /** Resource names by operation, sorted: the shape of the README's day-2 table and its tests. */
-export function summarize(steps: readonly PlannedStep[]): Record<Exclude<Operation, "same">, string[]> {
+export function summarize(steps: readonly PreviewStep[]): Record<Exclude<Operation, "same">, string[]> {
     const pick = (op: Operation) =>
         steps
             .filter((s) => s.op === op)
