@@ -92,7 +92,7 @@ export function readStackFile(file: string, shownAs = file): Record<string, unkn
     }
     const notStackFile = (why: string) =>
         new Error(
-            `${shownAs} is not a stack file: ${why}. A stack file is YAML with a \`config:\` map of homelab:<key> values, like Pulumi.home.yaml`,
+            `${shownAs} is not a stack file: ${why}. A stack file is YAML with a \`config:\` map of homelab:<key> values, like Pulumi.example.yaml`,
         );
     if (bytes.includes(0)) throw notStackFile("it is binary (it holds NUL bytes)");
     let text: string;
@@ -111,7 +111,7 @@ export function readStackFile(file: string, shownAs = file): Record<string, unkn
     // Pulumi.yaml declares the keys (`config: {domain: {type: string}}`), which would read as eight wrong values.
     if (document && typeof document === "object" && "runtime" in document && "name" in document) {
         throw new Error(
-            `${shownAs} is the project file (Pulumi.yaml: name, runtime and the declared keys), not a stack file: give a stack's file, Pulumi.<stack>.yaml, e.g. Pulumi.home.yaml`,
+            `${shownAs} is the project file (Pulumi.yaml: name, runtime and the declared keys), not a stack file: give a stack's file, Pulumi.<stack>.yaml, e.g. Pulumi.example.yaml`,
         );
     }
     const config = (document as { config?: unknown } | null)?.config;

@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 // One bad config per rule of DESIGN.md §3: an edit of the home stack and the exact message it must give.
 import { serverCerts } from "../harness/impostors";
+import { fixtureStackFile } from "../harness/home";
 
 export interface BadConfig {
     rule: string;
@@ -443,7 +444,7 @@ export const badConfigs: BadConfig[] = [
     {
         rule: "a required key missing",
         edit: (c) => delete c["homelab:gateways"],
-        message: "homelab:gateways: is not set. Fix: set it in Pulumi.home.yaml (the README's configuration table shows its shape).",
+        message: `homelab:gateways: is not set. Fix: set it in ${fixtureStackFile} (the README's configuration table shows its shape).`,
     },
     {
         rule: "an unknown key",

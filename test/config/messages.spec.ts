@@ -4,13 +4,13 @@ import { ConfigRunError } from "../../components/program-config";
 import { entryLabels, problemReport } from "../../components/config/problems";
 import { closest, editDistance } from "../../components/config/suggest";
 import { knownSecrets, stackConfigFromObject } from "../../components/config/stack-file";
-import { canary, homeValues, HomeValues, runStack } from "../harness/home";
+import { canary, fixtureStackFile, homeValues, HomeValues, runStack } from "../harness/home";
 
 // The messages a user reads when the config is wrong, each with its exact text: what is wrong, with the value,
 // the key by the entry's name, "did you mean", and the file the fix is in.
 
 /** Every problem of the home fixture after `edit`, as the report lists them, and what sat out the cross-key rules. */
-function check(edit: (values: HomeValues) => void, stackFile = "Pulumi.home.yaml") {
+function check(edit: (values: HomeValues) => void, stackFile = fixtureStackFile) {
     const values = homeValues();
     edit(values);
     const result = specFromStackConfig(stackConfigFromObject(values, canary, knownSecrets(values)).config, { stackFile });
@@ -95,7 +95,7 @@ describe("config messages", () => {
             v["kubernetes:context"] = "home";
         });
         assert.deepEqual(lines, [
-            "homlab:*: is not the program's namespace, so these 3 keys are ignored: homlab:domain, homlab:gateways, homlab:proxmoxApiToken. Fix: did you mean homelab:? Rename each to homelab:<key> in Pulumi.home.yaml.",
+            `homlab:*: is not the program's namespace, so these 3 keys are ignored: homlab:domain, homlab:gateways, homlab:proxmoxApiToken. Fix: did you mean homelab:? Rename each to homelab:<key> in ${fixtureStackFile}.`,
         ]);
     });
 

@@ -11,7 +11,7 @@ import { envoyGatewayName, envoyGateways, replicasFor, tunnelHostname, wildcardT
 import { talosPlan } from "../../components/talos/plan/cluster";
 import { homeSpec } from "../harness/home";
 
-// The plan functions homelab.ts hands each component, on the home stack (Pulumi.home.yaml).
+// The plan functions homelab.ts hands each component, on the home fixture (test/fixtures/home.yaml).
 
 describe("component plans of the home stack", () => {
     const spec = homeSpec();

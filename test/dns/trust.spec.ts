@@ -3,7 +3,7 @@ import { adguardReadUpstreams, AdguardApi } from "../../components/dns/adguard-a
 import { technitiumForwarder } from "../../provider/forwarders";
 import { called } from "../provider/handler-harness";
 import { technitiumReadZone, TechnitiumApi } from "../../components/dns/technitium-api";
-import { fingerprint, recordingServer, RecordingServer, serverCerts } from "../harness/impostors";
+import { fingerprint, RecordingServer, trustTrial } from "../harness/impostors";
 import { referenceFile } from "../harness/reference";
 import { fakeForwarder } from "./fake-routes";
 import { failure, startTechnitiumFake, TechnitiumFake } from "./fake-servers";
@@ -17,25 +17,12 @@ const token = "technitium-CANARY-token-0f1e2d3c";
 
 describe("DNS forwarders over https: the credential goes only to the pinned or certified server", function () {
     this.timeout(20000);
-    const certs = serverCerts();
-    let right: RecordingServer;
-    let selfSigned: RecordingServer;
-    let otherHost: RecordingServer;
     const answer = (path: string) =>
         path.startsWith("/control/dns_info")
             ? { status: 200, body: JSON.stringify({ upstream_dns: ["tls://1.1.1.1"], upstream_dns_file: "" }) }
             : { status: 200, body: JSON.stringify({ status: "ok", response: { zones: [] } }) };
-    before(async () => {
-        [right, selfSigned, otherHost] = await Promise.all([
-            recordingServer(certs.right, answer),
-            recordingServer(certs.selfSigned, answer),
-            recordingServer(certs.otherHost, answer),
-        ]);
-    });
-    after(async () => Promise.all([right, selfSigned, otherHost].map((s) => s?.close())));
-    afterEach(() => {
-        for (const impostor of [selfSigned, otherHost]) assert.deepStrictEqual(impostor.requests, [], "an impostor got a request");
-    });
+    const trial = trustTrial(answer);
+    const certs = trial.certs;
 
     const adguard = (server: RecordingServer, trust: Partial<AdguardApi>): AdguardApi => ({
         url: server.url,
@@ -55,8 +42,8 @@ describe("DNS forwarders over https: the credential goes only to the pinned or c
 
     it("AdGuard: the default (public CAs) refuses both impostors", async () => {
         for (const [server, reason] of [
-            [selfSigned, "self-signed certificate"],
-            [otherHost, "unable to verify the first certificate"],
+            [trial.selfSigned, "self-signed certificate"],
+            [trial.otherHost, "unable to verify the first certificate"],
         ] as const) {
             assert.strictEqual(
                 await failure(() => adguardReadUpstreams(adguard(server, {}))),
@@ -67,13 +54,13 @@ describe("DNS forwarders over https: the credential goes only to the pinned or c
 
     it("AdGuard: a pin admits the right server only", async () => {
         const pin = { fingerprint: fingerprint(certs.right) };
-        assert.deepStrictEqual(await adguardReadUpstreams(adguard(right, pin)), ["tls://1.1.1.1"]);
-        assert.deepStrictEqual(right.requests.slice(-1), [
+        assert.deepStrictEqual(await adguardReadUpstreams(adguard(trial.right, pin)), ["tls://1.1.1.1"]);
+        assert.deepStrictEqual(trial.right.requests.slice(-1), [
             `GET /control/dns_info [Basic ${Buffer.from(`admin:${password}`).toString("base64")}]`,
         ]);
         for (const [server, issued] of [
-            [selfSigned, certs.selfSigned],
-            [otherHost, certs.otherHost],
+            [trial.selfSigned, certs.selfSigned],
+            [trial.otherHost, certs.otherHost],
         ] as const) {
             assert.match(
                 await failure(() => adguardReadUpstreams(adguard(server, pin))),
@@ -84,12 +71,12 @@ describe("DNS forwarders over https: the credential goes only to the pinned or c
 
     it("Technitium: the server's CA admits the right server and refuses a valid certificate for another host", async () => {
         const ca = { caCertificate: certs.ca.certPem };
-        assert.deepStrictEqual(await technitiumReadZone(technitium(right, ca), "ragas.cc"), { forwarders: [], others: [] });
-        assert.deepStrictEqual(right.requests.slice(-1), [`GET /api/zones/list [Bearer ${token}]`]);
+        assert.deepStrictEqual(await technitiumReadZone(technitium(trial.right, ca), "ragas.cc"), { forwarders: [], others: [] });
+        assert.deepStrictEqual(trial.right.requests.slice(-1), [`GET /api/zones/list [Bearer ${token}]`]);
         assert.strictEqual(
-            await failure(() => technitiumReadZone(technitium(otherHost, ca), "ragas.cc")),
+            await failure(() => technitiumReadZone(technitium(trial.otherHost, ca), "ragas.cc")),
             refused(
-                otherHost,
+                trial.otherHost,
                 "GET /api/zones/list",
                 "Technitium DNS",
                 "homelab:dnsForwarders.technitium",
@@ -97,8 +84,14 @@ describe("DNS forwarders over https: the credential goes only to the pinned or c
             ),
         );
         assert.strictEqual(
-            await failure(() => technitiumReadZone(technitium(selfSigned, ca), "ragas.cc")),
-            refused(selfSigned, "GET /api/zones/list", "Technitium DNS", "homelab:dnsForwarders.technitium", "self-signed certificate"),
+            await failure(() => technitiumReadZone(technitium(trial.selfSigned, ca), "ragas.cc")),
+            refused(
+                trial.selfSigned,
+                "GET /api/zones/list",
+                "Technitium DNS",
+                "homelab:dnsForwarders.technitium",
+                "self-signed certificate",
+            ),
         );
     });
 });

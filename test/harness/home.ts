@@ -5,9 +5,13 @@ import * as path from "node:path";
 import { knownSecrets, readStackFile, stackConfigFromObject } from "../../components/config/stack-file";
 
 // The home stack as tests use it: every secret set to a canary, so a leak anywhere is detectable. Tests own
-// their fixture (test/fixtures/home.yaml, the spec's home network): the user's Pulumi.home.yaml is theirs to edit.
+// their fixture (test/fixtures/home.yaml, the spec's home network): the user's own stack file is theirs to edit.
 
 export const homeFixture = path.join(__dirname, "..", "fixtures", "home.yaml");
+
+/** The stack file a fix names when the program runs the fixture: the offline engine runs it as stack `home`, and
+ *  the program names `Pulumi.<stack>.yaml` (components/program-config.ts). */
+export const fixtureStackFile = `Pulumi.${"home"}.yaml`;
 
 export const canary = (key: string) => `CANARY-${key}`;
 

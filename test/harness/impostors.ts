@@ -1,3 +1,4 @@
+import { strict as assert } from "assert";
 import { generateKeyPairSync, X509Certificate } from "crypto";
 import * as https from "https";
 import { AddressInfo } from "net";
@@ -94,5 +95,47 @@ export async function recordingServer(
                 server.closeAllConnections();
                 server.close(() => resolve());
             }),
+    };
+}
+
+/** The three servers of a trust test: the right one and two impostors, each with its certificate. */
+export interface TrustTrial {
+    certs: ServerCerts;
+    readonly right: RecordingServer;
+    readonly selfSigned: RecordingServer;
+    readonly otherHost: RecordingServer;
+}
+
+/**
+ * Starts the right server and both impostors before the enclosing describe's tests, stops them after, and fails
+ * any test after which an impostor received a request: whatever the test asserts, no credential reached one.
+ */
+export function trustTrial(answer: (path: string) => { status: number; body: string }): TrustTrial {
+    const certs = serverCerts();
+    const servers: Partial<Record<"right" | "selfSigned" | "otherHost", RecordingServer>> = {};
+    const started = (name: keyof typeof servers) => servers[name] ?? assert.fail(`the ${name} server is not started`);
+    before(async () => {
+        [servers.right, servers.selfSigned, servers.otherHost] = await Promise.all([
+            recordingServer(certs.right, answer),
+            recordingServer(certs.selfSigned, answer),
+            recordingServer(certs.otherHost, answer),
+        ]);
+    });
+    after(async () => Promise.all(Object.values(servers).map((s) => s.close())));
+    afterEach(() => {
+        for (const impostor of [servers.selfSigned, servers.otherHost])
+            assert.deepEqual(impostor?.requests, [], "an impostor got a request");
+    });
+    return {
+        certs,
+        get right() {
+            return started("right");
+        },
+        get selfSigned() {
+            return started("selfSigned");
+        },
+        get otherHost() {
+            return started("otherHost");
+        },
     };
 }

@@ -62,7 +62,7 @@ const cells = (row: string) =>
 describe("npm run plan", () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-plan-"));
     const out = path.join(tmp, "plan.json");
-    // The home fixture (the spec's home network), never the user's Pulumi.home.yaml; outputs into a temporary folder.
+    // The home fixture (the spec's home network), never the user's stack file; outputs into a temporary folder.
     const files = ["--config", homeFixture, "--out-dir", tmp];
 
     it("prints an IP table holding every address of the spec's tables", async () => {
@@ -183,7 +183,7 @@ describe("npm run plan", () => {
                 assert.equal(result.code, 1);
                 assert.equal(
                     result.err,
-                    `homelab plan: ${file} is not a stack file: ${why}. A stack file is YAML with a \`config:\` map of homelab:<key> values, like Pulumi.home.yaml`,
+                    `homelab plan: ${file} is not a stack file: ${why}. A stack file is YAML with a \`config:\` map of homelab:<key> values, like Pulumi.example.yaml`,
                 );
                 assert.equal(result.out, "");
             });
@@ -342,7 +342,7 @@ describe("npm run plan: the command line", () => {
         assert.equal(result.code, 1);
         assert.equal(
             result.err,
-            `homelab plan: ${path.join(projectRoot, "Pulumi.yaml")} is the project file (Pulumi.yaml: name, runtime and the declared keys), not a stack file: give a stack's file, Pulumi.<stack>.yaml, e.g. Pulumi.home.yaml`,
+            `homelab plan: ${path.join(projectRoot, "Pulumi.yaml")} is the project file (Pulumi.yaml: name, runtime and the declared keys), not a stack file: give a stack's file, Pulumi.<stack>.yaml, e.g. Pulumi.example.yaml`,
         );
     });
 
