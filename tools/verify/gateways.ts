@@ -23,20 +23,17 @@ function conditionText(conditions: Condition[] | undefined, type: string): strin
         : `${type} missing`;
 }
 
+/** A namespaced object of a v1 custom resource (Gateway API, cert-manager), or why it could not be read. */
+function readObject<T = unknown>(ctx: VerifyContext, group: string, plural: string, namespace: string, name: string) {
+    return read(ctx, () => ctx.kube.custom.getNamespacedCustomObject({ group, version: "v1", namespace, plural, name }) as Promise<T>);
+}
+
 function gatewayCheck(ctx: VerifyContext, gw: ExpectedGateway): Check {
     return {
         area,
         check: `Gateway ${gw.namespace}/${gw.name}`,
         run: async () => {
-            const object = await read(ctx, () =>
-                ctx.kube.custom.getNamespacedCustomObject({
-                    group: "gateway.networking.k8s.io",
-                    version: "v1",
-                    namespace: gw.namespace,
-                    plural: "gateways",
-                    name: gw.name,
-                }),
-            );
+            const object = await readObject(ctx, "gateway.networking.k8s.io", "gateways", gw.namespace, gw.name);
             if ("error" in object)
                 return fail(`Gateway ${gw.namespace}/${gw.name}: ${object.error}`, "the Gateway is missing: run pulumi up");
             const status = (object.value as { status?: { conditions?: Condition[]; addresses?: { value: string }[] } }).status;
@@ -75,17 +72,7 @@ function routeCheck(ctx: VerifyContext, route: ExpectedRoute): Check {
         area,
         check: `HTTPRoute ${route.namespace}/${route.name}`,
         run: async () => {
-            const object = await read(
-                ctx,
-                () =>
-                    ctx.kube.custom.getNamespacedCustomObject({
-                        group: "gateway.networking.k8s.io",
-                        version: "v1",
-                        namespace: route.namespace,
-                        plural: "httproutes",
-                        name: route.name,
-                    }) as Promise<RouteStatus>,
-            );
+            const object = await readObject<RouteStatus>(ctx, "gateway.networking.k8s.io", "httproutes", route.namespace, route.name);
             if ("error" in object)
                 return fail(
                     `HTTPRoute ${route.namespace}/${route.name}: ${object.error}`,
@@ -129,17 +116,7 @@ function certificateCheck(ctx: VerifyContext): Check {
         area,
         check: `Certificate ${cert.namespace}/${cert.name}`,
         run: async () => {
-            const object = await read(
-                ctx,
-                () =>
-                    ctx.kube.custom.getNamespacedCustomObject({
-                        group: "cert-manager.io",
-                        version: "v1",
-                        namespace: cert.namespace,
-                        plural: "certificates",
-                        name: cert.name,
-                    }) as Promise<CertificateStatus>,
-            );
+            const object = await readObject<CertificateStatus>(ctx, "cert-manager.io", "certificates", cert.namespace, cert.name);
             if ("error" in object)
                 return fail(
                     `Certificate ${cert.namespace}/${cert.name}: ${object.error}`,
